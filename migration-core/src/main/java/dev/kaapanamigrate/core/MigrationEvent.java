@@ -1,0 +1,86 @@
+package dev.kaapanamigrate.core;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * The events a plan sends to its {@link MigrationListener}s. All are immutable records.
+ */
+public sealed interface MigrationEvent permits MigrationEvent.PlanStarted, MigrationEvent.PlanFinished,
+        MigrationEvent.StepStarted, MigrationEvent.StepFinished, MigrationEvent.StepProgress,
+        MigrationEvent.PlatformTransition {
+
+    /**
+     * A run or dry-run started.
+     *
+     * @param runId   the run id
+     * @param at      when
+     * @param stepIds the steps in the order they run
+     * @param dryRun  whether this is a dry-run
+     */
+    record PlanStarted(UUID runId, Instant at, List<String> stepIds, boolean dryRun) implements MigrationEvent {
+        /**
+         * Copies the list.
+         *
+         * @param runId   the run id
+         * @param at      when
+         * @param stepIds the steps in order
+         * @param dryRun  whether this is a dry-run
+         */
+        public PlanStarted {
+            stepIds = List.copyOf(stepIds);
+        }
+    }
+
+    /**
+     * A run finished (whatever its status).
+     *
+     * @param result the result
+     */
+    record PlanFinished(MigrationResult result) implements MigrationEvent {
+    }
+
+    /**
+     * A step started.
+     *
+     * @param runId  the run id
+     * @param stepId the step id
+     * @param state  the platform state it runs in
+     * @param at     when
+     */
+    record StepStarted(UUID runId, String stepId, PlatformState state, Instant at) implements MigrationEvent {
+    }
+
+    /**
+     * A step finished (whatever its status).
+     *
+     * @param runId  the run id
+     * @param result the step's result
+     */
+    record StepFinished(UUID runId, StepResult result) implements MigrationEvent {
+    }
+
+    /**
+     * A step reported progress.
+     *
+     * @param runId  the run id
+     * @param stepId the step id
+     * @param done   units done
+     * @param total  units in all, or -1 when unknown
+     * @param unit   what is counted
+     */
+    record StepProgress(UUID runId, String stepId, long done, long total, String unit) implements MigrationEvent {
+    }
+
+    /**
+     * The plan asks the platform to move to another state.
+     *
+     * @param runId the run id
+     * @param from  the state before
+     * @param to    the state wanted
+     * @param at    when
+     */
+    record PlatformTransition(UUID runId, PlatformState from, PlatformState to, Instant at) implements MigrationEvent {
+    }
+}

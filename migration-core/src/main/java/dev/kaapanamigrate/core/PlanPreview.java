@@ -1,0 +1,75 @@
+package dev.kaapanamigrate.core;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+/**
+ * The result of a dry-run, {@link MigrationPlan#check()}: every step's check, in run order, and nothing
+ * changed.
+ *
+ * <pre>{@code
+ * PlanPreview preview = plan.check();
+ * preview.changes().forEach(c -> System.out.println(c.describe()));
+ * if (preview.isBlocked()) { ... show preview.blockers() ... }
+ * }</pre>
+ *
+ * @param runId         the dry-run's id
+ * @param checkedAt     when the checks ran
+ * @param platformState the platform state during the checks
+ * @param steps         every step's preview, in run order
+ */
+public record PlanPreview(UUID runId, Instant checkedAt, PlatformState platformState, List<StepPreview> steps) {
+
+    /**
+     * Validates the components and copies the list.
+     *
+     * @param runId         the dry-run's id
+     * @param checkedAt     when
+     * @param platformState the platform state
+     * @param steps         the previews
+     */
+    public PlanPreview {
+        Objects.requireNonNull(runId, "runId");
+        Objects.requireNonNull(checkedAt, "checkedAt");
+        steps = List.copyOf(steps);
+    }
+
+    /**
+     * Every change the run would make, in order.
+     *
+     * @return the changes
+     */
+    public List<Change> changes() {
+        return steps.stream().flatMap(s -> s.check().changes().stream()).collect(Collectors.toUnmodifiableList());
+    }
+
+    /**
+     * The steps whose check refused to run.
+     *
+     * @return the blocked previews
+     */
+    public List<StepPreview> blockers() {
+        return steps.stream().filter(s -> s.check() instanceof StepCheck.Blocked).collect(Collectors.toUnmodifiableList());
+    }
+
+    /**
+     * Whether any step is blocked.
+     *
+     * @return {@code true} if a run would stop at a blocked step
+     */
+    public boolean isBlocked() {
+        return !blockers().isEmpty();
+    }
+
+    /**
+     * Whether every step is already done.
+     *
+     * @return {@code true} when every check says up to date
+     */
+    public boolean isUpToDate() {
+        return steps.stream().allMatch(s -> s.check() instanceof StepCheck.UpToDate);
+    }
+}

@@ -1,0 +1,178 @@
+package dev.kaapanamigrate.core;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * What a step's read-only {@code check} found. One of:
+ * <ul>
+ *   <li>{@link UpToDate}: nothing to do, the step's work is already done;</li>
+ *   <li>{@link Pending}: apply would make exactly these changes;</li>
+ *   <li>{@link Blocked}: the step cannot run safely; the problem says what was found and how to fix it;</li>
+ *   <li>{@link Deferred}: the step can only be checked in another platform state (a dry-run never guesses);</li>
+ *   <li>{@link Waiting}: in a dry-run, the step can only be checked once steps it depends on are applied.</li>
+ * </ul>
+ * A dry-run reports a step as waiting by itself when its check throws while one of its dependencies still
+ * has work to do.
+ *
+ * <pre>{@code
+ * if (moves.isEmpty()) return StepCheck.upToDate("all five folders are at their 0.5 names");
+ * return StepCheck.pending(moves);
+ * }</pre>
+ */
+public sealed interface StepCheck permits StepCheck.UpToDate, StepCheck.Pending, StepCheck.Blocked, StepCheck.Deferred,
+        StepCheck.Waiting {
+
+    /**
+     * The step's work is already done.
+     *
+     * @param detail why the step is up to date
+     */
+    record UpToDate(String detail) implements StepCheck {
+        /**
+         * Validates the component.
+         *
+         * @param detail why the step is up to date
+         */
+        public UpToDate {
+            Objects.requireNonNull(detail, "detail");
+        }
+    }
+
+    /**
+     * Apply would make exactly these changes.
+     *
+     * @param changes the changes, never empty
+     */
+    record Pending(List<Change> changes) implements StepCheck {
+        /**
+         * Validates and copies the changes.
+         *
+         * @param changes the changes, never empty
+         */
+        public Pending {
+            changes = List.copyOf(changes);
+            if (changes.isEmpty()) {
+                throw new IllegalArgumentException("a pending check needs at least one change; use StepCheck.upToDate(...)");
+            }
+        }
+    }
+
+    /**
+     * The step cannot run safely; nothing was changed.
+     *
+     * @param problem what was found, what was expected and the fix
+     */
+    record Blocked(Problem problem) implements StepCheck {
+        /**
+         * Validates the component.
+         *
+         * @param problem what was found, what was expected and the fix
+         */
+        public Blocked {
+            Objects.requireNonNull(problem, "problem");
+        }
+    }
+
+    /**
+     * The step can only be checked in another platform state.
+     *
+     * @param state  the state in which it can be checked
+     * @param reason why it cannot be checked now
+     */
+    record Deferred(PlatformState state, String reason) implements StepCheck {
+        /**
+         * Validates the components.
+         *
+         * @param state  the state in which it can be checked
+         * @param reason why it cannot be checked now
+         */
+        public Deferred {
+            Objects.requireNonNull(state, "state");
+            Objects.requireNonNull(reason, "reason");
+        }
+    }
+
+    /**
+     * The step can only be checked after steps it depends on are applied; only meaningful in a dry-run.
+     *
+     * @param stepIds the dependencies that still have work to do
+     * @param reason  why the check needs them
+     */
+    record Waiting(List<String> stepIds, String reason) implements StepCheck {
+        /**
+         * Validates and copies the components.
+         *
+         * @param stepIds the dependencies
+         * @param reason  why
+         */
+        public Waiting {
+            stepIds = List.copyOf(stepIds);
+            Objects.requireNonNull(reason, "reason");
+        }
+    }
+
+    /**
+     * The step's work is already done.
+     *
+     * @param detail why
+     * @return an up-to-date check
+     */
+    static StepCheck upToDate(String detail) {
+        return new UpToDate(detail);
+    }
+
+    /**
+     * Apply would make these changes; an empty list means up to date.
+     *
+     * @param changes the changes
+     * @return a pending check, or an up-to-date one when {@code changes} is empty
+     */
+    static StepCheck pending(List<Change> changes) {
+        return changes.isEmpty() ? new UpToDate("nothing to change") : new Pending(changes);
+    }
+
+    /**
+     * The step cannot run safely.
+     *
+     * @param code     the error code
+     * @param found    what was found
+     * @param expected what was expected
+     * @param fix      how to fix it
+     * @return a blocked check
+     */
+    static StepCheck blocked(ErrorCode code, String found, String expected, String fix) {
+        return new Blocked(Problem.of(code, found, expected, fix));
+    }
+
+    /**
+     * The step can only be checked in another platform state.
+     *
+     * @param state  that state
+     * @param reason why not now
+     * @return a deferred check
+     */
+    static StepCheck deferred(PlatformState state, String reason) {
+        return new Deferred(state, reason);
+    }
+
+    /**
+     * The step can only be checked after these dependencies are applied.
+     *
+     * @param stepIds the dependencies
+     * @param reason  why
+     * @return a waiting check
+     */
+    static StepCheck waitingFor(List<String> stepIds, String reason) {
+        return new Waiting(stepIds, reason);
+    }
+
+    /**
+     * The changes apply would make; empty unless {@link Pending}.
+     *
+     * @return the changes
+     */
+    default List<Change> changes() {
+        return this instanceof Pending p ? p.changes() : List.of();
+    }
+}

@@ -1,0 +1,146 @@
+package dev.kaapanamigrate.core;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.stream.Collectors;
+
+/**
+ * The outcome of a step's {@code verify}: the facts it checked, each with the expected and the actual
+ * value. It passed when every fact passed; a verification with no facts does not pass, because it
+ * proves nothing.
+ *
+ * <pre>{@code
+ * return Verification.builder()
+ *         .expect("rows in job", before.jobs(), after.jobs())
+ *         .expect("digest of job", before.jobDigest(), after.jobDigest())
+ *         .build();
+ * }</pre>
+ *
+ * @param passed whether every fact passed
+ * @param facts  the facts checked, in order
+ */
+public record Verification(boolean passed, List<Fact> facts) {
+
+    /**
+     * One checked fact.
+     *
+     * @param name     what was checked
+     * @param expected the expected value, as text
+     * @param actual   the actual value, as text
+     * @param passed   whether it matched
+     */
+    public record Fact(String name, String expected, String actual, boolean passed) {
+        /**
+         * Validates the components.
+         *
+         * @param name     what was checked
+         * @param expected the expected value
+         * @param actual   the actual value
+         * @param passed   whether it matched
+         */
+        public Fact {
+            Objects.requireNonNull(name, "name");
+        }
+    }
+
+    /**
+     * Validates the components and copies the list.
+     *
+     * @param passed whether every fact passed
+     * @param facts  the facts checked
+     */
+    public Verification {
+        facts = List.copyOf(facts);
+        boolean all = !facts.isEmpty() && facts.stream().allMatch(Fact::passed);
+        if (passed != all) {
+            throw new IllegalArgumentException("passed=" + passed + " contradicts the facts " + facts);
+        }
+    }
+
+    /**
+     * Creates a verification from facts; it passes when there is at least one fact and all passed.
+     *
+     * @param facts the facts
+     * @return the verification
+     */
+    public static Verification of(List<Fact> facts) {
+        return new Verification(!facts.isEmpty() && facts.stream().allMatch(Fact::passed), facts);
+    }
+
+    /**
+     * Starts a builder.
+     *
+     * @return an empty builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * The facts that did not pass.
+     *
+     * @return the failed facts, possibly empty
+     */
+    public List<Fact> failures() {
+        return facts.stream().filter(f -> !f.passed()).collect(Collectors.toUnmodifiableList());
+    }
+
+    /**
+     * The failed facts as one line, for messages.
+     *
+     * @return for example {@code "rows in job: expected 10, found 9"}
+     */
+    public String describeFailures() {
+        if (facts.isEmpty()) {
+            return "no facts were checked";
+        }
+        return failures().stream()
+                .map(f -> f.name() + ": expected " + f.expected() + ", found " + f.actual())
+                .collect(Collectors.joining("; "));
+    }
+
+    /** Collects facts; not thread-safe. */
+    public static final class Builder {
+        private final List<Fact> facts = new ArrayList<>();
+
+        private Builder() {
+        }
+
+        /**
+         * Adds a fact that passes when {@code expected} equals {@code actual}.
+         *
+         * @param name     what is checked
+         * @param expected the expected value
+         * @param actual   the actual value
+         * @return this builder
+         */
+        public Builder expect(String name, Object expected, Object actual) {
+            facts.add(new Fact(name, String.valueOf(expected), String.valueOf(actual), Objects.equals(expected, actual)));
+            return this;
+        }
+
+        /**
+         * Adds a fact with its own pass condition, for checks that are not plain equality.
+         *
+         * @param name     what is checked
+         * @param expected a description of the expectation
+         * @param actual   a description of what was found
+         * @param passed   whether it passed
+         * @return this builder
+         */
+        public Builder fact(String name, String expected, String actual, boolean passed) {
+            facts.add(new Fact(name, expected, actual, passed));
+            return this;
+        }
+
+        /**
+         * Builds the verification.
+         *
+         * @return the verification
+         */
+        public Verification build() {
+            return Verification.of(facts);
+        }
+    }
+}

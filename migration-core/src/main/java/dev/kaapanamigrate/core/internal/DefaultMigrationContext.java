@@ -1,0 +1,138 @@
+package dev.kaapanamigrate.core.internal;
+
+import com.fasterxml.jackson.databind.JavaType;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.kaapanamigrate.core.ConfigurationException;
+import dev.kaapanamigrate.core.ContextKey;
+import dev.kaapanamigrate.core.ErrorCode;
+import dev.kaapanamigrate.core.IdSource;
+import dev.kaapanamigrate.core.MigrationContext;
+import dev.kaapanamigrate.core.MigrationEvent;
+import dev.kaapanamigrate.core.PlatformState;
+import java.time.Clock;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The context of a run, a dry-run or a standalone call. Values put during a run are journaled as JSON;
+ * journaled values of an earlier run are read back lazily, as the type their key names.
+ */
+public final class DefaultMigrationContext implements MigrationContext {
+
+    private final Clock clock;
+    private final IdSource ids;
+    private final UUID runId;
+    private final boolean dryRun;
+    private final Journal journal;
+    private final SafeListener listener;
+    private final Map<String, Object> values = new ConcurrentHashMap<>();
+    private final Map<String, JsonNode> journaledValues;
+    private volatile PlatformState platformState;
+    private volatile String currentStep;
+
+    DefaultMigrationContext(Clock clock, IdSource ids, UUID runId, PlatformState platformState, boolean dryRun,
+                            Journal journal, Map<String, JsonNode> journaledValues, SafeListener listener) {
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.ids = Objects.requireNonNull(ids, "ids");
+        this.runId = Objects.requireNonNull(runId, "runId");
+        this.platformState = platformState;
+        this.dryRun = dryRun;
+        this.journal = journal;
+        this.journaledValues = new ConcurrentHashMap<>(journaledValues);
+        this.listener = listener;
+    }
+
+    /**
+     * A context for calling steps outside a plan.
+     *
+     * @param clock  the clock
+     * @param ids    the id source
+     * @param state  the platform state
+     * @param dryRun whether this is a dry-run
+     * @return the context
+     */
+    public static MigrationContext standalone(Clock clock, IdSource ids, PlatformState state, boolean dryRun) {
+        return new DefaultMigrationContext(clock, ids, ids.newId(), state, dryRun, null, Map.of(), null);
+    }
+
+    void enterStep(String stepId) {
+        this.currentStep = stepId;
+    }
+
+    void platformState(PlatformState state) {
+        this.platformState = state;
+    }
+
+    @Override
+    public Clock clock() {
+        return clock;
+    }
+
+    @Override
+    public IdSource ids() {
+        return ids;
+    }
+
+    @Override
+    public UUID runId() {
+        return runId;
+    }
+
+    @Override
+    public PlatformState platformState() {
+        return platformState;
+    }
+
+    @Override
+    public boolean dryRun() {
+        return dryRun;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <T> Optional<T> get(ContextKey<T> key) {
+        Object value = values.computeIfAbsent(key.name(), name -> {
+            JsonNode json = journaledValues.get(name);
+            if (json == null) {
+                return null;
+            }
+            JavaType type = Json.mapper().getTypeFactory().constructType(key.type());
+            try {
+                return Json.mapper().treeToValue(json, type);
+            } catch (com.fasterxml.jackson.core.JsonProcessingException | IllegalArgumentException e) {
+                throw new ConfigurationException(ErrorCode.JOURNAL_CORRUPT, "The journaled value '" + name
+                        + "' cannot be read as " + key.type().getTypeName() + ": " + e.getMessage()
+                        + ". Move the journal aside and run again.", e);
+            }
+        });
+        return Optional.ofNullable((T) value);
+    }
+
+    @Override
+    public <T> void put(ContextKey<T> key, T value) {
+        Objects.requireNonNull(value, "value");
+        JsonNode json;
+        try {
+            json = Json.mapper().valueToTree(value);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigurationException(ErrorCode.CONFIGURATION_INVALID, "The value for '" + key.name()
+                    + "' cannot be written as JSON (" + e.getMessage() + "); context values must be plain data "
+                    + "such as records, lists, maps, strings and numbers.", e);
+        }
+        values.put(key.name(), value);
+        if (journal != null && !dryRun) {
+            journal.append(new JournalEntry(JournalEntry.VERSION, JournalEntry.Type.VALUE, runId, clock.instant(),
+                    currentStep, null, key.name(), json, null, null, null));
+        }
+    }
+
+    @Override
+    public void progress(long done, long total, String unit) {
+        if (listener != null) {
+            listener.stepProgress(new MigrationEvent.StepProgress(runId, currentStep, done, total, unit));
+        }
+    }
+}

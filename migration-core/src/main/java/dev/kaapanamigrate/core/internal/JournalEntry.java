@@ -1,0 +1,54 @@
+package dev.kaapanamigrate.core.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.kaapanamigrate.core.ErrorCode;
+import dev.kaapanamigrate.core.PlanStatus;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * One line of the journal. Only the fields of its type are set.
+ *
+ * @param v       the journal format version
+ * @param type    the entry type
+ * @param runId   the run
+ * @param at      when
+ * @param step    the step id (step entries)
+ * @param steps   the plan's step ids (run start)
+ * @param key     the context key (values)
+ * @param value   the context value (values)
+ * @param status  the plan status (run end)
+ * @param code    the error code (failed or blocked steps)
+ * @param message the message (failed or blocked steps)
+ */
+public record JournalEntry(int v, Type type, UUID runId, Instant at, String step, List<String> steps, String key,
+                           JsonNode value, PlanStatus status, ErrorCode code, String message) {
+
+    /** The journal format version written by this code. */
+    public static final int VERSION = 1;
+
+    /** Entry types. */
+    public enum Type {
+        /** A run started. */
+        RUN_STARTED,
+        /** A step started (written before its check). */
+        STEP_STARTED,
+        /** A step's apply returned. */
+        STEP_APPLIED,
+        /** A step's verification passed: the step is done. */
+        STEP_VERIFIED,
+        /** A step's check refused to run. */
+        STEP_BLOCKED,
+        /** A step failed. */
+        STEP_FAILED,
+        /** A context value was put. */
+        VALUE,
+        /** A run ended. */
+        RUN_FINISHED
+    }
+
+    static JournalEntry of(Type type, UUID runId, Instant at, String step) {
+        return new JournalEntry(VERSION, type, runId, at, step, null, null, null, null, null, null);
+    }
+}

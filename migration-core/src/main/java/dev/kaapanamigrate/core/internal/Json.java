@@ -1,0 +1,53 @@
+package dev.kaapanamigrate.core.internal;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.kaapanamigrate.core.StepCheck;
+
+/** The one Jackson configuration used for journals, reports and context values. */
+public final class Json {
+
+    /**
+     * Type information for the sealed {@link StepCheck}, kept out of the API types.
+     */
+    @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "outcome")
+    @JsonSubTypes({
+            @JsonSubTypes.Type(value = StepCheck.UpToDate.class, name = "UP_TO_DATE"),
+            @JsonSubTypes.Type(value = StepCheck.Pending.class, name = "PENDING"),
+            @JsonSubTypes.Type(value = StepCheck.Blocked.class, name = "BLOCKED"),
+            @JsonSubTypes.Type(value = StepCheck.Deferred.class, name = "DEFERRED"),
+            @JsonSubTypes.Type(value = StepCheck.Waiting.class, name = "WAITING")})
+    interface StepCheckMixin {
+    }
+
+    private static final ObjectMapper MAPPER = JsonMapper.builder()
+            .addModule(new JavaTimeModule())
+            .addMixIn(StepCheck.class, StepCheckMixin.class)
+            // Derived accessors such as PlanPreview.isBlocked() are not part of the format.
+            .disable(MapperFeature.AUTO_DETECT_IS_GETTERS)
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS)
+            // Readers of format version 1 ignore fields added later in version 1.
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .defaultPropertyInclusion(JsonInclude.Value.construct(JsonInclude.Include.NON_NULL, JsonInclude.Include.NON_NULL))
+            .build();
+
+    private Json() {
+    }
+
+    /**
+     * The shared mapper; thread-safe.
+     *
+     * @return the mapper
+     */
+    public static ObjectMapper mapper() {
+        return MAPPER;
+    }
+}
