@@ -1,0 +1,78 @@
+package dev.kaapanamigrate.testkit;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a generated installation holds, read back from the backends after generation: counts and
+ * order-independent digests per table, bucket and index, so tests can assert that nothing was lost and two
+ * generations with the same spec are identical. Written as {@code manifest.json} beside the data folders.
+ *
+ * @param formatVersion   the manifest format version
+ * @param kaapanaVersion  the Kaapana version the installation imitates
+ * @param spec            what was generated
+ * @param postgresLibc    the libc of the PostgreSQL binaries that created the data folders ({@code MUSL} or {@code GLIBC})
+ * @param postgresLocale  the locale the folders were initialised with
+ * @param projects        the projects
+ * @param datasets        the dataset names
+ * @param databases       per database: its folder and its tables
+ * @param buckets         per bucket: objects and digest
+ * @param indices         per index: documents and digest
+ */
+public record Manifest(int formatVersion, String kaapanaVersion, InstallationSpec spec, String postgresLibc,
+                       String postgresLocale, List<InstallationModel.Project> projects, List<String> datasets,
+                       Map<KaapanaDatabase, DatabaseContent> databases, Map<String, Content> buckets,
+                       Map<String, Content> indices) {
+
+    /** The format version this testkit writes. */
+    public static final int FORMAT_VERSION = 1;
+
+    /**
+     * Copies the collections.
+     *
+     * @param formatVersion  the format version
+     * @param kaapanaVersion the Kaapana version
+     * @param spec           the spec
+     * @param postgresLibc   the libc
+     * @param postgresLocale the locale
+     * @param projects       the projects
+     * @param datasets       the datasets
+     * @param databases      the databases
+     * @param buckets        the buckets
+     * @param indices        the indices
+     */
+    public Manifest {
+        projects = List.copyOf(projects);
+        datasets = List.copyOf(datasets);
+        databases = Map.copyOf(databases);
+        buckets = Map.copyOf(buckets);
+        indices = Map.copyOf(indices);
+    }
+
+    /**
+     * How many items and their digest.
+     *
+     * @param count  items (rows, objects, documents)
+     * @param digest an order-independent digest of their content
+     */
+    public record Content(long count, String digest) {
+    }
+
+    /**
+     * One database of the installation.
+     *
+     * @param folder the data folder, relative to FAST_DATA_DIR
+     * @param tables per table: rows and digest
+     */
+    public record DatabaseContent(String folder, Map<String, Content> tables) {
+        /**
+         * Copies the map.
+         *
+         * @param folder the folder
+         * @param tables the tables
+         */
+        public DatabaseContent {
+            tables = Map.copyOf(tables);
+        }
+    }
+}

@@ -1,0 +1,120 @@
+package dev.kaapanamigrate.testkit.internal;
+
+import dev.kaapanamigrate.testkit.InstallationModel;
+import dev.kaapanamigrate.testkit.InstallationModel.Job;
+import dev.kaapanamigrate.testkit.InstallationModel.Project;
+import dev.kaapanamigrate.testkit.InstallationModel.Series;
+import io.minio.BucketExistsArgs;
+import io.minio.MakeBucketArgs;
+import io.minio.MinioClient;
+import io.minio.PutObjectArgs;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Fills an S3 store with a 0.4 installation's buckets and objects: project buckets, the global buckets
+ * minio-init creates, thumbnails of SEG/RTSTRUCT series (in their project bucket and in project-admin),
+ * validation reports and zipped download results, all tied to the model's series and jobs.
+ */
+public final class ObjectStoreLoader {
+
+    /** Buckets minio-init creates in every install. */
+    public static final List<String> GLOBAL_BUCKETS = List.of("uploads", "staticwebsiteresults", "template-analysis-scripts");
+    /** A bucket named after a DAG id, as an operator creates it when it finds no project bucket. */
+    public static final String DAG_BUCKET = "download-selected-files";
+
+    private final InstallationModel model;
+
+    /**
+     * Creates a loader.
+     *
+     * @param model the data
+     */
+    public ObjectStoreLoader(InstallationModel model) {
+        this.model = model;
+    }
+
+    /**
+     * The buckets the installation has.
+     *
+     * @return bucket names
+     */
+    public List<String> buckets() {
+        List<String> buckets = new ArrayList<>();
+        model.projects().forEach(p -> buckets.add(p.bucket()));
+        buckets.addAll(GLOBAL_BUCKETS);
+        buckets.add(DAG_BUCKET);
+        return buckets;
+    }
+
+    /**
+     * Creates the buckets and uploads the objects.
+     *
+     * @param client the client
+     * @return objects uploaded per bucket
+     * @throws Exception when the store refuses
+     */
+    public Map<String, Long> load(MinioClient client) throws Exception {
+        Map<String, Long> counts = new TreeMap<>();
+        for (String bucket : buckets()) {
+            if (!client.bucketExists(BucketExistsArgs.builder().bucket(bucket).build())) {
+                client.makeBucket(MakeBucketArgs.builder().bucket(bucket).build());
+            }
+            counts.put(bucket, 0L);
+        }
+        put(client, counts, "template-analysis-scripts", "template_analysis.ipynb",
+                "{\"cells\": [], \"nbformat\": 4}".getBytes(StandardCharsets.UTF_8), "application/x-ipynb+json");
+        Project admin = model.project(1);
+        for (int i = 0; i < model.spec().series(); i++) {
+            Series s = model.series(i);
+            Project project = model.project(s.projectId());
+            if (s.modality().equals("SEG") || s.modality().equals("RTSTRUCT")) {
+                byte[] png = png(s.uid());
+                put(client, counts, project.bucket(), "thumbnails/" + s.uid() + ".png", png, "image/png");
+                if (project.id() != admin.id()) {
+                    put(client, counts, admin.bucket(), "thumbnails/" + s.uid() + ".png", png, "image/png");
+                }
+            }
+            if (i % 10 == 3) {
+                put(client, counts, project.bucket(), "staticwebsiteresults/validate-dicoms/" + s.uid() + "/report.html",
+                        ("<html><body>Validation of " + s.uid() + ": ok</body></html>").getBytes(StandardCharsets.UTF_8),
+                        "text/html");
+            }
+        }
+        for (int id = 1; id <= model.spec().jobs(); id++) {
+            Job j = model.job(id);
+            if (j.workflow().dagId().equals("download-selected-files") && j.status().equals("finished")) {
+                String bucket = id % 4 == 0 ? DAG_BUCKET : model.project(j.projectId()).bucket();
+                put(client, counts, bucket, "download-selected-files_" + j.runId() + "_"
+                        + j.created().getEpochSecond() + ".zip", zip(j), "application/zip");
+            }
+        }
+        return counts;
+    }
+
+    private static void put(MinioClient client, Map<String, Long> counts, String bucket, String key, byte[] data,
+                            String contentType) throws Exception {
+        client.putObject(PutObjectArgs.builder().bucket(bucket).object(key)
+                .stream(new ByteArrayInputStream(data), (long) data.length, null).contentType(contentType).build());
+        counts.merge(bucket, 1L, Long::sum);
+    }
+
+    /** A small, valid-looking PNG: signature plus bytes derived from the series uid. */
+    static byte[] png(String uid) {
+        byte[] signature = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
+        byte[] body = ("thumbnail of " + uid).getBytes(StandardCharsets.UTF_8);
+        byte[] out = new byte[signature.length + body.length];
+        System.arraycopy(signature, 0, out, 0, signature.length);
+        System.arraycopy(body, 0, out, signature.length, body.length);
+        return out;
+    }
+
+    private static byte[] zip(Job j) {
+        // A zip's local file header magic and the job's identifiers as content: enough for size and digest checks.
+        return ("PK\u0003\u0004" + String.join("\n", j.identifiers())).getBytes(StandardCharsets.ISO_8859_1);
+    }
+}
