@@ -1,9 +1,9 @@
 package dev.kaapanamigrate.core;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import dev.kaapanamigrate.core.internal.Ids;
 import java.lang.reflect.Type;
 import java.util.Objects;
-import java.util.regex.Pattern;
 
 /**
  * A typed name for a value that steps share through the {@link MigrationContext}, for example the project
@@ -22,13 +22,11 @@ import java.util.regex.Pattern;
  */
 public final class ContextKey<T> {
 
-    private static final Pattern NAME = Pattern.compile("[a-z0-9]+([.-][a-z0-9]+)*");
-
     private final String name;
     private final Type type;
 
     private ContextKey(String name, Type type) {
-        if (!NAME.matcher(Objects.requireNonNull(name, "name")).matches()) {
+        if (!Ids.isStableName(Objects.requireNonNull(name, "name"))) {
             throw new ConfigurationException("Context key name '" + name + "' is invalid; expected lower-case words "
                     + "separated by '.' or '-', for example \"postgres.projects\".");
         }

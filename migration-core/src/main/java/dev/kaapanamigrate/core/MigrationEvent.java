@@ -12,21 +12,19 @@ public sealed interface MigrationEvent permits MigrationEvent.PlanStarted, Migra
         MigrationEvent.PlatformTransition {
 
     /**
-     * A run or dry-run started.
+     * A run started (a dry-run sends no plan events, only progress).
      *
      * @param runId   the run id
      * @param at      when
      * @param stepIds the steps in the order they run
-     * @param dryRun  whether this is a dry-run
      */
-    record PlanStarted(UUID runId, Instant at, List<String> stepIds, boolean dryRun) implements MigrationEvent {
+    record PlanStarted(UUID runId, Instant at, List<String> stepIds) implements MigrationEvent {
         /**
          * Copies the list.
          *
          * @param runId   the run id
          * @param at      when
          * @param stepIds the steps in order
-         * @param dryRun  whether this is a dry-run
          */
         public PlanStarted {
             stepIds = List.copyOf(stepIds);
@@ -74,7 +72,7 @@ public sealed interface MigrationEvent permits MigrationEvent.PlanStarted, Migra
     }
 
     /**
-     * The plan asks the platform to move to another state.
+     * The plan started moving the platform to another state (the control accepted the request).
      *
      * @param runId the run id
      * @param from  the state before

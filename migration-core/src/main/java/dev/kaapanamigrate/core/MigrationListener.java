@@ -20,7 +20,7 @@ public interface MigrationListener {
     };
 
     /**
-     * A run or dry-run started.
+     * A run started.
      *
      * @param event the event
      */
@@ -60,7 +60,7 @@ public interface MigrationListener {
     }
 
     /**
-     * The plan moves the platform to another state.
+     * The plan started moving the platform to another state.
      *
      * @param event the event
      */

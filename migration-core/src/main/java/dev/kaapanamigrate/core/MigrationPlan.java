@@ -46,7 +46,7 @@ public final class MigrationPlan {
     private MigrationPlan(Builder b, List<MigrationStep> ordered) {
         this.steps = ordered;
         this.configuration = b;
-        this.store = b.stateDirectory != null ? StateStore.directory(b.stateDirectory) : StateStore.memory();
+        this.store = b.stateDirectory != null ? StateStore.directory(b.stateDirectory) : b.memoryStore;
     }
 
     /**
@@ -55,14 +55,14 @@ public final class MigrationPlan {
      * @return a builder
      */
     public static Builder builder() {
-        return new Builder(List.of(), null, null, false, List.of(), Clock.systemUTC(), IdSource.random(),
+        return new Builder(List.of(), null, null, null, List.of(), Clock.systemUTC(), IdSource.random(),
                 Duration.ofMinutes(30));
     }
 
     /**
      * A builder holding this plan's configuration, to derive a changed plan (for example with another
-     * platform control after a pause). The new plan shares nothing mutable with this one; with
-     * {@link Builder#inMemoryState()} it starts with an empty journal.
+     * platform control after a pause). The derived plan uses the same journal and lock: the same state
+     * directory, or with {@link Builder#inMemoryState()} the same in-memory journal.
      *
      * @return a builder
      */
@@ -116,19 +116,19 @@ public final class MigrationPlan {
         private final List<MigrationStep> steps;
         private final PlatformControl platformControl;
         private final Path stateDirectory;
-        private final boolean inMemoryState;
+        private final StateStore memoryStore;
         private final List<MigrationListener> listeners;
         private final Clock clock;
         private final IdSource ids;
         private final Duration platformTimeout;
 
         private Builder(List<MigrationStep> steps, PlatformControl platformControl, Path stateDirectory,
-                        boolean inMemoryState, List<MigrationListener> listeners, Clock clock, IdSource ids,
+                        StateStore memoryStore, List<MigrationListener> listeners, Clock clock, IdSource ids,
                         Duration platformTimeout) {
             this.steps = List.copyOf(steps);
             this.platformControl = platformControl;
             this.stateDirectory = stateDirectory;
-            this.inMemoryState = inMemoryState;
+            this.memoryStore = memoryStore;
             this.listeners = List.copyOf(listeners);
             this.clock = clock;
             this.ids = ids;
@@ -144,7 +144,7 @@ public final class MigrationPlan {
         public Builder step(MigrationStep step) {
             List<MigrationStep> more = new ArrayList<>(steps);
             more.add(Objects.requireNonNull(step, "step"));
-            return new Builder(more, platformControl, stateDirectory, inMemoryState, listeners, clock, ids, platformTimeout);
+            return new Builder(more, platformControl, stateDirectory, memoryStore, listeners, clock, ids, platformTimeout);
         }
 
         /**
@@ -168,7 +168,7 @@ public final class MigrationPlan {
          * @return a new builder
          */
         public Builder platformControl(PlatformControl control) {
-            return new Builder(steps, Objects.requireNonNull(control, "control"), stateDirectory, inMemoryState,
+            return new Builder(steps, Objects.requireNonNull(control, "control"), stateDirectory, memoryStore,
                     listeners, clock, ids, platformTimeout);
         }
 
@@ -181,18 +181,18 @@ public final class MigrationPlan {
          * @return a new builder
          */
         public Builder stateDirectory(Path dir) {
-            return new Builder(steps, platformControl, Objects.requireNonNull(dir, "dir"), false, listeners, clock, ids,
+            return new Builder(steps, platformControl, Objects.requireNonNull(dir, "dir"), null, listeners, clock, ids,
                     platformTimeout);
         }
 
         /**
-         * Keeps journal and lock in memory: resuming works only within this plan object and process. For
-         * tests and tools whose steps are cheap to re-check.
+         * Keeps journal and lock in memory: resuming works within this process only, for plans built from
+         * this builder or derived from it. For tests and tools whose steps are cheap to re-check.
          *
          * @return a new builder
          */
         public Builder inMemoryState() {
-            return new Builder(steps, platformControl, null, true, listeners, clock, ids, platformTimeout);
+            return new Builder(steps, platformControl, null, StateStore.memory(), listeners, clock, ids, platformTimeout);
         }
 
         /**
@@ -204,7 +204,7 @@ public final class MigrationPlan {
         public Builder listener(MigrationListener listener) {
             List<MigrationListener> more = new ArrayList<>(listeners);
             more.add(Objects.requireNonNull(listener, "listener"));
-            return new Builder(steps, platformControl, stateDirectory, inMemoryState, more, clock, ids, platformTimeout);
+            return new Builder(steps, platformControl, stateDirectory, memoryStore, more, clock, ids, platformTimeout);
         }
 
         /**
@@ -214,7 +214,7 @@ public final class MigrationPlan {
          * @return a new builder
          */
         public Builder clock(Clock clock) {
-            return new Builder(steps, platformControl, stateDirectory, inMemoryState, listeners,
+            return new Builder(steps, platformControl, stateDirectory, memoryStore, listeners,
                     Objects.requireNonNull(clock, "clock"), ids, platformTimeout);
         }
 
@@ -225,7 +225,7 @@ public final class MigrationPlan {
          * @return a new builder
          */
         public Builder idSource(IdSource ids) {
-            return new Builder(steps, platformControl, stateDirectory, inMemoryState, listeners, clock,
+            return new Builder(steps, platformControl, stateDirectory, memoryStore, listeners, clock,
                     Objects.requireNonNull(ids, "ids"), platformTimeout);
         }
 
@@ -240,7 +240,7 @@ public final class MigrationPlan {
                 throw new ConfigurationException("platformTimeout must be positive, was " + timeout
                         + "; for example .platformTimeout(Duration.ofMinutes(30)).");
             }
-            return new Builder(steps, platformControl, stateDirectory, inMemoryState, listeners, clock, ids, timeout);
+            return new Builder(steps, platformControl, stateDirectory, memoryStore, listeners, clock, ids, timeout);
         }
 
         /**
@@ -261,7 +261,7 @@ public final class MigrationPlan {
                         + ".platformControl(PlatformControl.assumeState(PlatformState.UNDEPLOYED)); otherwise pass a "
                         + "PlatformControl that can undeploy and deploy it.");
             }
-            if (stateDirectory == null && !inMemoryState) {
+            if (stateDirectory == null && memoryStore == null) {
                 throw new ConfigurationException("The plan needs a place for its journal and lock. Write "
                         + ".stateDirectory(dataDir.resolve(\".kaapana-migrate\")) to keep them beside the data being "
                         + "migrated (a killed run then resumes in a new process), or .inMemoryState() in tests.");

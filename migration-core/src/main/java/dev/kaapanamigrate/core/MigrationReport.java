@@ -5,10 +5,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kaapanamigrate.core.internal.DurableFiles;
 import dev.kaapanamigrate.core.internal.Json;
 import java.io.IOException;
-import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.stream.Collectors;
 
 /**
@@ -86,7 +85,7 @@ public final class MigrationReport {
      *                            supported version
      */
     public static MigrationResult parseResult(String json) {
-        return Json.mapper().convertValue(body(json, "run", "result"), MigrationResult.class);
+        return convert(body(json, "run", "result"), MigrationResult.class, "run");
     }
 
     /**
@@ -98,7 +97,16 @@ public final class MigrationReport {
      *                            supported version
      */
     public static PlanPreview parsePreview(String json) {
-        return Json.mapper().convertValue(body(json, "preview", "preview"), PlanPreview.class);
+        return convert(body(json, "preview", "preview"), PlanPreview.class, "preview");
+    }
+
+    private static <T> T convert(JsonNode body, Class<T> type, String kind) {
+        try {
+            return Json.mapper().convertValue(body, type);
+        } catch (IllegalArgumentException e) {
+            // A missing field, or an enum value written by a newer version of this library.
+            throw invalid("a report body that does not fit (" + e.getMessage() + ")", kind);
+        }
     }
 
     /**
@@ -232,17 +240,8 @@ public final class MigrationReport {
     }
 
     private static void writeAtomically(String json, Path file) {
-        Path target = file.toAbsolutePath();
-        Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
         try {
-            Files.createDirectories(target.getParent());
-            Files.writeString(tmp, json);
-            try {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-            DurableFiles.syncDirectory(target.getParent());
+            DurableFiles.writeAtomically(file, json.getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new MigrationException(ErrorCode.REPORT_INVALID, "Cannot write the report " + file + ": " + e, e);
         }

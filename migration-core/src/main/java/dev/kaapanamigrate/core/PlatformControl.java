@@ -32,11 +32,11 @@ public interface PlatformControl {
     PlatformState current();
 
     /**
-     * Starts undeploying the old version. The default cannot: it throws a {@link PreconditionFailedException}
-     * with code {@link ErrorCode#PLATFORM_STATE}, which makes the plan pause.
+     * Starts undeploying the old version. The default cannot: it throws a {@link PlatformCannotMoveException},
+     * which makes the plan pause. Any other exception fails the run.
      */
     default void undeploy() {
-        throw cannotMove(current(), PlatformState.UNDEPLOYED);
+        throw new PlatformCannotMoveException(current(), PlatformState.UNDEPLOYED);
     }
 
     /**
@@ -48,11 +48,11 @@ public interface PlatformControl {
     }
 
     /**
-     * Starts deploying the new version. The default cannot: it throws a {@link PreconditionFailedException}
-     * with code {@link ErrorCode#PLATFORM_STATE}, which makes the plan pause.
+     * Starts deploying the new version. The default cannot: it throws a {@link PlatformCannotMoveException},
+     * which makes the plan pause. Any other exception fails the run.
      */
     default void deploy() {
-        throw cannotMove(current(), PlatformState.TARGET_RUNNING);
+        throw new PlatformCannotMoveException(current(), PlatformState.TARGET_RUNNING);
     }
 
     /**
@@ -82,20 +82,5 @@ public interface PlatformControl {
                 return "PlatformControl.assumeState(" + state + ")";
             }
         };
-    }
-
-    /**
-     * The exception a control throws when it cannot move the platform; the plan pauses on it.
-     *
-     * @param from the current state
-     * @param to   the state needed
-     * @return the exception to throw
-     */
-    static PreconditionFailedException cannotMove(PlatformState from, PlatformState to) {
-        return new PreconditionFailedException(Problem.of(ErrorCode.PLATFORM_STATE,
-                "the platform is in state " + from + " (" + from.description() + ")",
-                "state " + to + " (" + to.description() + ") for the next steps",
-                "bring the platform to " + to + " yourself, then run the plan again with "
-                        + "PlatformControl.assumeState(PlatformState." + to + "); the journal resumes it"));
     }
 }

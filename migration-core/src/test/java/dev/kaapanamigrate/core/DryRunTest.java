@@ -60,10 +60,10 @@ class DryRunTest {
         }, ctx -> List.of(), ctx -> TestSteps.passed());
         LambdaStep fine = new LambdaStep("fine", ctx -> StepCheck.upToDate("done"), ctx -> List.of(), ctx -> TestSteps.passed());
         PlanPreview preview = MigrationPlan.builder().step(blocked).step(deferred).step(throwing).step(fine)
-                .platformControl(PlatformControl.assumeState(PlatformState.SOURCE_RUNNING))
+                .platformControl(PlatformControl.assumeState(PlatformState.UNDEPLOYED))
                 .inMemoryState().build().check();
 
-        assertThat(preview.platformState()).isEqualTo(PlatformState.SOURCE_RUNNING);
+        assertThat(preview.platformState()).isEqualTo(PlatformState.UNDEPLOYED);
         assertThat(preview.steps()).extracting(s -> s.check().getClass().getSimpleName())
                 .containsExactly("Blocked", "Deferred", "Blocked", "UpToDate");
         assertThat(preview.blockers()).extracting(StepPreview::stepId).containsExactly("blocked", "throwing");

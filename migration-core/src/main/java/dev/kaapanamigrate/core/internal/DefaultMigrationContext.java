@@ -105,7 +105,8 @@ public final class DefaultMigrationContext implements MigrationContext {
             } catch (com.fasterxml.jackson.core.JsonProcessingException | IllegalArgumentException e) {
                 throw new ConfigurationException(ErrorCode.JOURNAL_CORRUPT, "The journaled value '" + name
                         + "' cannot be read as " + key.type().getTypeName() + ": " + e.getMessage()
-                        + ". Move the journal aside and run again.", e);
+                        + ". The key's type changed since the value was journaled: use the version of the step that "
+                        + "wrote it, or move the journal aside and run again.", e);
             }
         });
         return Optional.ofNullable((T) value);
@@ -115,18 +116,21 @@ public final class DefaultMigrationContext implements MigrationContext {
     public <T> void put(ContextKey<T> key, T value) {
         Objects.requireNonNull(value, "value");
         JsonNode json;
+        Object copy;
         try {
             json = Json.mapper().valueToTree(value);
-        } catch (IllegalArgumentException e) {
+            // Keep what a resumed run will read back, not the caller's object: a value that cannot be read
+            // back fails here, and later changes to the caller's object are not seen in one run but lost in another.
+            copy = Json.mapper().treeToValue(json, Json.mapper().getTypeFactory().constructType(key.type()));
+        } catch (IllegalArgumentException | com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new ConfigurationException(ErrorCode.CONFIGURATION_INVALID, "The value for '" + key.name()
-                    + "' cannot be written as JSON (" + e.getMessage() + "); context values must be plain data "
-                    + "such as records, lists, maps, strings and numbers.", e);
+                    + "' cannot be written as JSON and read back as " + key.type().getTypeName() + " (" + e.getMessage()
+                    + "); context values must be plain data such as records, lists, maps, strings and numbers.", e);
         }
-        values.put(key.name(), value);
         if (journal != null && !dryRun) {
-            journal.append(new JournalEntry(JournalEntry.VERSION, JournalEntry.Type.VALUE, runId, clock.instant(),
-                    currentStep, null, key.name(), json, null, null, null));
+            journal.append(JournalEntry.value(runId, clock.instant(), currentStep, key.name(), json));
         }
+        values.put(key.name(), copy);
     }
 
     @Override

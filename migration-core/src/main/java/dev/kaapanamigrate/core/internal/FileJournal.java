@@ -28,6 +28,7 @@ public final class FileJournal implements Journal {
     private final Path file;
     private final JournalState state;
     private final FileChannel channel;
+    private boolean broken;
 
     private FileJournal(Path file, JournalState state, FileChannel channel) {
         this.file = file;
@@ -120,8 +121,9 @@ public final class FileJournal implements Journal {
             } catch (JsonProcessingException e) {
                 throw corrupt(file, lineNumber, "a line that is not a journal entry");
             }
-            if (entry.type() == null || entry.v() != JournalEntry.VERSION) {
-                throw corrupt(file, lineNumber, "an entry of journal format version " + entry.v());
+            if (entry == null || entry.type() == null || entry.v() != JournalEntry.VERSION) {
+                throw corrupt(file, lineNumber, entry == null ? "a null entry"
+                        : "an entry of journal format version " + entry.v());
             }
             state.apply(entry);
         }
@@ -142,8 +144,9 @@ public final class FileJournal implements Journal {
         return new PreconditionFailedException(Problem.of(ErrorCode.JOURNAL_CORRUPT,
                 found + " at line " + line + " of " + file,
                 "one JSON entry of journal format version " + JournalEntry.VERSION + " per line",
-                "move " + file.getFileName() + " aside and run again: every step checks its own state, so a run "
-                        + "without the journal is safe (steps verified only through the journal are checked again)"));
+                "move " + file.getFileName() + " aside and run again: every step checks its own state, so no step "
+                        + "is applied twice; but values that earlier steps journaled (such as baselines) are gone, and steps "
+                        + "of a platform state the platform has left cannot run again, so those will report it"));
     }
 
     @Override
@@ -153,8 +156,14 @@ public final class FileJournal implements Journal {
 
     @Override
     public synchronized void append(JournalEntry entry) {
+        if (broken) {
+            throw new MigrationException(ErrorCode.JOURNAL_IO, "The journal " + file + " could not be written earlier in "
+                    + "this run, so nothing more is recorded. Make the state directory writable and run again.", null);
+        }
+        long start = -1;
         try {
             byte[] line = (Json.mapper().writeValueAsString(entry) + "\n").getBytes(StandardCharsets.UTF_8);
+            start = channel.position();
             ByteBuffer buffer = ByteBuffer.wrap(line);
             while (buffer.hasRemaining()) {
                 channel.write(buffer);
@@ -162,8 +171,20 @@ public final class FileJournal implements Journal {
             channel.force(false);
             state.apply(entry);
         } catch (IOException e) {
+            // Cut off what was written of the line, so the journal stays readable; after a failed fsync the
+            // file's state is unknown, so refuse everything further.
+            broken = true;
+            if (start >= 0) {
+                try {
+                    channel.truncate(start);
+                    channel.position(start);
+                    channel.force(false);
+                } catch (IOException again) {
+                    e.addSuppressed(again);
+                }
+            }
             throw new MigrationException(ErrorCode.JOURNAL_IO, "Cannot append to the journal " + file + ": " + e
-                    + ". Make the state directory writable and check free space.", e);
+                    + ". Make the state directory writable and check free space, then run again.", e);
         }
     }
 

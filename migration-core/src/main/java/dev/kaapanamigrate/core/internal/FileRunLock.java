@@ -10,12 +10,14 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,24 +26,25 @@ import org.slf4j.LoggerFactory;
  * releases the lock when the holding process dies, however it dies; a lock file with content but no OS
  * lock was therefore left by a dead run and is taken over (reported as stale). The file is emptied, not
  * deleted, on release: deleting it would let two processes lock two different files of the same name.
+ *
+ * <p>POSIX locks belong to the process, and closing <em>any</em> descriptor of a locked file releases them.
+ * So within this JVM every lock file is identified by its file key (device and inode, whatever path,
+ * symlink or bind mount leads to it) and a second attempt is refused before it opens the file.
  */
 public final class FileRunLock implements RunLock {
 
     private static final Logger LOG = LoggerFactory.getLogger(FileRunLock.class);
 
-    /**
-     * Locks held by this JVM. POSIX locks belong to the process, and closing any channel on the file
-     * releases them, so a second attempt from the same JVM must be refused before it opens the file.
-     */
-    private static final Map<Path, LockHolder> HELD_IN_THIS_JVM = new ConcurrentHashMap<>();
+    /** Lock files held by this JVM, by file key; guarded by the class monitor. */
+    private static final Map<Object, LockHolder> HELD_IN_THIS_JVM = new HashMap<>();
 
     private final Path file;
-    private final Path key;
+    private final Object key;
     private final FileChannel channel;
     private final FileLock lock;
     private final LockHolder stale;
 
-    private FileRunLock(Path file, Path key, FileChannel channel, FileLock lock, LockHolder stale) {
+    private FileRunLock(Path file, Object key, FileChannel channel, FileLock lock, LockHolder stale) {
         this.file = file;
         this.key = key;
         this.channel = channel;
@@ -58,60 +61,60 @@ public final class FileRunLock implements RunLock {
      * @throws ConcurrentRunException when another run holds it
      */
     public static FileRunLock acquire(Path file, LockHolder me) {
-        Path key = file.toAbsolutePath().normalize();
-        LockHolder sameJvm = HELD_IN_THIS_JVM.putIfAbsent(key, me);
-        if (sameJvm != null) {
-            throw new ConcurrentRunException(file, sameJvm);
-        }
-        FileChannel channel = null;
-        try {
-            Files.createDirectories(key.getParent());
-            channel = FileChannel.open(key, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
-            FileLock lock;
+        synchronized (FileRunLock.class) {
+            FileChannel channel = null;
             try {
-                lock = channel.tryLock();
-            } catch (OverlappingFileLockException e) {
-                lock = null;
+                Path dir = file.toAbsolutePath().getParent();
+                if (!Files.isDirectory(dir)) {
+                    Files.createDirectories(dir);
+                    DurableFiles.syncDirectory(dir.getParent());
+                }
+                try {
+                    // Safe to create and close: a file that did not exist cannot be locked by this JVM.
+                    Files.createFile(file);
+                    DurableFiles.syncDirectory(dir);
+                } catch (FileAlreadyExistsException e) {
+                    // the usual case
+                }
+                Object key = fileKey(file);
+                LockHolder sameJvm = HELD_IN_THIS_JVM.get(key);
+                if (sameJvm != null) {
+                    throw new ConcurrentRunException(file, sameJvm);
+                }
+                channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+                FileLock lock;
+                try {
+                    lock = channel.tryLock();
+                } catch (OverlappingFileLockException e) {
+                    lock = null; // cannot happen given the registry; treat as held
+                }
+                if (lock == null) {
+                    LockHolder holder = readHolder(channel);
+                    // No lock of this JVM is on this file (registry above), so closing is safe.
+                    channel.close();
+                    throw new ConcurrentRunException(file, holder);
+                }
+                LockHolder stale = readHolder(channel);
+                if (stale != null) {
+                    LOG.warn("Taking over the lock {} left by a run that is gone: {}", file, stale.describe());
+                }
+                byte[] content = Json.mapper().writeValueAsBytes(me);
+                channel.truncate(0);
+                channel.write(ByteBuffer.wrap(content), 0);
+                channel.force(true);
+                HELD_IN_THIS_JVM.put(key, me);
+                return new FileRunLock(file, key, channel, lock, stale);
+            } catch (IOException e) {
+                closeQuietly(channel);
+                throw new MigrationException(ErrorCode.JOURNAL_IO, "Cannot take the lock " + file + ": " + e
+                        + ". Make the state directory writable.", e);
             }
-            if (lock == null) {
-                LockHolder holder = readHolder(channel);
-                channel.close();
-                HELD_IN_THIS_JVM.remove(key);
-                throw new ConcurrentRunException(file, holder);
-            }
-            LockHolder stale = readHolder(channel);
-            if (stale != null) {
-                LOG.warn("Taking over the lock {} left by a run that is gone: {}", file, stale.describe());
-            }
-            byte[] content = Json.mapper().writeValueAsBytes(me);
-            channel.truncate(0);
-            channel.write(ByteBuffer.wrap(content), 0);
-            channel.force(true);
-            return new FileRunLock(file, key, channel, lock, stale);
-        } catch (IOException e) {
-            HELD_IN_THIS_JVM.remove(key);
-            closeQuietly(channel);
-            throw new MigrationException(ErrorCode.JOURNAL_IO, "Cannot take the lock " + file + ": " + e
-                    + ". Make the state directory writable.", e);
-        } catch (RuntimeException e) {
-            HELD_IN_THIS_JVM.remove(key, me);
-            throw e;
         }
     }
 
-    /**
-     * Reads who holds a lock file, without locking it.
-     *
-     * @param file the lock file
-     * @return the holder named in the file, or empty when it is absent, empty or unreadable
-     */
-    public static Optional<LockHolder> peek(Path file) {
-        try {
-            byte[] bytes = Files.readAllBytes(file);
-            return Optional.ofNullable(parse(bytes));
-        } catch (IOException e) {
-            return Optional.empty();
-        }
+    private static Object fileKey(Path file) throws IOException {
+        Object key = Files.readAttributes(file, BasicFileAttributes.class).fileKey();
+        return key != null ? key : file.toRealPath();
     }
 
     private static LockHolder readHolder(FileChannel channel) throws IOException {
@@ -123,17 +126,14 @@ public final class FileRunLock implements RunLock {
         while (buffer.hasRemaining() && channel.read(buffer, buffer.position()) > 0) {
             // keep reading
         }
-        return parse(buffer.array());
-    }
-
-    private static LockHolder parse(byte[] bytes) {
+        byte[] bytes = buffer.array();
         if (new String(bytes, StandardCharsets.UTF_8).isBlank()) {
             return null;
         }
         try {
             return Json.mapper().readValue(bytes, LockHolder.class);
         } catch (IOException e) {
-            return null;
+            return null; // unreadable content still means "held by someone"; the caller says holder unknown
         }
     }
 
@@ -154,15 +154,17 @@ public final class FileRunLock implements RunLock {
 
     @Override
     public void close() {
-        try {
-            channel.truncate(0);
-            channel.force(true);
-            lock.release();
-        } catch (IOException e) {
-            LOG.warn("Releasing the lock {} failed: {}", file, e.toString());
-        } finally {
-            closeQuietly(channel);
-            HELD_IN_THIS_JVM.remove(key);
+        synchronized (FileRunLock.class) {
+            try {
+                channel.truncate(0);
+                channel.force(true);
+                lock.release();
+            } catch (IOException e) {
+                LOG.warn("Releasing the lock {} failed: {}", file, e.toString());
+            } finally {
+                closeQuietly(channel);
+                HELD_IN_THIS_JVM.remove(key);
+            }
         }
     }
 }

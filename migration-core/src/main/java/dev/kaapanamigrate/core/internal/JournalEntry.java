@@ -51,4 +51,21 @@ public record JournalEntry(int v, Type type, UUID runId, Instant at, String step
     static JournalEntry of(Type type, UUID runId, Instant at, String step) {
         return new JournalEntry(VERSION, type, runId, at, step, null, null, null, null, null, null);
     }
+
+    static JournalEntry runStarted(UUID runId, Instant at, List<String> steps) {
+        return new JournalEntry(VERSION, Type.RUN_STARTED, runId, at, null, steps, null, null, null, null, null);
+    }
+
+    static JournalEntry runFinished(UUID runId, Instant at, PlanStatus status, ErrorCode code) {
+        return new JournalEntry(VERSION, Type.RUN_FINISHED, runId, at, null, null, null, null, status, code, null);
+    }
+
+    /** A blocked or failed step. */
+    static JournalEntry stepStopped(Type type, UUID runId, Instant at, String step, ErrorCode code, String message) {
+        return new JournalEntry(VERSION, type, runId, at, step, null, null, null, null, code, message);
+    }
+
+    static JournalEntry value(UUID runId, Instant at, String step, String key, JsonNode value) {
+        return new JournalEntry(VERSION, Type.VALUE, runId, at, step, null, key, value, null, null, null);
+    }
 }

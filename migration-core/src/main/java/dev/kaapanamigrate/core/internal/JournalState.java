@@ -24,6 +24,19 @@ public final class JournalState {
     private final Map<String, Mark> inFlight = new HashMap<>();
     private final Map<String, JsonNode> values = new LinkedHashMap<>();
 
+    /**
+     * An independent copy, for readers that must not see later appends.
+     *
+     * @return the copy
+     */
+    public JournalState copy() {
+        JournalState c = new JournalState();
+        c.verified.putAll(verified);
+        c.inFlight.putAll(inFlight);
+        c.values.putAll(values);
+        return c;
+    }
+
     void apply(JournalEntry e) {
         switch (e.type()) {
             case STEP_STARTED:

@@ -10,6 +10,15 @@ final class MemoryJournal implements Journal {
         return state;
     }
 
+    /**
+     * A snapshot that later appends do not change (a dry-run may read while a run appends).
+     *
+     * @return the snapshot
+     */
+    synchronized JournalState snapshot() {
+        return state.copy();
+    }
+
     @Override
     public synchronized void append(JournalEntry entry) {
         state.apply(entry);

@@ -11,15 +11,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.PriorityQueue;
-import java.util.regex.Pattern;
 
 /**
  * Validates a plan's steps and orders them: by platform state first, then by dependencies, ties broken by
  * the order in which they were added, so the same steps always run in the same order.
  */
 public final class PlanOrder {
-
-    private static final Pattern STEP_ID = Pattern.compile("[a-z0-9]+([.-][a-z0-9]+)*");
 
     private PlanOrder() {
     }
@@ -37,7 +34,7 @@ public final class PlanOrder {
         Map<String, Integer> added = new HashMap<>();
         for (MigrationStep step : steps) {
             String id = step.id();
-            if (id == null || !STEP_ID.matcher(id).matches()) {
+            if (!Ids.isStableName(id)) {
                 throw invalid("Step " + step.getClass().getName() + " has the id '" + id + "'; expected lower-case "
                         + "words separated by '.' or '-', for example \"postgres.rename-data-folders\".");
             }

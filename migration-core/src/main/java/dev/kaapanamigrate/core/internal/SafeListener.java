@@ -7,7 +7,10 @@ import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Delivers events to the plan's listeners; a listener that throws is logged and never breaks a run. */
+/**
+ * Delivers events to the plan's listeners. Whatever a listener throws (errors included, except those of the
+ * virtual machine itself) is logged and never breaks a run.
+ */
 public final class SafeListener implements MigrationListener {
 
     private static final Logger LOG = LoggerFactory.getLogger(SafeListener.class);
@@ -27,7 +30,9 @@ public final class SafeListener implements MigrationListener {
         for (MigrationListener listener : listeners) {
             try {
                 call.accept(listener);
-            } catch (RuntimeException e) {
+            } catch (VirtualMachineError e) {
+                throw e;
+            } catch (Throwable e) {
                 LOG.warn("Listener {} threw on {}; the run goes on", listener.getClass().getName(), event, e);
             }
         }

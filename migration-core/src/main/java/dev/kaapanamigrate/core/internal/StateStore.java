@@ -97,7 +97,7 @@ public interface StateStore {
 
             @Override
             public JournalState readJournal() {
-                return journal.state();
+                return journal.snapshot();
             }
 
             @Override
