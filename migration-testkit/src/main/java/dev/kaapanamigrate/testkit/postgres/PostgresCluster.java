@@ -206,7 +206,7 @@ public final class PostgresCluster {
     }
 
     private static String hint(String output, String locale) {
-        if (output.contains("invalid locale") || output.contains("locale")) {
+        if (output.contains("invalid locale")) {
             return "\nThe locale '" + locale + "' may not exist for these binaries; musl accepts any name, glibc "
                     + "only installed locales (C.UTF-8 always exists).";
         }

@@ -80,6 +80,7 @@ class PostgresServerIT {
         List<byte[]> before = readConfig(dir);
         long pid;
         List<ProcessHandle> family;
+        Path socketDir = null;
 
         try (PostgresServer server = cluster.start()) {
             pid = server.pid();
@@ -97,6 +98,11 @@ class PostgresServerIT {
                 assertThat(single(s, "show listen_addresses")).as("command line wins over the file")
                         .isEqualTo("127.0.0.1");
                 assertThat(single(s, "show password_encryption")).isEqualTo("scram-sha-256");
+                socketDir = Path.of(single(s, "show unix_socket_directories"));
+                assertThat(socketDir.startsWith(dir)).as("private socket directory outside the folder").isFalse();
+                assertThat(Posix.mode(socketDir)).isEqualTo(0700);
+                assertThat(Posix.ownerUid(socketDir)).isEqualTo(Posix.isRoot() ? 70 : Posix.uid());
+                assertThat(socketDir.resolve(".s.PGSQL." + server.port())).exists();
                 try (PreparedStatement ps = c.prepareStatement(
                         "select datcollate, datctype from pg_database where datname = ?")) {
                     ps.setString(1, USER);
@@ -135,6 +141,7 @@ class PostgresServerIT {
         assertThat(ProcessHandle.allProcesses().filter(p -> cmdline(p).contains(dir.toString())))
                 .as("no process runs on the folder").isEmpty();
         assertThat(dir.resolve("postmaster.pid")).doesNotExist();
+        assertThat(socketDir).as("socket directory removed").doesNotExist();
         List<byte[]> after = readConfig(dir);
         for (int i = 0; i < CONFIG_FILES.size(); i++) {
             assertThat(after.get(i)).as(CONFIG_FILES.get(i) + " unchanged").isEqualTo(before.get(i));
