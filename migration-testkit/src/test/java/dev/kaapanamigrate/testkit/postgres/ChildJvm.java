@@ -1,0 +1,39 @@
+package dev.kaapanamigrate.testkit.postgres;
+
+import java.nio.file.Path;
+
+/** Runs in a child JVM started by {@link ChildJvmIT}; talks to the parent over stdout. */
+final class ChildJvm {
+
+    private ChildJvm() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        switch (args[0]) {
+            case "start": {
+                PostgresServer server = PostgresServer.start(Path.of(args[1]));
+                System.out.println("PID " + server.pid());
+                System.out.flush();
+                Thread.sleep(120_000); // never closed: the parent terminates this JVM
+                System.exit(3);
+                break;
+            }
+            case "resolve": {
+                PostgresBinaries b = PostgresBinaries.resolve(Libc.MUSL, Path.of(args[1]));
+                System.out.println("HOME " + b.home());
+                break;
+            }
+            default:
+                throw new IllegalArgumentException(args[0]);
+        }
+    }
+
+    static ProcessBuilder command(String... args) {
+        String javaExe = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of(javaExe, "-Xmx128m",
+                "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
+                ChildJvm.class.getName()));
+        cmd.addAll(java.util.List.of(args));
+        return new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT);
+    }
+}
