@@ -46,16 +46,22 @@ public final class CopyIn {
 
         @Override
         public int read(char[] buffer, int offset, int length) {
-            if (position == line.length()) {
-                if (!rows.hasNext()) {
-                    return -1;
+            // Fill the whole buffer: the driver sends one CopyData message per read, so one line per read
+            // would cost a message (and a syscall) per row.
+            int written = 0;
+            while (written < length) {
+                if (position == line.length()) {
+                    if (!rows.hasNext()) {
+                        break;
+                    }
+                    render(rows.next());
                 }
-                render(rows.next());
+                int n = Math.min(length - written, line.length() - position);
+                line.getChars(position, position + n, buffer, offset + written);
+                position += n;
+                written += n;
             }
-            int n = Math.min(length, line.length() - position);
-            line.getChars(position, position + n, buffer, offset);
-            position += n;
-            return n;
+            return written == 0 ? -1 : written;
         }
 
         private void render(Object[] row) {

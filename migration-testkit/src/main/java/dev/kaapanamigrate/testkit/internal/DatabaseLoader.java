@@ -52,7 +52,8 @@ public final class DatabaseLoader {
      */
     public void loadAccessInformation(Connection c) throws SQLException {
         inTransaction(c, () -> {
-            executeScript(c, "0.4.2-aii.sql");
+            Script schema = script("0.4.2-aii.sql");
+            execute(c, schema.pre());
             CopyIn.copy(c, "rights(id, description, name, claim_key, claim_value)", List.<Object[]>of(
                     new Object[]{1, "User gets full access to OpenSearch", "opensearch_access", "opensearch", "admin_project"},
                     new Object[]{2, "User gets full access to Minio", "minio_access", "policy", "admin_project"}).iterator());
@@ -73,6 +74,7 @@ public final class DatabaseLoader {
             }
             CopyIn.copy(c, "users_projects_roles(id, project_id, role_id, keycloak_id)", mappings.iterator());
             syncSequences(c, "projects", "rights", "roles", "roles_rights", "users_projects_roles");
+            execute(c, schema.post());
         });
     }
 
@@ -84,7 +86,8 @@ public final class DatabaseLoader {
      */
     public void loadDicomWebFilter(Connection c) throws SQLException {
         inTransaction(c, () -> {
-            executeScript(c, "0.4.2-dwf.sql");
+            Script schema = script("0.4.2-dwf.sql");
+            execute(c, schema.pre());
             int seriesCount = model.spec().series();
             CopyIn.copy(c, "dicom_data(series_instance_uid, study_instance_uid, description)", rows(seriesCount, i -> {
                 Series s = model.series(i);
@@ -95,6 +98,7 @@ public final class DatabaseLoader {
                 return s.projectId() == 1 ? List.<Object[]>of(new Object[]{s.uid(), 1})
                         : List.<Object[]>of(new Object[]{s.uid(), 1}, new Object[]{s.uid(), s.projectId()});
             }));
+            execute(c, schema.post());
         });
     }
 
@@ -106,7 +110,8 @@ public final class DatabaseLoader {
      */
     public void loadBackend(Connection c) throws SQLException {
         inTransaction(c, () -> {
-            executeScript(c, "0.4.2-backend.sql");
+            Script schema = script("0.4.2-backend.sql");
+            execute(c, schema.pre());
             try (Statement st = c.createStatement()) {
                 st.execute("INSERT INTO alembic_version(version_num) VALUES ('" + model.backendRevision() + "')");
             }
@@ -158,6 +163,7 @@ public final class DatabaseLoader {
             try (Statement st = c.createStatement()) {
                 st.execute("SELECT setval('settings_id_seq', (SELECT max(id) FROM settings))");
             }
+            execute(c, schema.post());
         });
     }
 
@@ -232,7 +238,35 @@ public final class DatabaseLoader {
         }
     }
 
-    private static void executeScript(Connection c, String name) throws SQLException {
+    /**
+     * The statements of a schema dump, split like pg_restore's sections: {@code pre} creates tables and
+     * sequences, {@code post} adds constraints and indexes. Loading between the two builds each index once
+     * and checks each foreign key with one query, instead of per row.
+     */
+    private record Script(String pre, String post) {
+    }
+
+    private static Script script(String name) {
+        StringBuilder pre = new StringBuilder();
+        StringBuilder post = new StringBuilder();
+        for (String statement : readScript(name).split(";\\s*\\n")) {
+            if (statement.isBlank()) {
+                continue;
+            }
+            boolean postData = statement.contains("ADD CONSTRAINT") || statement.startsWith("CREATE INDEX")
+                    || statement.startsWith("CREATE UNIQUE INDEX");
+            (postData ? post : pre).append(statement).append(";\n");
+        }
+        return new Script(pre.toString(), post.toString());
+    }
+
+    private static void execute(Connection c, String sql) throws SQLException {
+        try (Statement st = c.createStatement()) {
+            st.execute(sql);
+        }
+    }
+
+    private static String readScript(String name) {
         String ddl;
         try (InputStream in = DatabaseLoader.class.getResourceAsStream("/dev/kaapanamigrate/testkit/schemas/" + name)) {
             if (in == null) {
@@ -242,9 +276,7 @@ public final class DatabaseLoader {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        try (Statement st = c.createStatement()) {
-            st.execute(ddl);
-        }
+        return ddl.strip() + "\n";
     }
 
     private static void syncSequences(Connection c, String... tables) throws SQLException {

@@ -75,7 +75,9 @@ public final class Digest {
      */
     public static Manifest.Content ofTable(Connection c, String table) throws SQLException {
         boolean auto = c.getAutoCommit();
-        c.setAutoCommit(false); // a cursor (fetch size) needs a transaction
+        if (auto) {
+            c.setAutoCommit(false); // a cursor (fetch size) needs a transaction
+        }
         try (Statement st = c.createStatement()) {
             st.setFetchSize(5_000);
             Digest digest = new Digest();
@@ -89,10 +91,12 @@ public final class Digest {
                     digest.add(Arrays.asList(row)); // nulls allowed, unlike List.of
                 }
             }
-            c.commit();
             return digest.content();
         } finally {
-            c.setAutoCommit(auto);
+            if (auto) {
+                c.rollback(); // read only: nothing to commit
+                c.setAutoCommit(true);
+            }
         }
     }
 }

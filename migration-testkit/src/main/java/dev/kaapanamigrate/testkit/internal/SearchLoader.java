@@ -3,20 +3,18 @@ package dev.kaapanamigrate.testkit.internal;
 import dev.kaapanamigrate.testkit.InstallationModel;
 import dev.kaapanamigrate.testkit.InstallationModel.Project;
 import dev.kaapanamigrate.testkit.InstallationModel.Series;
-import jakarta.json.stream.JsonParser;
-import java.io.StringReader;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.opensearch.client.json.JsonpMapper;
 import org.opensearch.client.opensearch.OpenSearchClient;
 import org.opensearch.client.opensearch.core.BulkRequest;
 import org.opensearch.client.opensearch.core.BulkResponse;
 import org.opensearch.client.opensearch.core.bulk.BulkOperation;
-import org.opensearch.client.opensearch.indices.PutIndexTemplateRequest;
+import org.opensearch.client.opensearch.generic.Requests;
+import org.opensearch.client.opensearch.generic.Response;
 
 /**
  * Fills OpenSearch as a 0.4.2 installation has it: the index template {@code project_} (as meta-init
@@ -82,11 +80,13 @@ public final class SearchLoader {
      * @throws Exception when OpenSearch refuses
      */
     public Map<String, Long> load(OpenSearchClient client) throws Exception {
-        JsonpMapper mapper = client._transport().jsonpMapper();
-        try (JsonParser parser = mapper.jsonProvider().createParser(new StringReader(TEMPLATE))) {
-            PutIndexTemplateRequest template = PutIndexTemplateRequest._DESERIALIZER.deserialize(parser, mapper);
-            client.indices().putIndexTemplate(b -> b.name("project_").indexPatterns(template.indexPatterns())
-                    .priority(template.priority()).template(template.template()).meta(template.meta()));
+        // Sent as meta-init sends it: the JSON body as written, through the generic client.
+        try (Response response = client.generic().execute(Requests.builder().method("PUT")
+                .endpoint("/_index_template/project_").json(TEMPLATE).build())) {
+            if (response.getStatus() >= 300) {
+                throw new IllegalStateException("OpenSearch refused the index template project_: HTTP "
+                        + response.getStatus() + " " + response.getReason());
+            }
         }
         Map<String, Long> counts = new TreeMap<>();
         for (String index : indices()) {

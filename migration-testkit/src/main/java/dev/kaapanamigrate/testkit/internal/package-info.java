@@ -1,5 +1,5 @@
 /**
  * Implementation details of the testkit. <strong>Not API</strong>: anything here may change in any release
- * without notice. Use the types of {@code dev.kaapanamigrate.testkit.postgres} instead.
+ * without notice. Use the public packages of the testkit instead.
  */
 package dev.kaapanamigrate.testkit.internal;

@@ -1,0 +1,258 @@
+package dev.kaapanamigrate.testkit;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.kaapanamigrate.testkit.backends.ObjectStore;
+import dev.kaapanamigrate.testkit.backends.SearchNode;
+import dev.kaapanamigrate.testkit.internal.ClusterTemplates;
+import dev.kaapanamigrate.testkit.internal.DatabaseLoader;
+import dev.kaapanamigrate.testkit.internal.Digest;
+import dev.kaapanamigrate.testkit.internal.ObjectStoreLoader;
+import dev.kaapanamigrate.testkit.internal.SearchLoader;
+import dev.kaapanamigrate.testkit.postgres.ClusterSpec;
+import dev.kaapanamigrate.testkit.postgres.PostgresBinaries;
+import dev.kaapanamigrate.testkit.postgres.PostgresServer;
+import io.minio.ListObjectsArgs;
+import io.minio.Result;
+import io.minio.messages.Item;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.zip.GZIPOutputStream;
+import org.opensearch.client.opensearch.OpenSearchClient;
+import org.opensearch.client.opensearch._types.Time;
+import org.opensearch.client.opensearch.core.ScrollResponse;
+import org.opensearch.client.opensearch.core.SearchResponse;
+import org.opensearch.client.opensearch.core.search.Hit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Generates a Kaapana 0.4.2 installation: FAST_DATA_DIR and SLOW_DATA_DIR with the 0.4 folder layout, one
+ * real PostgreSQL data folder per database (created by initdb as Kaapana's image does, holding exactly the
+ * 0.4.2 schema and data), the buckets and objects in an object store, and the metadata indices and
+ * documents in a search node. Deterministic: the same spec gives the same manifest.
+ *
+ * <pre>{@code
+ * try (ObjectStore s3 = TestBackends.startObjectStore(); SearchNode search = TestBackends.startSearchNode()) {
+ *     GeneratedInstallation install = InstallationGenerator.generate(
+ *             InstallationSpec.of(InstallationSize.SMALL), tempDir, s3, search);
+ *     Path fast = install.fastDataDir();
+ * }
+ * }</pre>
+ */
+public final class InstallationGenerator {
+
+    /** The Kaapana version the generated installation imitates. */
+    public static final String KAAPANA_VERSION = "0.4.2";
+    /** The name of the marker file put into every folder that a migration must leave alone. */
+    public static final String MARKER_FILE = "kaapana-migrate-marker.txt";
+    /** Folders of FAST_DATA_DIR that 0.4→0.5 leaves where they are (reference §2). */
+    public static final List<String> UNCHANGED_FAST_FOLDERS = List.of("os/data", "os/logs", "os/certs", "os/snapshots",
+            "postgres-dcm4che", "ldap", "slapd.d", "workflows/data", "workflows/dags", "workflows/plugins", "uploads",
+            "extensions", "airflow/logs", "tls", "traefik", "prometheus", "alembic", "os/security-backup");
+    /** Folders of SLOW_DATA_DIR. */
+    public static final List<String> SLOW_FOLDERS = List.of("minio", "dcm4che/dicom_data", "dcm4che/server_data");
+
+    private static final Logger LOG = LoggerFactory.getLogger(InstallationGenerator.class);
+    private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
+            .enable(SerializationFeature.INDENT_OUTPUT).enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
+
+    private InstallationGenerator() {
+    }
+
+    /**
+     * Generates an installation under {@code root} (which must be empty or absent).
+     *
+     * @param spec    what to generate
+     * @param root    where to put FAST ({@code root/fast}), SLOW ({@code root/slow}) and {@code manifest.json}
+     * @param objects the object store to fill
+     * @param search  the search node to fill
+     * @return the installation
+     */
+    public static GeneratedInstallation generate(InstallationSpec spec, Path root, ObjectStore objects, SearchNode search) {
+        return generate(spec, root, objects, search, PostgresBinaries.resolve());
+    }
+
+    /**
+     * Generates an installation with given PostgreSQL binaries.
+     *
+     * @param spec     what to generate
+     * @param root     where to put everything
+     * @param objects  the object store to fill
+     * @param search   the search node to fill
+     * @param binaries the PostgreSQL binaries that create the data folders
+     * @return the installation
+     */
+    public static GeneratedInstallation generate(InstallationSpec spec, Path root, ObjectStore objects, SearchNode search,
+                                                 PostgresBinaries binaries) {
+        long start = System.nanoTime();
+        InstallationModel model = new InstallationModel(spec);
+        Path fast = root.resolve("fast");
+        Path slow = root.resolve("slow");
+        try {
+            if (Files.exists(root)) {
+                try (var entries = Files.list(root)) {
+                    if (entries.findAny().isPresent()) {
+                        throw new IllegalArgumentException("Cannot generate into " + root + ": the folder is not empty; "
+                                + "give an empty or new folder");
+                    }
+                }
+            }
+            createLayout(fast, slow);
+            Map<KaapanaDatabase, Manifest.DatabaseContent> databases = new EnumMap<>(KaapanaDatabase.class);
+            DatabaseLoader loader = new DatabaseLoader(model);
+            for (KaapanaDatabase db : KaapanaDatabase.values()) {
+                Path folder = fast.resolve(db.folder04());
+                Files.createDirectories(folder.getParent());
+                ClusterTemplates.create(folder, ClusterSpec.of(db.superuser(), db.password(), db.database()), binaries);
+                try (PostgresServer server = PostgresServer.start(folder, binaries);
+                     Connection c = server.dataSource(db.database(), db.superuser(), db.password()).getConnection()) {
+                    switch (db) {
+                        case ACCESS_INFORMATION -> loader.loadAccessInformation(c);
+                        case DICOM_WEB_FILTER -> loader.loadDicomWebFilter(c);
+                        case BACKEND -> loader.loadBackend(c);
+                        default -> loader.loadMarker(c, db.name().toLowerCase());
+                    }
+                    databases.put(db, new Manifest.DatabaseContent(db.folder04(), tableDigests(c)));
+                }
+            }
+            ObjectStoreLoader objectLoader = new ObjectStoreLoader(model);
+            objectLoader.load(objects.client());
+            Map<String, Manifest.Content> buckets = new TreeMap<>();
+            for (String bucket : objectLoader.buckets()) {
+                buckets.put(bucket, bucketDigest(objects, bucket));
+            }
+            SearchLoader searchLoader = new SearchLoader(model);
+            searchLoader.load(search.client());
+            Map<String, Manifest.Content> indices = new TreeMap<>();
+            for (String index : searchLoader.indices()) {
+                indices.put(index, indexDigest(search.client(), index));
+            }
+            Manifest manifest = new Manifest(Manifest.FORMAT_VERSION, KAAPANA_VERSION, spec, binaries.libc().name(),
+                    binaries.defaultLocale(), model.projects(),
+                    model.datasets().stream().map(InstallationModel.Dataset::name).toList(), databases, buckets, indices);
+            JSON.writeValue(root.resolve("manifest.json").toFile(), manifest);
+            LOG.info("Generated a Kaapana {} installation in {} ms: {} series, {} jobs, under {}", KAAPANA_VERSION,
+                    (System.nanoTime() - start) / 1_000_000, spec.series(), spec.jobs(), root);
+            return new GeneratedInstallation(root, fast, slow, manifest, model);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Generating the installation under " + root + " failed: " + e.getMessage(), e);
+        } catch (SQLException e) {
+            throw new IllegalStateException("Loading the generated databases failed: " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException("Generating the installation failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Reads a manifest written by {@link #generate}.
+     *
+     * @param root the installation root
+     * @return the manifest
+     */
+    public static Manifest readManifest(Path root) {
+        try {
+            return JSON.readValue(root.resolve("manifest.json").toFile(), Manifest.class);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read " + root.resolve("manifest.json") + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void createLayout(Path fast, Path slow) throws IOException {
+        for (String folder : UNCHANGED_FAST_FOLDERS) {
+            Path dir = Files.createDirectories(fast.resolve(folder));
+            Files.writeString(dir.resolve(MARKER_FILE), "FAST/" + folder + " of a generated 0.4.2 installation\n",
+                    StandardCharsets.UTF_8);
+        }
+        for (String folder : SLOW_FOLDERS) {
+            Path dir = Files.createDirectories(slow.resolve(folder));
+            Files.writeString(dir.resolve(MARKER_FILE), "SLOW/" + folder + " of a generated 0.4.2 installation\n",
+                    StandardCharsets.UTF_8);
+        }
+        // The platform chart in extensions/ is how 0.5.2 recognises a 0.4.2 install without FAST/version.
+        try (var out = new GZIPOutputStream(Files.newOutputStream(
+                fast.resolve("extensions/kaapana-platform-chart-" + KAAPANA_VERSION + ".tgz")))) {
+            out.write(("kaapana-platform-chart " + KAAPANA_VERSION + "\n").getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    private static Map<String, Manifest.Content> tableDigests(Connection c) throws SQLException {
+        List<String> tables = new ArrayList<>();
+        try (Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT table_name FROM information_schema.tables "
+                     + "WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY table_name")) {
+            while (rs.next()) {
+                tables.add(rs.getString(1));
+            }
+        }
+        Map<String, Manifest.Content> digests = new TreeMap<>();
+        for (String table : tables) {
+            digests.put(table, Digest.ofTable(c, table));
+        }
+        return digests;
+    }
+
+    /**
+     * The count and digest of a bucket's objects (key, size, ETag), streaming the listing.
+     *
+     * @param store  the object store
+     * @param bucket the bucket
+     * @return count and digest
+     * @throws Exception when listing fails
+     */
+    public static Manifest.Content bucketDigest(ObjectStore store, String bucket) throws Exception {
+        Digest digest = new Digest();
+        for (Result<Item> result : store.client().listObjects(ListObjectsArgs.builder().bucket(bucket).recursive(true).build())) {
+            Item item = result.get();
+            digest.add(List.of(item.objectName(), Long.toString(item.size()), ObjectStore.normalizeEtag(item.etag())));
+        }
+        return digest.content();
+    }
+
+    /**
+     * The count and digest of an index's document ids, streaming with a scroll.
+     *
+     * @param client the client
+     * @param index  the index
+     * @return count and digest
+     * @throws IOException when searching fails
+     */
+    public static Manifest.Content indexDigest(OpenSearchClient client, String index) throws IOException {
+        Digest digest = new Digest();
+        Time keepAlive = Time.of(t -> t.time("1m"));
+        SearchResponse<Void> page = client.search(s -> s.index(index).size(1000).source(src -> src.fetch(false))
+                .scroll(keepAlive), Void.class);
+        String scrollId = page.scrollId();
+        List<Hit<Void>> hits = page.hits().hits();
+        try {
+            while (!hits.isEmpty()) {
+                hits.forEach(h -> digest.add(List.of(h.id())));
+                String id = scrollId;
+                ScrollResponse<Void> next = client.scroll(s -> s.scrollId(id).scroll(keepAlive), Void.class);
+                scrollId = next.scrollId();
+                hits = next.hits().hits();
+            }
+        } finally {
+            if (scrollId != null) {
+                String id = scrollId;
+                client.clearScroll(c -> c.scrollId(id));
+            }
+        }
+        return digest.content();
+    }
+}

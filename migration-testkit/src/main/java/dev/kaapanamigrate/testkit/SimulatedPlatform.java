@@ -1,0 +1,135 @@
+package dev.kaapanamigrate.testkit;
+
+import dev.kaapanamigrate.core.PlatformControl;
+import dev.kaapanamigrate.core.PlatformState;
+import dev.kaapanamigrate.testkit.postgres.PostgresBinaries;
+import dev.kaapanamigrate.testkit.postgres.PostgresServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Simulates the platform states of a generated installation by starting and stopping its database
+ * servers, the way Kaapana's database pods would: {@link PlatformState#SOURCE_RUNNING} runs a server on
+ * each 0.4 data folder, {@link PlatformState#UNDEPLOYED} runs none, {@link PlatformState#TARGET_RUNNING}
+ * runs one on each 0.5 data folder (where a migration moved it). It is a {@link PlatformControl}, so a
+ * migration plan under test moves it between states itself. The object store and search node keep running
+ * in every state.
+ *
+ * <pre>{@code
+ * platform.startSource();                                   // 0.4 running
+ * DataSource aii = platform.dataSource(KaapanaDatabase.ACCESS_INFORMATION);
+ * MigrationPlan plan = MigrationPlan.builder()...platformControl(platform)...build();
+ * }</pre>
+ */
+public final class SimulatedPlatform implements PlatformControl, AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SimulatedPlatform.class);
+
+    private final GeneratedInstallation installation;
+    private final PostgresBinaries binaries;
+    private final Map<KaapanaDatabase, PostgresServer> servers = new EnumMap<>(KaapanaDatabase.class);
+    private PlatformState state = PlatformState.UNDEPLOYED;
+
+    /**
+     * Creates the simulation; the platform starts undeployed.
+     *
+     * @param installation the installation
+     * @param binaries     the PostgreSQL binaries for the database servers
+     */
+    public SimulatedPlatform(GeneratedInstallation installation, PostgresBinaries binaries) {
+        this.installation = installation;
+        this.binaries = binaries;
+    }
+
+    @Override
+    public synchronized PlatformState current() {
+        return state;
+    }
+
+    /** Starts the 0.4 database servers: the platform is then {@link PlatformState#SOURCE_RUNNING}. */
+    public synchronized void startSource() {
+        startServers(false);
+        state = PlatformState.SOURCE_RUNNING;
+    }
+
+    /** Stops every database server: the platform is then {@link PlatformState#UNDEPLOYED}. */
+    @Override
+    public synchronized void undeploy() {
+        stopServers();
+        state = PlatformState.UNDEPLOYED;
+    }
+
+    /** Starts servers on the 0.5 data folders: the platform is then {@link PlatformState#TARGET_RUNNING}. */
+    @Override
+    public synchronized void deploy() {
+        startServers(true);
+        state = PlatformState.TARGET_RUNNING;
+    }
+
+    @Override
+    public void awaitUndeployed(Duration timeout) {
+        // stopping is synchronous
+    }
+
+    @Override
+    public void awaitReady(Duration timeout) {
+        // starting waits until each server accepts connections
+    }
+
+    /**
+     * A data source for a database of the running platform, as its superuser.
+     *
+     * @param database the database
+     * @return the data source
+     * @throws IllegalStateException when the platform is undeployed
+     */
+    public synchronized DataSource dataSource(KaapanaDatabase database) {
+        PostgresServer server = servers.get(database);
+        if (server == null) {
+            throw new IllegalStateException("No server runs for " + database + ": the platform is " + state
+                    + "; call startSource() (0.4) or deploy() (0.5) first");
+        }
+        return server.dataSource(database.database(), database.superuser(), database.password());
+    }
+
+    private void startServers(boolean target) {
+        stopServers();
+        for (KaapanaDatabase db : KaapanaDatabase.values()) {
+            Path folder = target ? installation.folder05(db) : installation.folder04(db);
+            if (!Files.isDirectory(folder)) {
+                throw new IllegalStateException("Cannot start " + db + ": its data folder " + folder + " does not exist"
+                        + (target ? " (has the migration moved it?)" : ""));
+            }
+            servers.put(db, PostgresServer.start(folder, binaries));
+        }
+        LOG.info("Simulated platform: {} database servers running on the {} folders", servers.size(), target ? "0.5" : "0.4");
+    }
+
+    private void stopServers() {
+        RuntimeException failure = null;
+        for (PostgresServer server : servers.values()) {
+            try {
+                server.close();
+            } catch (RuntimeException e) {
+                failure = failure == null ? e : failure;
+            }
+        }
+        servers.clear();
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    /** Stops every server. */
+    @Override
+    public synchronized void close() {
+        stopServers();
+        state = PlatformState.UNDEPLOYED;
+    }
+}
