@@ -4,15 +4,11 @@ import dev.kaapanamigrate.testkit.backends.ObjectStore;
 import dev.kaapanamigrate.testkit.backends.SearchNode;
 import dev.kaapanamigrate.testkit.backends.TestBackends;
 import dev.kaapanamigrate.testkit.internal.BackendReset;
+import dev.kaapanamigrate.testkit.internal.Dirs;
 import dev.kaapanamigrate.testkit.postgres.PostgresBinaries;
 import io.minio.MinioClient;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -69,7 +65,7 @@ public final class KaapanaInstallationExtension implements BeforeAllCallback, Af
             context.getStore(NS).put(ClassState.class, new ClassState(installation,
                     new SimulatedPlatform(installation, binaries), root));
         } catch (RuntimeException | Error e) {
-            deleteTree(root);
+            Dirs.deleteRecursively(root);
             throw e;
         }
     }
@@ -81,7 +77,7 @@ public final class KaapanaInstallationExtension implements BeforeAllCallback, Af
             try {
                 state.platform().close();
             } finally {
-                deleteTree(state.root());
+                Dirs.deleteRecursively(state.root());
             }
         }
     }
@@ -124,32 +120,6 @@ public final class KaapanaInstallationExtension implements BeforeAllCallback, Af
             return backends.objects().client();
         } else {
             return backends.search().client();
-        }
-    }
-
-    static void deleteTree(Path root) {
-        if (root == null || !Files.exists(root)) {
-            return;
-        }
-        try {
-            Files.walkFileTree(root, new SimpleFileVisitor<>() {
-                @Override
-                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                    Files.delete(file);
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
-                    if (e != null) {
-                        throw e;
-                    }
-                    Files.delete(dir);
-                    return FileVisitResult.CONTINUE;
-                }
-            });
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot remove the generated installation " + root + ": " + e.getMessage(), e);
         }
     }
 }

@@ -1,5 +1,7 @@
 package dev.kaapanamigrate.testkit;
 
+import dev.kaapanamigrate.testkit.internal.Dirs;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kaapanamigrate.testkit.internal.DatabaseLoader;
@@ -67,7 +69,7 @@ class GeneratedDatabasesIT {
         if (server != null) {
             server.close();
         }
-        KaapanaInstallationExtension.deleteTree(root);
+        Dirs.deleteRecursively(root);
     }
 
     static Connection connect(String db) throws Exception {

@@ -1,5 +1,7 @@
 package dev.kaapanamigrate.testkit;
 
+import dev.kaapanamigrate.testkit.internal.Dirs;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
@@ -29,7 +31,7 @@ class GenerationStreamsIT {
 
     @AfterEach
     void clean() {
-        KaapanaInstallationExtension.deleteTree(temp);
+        Dirs.deleteRecursively(temp);
     }
 
     @Test

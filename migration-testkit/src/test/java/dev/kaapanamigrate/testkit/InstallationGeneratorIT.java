@@ -1,5 +1,7 @@
 package dev.kaapanamigrate.testkit;
 
+import dev.kaapanamigrate.testkit.internal.Dirs;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -50,7 +52,7 @@ class InstallationGeneratorIT {
                 search.close();
             }
         } finally {
-            KaapanaInstallationExtension.deleteTree(temp);
+            Dirs.deleteRecursively(temp);
         }
     }
 
@@ -138,7 +140,7 @@ class InstallationGeneratorIT {
         } finally {
             // leave the shared node as the first generation left it for the other tests
             BackendReset.empty(objects.client(), search.client());
-            KaapanaInstallationExtension.deleteTree(temp.resolve("regenerated"));
+            Dirs.deleteRecursively(temp.resolve("regenerated"));
             InstallationGenerator.generate(InstallationSpec.of(InstallationSize.SMALL), temp.resolve("regenerated"),
                     objects, search);
         }

@@ -14,6 +14,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Fills an S3 store with a 0.4 installation's buckets and objects: project buckets, the global buckets
@@ -26,6 +32,8 @@ public final class ObjectStoreLoader {
     public static final List<String> GLOBAL_BUCKETS = List.of("uploads", "staticwebsiteresults", "template-analysis-scripts");
     /** A bucket named after a DAG id, as an operator creates it when it finds no project bucket. */
     public static final String DAG_BUCKET = "download-selected-files";
+
+    private static final int THREADS = 4;
 
     private final InstallationModel model;
 
@@ -59,14 +67,76 @@ public final class ObjectStoreLoader {
      * @throws Exception when the store refuses
      */
     public Map<String, Long> load(MinioClient client) throws Exception {
-        Map<String, Long> counts = new TreeMap<>();
+        Map<String, Long> counts = new ConcurrentHashMap<>();
         for (String bucket : buckets()) {
             if (!client.bucketExists(BucketExistsArgs.builder().bucket(bucket).build())) {
                 client.makeBucket(MakeBucketArgs.builder().bucket(bucket).build());
             }
             counts.put(bucket, 0L);
         }
-        put(client, counts, "template-analysis-scripts", "template_analysis.ipynb",
+        Uploads uploads = new Uploads(client, counts);
+        try {
+            upload(uploads);
+            uploads.finish();
+        } finally {
+            uploads.pool.shutdownNow();
+        }
+        return new TreeMap<>(counts);
+    }
+
+    /**
+     * Puts objects on a few threads, with a bound on the puts in flight so memory stays flat however many
+     * objects there are; the first failure is rethrown.
+     */
+    private static final class Uploads {
+        private final MinioClient client;
+        private final Map<String, Long> counts;
+        private final ExecutorService pool = Executors.newFixedThreadPool(THREADS, r -> {
+            Thread t = new Thread(r, "testkit-s3-upload");
+            t.setDaemon(true);
+            return t;
+        });
+        private final Semaphore inFlight = new Semaphore(THREADS * 8);
+        private final AtomicReference<Exception> failure = new AtomicReference<>();
+
+        Uploads(MinioClient client, Map<String, Long> counts) {
+            this.client = client;
+            this.counts = counts;
+        }
+
+        void put(String bucket, String key, byte[] data, String contentType) throws Exception {
+            rethrow();
+            inFlight.acquire();
+            pool.execute(() -> {
+                try {
+                    ObjectStoreLoader.put(client, counts, bucket, key, data, contentType);
+                } catch (Exception e) {
+                    failure.compareAndSet(null, e);
+                } finally {
+                    inFlight.release();
+                }
+            });
+        }
+
+        private void rethrow() throws Exception {
+            Exception e = failure.get();
+            if (e != null) {
+                throw e;
+            }
+        }
+
+        /** Waits for every put; rethrows the first failure. */
+        void finish() throws Exception {
+            pool.shutdown();
+            if (!pool.awaitTermination(1, TimeUnit.HOURS)) {
+                throw new IllegalStateException("uploads did not finish within an hour");
+            }
+            rethrow();
+        }
+    }
+
+    private void upload(Uploads uploads) throws Exception {
+        uploads.put("template-analysis-scripts", "template_analysis.ipynb",
                 "{\"cells\": [], \"nbformat\": 4}".getBytes(StandardCharsets.UTF_8), "application/x-ipynb+json");
         Project admin = model.project(1);
         for (int i = 0; i < model.spec().series(); i++) {
@@ -74,13 +144,13 @@ public final class ObjectStoreLoader {
             Project project = model.project(s.projectId());
             if (s.modality().equals("SEG") || s.modality().equals("RTSTRUCT")) {
                 byte[] png = png(s.uid());
-                put(client, counts, project.bucket(), "thumbnails/" + s.uid() + ".png", png, "image/png");
+                uploads.put(project.bucket(), "thumbnails/" + s.uid() + ".png", png, "image/png");
                 if (project.id() != admin.id()) {
-                    put(client, counts, admin.bucket(), "thumbnails/" + s.uid() + ".png", png, "image/png");
+                    uploads.put(admin.bucket(), "thumbnails/" + s.uid() + ".png", png, "image/png");
                 }
             }
             if (i % 10 == 3) {
-                put(client, counts, project.bucket(), "staticwebsiteresults/validate-dicoms/" + s.uid() + "/report.html",
+                uploads.put(project.bucket(), "staticwebsiteresults/validate-dicoms/" + s.uid() + "/report.html",
                         ("<html><body>Validation of " + s.uid() + ": ok</body></html>").getBytes(StandardCharsets.UTF_8),
                         "text/html");
             }
@@ -89,11 +159,10 @@ public final class ObjectStoreLoader {
             Job j = model.job(id);
             if (j.workflow().dagId().equals("download-selected-files") && j.status().equals("finished")) {
                 String bucket = id % 4 == 0 ? DAG_BUCKET : model.project(j.projectId()).bucket();
-                put(client, counts, bucket, "download-selected-files_" + j.runId() + "_"
+                uploads.put(bucket, "download-selected-files_" + j.runId() + "_"
                         + j.created().getEpochSecond() + ".zip", zip(j), "application/zip");
             }
         }
-        return counts;
     }
 
     private static void put(MinioClient client, Map<String, Long> counts, String bucket, String key, byte[] data,
