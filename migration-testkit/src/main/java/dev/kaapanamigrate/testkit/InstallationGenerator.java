@@ -129,12 +129,7 @@ public final class InstallationGenerator {
                     databases.put(db, new Manifest.DatabaseContent(db.folder04(), tableDigests(c)));
                 }
             }
-            ObjectStoreLoader objectLoader = new ObjectStoreLoader(model);
-            objectLoader.load(objects.client());
-            Map<String, Manifest.Content> buckets = new TreeMap<>();
-            for (String bucket : objectLoader.buckets()) {
-                buckets.put(bucket, bucketDigest(objects, bucket));
-            }
+            Map<String, Manifest.Content> buckets = new ObjectStoreLoader(model).load(objects.client());
             SearchLoader searchLoader = new SearchLoader(model);
             searchLoader.load(search.client());
             Map<String, Manifest.Content> indices = new TreeMap<>();

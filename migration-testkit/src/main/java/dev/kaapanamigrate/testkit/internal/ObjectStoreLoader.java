@@ -4,13 +4,16 @@ import dev.kaapanamigrate.testkit.InstallationModel;
 import dev.kaapanamigrate.testkit.InstallationModel.Job;
 import dev.kaapanamigrate.testkit.InstallationModel.Project;
 import dev.kaapanamigrate.testkit.InstallationModel.Series;
+import dev.kaapanamigrate.testkit.Manifest;
 import io.minio.BucketExistsArgs;
 import io.minio.MakeBucketArgs;
 import io.minio.MinioClient;
 import io.minio.PutObjectArgs;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -63,25 +66,28 @@ public final class ObjectStoreLoader {
      * Creates the buckets and uploads the objects.
      *
      * @param client the client
-     * @return objects uploaded per bucket
+     * @return per bucket: objects and the digest of (key, size, ETag) that a listing gives, computed while
+     *         uploading (listing a large bucket of the embedded store is slow)
      * @throws Exception when the store refuses
      */
-    public Map<String, Long> load(MinioClient client) throws Exception {
-        Map<String, Long> counts = new ConcurrentHashMap<>();
+    public Map<String, Manifest.Content> load(MinioClient client) throws Exception {
+        Map<String, Digest> digests = new ConcurrentHashMap<>();
         for (String bucket : buckets()) {
             if (!client.bucketExists(BucketExistsArgs.builder().bucket(bucket).build())) {
                 client.makeBucket(MakeBucketArgs.builder().bucket(bucket).build());
             }
-            counts.put(bucket, 0L);
+            digests.put(bucket, new Digest());
         }
-        Uploads uploads = new Uploads(client, counts);
+        Uploads uploads = new Uploads(client, digests);
         try {
             upload(uploads);
             uploads.finish();
         } finally {
             uploads.pool.shutdownNow();
         }
-        return new TreeMap<>(counts);
+        Map<String, Manifest.Content> contents = new TreeMap<>();
+        digests.forEach((bucket, digest) -> contents.put(bucket, digest.content()));
+        return contents;
     }
 
     /**
@@ -90,7 +96,7 @@ public final class ObjectStoreLoader {
      */
     private static final class Uploads {
         private final MinioClient client;
-        private final Map<String, Long> counts;
+        private final Map<String, Digest> digests;
         private final ExecutorService pool = Executors.newFixedThreadPool(THREADS, r -> {
             Thread t = new Thread(r, "testkit-s3-upload");
             t.setDaemon(true);
@@ -99,9 +105,9 @@ public final class ObjectStoreLoader {
         private final Semaphore inFlight = new Semaphore(THREADS * 8);
         private final AtomicReference<Exception> failure = new AtomicReference<>();
 
-        Uploads(MinioClient client, Map<String, Long> counts) {
+        Uploads(MinioClient client, Map<String, Digest> digests) {
             this.client = client;
-            this.counts = counts;
+            this.digests = digests;
         }
 
         void put(String bucket, String key, byte[] data, String contentType) throws Exception {
@@ -109,7 +115,7 @@ public final class ObjectStoreLoader {
             inFlight.acquire();
             pool.execute(() -> {
                 try {
-                    ObjectStoreLoader.put(client, counts, bucket, key, data, contentType);
+                    ObjectStoreLoader.put(client, digests.get(bucket), bucket, key, data, contentType);
                 } catch (Exception e) {
                     failure.compareAndSet(null, e);
                 } finally {
@@ -165,11 +171,15 @@ public final class ObjectStoreLoader {
         }
     }
 
-    private static void put(MinioClient client, Map<String, Long> counts, String bucket, String key, byte[] data,
+    private static void put(MinioClient client, Digest digest, String bucket, String key, byte[] data,
                             String contentType) throws Exception {
         client.putObject(PutObjectArgs.builder().bucket(bucket).object(key)
                 .stream(new ByteArrayInputStream(data), (long) data.length, null).contentType(contentType).build());
-        counts.merge(bucket, 1L, Long::sum);
+        // A single-part upload's ETag is the MD5 of its content, in MinIO and s3proxy alike.
+        String etag = HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(data));
+        synchronized (digest) {
+            digest.add(List.of(key, Long.toString(data.length), etag));
+        }
     }
 
     /** A small, valid-looking PNG: signature plus bytes derived from the series uid. */
