@@ -1,0 +1,158 @@
+package dev.kaapanamigrate.postgres.internal;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Finds host processes that use a folder: a process whose working directory ({@code /proc/<pid>/cwd}) is
+ * the folder or inside it (compared by path and, for processes in other mount namespaces such as
+ * containers, by the folder's device and inode), or that holds a file inside it open
+ * ({@code /proc/<pid>/fd}). A PostgreSQL server and all its backends have the data folder as their working
+ * directory. The pid in {@code postmaster.pid} is not used: in Kaapana it is the container's pid.
+ */
+public final class LiveServers {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LiveServers.class);
+    private static final Path PROC = Path.of("/proc");
+
+    /** One process using a folder. */
+    public record User(long pid, String command, String how) {
+    }
+
+    private record Proc(long pid, String cwd, FolderFacts.Stat cwdStat, List<String> openFiles) {
+    }
+
+    private final List<Proc> processes = new ArrayList<>();
+    private final List<String> unreadablePostgres = new ArrayList<>();
+
+    private LiveServers() {
+    }
+
+    /**
+     * Takes one snapshot of all processes' working directories and open files.
+     *
+     * @return the snapshot
+     */
+    public static LiveServers scan() {
+        LiveServers s = new LiveServers();
+        long self = ProcessHandle.current().pid();
+        try (DirectoryStream<Path> pids = Files.newDirectoryStream(PROC, p -> p.getFileName().toString().matches("\\d+"))) {
+            for (Path dir : pids) {
+                long pid = Long.parseLong(dir.getFileName().toString());
+                if (pid == self) {
+                    continue;
+                }
+                String cwd = null;
+                FolderFacts.Stat cwdStat = null;
+                try {
+                    cwd = Files.readSymbolicLink(dir.resolve("cwd")).toString();
+                    cwdStat = statFollowing(dir.resolve("cwd"));
+                } catch (IOException | RuntimeException e) {
+                    String comm = comm(pid);
+                    if (comm.startsWith("postgres") || comm.startsWith("postmaster")) {
+                        s.unreadablePostgres.add(pid + " (" + comm + ")");
+                    }
+                }
+                List<String> open = new ArrayList<>();
+                try (DirectoryStream<Path> fds = Files.newDirectoryStream(dir.resolve("fd"))) {
+                    for (Path fd : fds) {
+                        try {
+                            open.add(Files.readSymbolicLink(fd).toString());
+                        } catch (IOException e) {
+                            // closed meanwhile
+                        }
+                    }
+                } catch (IOException | RuntimeException e) {
+                    // process gone or not ours to read; counted through cwd above
+                }
+                if (cwd != null || !open.isEmpty()) {
+                    s.processes.add(new Proc(pid, cwd, cwdStat, open));
+                }
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("Cannot list " + PROC + " to look for live PostgreSQL servers: "
+                    + e.getMessage(), e);
+        }
+        LOG.debug("Scanned {} processes ({} PostgreSQL processes unreadable)", s.processes.size(), s.unreadablePostgres.size());
+        return s;
+    }
+
+    private static FolderFacts.Stat statFollowing(Path p) throws IOException {
+        var a = Files.readAttributes(p, "unix:dev,ino,uid,gid,mode");
+        return new FolderFacts.Stat(((Number) a.get("dev")).longValue(), ((Number) a.get("ino")).longValue(),
+                ((Number) a.get("uid")).intValue(), ((Number) a.get("gid")).intValue(),
+                ((Number) a.get("mode")).intValue() & 07777);
+    }
+
+    /**
+     * PostgreSQL processes (by their {@code comm} name) whose working directory could not be read, for
+     * example because the migration does not run as root.
+     *
+     * @return pid and name of each
+     */
+    public List<String> unreadablePostgres() {
+        return List.copyOf(unreadablePostgres);
+    }
+
+    private static String comm(long pid) {
+        try {
+            return Files.readString(PROC.resolve(Long.toString(pid)).resolve("comm")).trim();
+        } catch (IOException | RuntimeException e) {
+            return "";
+        }
+    }
+
+    /**
+     * The processes using a folder.
+     *
+     * @param folder the folder (absolute, no symbolic links)
+     * @param stat   the folder's stat
+     * @return the processes, possibly none
+     */
+    public List<User> usersOf(Path folder, FolderFacts.Stat stat) {
+        String prefix = folder.toString();
+        List<User> users = new ArrayList<>();
+        for (Proc p : processes) {
+            Set<String> how = new LinkedHashSet<>();
+            if (p.cwd() != null && inside(p.cwd(), prefix)) {
+                how.add("working directory " + p.cwd());
+            } else if (p.cwdStat() != null && p.cwdStat().device() == stat.device() && p.cwdStat().inode() == stat.inode()) {
+                how.add("working directory (seen as " + p.cwd() + " in its own mount namespace)");
+            }
+            for (String f : p.openFiles()) {
+                if (inside(f, prefix)) {
+                    how.add("open file " + f);
+                    break;
+                }
+            }
+            if (!how.isEmpty()) {
+                users.add(new User(p.pid(), command(p.pid()).orElse("?"), String.join(", ", how)));
+            }
+        }
+        return users;
+    }
+
+    private static boolean inside(String path, String folder) {
+        String p = path.endsWith(" (deleted)") ? path.substring(0, path.length() - " (deleted)".length()) : path;
+        return p.equals(folder) || p.startsWith(folder + "/");
+    }
+
+    private static Optional<String> command(long pid) {
+        try {
+            byte[] raw = Files.readAllBytes(PROC.resolve(Long.toString(pid)).resolve("cmdline"));
+            String cmd = new String(raw, java.nio.charset.StandardCharsets.UTF_8).replace('\0', ' ').trim();
+            return cmd.isEmpty() ? Optional.empty() : Optional.of(cmd.length() > 120 ? cmd.substring(0, 120) + "…" : cmd);
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+}

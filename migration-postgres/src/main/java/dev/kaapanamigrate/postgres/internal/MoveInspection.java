@@ -1,0 +1,290 @@
+package dev.kaapanamigrate.postgres.internal;
+
+import dev.kaapanamigrate.core.ErrorCode;
+import dev.kaapanamigrate.core.Problem;
+import dev.kaapanamigrate.postgres.DataFolderMove;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A read-only look at FAST_DATA_DIR: for each of the five moves, whether it is to do, to do after removing an
+ * empty target directory, or done; whether {@code keycloak} is to be removed; and every reason not to move
+ * anything at all.
+ */
+public final class MoveInspection {
+
+    /** What apply does for one move. */
+    public enum Action {
+        /** Rename the source to the absent target. */
+        MOVE,
+        /** Remove the empty target directory, then rename the source to it. */
+        REPLACE_EMPTY_TARGET,
+        /** Already at the 0.5 name. */
+        DONE
+    }
+
+    /** What apply does with the 0.4 folder {@code keycloak}. */
+    public enum KeycloakParent {
+        /** Not there (already removed). */
+        ABSENT,
+        /** Empty once keycloak's data folder has moved out: removed. */
+        REMOVE,
+        /** Holds other content: kept. */
+        KEEP
+    }
+
+    /** One move as found. */
+    public record State(DataFolderMove move, Path source, Path target, Action action) {
+    }
+
+    /** One reason to refuse. */
+    public record Finding(String found, String expected, String fix) {
+    }
+
+    private final Path fast;
+    private final List<State> states = new ArrayList<>();
+    private final List<Finding> findings = new ArrayList<>();
+    private final List<String> notes = new ArrayList<>();
+    private KeycloakParent keycloak = KeycloakParent.ABSENT;
+    private List<String> keycloakOther = List.of();
+
+    private MoveInspection(Path fast) {
+        this.fast = fast;
+    }
+
+    /**
+     * Inspects FAST_DATA_DIR; changes nothing.
+     *
+     * @param fastDataDir FAST_DATA_DIR
+     * @return the inspection
+     */
+    public static MoveInspection inspect(Path fastDataDir) {
+        Path fast;
+        try {
+            fast = fastDataDir.toRealPath();
+        } catch (IOException e) {
+            MoveInspection i = new MoveInspection(fastDataDir.toAbsolutePath());
+            i.findings.add(new Finding("FAST_DATA_DIR " + fastDataDir + " cannot be read (" + e + ")",
+                    "the Kaapana FAST_DATA_DIR folder", "point FAST_DATA_DIR at the folder that holds the 0.4 data folders"));
+            return i;
+        }
+        MoveInspection i = new MoveInspection(fast);
+        i.run();
+        return i;
+    }
+
+    private void run() {
+        long fastDev = FolderFacts.stat(fast).device();
+        LiveServers procs = LiveServers.scan();
+        for (DataFolderMove move : DataFolderMove.values()) {
+            Path s = fast.resolve(move.from());
+            Path t = fast.resolve(move.to());
+            int before = findings.size();
+            Path parent = s.getParent();
+            if (!parent.equals(fast) && FolderFacts.present(parent) && !FolderFacts.isDirectory(parent)) {
+                findings.add(new Finding(parent + " is " + kind(parent), "a plain directory holding " + s.getFileName(),
+                        "replace the link by the real folder (same file system as FAST_DATA_DIR), then run again"));
+                continue;
+            }
+            boolean sPresent = FolderFacts.present(s);
+            boolean tPresent = FolderFacts.present(t);
+            if (sPresent && !FolderFacts.isDirectory(s)) {
+                findings.add(new Finding("source " + s + " is " + kind(s), "a plain PostgreSQL data directory",
+                        "replace the link by the real folder on the file system of FAST_DATA_DIR (or move it there), then run again"));
+            }
+            if (tPresent && !FolderFacts.isDirectory(t)) {
+                findings.add(new Finding("target " + t + " is " + kind(t), "no " + move.to() + " yet (or an empty directory)",
+                        "remove the link or file " + t + " after checking what it points to, then run again"));
+            }
+            if (!sPresent && !tPresent) {
+                findings.add(new Finding("neither " + s + " nor " + t + " exists", "the 0.4 data folder " + move.from()
+                        + " (or, if already moved, " + move.to() + ")",
+                        "check that FAST_DATA_DIR is the Kaapana fast data folder and restore " + move.from() + " from the backup"));
+            }
+            if (findings.size() > before) {
+                continue;
+            }
+            boolean sDir = sPresent;
+            boolean tDir = tPresent;
+            if (sDir) {
+                if (!Files.isRegularFile(s.resolve("PG_VERSION"), LinkOption.NOFOLLOW_LINKS)) {
+                    findings.add(new Finding("source " + s + " has no PG_VERSION file", "a PostgreSQL data folder",
+                            "check that FAST_DATA_DIR is the Kaapana fast data folder; restore " + move.from() + " from the backup"));
+                }
+                if (FolderFacts.stat(s).device() != fastDev) {
+                    findings.add(new Finding("source " + s + " is on another file system than FAST_DATA_DIR (a mount point or "
+                            + "below one)", "a folder on the file system of " + fast + ", so that the move is a rename",
+                            "unmount it and copy its content into " + s + " on the file system of FAST_DATA_DIR (or move the "
+                            + "mount to " + t + " yourself), then run again"));
+                }
+            }
+            Action action = null;
+            if (tDir) {
+                if (FolderFacts.stat(t).device() != fastDev) {
+                    findings.add(new Finding("target " + t + " is a mount point or on another file system than FAST_DATA_DIR",
+                            "no " + move.to() + " yet, or a folder on the file system of FAST_DATA_DIR",
+                            "unmount " + t + " and remove the mount point, then run again"));
+                }
+                boolean tData = FolderFacts.present(t.resolve("PG_VERSION"));
+                boolean tEmpty = FolderFacts.isEmpty(t);
+                if (sDir) {
+                    if (tEmpty) {
+                        action = Action.REPLACE_EMPTY_TARGET;
+                    } else if (tData) {
+                        findings.add(new Finding("both " + s + " and " + t + " hold a PostgreSQL data folder (a 0.5 deployment "
+                                + "probably initialised " + move.to() + " before the migration)",
+                                "only the 0.4 folder " + move.from(), "after checking that " + t + " holds no data you need, "
+                                + "move it out of FAST_DATA_DIR (archive it), then run again; never merge the two"));
+                    } else {
+                        findings.add(new Finding("target " + t + " exists and is not empty but is no PostgreSQL data folder ("
+                                + String.join(", ", FolderFacts.names(t, 5)) + ")", "no " + move.to() + " yet",
+                                "move " + t + " out of FAST_DATA_DIR after checking what it is, then run again"));
+                    }
+                } else if (tData) {
+                    action = Action.DONE;
+                } else {
+                    findings.add(new Finding("target " + t + (tEmpty ? " is empty" : " has no PG_VERSION file") + " and the source "
+                            + s + " is missing", "the data folder at " + move.from() + " or at " + move.to(),
+                            "restore the data folder " + move.from() + " from the backup, then run again"));
+                }
+            } else {
+                action = Action.MOVE;
+            }
+            for (Path folder : List.of(s, t)) {
+                if (FolderFacts.isDirectory(folder)) {
+                    checkLive(procs, folder);
+                }
+            }
+            if (findings.size() == before && action != null) {
+                states.add(new State(move, s, t, action));
+            }
+        }
+        Path kc = fast.resolve(DataFolderMove.KEYCLOAK_PARENT);
+        if (FolderFacts.isDirectory(kc)) {
+            List<String> other = new ArrayList<>(FolderFacts.names(kc, 20));
+            other.remove("db-files");
+            keycloakOther = List.copyOf(other);
+            keycloak = other.isEmpty() ? KeycloakParent.REMOVE : KeycloakParent.KEEP;
+        }
+    }
+
+    private void checkLive(LiveServers procs, Path folder) {
+        List<LiveServers.User> users = procs.usersOf(folder, FolderFacts.stat(folder));
+        boolean pidFile = FolderFacts.present(folder.resolve("postmaster.pid"));
+        if (!users.isEmpty()) {
+            StringBuilder who = new StringBuilder();
+            for (LiveServers.User u : users) {
+                who.append(who.length() == 0 ? "" : "; ").append("pid ").append(u.pid()).append(" (").append(u.command())
+                        .append(", ").append(u.how()).append(')');
+            }
+            findings.add(new Finding("a live process uses " + folder + ": " + who, "no PostgreSQL server running on the data "
+                    + "folders (platform undeployed)", "undeploy the platform (or stop the server, pid " + users.get(0).pid()
+                    + "), then run again"));
+        } else if (pidFile && !procs.unreadablePostgres().isEmpty()) {
+            findings.add(new Finding(folder + " holds postmaster.pid and the PostgreSQL processes "
+                    + String.join(", ", procs.unreadablePostgres()) + " could not be inspected", "proof that no PostgreSQL server runs on " + folder,
+                    "run the migration as root (it reads /proc/<pid>/cwd and /proc/<pid>/fd of every process)"));
+        } else if (pidFile) {
+            String pid = readFirstLine(folder.resolve("postmaster.pid")).orElse("?");
+            notes.add(folder + " holds a stale postmaster.pid (pid " + pid + ", from the container's namespace); "
+                    + "no host process uses the folder, so PostgreSQL will remove it at its next start");
+        }
+    }
+
+    private static Optional<String> readFirstLine(Path file) {
+        try (var lines = Files.lines(file)) {
+            return lines.findFirst().map(String::trim);
+        } catch (IOException | UncheckedIOException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static String kind(Path p) {
+        if (Files.isSymbolicLink(p)) {
+            try {
+                return "a symbolic link to " + Files.readSymbolicLink(p);
+            } catch (IOException e) {
+                return "a symbolic link";
+            }
+        }
+        return Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS) ? "a file" : "not a directory";
+    }
+
+    /**
+     * FAST_DATA_DIR with symbolic links resolved.
+     *
+     * @return the folder
+     */
+    public Path fast() {
+        return fast;
+    }
+
+    /**
+     * The five moves as found; complete only when {@link #problem()} is empty.
+     *
+     * @return the states
+     */
+    public List<State> states() {
+        return List.copyOf(states);
+    }
+
+    /**
+     * Every reason not to move, joined into one problem.
+     *
+     * @return the problem, or empty when all five moves are safe
+     */
+    public Optional<Problem> problem() {
+        if (findings.isEmpty()) {
+            return Optional.empty();
+        }
+        if (findings.size() == 1) {
+            Finding f = findings.get(0);
+            return Optional.of(Problem.of(ErrorCode.PRECONDITION_FAILED, f.found() + "; nothing was moved", f.expected(), f.fix()));
+        }
+        StringBuilder found = new StringBuilder();
+        StringBuilder expected = new StringBuilder();
+        StringBuilder fix = new StringBuilder();
+        for (int n = 0; n < findings.size(); n++) {
+            Finding f = findings.get(n);
+            String sep = n == 0 ? "" : "; ";
+            found.append(sep).append(n + 1).append(") ").append(f.found());
+            expected.append(sep).append(n + 1).append(") ").append(f.expected());
+            fix.append(sep).append(n + 1).append(") ").append(f.fix());
+        }
+        found.append("; nothing was moved");
+        return Optional.of(Problem.of(ErrorCode.PRECONDITION_FAILED, found.toString(), expected.toString(), fix.toString()));
+    }
+
+    /**
+     * Notes for the operator, such as stale {@code postmaster.pid} files.
+     *
+     * @return the notes
+     */
+    public List<String> notes() {
+        return List.copyOf(notes);
+    }
+
+    /**
+     * What happens to the 0.4 folder {@code keycloak}.
+     *
+     * @return the action
+     */
+    public KeycloakParent keycloak() {
+        return keycloak;
+    }
+
+    /**
+     * What {@code keycloak} holds besides {@code db-files}, when it is kept.
+     *
+     * @return the names (at most 20)
+     */
+    public List<String> keycloakOther() {
+        return keycloakOther;
+    }
+}

@@ -1,0 +1,103 @@
+package dev.kaapanamigrate.postgres;
+
+import dev.kaapanamigrate.testkit.postgres.ClusterSpec;
+import dev.kaapanamigrate.testkit.postgres.PostgresCluster;
+import java.io.IOException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** Test helpers: FAST_DATA_DIR layouts from a real initdb data folder, and a digest of a whole tree. */
+final class Folders {
+
+    private static Path template;
+
+    private Folders() {
+    }
+
+    /** A real PostgreSQL 17.2 data folder, created once per JVM with initdb. */
+    static synchronized Path template() throws IOException {
+        if (template == null) {
+            Path dir = Files.createTempDirectory("kaapana-moves-template");
+            open(dir);
+            template = PostgresCluster.create(dir.resolve("data"), ClusterSpec.of("tester", "secret", "tester")).dataDir();
+        }
+        return template;
+    }
+
+    static void open(Path dir) throws IOException {
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
+
+    /** FAST_DATA_DIR under {@code root} with all five data folders at their 0.4 names, plus unrelated folders. */
+    static Path fast04(Path root) throws Exception {
+        open(root);
+        Path fast = root.resolve("fast");
+        Files.createDirectories(fast.resolve("os/data"));
+        Files.writeString(fast.resolve("os/data/marker.txt"), "stays");
+        open(fast);
+        for (DataFolderMove m : DataFolderMove.values()) {
+            copyTemplate(fast.resolve(m.from()));
+        }
+        return fast;
+    }
+
+    /** Copies the template data folder with {@code cp -a} (owner, modes kept). */
+    static void copyTemplate(Path to) throws Exception {
+        Files.createDirectories(to.getParent());
+        Process p = new ProcessBuilder("cp", "-a", template().toString(), to.toString()).inheritIO().start();
+        if (p.waitFor() != 0) {
+            throw new IOException("cp -a failed for " + to);
+        }
+    }
+
+    /** A digest of every path of the tree: type, size, mode, owner, mtime, and file contents. */
+    static String digest(Path root) throws IOException {
+        Map<String, String> entries = new TreeMap<>();
+        Files.walkFileTree(root, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
+                entries.put(root.relativize(dir).toString(), describe(dir));
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                entries.put(root.relativize(file).toString(), describe(file));
+                return FileVisitResult.CONTINUE;
+            }
+        });
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            entries.forEach((k, v) -> md.update((k + "|" + v + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            return entries.size() + " entries, sha256 " + HexFormat.of().formatHex(md.digest());
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String describe(Path p) throws IOException {
+        Map<String, Object> a = Files.readAttributes(p, "unix:mode,uid,gid,size,lastModifiedTime,ino",
+                LinkOption.NOFOLLOW_LINKS);
+        String s = a.get("mode") + " " + a.get("uid") + ":" + a.get("gid") + " " + a.get("size") + " "
+                + a.get("lastModifiedTime") + " ino " + a.get("ino");
+        if (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
+            try {
+                s += " " + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(p)));
+            } catch (java.security.NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
+            }
+        } else if (Files.isSymbolicLink(p)) {
+            s += " -> " + Files.readSymbolicLink(p);
+        }
+        return s;
+    }
+}
