@@ -22,7 +22,7 @@ import java.util.stream.Collectors;
  * <pre>{@code
  * MigrationResult result = plan.run();
  * MigrationReport.write(result, Path.of("migration-report.json"));
- * System.out.println(MigrationReport.summary(result));
+ * log.info(MigrationReport.summary(result));
  * MigrationResult again = MigrationReport.readResult(Path.of("migration-report.json"));
  * }</pre>
  */

@@ -12,7 +12,7 @@ import java.util.stream.Collectors;
  *
  * <pre>{@code
  * PlanPreview preview = plan.check();
- * preview.changes().forEach(c -> System.out.println(c.describe()));
+ * preview.changes().forEach(c -> log.info(c.describe()));
  * if (preview.isBlocked()) { ... show preview.blockers() ... }
  * }</pre>
  *
