@@ -1,7 +1,11 @@
 /**
  * Steps that check, migrate and verify Kaapana's PostgreSQL data folders and databases.
  *
- * <p>{@link dev.kaapanamigrate.postgres.RenameDataFoldersStep} moves the five data folders from their 0.4 to
- * their 0.5 names inside FAST_DATA_DIR, following the table {@link dev.kaapanamigrate.postgres.DataFolderMove}.
+ * <p>{@link dev.kaapanamigrate.postgres.DetectVersionStep} reads the installation's Kaapana version
+ * ({@link dev.kaapanamigrate.postgres.KaapanaVersion}) from {@code FAST_DATA_DIR/version} or the platform chart
+ * archive; {@link dev.kaapanamigrate.postgres.PreflightStep} checks the data folders without changing them;
+ * {@link dev.kaapanamigrate.postgres.RenameDataFoldersStep} moves the five data folders from their 0.4 to their
+ * 0.5 names inside FAST_DATA_DIR, following the table {@link dev.kaapanamigrate.postgres.DataFolderMove};
+ * {@link dev.kaapanamigrate.postgres.WriteVersionStep}, the last step of a plan, writes the full target version.
  */
 package dev.kaapanamigrate.postgres;

@@ -155,4 +155,75 @@ public final class LiveServers {
             return Optional.empty();
         }
     }
+
+    /**
+     * Whether a folder may be touched: a live process using it is a finding; a {@code postmaster.pid} with
+     * no live user is a note (stale file, tolerated); a {@code postmaster.pid} while some PostgreSQL
+     * processes could not be inspected is a finding (no proof either way).
+     *
+     * @param found    what was found, or {@code null}
+     * @param expected what was expected, or {@code null}
+     * @param fix      how to fix it, or {@code null}
+     * @param stale    a note about a stale {@code postmaster.pid}, or {@code null}
+     */
+    public record Verdict(String found, String expected, String fix, String stale) {
+        /**
+         * The finding as found, expected, fix.
+         *
+         * @return the three texts, or empty when the folder is not in use
+         */
+        public Optional<String[]> finding() {
+            return found == null ? Optional.empty() : Optional.of(new String[] {found, expected, fix});
+        }
+
+        /**
+         * The note about a stale {@code postmaster.pid}.
+         *
+         * @return the note, or empty
+         */
+        public Optional<String> note() {
+            return Optional.ofNullable(stale);
+        }
+    }
+
+    /**
+     * Judges whether a PostgreSQL server (or any process) uses a data folder, from this snapshot.
+     *
+     * @param folder the folder (absolute, no symbolic links), an existing directory
+     * @return the verdict
+     */
+    public Verdict judge(Path folder) {
+        List<User> users = usersOf(folder, FolderFacts.stat(folder));
+        boolean pidFile = FolderFacts.present(folder.resolve("postmaster.pid"));
+        if (!users.isEmpty()) {
+            StringBuilder who = new StringBuilder();
+            for (User u : users) {
+                who.append(who.length() == 0 ? "" : "; ").append("pid ").append(u.pid()).append(" (").append(u.command())
+                        .append(", ").append(u.how()).append(')');
+            }
+            return new Verdict("a live process uses " + folder + ": " + who, "no PostgreSQL server running on the data "
+                    + "folders (platform undeployed)", "undeploy the platform (or stop the server, pid " + users.get(0).pid()
+                    + "), then run again", null);
+        }
+        if (pidFile && !unreadablePostgres.isEmpty()) {
+            return new Verdict(folder + " holds postmaster.pid and the PostgreSQL processes "
+                    + String.join(", ", unreadablePostgres) + " could not be inspected", "proof that no PostgreSQL server runs on "
+                    + folder, "run the migration as root (it reads /proc/<pid>/cwd and /proc/<pid>/fd of every process)", null);
+        }
+        if (pidFile) {
+            String pid = readFirstLine(folder.resolve("postmaster.pid")).orElse("?");
+            return new Verdict(null, null, null, folder + " holds a stale postmaster.pid (pid " + pid
+                    + ", from the container's namespace); no host process uses the folder, so PostgreSQL will remove it at "
+                    + "its next start");
+        }
+        return new Verdict(null, null, null, null);
+    }
+
+    private static Optional<String> readFirstLine(Path file) {
+        try (var lines = Files.lines(file)) {
+            return lines.findFirst().map(String::trim);
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return Optional.empty();
+        }
+    }
 }

@@ -4,7 +4,6 @@ import dev.kaapanamigrate.core.ErrorCode;
 import dev.kaapanamigrate.core.Problem;
 import dev.kaapanamigrate.postgres.DataFolderMove;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -175,34 +174,9 @@ public final class MoveInspection {
     }
 
     private void checkLive(LiveServers procs, Path folder) {
-        List<LiveServers.User> users = procs.usersOf(folder, FolderFacts.stat(folder));
-        boolean pidFile = FolderFacts.present(folder.resolve("postmaster.pid"));
-        if (!users.isEmpty()) {
-            StringBuilder who = new StringBuilder();
-            for (LiveServers.User u : users) {
-                who.append(who.length() == 0 ? "" : "; ").append("pid ").append(u.pid()).append(" (").append(u.command())
-                        .append(", ").append(u.how()).append(')');
-            }
-            findings.add(new Finding("a live process uses " + folder + ": " + who, "no PostgreSQL server running on the data "
-                    + "folders (platform undeployed)", "undeploy the platform (or stop the server, pid " + users.get(0).pid()
-                    + "), then run again"));
-        } else if (pidFile && !procs.unreadablePostgres().isEmpty()) {
-            findings.add(new Finding(folder + " holds postmaster.pid and the PostgreSQL processes "
-                    + String.join(", ", procs.unreadablePostgres()) + " could not be inspected", "proof that no PostgreSQL server runs on " + folder,
-                    "run the migration as root (it reads /proc/<pid>/cwd and /proc/<pid>/fd of every process)"));
-        } else if (pidFile) {
-            String pid = readFirstLine(folder.resolve("postmaster.pid")).orElse("?");
-            notes.add(folder + " holds a stale postmaster.pid (pid " + pid + ", from the container's namespace); "
-                    + "no host process uses the folder, so PostgreSQL will remove it at its next start");
-        }
-    }
-
-    private static Optional<String> readFirstLine(Path file) {
-        try (var lines = Files.lines(file)) {
-            return lines.findFirst().map(String::trim);
-        } catch (IOException | UncheckedIOException e) {
-            return Optional.empty();
-        }
+        LiveServers.Verdict v = procs.judge(folder);
+        v.finding().ifPresent(f -> findings.add(new Finding(f[0], f[1], f[2])));
+        v.note().ifPresent(notes::add);
     }
 
     private static String kind(Path p) {

@@ -1,0 +1,254 @@
+package dev.kaapanamigrate.postgres;
+
+import dev.kaapanamigrate.core.Change;
+import dev.kaapanamigrate.core.ErrorCode;
+import dev.kaapanamigrate.core.MigrationContext;
+import dev.kaapanamigrate.core.MigrationStep;
+import dev.kaapanamigrate.core.PlatformState;
+import dev.kaapanamigrate.core.PreconditionFailedException;
+import dev.kaapanamigrate.core.Problem;
+import dev.kaapanamigrate.core.StepCheck;
+import dev.kaapanamigrate.core.Verification;
+import dev.kaapanamigrate.postgres.internal.FolderFacts;
+import dev.kaapanamigrate.postgres.internal.LiveServers;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Checks, without changing anything and without starting a server, that Kaapana's PostgreSQL data folders
+ * can be migrated. It blocks with one problem that lists every finding (what was found, what was expected,
+ * how to fix it) when:
+ * <ul>
+ *   <li>a data folder, under its 0.4 or its 0.5 name ({@link DataFolderMove}), holds a {@code PG_VERSION}
+ *   other than {@value #PG_MAJOR} (the major version Kaapana 0.5 runs, migration reference §1);</li>
+ *   <li>a live process (a PostgreSQL server) uses one of the folders, found through {@code /proc/<pid>/cwd}
+ *   and {@code /proc/<pid>/fd}; a stale {@code postmaster.pid} without such a process is only a note in the
+ *   up-to-date detail;</li>
+ *   <li>FAST_DATA_DIR or the parent folder of a data folder is not writable;</li>
+ *   <li>a data folder is on another file system than FAST_DATA_DIR (the moves must be renames), or is a
+ *   symbolic link or no directory;</li>
+ *   <li>a backup directory is given and it is missing, or its usable space is smaller than the total size of
+ *   the data folders.</li>
+ * </ul>
+ * A folder missing under both names is not a finding here: {@link RenameDataFoldersStep} reports it. Verify
+ * runs the same checks again.
+ *
+ * <pre>{@code
+ * MigrationPlan.builder()
+ *         .step(new DetectVersionStep(fast))
+ *         .step(new PreflightStep(fast, Path.of("/backup")))
+ *         .step(new RenameDataFoldersStep(fast))
+ *         .build();
+ * }</pre>
+ */
+public final class PreflightStep implements MigrationStep {
+
+    /** The step id. */
+    public static final String ID = "postgres.preflight";
+
+    /** The PostgreSQL major version of Kaapana 0.4 and 0.5 (both run 17.2). */
+    public static final String PG_MAJOR = "17";
+
+    private static final Logger LOG = LoggerFactory.getLogger(PreflightStep.class);
+
+    private final Path fastDataDir;
+    private final Path backupDir;
+
+    /**
+     * Creates the step.
+     *
+     * @param fastDataDir Kaapana's FAST_DATA_DIR
+     * @param backupDir   the directory a backup of the data folders goes to, whose free space is checked; or
+     *                    {@code null} to skip that check
+     */
+    public PreflightStep(Path fastDataDir, Path backupDir) {
+        this.fastDataDir = Objects.requireNonNull(fastDataDir, "fastDataDir");
+        this.backupDir = backupDir;
+    }
+
+    @Override
+    public String id() {
+        return ID;
+    }
+
+    @Override
+    public String description() {
+        return "Check that the PostgreSQL data folders in " + fastDataDir + " can be migrated (PostgreSQL " + PG_MAJOR
+                + ", no live server, writable, one file system" + (backupDir == null ? "" : ", space for a backup in "
+                + backupDir) + ")";
+    }
+
+    @Override
+    public PlatformState requiredState() {
+        return PlatformState.UNDEPLOYED;
+    }
+
+    @Override
+    public StepCheck check(MigrationContext ctx) {
+        Findings f = inspect();
+        if (!f.findings.isEmpty()) {
+            Problem p = f.problem();
+            LOG.warn("Preflight failed: {}", p.message());
+            return new StepCheck.Blocked(p);
+        }
+        f.notes.forEach(n -> LOG.warn("{}", n));
+        return StepCheck.upToDate(f.summary());
+    }
+
+    @Override
+    public List<Change> apply(MigrationContext ctx) {
+        Findings f = inspect();
+        if (!f.findings.isEmpty()) {
+            throw new PreconditionFailedException(f.problem());
+        }
+        return List.of();
+    }
+
+    @Override
+    public Verification verify(MigrationContext ctx) {
+        Findings f = inspect();
+        Verification.Builder v = Verification.builder();
+        v.fact("preflight checks of " + fastDataDir, "no findings", f.findings.isEmpty() ? "none"
+                : f.problem().found(), f.findings.isEmpty());
+        return v.build();
+    }
+
+    private record Finding(String found, String expected, String fix) {
+    }
+
+    private final class Findings {
+        final List<Finding> findings = new ArrayList<>();
+        final List<String> notes = new ArrayList<>();
+        int folders;
+        long bytes;
+
+        Problem problem() {
+            StringBuilder found = new StringBuilder();
+            StringBuilder expected = new StringBuilder();
+            StringBuilder fix = new StringBuilder();
+            for (int n = 0; n < findings.size(); n++) {
+                Finding x = findings.get(n);
+                String sep = n == 0 ? "" : "; ";
+                String num = findings.size() == 1 ? "" : (n + 1) + ") ";
+                found.append(sep).append(num).append(x.found());
+                expected.append(sep).append(num).append(x.expected());
+                fix.append(sep).append(num).append(x.fix());
+            }
+            found.append("; nothing was changed");
+            return Problem.of(ErrorCode.PRECONDITION_FAILED, found.toString(), expected.toString(), fix.toString());
+        }
+
+        String summary() {
+            String s = "preflight passed for " + folders + " PostgreSQL data folder(s) in " + fastDataDir + " (PostgreSQL "
+                    + PG_MAJOR + ", no live server, writable, same file system"
+                    + (backupDir == null ? "" : ", " + bytes + " bytes fit into " + backupDir) + ")";
+            return notes.isEmpty() ? s : s + "; notes: " + String.join("; ", notes);
+        }
+    }
+
+    private Findings inspect() {
+        Findings r = new Findings();
+        Path fast;
+        try {
+            fast = fastDataDir.toRealPath();
+        } catch (IOException e) {
+            r.findings.add(new Finding("FAST_DATA_DIR " + fastDataDir + " cannot be read (" + e + ")", "the Kaapana FAST_DATA_DIR",
+                    "point FAST_DATA_DIR at the folder that holds the data folders"));
+            return r;
+        }
+        if (!FolderFacts.isDirectory(fast)) {
+            r.findings.add(new Finding("FAST_DATA_DIR " + fast + " is not a directory", "the Kaapana FAST_DATA_DIR",
+                    "point FAST_DATA_DIR at the folder that holds the data folders"));
+            return r;
+        }
+        if (!Files.isWritable(fast)) {
+            r.findings.add(new Finding("FAST_DATA_DIR " + fast + " is not writable", "a writable FAST_DATA_DIR (the moves "
+                    + "rename entries in it)", "run the migration as root (or as the owner of " + fast + ")"));
+        }
+        long fastDev = FolderFacts.stat(fast).device();
+        LiveServers procs = LiveServers.scan();
+        for (DataFolderMove m : DataFolderMove.values()) {
+            for (String name : List.of(m.from(), m.to())) {
+                Path folder = fast.resolve(name);
+                if (!FolderFacts.present(folder)) {
+                    continue;
+                }
+                if (!FolderFacts.isDirectory(folder)) {
+                    r.findings.add(new Finding(folder + " is " + (Files.isSymbolicLink(folder) ? "a symbolic link" : "no directory"),
+                            "a plain PostgreSQL data directory on the file system of FAST_DATA_DIR",
+                            "replace it by the real folder (move the data into FAST_DATA_DIR), then run again"));
+                    continue;
+                }
+                r.folders++;
+                checkFolder(r, fast, fastDev, procs, folder);
+            }
+        }
+        if (backupDir != null) {
+            checkBackup(r);
+        }
+        return r;
+    }
+
+    private void checkFolder(Findings r, Path fast, long fastDev, LiveServers procs, Path folder) {
+        Path pgVersion = folder.resolve("PG_VERSION");
+        if (Files.isRegularFile(pgVersion, LinkOption.NOFOLLOW_LINKS)) {
+            String major;
+            try {
+                major = Files.readString(pgVersion, StandardCharsets.UTF_8).strip();
+            } catch (IOException e) {
+                major = "unreadable (" + e.getMessage() + ")";
+            }
+            if (!major.equals(PG_MAJOR)) {
+                r.findings.add(new Finding(folder + " is a PostgreSQL " + major + " data folder (PG_VERSION)",
+                        "PostgreSQL " + PG_MAJOR + ", the major version Kaapana 0.4 and 0.5 run",
+                        "restore " + folder.getFileName() + " from a backup of the 0.4 installation (a data folder of another "
+                        + "major version cannot be opened by Kaapana 0.5's PostgreSQL " + PG_MAJOR + ")"));
+            }
+        }
+        Path parent = folder.getParent();
+        if (!Files.isWritable(parent) && !parent.equals(fast)) {
+            r.findings.add(new Finding(parent + " (the parent of " + folder.getFileName() + ") is not writable",
+                    "a writable parent folder, so that the data folder can be renamed",
+                    "run the migration as root (or make " + parent + " writable)"));
+        }
+        FolderFacts.Stat st = FolderFacts.stat(folder);
+        if (st.device() != fastDev) {
+            r.findings.add(new Finding(folder + " is on another file system than FAST_DATA_DIR (a mount point or below one)",
+                    "a folder on the file system of " + fast + ", so that the move is a rename",
+                    "unmount it and copy its content into a folder of that name on the file system of FAST_DATA_DIR, then run again"));
+        }
+        LiveServers.Verdict v = procs.judge(folder);
+        v.finding().ifPresent(x -> r.findings.add(new Finding(x[0], x[1], x[2])));
+        v.note().ifPresent(r.notes::add);
+        r.bytes += FolderFacts.tree(folder).bytes();
+    }
+
+    private void checkBackup(Findings r) {
+        if (!Files.isDirectory(backupDir)) {
+            r.findings.add(new Finding("the backup directory " + backupDir + " does not exist", "an existing backup directory",
+                    "create " + backupDir + " (or configure another backup directory), then run again"));
+            return;
+        }
+        long usable;
+        try {
+            usable = Files.getFileStore(backupDir).getUsableSpace();
+        } catch (IOException e) {
+            r.findings.add(new Finding("the free space of " + backupDir + " cannot be read (" + e.getMessage() + ")",
+                    "a backup directory on a readable file system", "configure another backup directory"));
+            return;
+        }
+        if (usable < r.bytes) {
+            r.findings.add(new Finding(backupDir + " has " + usable + " bytes free", "at least " + r.bytes
+                    + " bytes free (the total size of the PostgreSQL data folders)",
+                    "free space in " + backupDir + " or configure a backup directory on a larger file system"));
+        }
+    }
+}

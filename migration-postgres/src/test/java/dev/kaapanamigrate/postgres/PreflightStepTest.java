@@ -1,0 +1,103 @@
+package dev.kaapanamigrate.postgres;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.kaapanamigrate.core.MigrationContext;
+import dev.kaapanamigrate.core.MigrationPlan;
+import dev.kaapanamigrate.core.PlanPreview;
+import dev.kaapanamigrate.core.PlatformControl;
+import dev.kaapanamigrate.core.PlatformState;
+import dev.kaapanamigrate.core.StepCheck;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The preflight checks on real PostgreSQL data folders (without a live server; see PreflightIT). */
+class PreflightStepTest {
+
+    @TempDir
+    Path root;
+
+    @Test
+    void passesOnACleanSetOfFoldersAndChangesNothing() throws Exception {
+        Path fast = Folders.fast04(root);
+        String before = Folders.digest(fast);
+        Path backup = Files.createDirectories(root.resolve("backup"));
+        PreflightStep step = new PreflightStep(fast, backup);
+        MigrationContext ctx = MigrationContext.standalone();
+
+        StepCheck check = step.check(ctx);
+
+        assertThat(check).isInstanceOf(StepCheck.UpToDate.class);
+        assertThat(((StepCheck.UpToDate) check).detail()).contains("preflight passed for 5 PostgreSQL data folder(s)",
+                "fit into " + backup).doesNotContain("notes");
+        assertThat(step.apply(ctx)).isEmpty();
+        assertThat(step.verify(ctx).passed()).isTrue();
+        assertThat(Folders.digest(fast)).isEqualTo(before);
+    }
+
+    @Test
+    void blocksAWrongPgVersionAndListsEveryFinding() throws Exception {
+        Path fast = Folders.fast04(root);
+        Path airflow = fast.resolve(DataFolderMove.AIRFLOW.from());
+        Files.writeString(airflow.resolve("PG_VERSION"), "16\n");
+        Path keycloak = fast.resolve(DataFolderMove.KEYCLOAK.to());
+        Folders.copyTemplate(keycloak); // also at its 0.5 name
+        Files.writeString(keycloak.resolve("PG_VERSION"), "18\n");
+        String before = Folders.digest(fast);
+        PreflightStep step = new PreflightStep(fast, root.resolve("no-backup-here"));
+
+        StepCheck check = step.check(MigrationContext.standalone());
+
+        assertThat(check).isInstanceOf(StepCheck.Blocked.class);
+        assertThat(check.changes()).isEmpty();
+        var p = ((StepCheck.Blocked) check).problem();
+        String real = fast.toRealPath().toString();
+        assertThat(p.found()).contains("1) " + real + "/postgres-airflow is a PostgreSQL 16 data folder",
+                "2) " + real + "/keycloak-postgres-data is a PostgreSQL 18 data folder",
+                "3) the backup directory " + root.resolve("no-backup-here") + " does not exist", "nothing was changed");
+        assertThat(p.expected()).contains("1) PostgreSQL 17", "3) an existing backup directory");
+        assertThat(p.fix()).contains("1) restore postgres-airflow from a backup", "3) create ");
+        assertThat(step.verify(MigrationContext.standalone()).passed()).isFalse();
+        assertThat(Folders.digest(fast)).isEqualTo(before);
+    }
+
+    @Test
+    void aStalePostmasterPidIsANoteAndASymbolicLinkIsAFinding() throws Exception {
+        Path fast = Folders.fast04(root);
+        Files.writeString(fast.resolve(DataFolderMove.BACKEND.from()).resolve("postmaster.pid"), "1\n/var/lib/postgresql/data\n");
+
+        StepCheck check = new PreflightStep(fast, null).check(MigrationContext.standalone());
+
+        assertThat(check).isInstanceOf(StepCheck.UpToDate.class);
+        assertThat(((StepCheck.UpToDate) check).detail()).contains("notes:", "stale postmaster.pid (pid 1");
+
+        Path elsewhere = Files.createDirectories(root.resolve("elsewhere"));
+        Files.createSymbolicLink(fast.resolve(DataFolderMove.BACKEND.to()), elsewhere);
+        StepCheck linked = new PreflightStep(fast, null).check(MigrationContext.standalone());
+        assertThat(linked).isInstanceOf(StepCheck.Blocked.class);
+        assertThat(((StepCheck.Blocked) linked).problem().found()).contains("kaapana-backend-postgres-data is a symbolic link");
+    }
+
+    @Test
+    void aDryRunWithTheVersionStepsChangesNothing() throws Exception {
+        Path fast = Folders.fast04(root);
+        Files.writeString(fast.resolve("version"), "0.4.2\n");
+        String before = Folders.digest(fast);
+        MigrationPlan plan = MigrationPlan.builder()
+                .step(new DetectVersionStep(fast))
+                .step(new PreflightStep(fast, null))
+                .step(new RenameDataFoldersStep(fast))
+                .step(new WriteVersionStep(fast))
+                .platformControl(PlatformControl.assumeState(PlatformState.UNDEPLOYED))
+                .stateDirectory(root.resolve("state"))
+                .build();
+
+        PlanPreview preview = plan.check();
+
+        assertThat(preview.isBlocked()).as(preview.toString()).isFalse();
+        assertThat(preview.changes()).hasSize(5 + 1 + 1); // five moves, remove keycloak, write the version
+        assertThat(Folders.digest(fast)).isEqualTo(before);
+    }
+}
