@@ -24,6 +24,11 @@ public final class ConsoleProgress implements MigrationListener {
     }
 
     @Override
+    public void platformTransition(MigrationEvent.PlatformTransition event) {
+        out.println("> platform: " + event.from() + " -> " + event.to());
+    }
+
+    @Override
     public void stepProgress(MigrationEvent.StepProgress event) {
         out.println("  " + event.done() + "/" + (event.total() < 0 ? "?" : event.total()) + " " + event.unit());
     }

@@ -1,0 +1,93 @@
+package dev.kaapanamigrate.examples;
+
+import dev.kaapanamigrate.core.MigrationPlan;
+import dev.kaapanamigrate.core.MigrationReport;
+import dev.kaapanamigrate.core.MigrationResult;
+import dev.kaapanamigrate.core.PlanPreview;
+import dev.kaapanamigrate.kaapana.KaapanaMigration;
+import dev.kaapanamigrate.testkit.GeneratedInstallation;
+import dev.kaapanamigrate.testkit.InstallationGenerator;
+import dev.kaapanamigrate.testkit.InstallationSize;
+import dev.kaapanamigrate.testkit.InstallationSpec;
+import dev.kaapanamigrate.testkit.KaapanaDatabase;
+import dev.kaapanamigrate.testkit.SimulatedPlatform;
+import dev.kaapanamigrate.testkit.backends.ObjectStore;
+import dev.kaapanamigrate.testkit.backends.SearchNode;
+import dev.kaapanamigrate.testkit.backends.TestBackends;
+import dev.kaapanamigrate.testkit.postgres.PostgresBinaries;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+
+/**
+ * The demo: generates a Kaapana 0.4.2 installation on embedded backends, starts its 0.4 databases, and
+ * migrates it with {@link KaapanaMigration}: dry-run, run (the plan undeploys the platform itself), then
+ * starts the databases the way 0.5 does, on the moved folders, and reads from them. Run it with the README's
+ * first command; pass a folder to keep the installation, otherwise a temporary folder is used.
+ */
+public final class DemoMigration {
+
+    private DemoMigration() {
+    }
+
+    /**
+     * Runs the demo.
+     *
+     * @param folder where to generate the installation
+     * @param out    where to print
+     * @return the migration's result
+     * @throws Exception on failure
+     */
+    public static MigrationResult run(Path folder, PrintStream out) throws Exception {
+        Files.setPosixFilePermissions(folder, PosixFilePermissions.fromString("rwxr-xr-x"));
+        try (ObjectStore s3 = TestBackends.startEmbeddedObjectStore(); SearchNode search = TestBackends.startEmbeddedSearchNode()) {
+            out.println("1. Generating a Kaapana 0.4.2 installation under " + folder + " ...");
+            GeneratedInstallation install = InstallationGenerator.generate(InstallationSpec.of(InstallationSize.SMALL),
+                    folder.resolve("installation"), s3, search);
+            try (SimulatedPlatform platform = new SimulatedPlatform(install, PostgresBinaries.resolve())) {
+                MigrationPlan plan = KaapanaMigration.configure(install.fastDataDir()).platformControl(platform)
+                        .listener(new ConsoleProgress(out)).plan();
+
+                out.println("2. Dry-run (changes nothing):");
+                PlanPreview preview = plan.check();
+                out.println(MigrationReport.summary(preview));
+
+                out.println("3. Kaapana 0.4 is running; the plan undeploys it, then migrates:");
+                platform.startSource();
+                MigrationResult result = plan.run();
+                MigrationReport.write(result, folder.resolve("migration-report.json"));
+                out.println(MigrationReport.summary(result));
+
+                out.println("4. Kaapana 0.5 starts its databases on the moved folders:");
+                platform.deploy();
+                try (Connection c = platform.dataSource(KaapanaDatabase.ACCESS_INFORMATION).getConnection();
+                     Statement st = c.createStatement();
+                     ResultSet rs = st.executeQuery("SELECT count(*), min(name) FILTER (WHERE id = 1) FROM projects")) {
+                    rs.next();
+                    out.println("   access-information: " + rs.getLong(1) + " projects, project 1 is '" + rs.getString(2) + "'");
+                }
+                out.println("   FAST/version: " + Files.readString(install.fastDataDir().resolve("version")).strip());
+                out.println("   Report: " + folder.resolve("migration-report.json"));
+                out.println("   The installation stays in " + folder + " for you to look at; remove it when done.");
+                return result;
+            }
+        }
+    }
+
+    /**
+     * Entry point.
+     *
+     * @param args optionally the folder to use
+     * @throws Exception on failure
+     */
+    public static void main(String[] args) throws Exception {
+        Path folder = args.length > 0 ? Files.createDirectories(Path.of(args[0]))
+                : Files.createTempDirectory("kaapana-migrate-demo-");
+        MigrationResult result = run(folder, System.out);
+        System.exit(result.succeeded() ? 0 : 1);
+    }
+}
