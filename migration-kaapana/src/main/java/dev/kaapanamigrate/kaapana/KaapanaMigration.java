@@ -30,7 +30,7 @@ import java.util.Objects;
 public final class KaapanaMigration {
 
     /** The name of the state directory (journal and lock) created in FAST_DATA_DIR by default. */
-    public static final String STATE_DIRECTORY = ".kaapana-migrate";
+    public static final String STATE_DIRECTORY = DetectVersionStep.STATE_DIRECTORY;
 
     private final Path fastDataDir;
     private final Path stateDirectory;

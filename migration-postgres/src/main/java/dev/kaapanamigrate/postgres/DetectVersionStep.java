@@ -52,6 +52,12 @@ public final class DetectVersionStep implements MigrationStep {
     /** The step id. */
     public static final String ID = "kaapana.detect-version";
 
+    /**
+     * The default state directory (journal and lock) inside FAST_DATA_DIR. A run creates it before any step
+     * checks, so it does not make an otherwise empty FAST_DATA_DIR an installation.
+     */
+    public static final String STATE_DIRECTORY = ".kaapana-migrate";
+
     /** The detected version (journaled). */
     public static final ContextKey<DetectedVersion> DETECTED = ContextKey.of("kaapana.detected-version", DetectedVersion.class);
 
@@ -151,7 +157,7 @@ public final class DetectVersionStep implements MigrationStep {
             return blocked("FAST_DATA_DIR " + fast + " is not a directory", "the Kaapana 0.4 FAST_DATA_DIR",
                     "point FAST_DATA_DIR at the folder that holds the Kaapana data");
         }
-        if (FolderFacts.isEmpty(fast)) {
+        if (FolderFacts.isEmptyBut(fast, STATE_DIRECTORY)) {
             return blocked("FAST_DATA_DIR " + fast + " is empty (a fresh install)", "a Kaapana 0.4.x installation",
                     "nothing to migrate: deploy Kaapana " + KaapanaVersion.TARGET + " directly, or point FAST_DATA_DIR at the "
                     + "installation to migrate");

@@ -124,7 +124,7 @@ public final class InstallationGenerator {
                         case ACCESS_INFORMATION -> loader.loadAccessInformation(c);
                         case DICOM_WEB_FILTER -> loader.loadDicomWebFilter(c);
                         case BACKEND -> loader.loadBackend(c);
-                        default -> loader.loadMarker(c, db.name().toLowerCase());
+                        default -> loader.loadMarker(c, db.name().toLowerCase(java.util.Locale.ROOT));
                     }
                     databases.put(db, new Manifest.DatabaseContent(db.folder04(), tableDigests(c)));
                 }

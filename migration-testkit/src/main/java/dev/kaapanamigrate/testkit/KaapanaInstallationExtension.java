@@ -56,15 +56,15 @@ public final class KaapanaInstallationExtension implements BeforeAllCallback, Af
         Backends backends = backends(context);
         BackendReset.empty(backends.objects().client(), backends.search().client());
         Path root = Files.createTempDirectory("kaapana-install-");
-        // The database servers run as the folders' owner (uid 70 when root): it must be able to reach them.
-        Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwxr-xr-x"));
-        PostgresBinaries binaries = PostgresBinaries.resolve();
         try {
+            // The database servers run as the folders' owner (uid 70 when root): it must be able to reach them.
+            Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwxr-xr-x"));
+            PostgresBinaries binaries = PostgresBinaries.resolve();
             GeneratedInstallation installation = InstallationGenerator.generate(spec, root.resolve("installation"),
                     backends.objects(), backends.search(), binaries);
             context.getStore(NS).put(ClassState.class, new ClassState(installation,
                     new SimulatedPlatform(installation, binaries), root));
-        } catch (RuntimeException | Error e) {
+        } catch (Exception | Error e) {
             Dirs.deleteRecursively(root);
             throw e;
         }
@@ -84,7 +84,15 @@ public final class KaapanaInstallationExtension implements BeforeAllCallback, Af
 
     private static Backends backends(ExtensionContext context) {
         return context.getRoot().getStore(NS).getOrComputeIfAbsent(Backends.class,
-                k -> new Backends(TestBackends.startObjectStore(), TestBackends.startSearchNode()), Backends.class);
+                k -> {
+                    ObjectStore objects = TestBackends.startObjectStore();
+                    try {
+                        return new Backends(objects, TestBackends.startSearchNode());
+                    } catch (RuntimeException e) {
+                        objects.close();
+                        throw e;
+                    }
+                }, Backends.class);
     }
 
     @Override

@@ -1,7 +1,10 @@
 package dev.kaapanamigrate.testkit;
 
+import java.util.Collections;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * What a generated installation holds, read back from the backends after generation: counts and
@@ -44,9 +47,11 @@ public record Manifest(int formatVersion, String kaapanaVersion, InstallationSpe
     public Manifest {
         projects = List.copyOf(projects);
         datasets = List.copyOf(datasets);
-        databases = Map.copyOf(databases);
-        buckets = Map.copyOf(buckets);
-        indices = Map.copyOf(indices);
+        // Sorted, unmodifiable copies: whoever iterates sees the same order every time.
+        databases = Collections.unmodifiableMap(new EnumMap<>(databases.isEmpty()
+                ? new EnumMap<KaapanaDatabase, DatabaseContent>(KaapanaDatabase.class) : databases));
+        buckets = Collections.unmodifiableSortedMap(new TreeMap<>(buckets));
+        indices = Collections.unmodifiableSortedMap(new TreeMap<>(indices));
     }
 
     /**
@@ -72,7 +77,7 @@ public record Manifest(int formatVersion, String kaapanaVersion, InstallationSpe
          * @param tables the tables
          */
         public DatabaseContent {
-            tables = Map.copyOf(tables);
+            tables = Collections.unmodifiableSortedMap(new TreeMap<>(tables));
         }
     }
 }

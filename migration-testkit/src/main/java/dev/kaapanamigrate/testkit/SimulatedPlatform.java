@@ -100,13 +100,24 @@ public final class SimulatedPlatform implements PlatformControl, AutoCloseable {
 
     private void startServers(boolean target) {
         stopServers();
-        for (KaapanaDatabase db : KaapanaDatabase.values()) {
-            Path folder = target ? installation.folder05(db) : installation.folder04(db);
-            if (!Files.isDirectory(folder)) {
-                throw new IllegalStateException("Cannot start " + db + ": its data folder " + folder + " does not exist"
-                        + (target ? " (has the migration moved it?)" : ""));
+        state = PlatformState.UNDEPLOYED;
+        try {
+            for (KaapanaDatabase db : KaapanaDatabase.values()) {
+                Path folder = target ? installation.folder05(db) : installation.folder04(db);
+                if (!Files.isDirectory(folder)) {
+                    throw new IllegalStateException("Cannot start " + db + ": its data folder " + folder + " does not exist"
+                            + (target ? " (has the migration moved it?)" : ""));
+                }
+                servers.put(db, PostgresServer.start(folder, binaries));
             }
-            servers.put(db, PostgresServer.start(folder, binaries));
+        } catch (RuntimeException e) {
+            // Never leave some servers running while the platform reports UNDEPLOYED.
+            try {
+                stopServers();
+            } catch (RuntimeException again) {
+                e.addSuppressed(again);
+            }
+            throw e;
         }
         LOG.info("Simulated platform: {} database servers running on the {} folders", servers.size(), target ? "0.5" : "0.4");
     }

@@ -92,8 +92,19 @@ public final class FolderFacts {
      * @return {@code true} when empty
      */
     public static boolean isEmpty(Path dir) {
+        return isEmptyBut(dir, null);
+    }
+
+    /**
+     * Whether a directory holds nothing but, at most, an entry of the given name.
+     *
+     * @param dir    the directory
+     * @param except a name to disregard, or {@code null}
+     * @return {@code true} when there is nothing else
+     */
+    public static boolean isEmptyBut(Path dir, String except) {
         try (Stream<Path> entries = Files.list(dir)) {
-            return entries.findAny().isEmpty();
+            return entries.noneMatch(p -> !p.getFileName().toString().equals(except));
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot list " + dir + ": " + e.getMessage(), e);
         }

@@ -149,8 +149,11 @@ public final class LiveServers {
     private static Optional<String> command(long pid) {
         try {
             byte[] raw = Files.readAllBytes(PROC.resolve(Long.toString(pid)).resolve("cmdline"));
-            String cmd = new String(raw, java.nio.charset.StandardCharsets.UTF_8).replace('\0', ' ').trim();
-            return cmd.isEmpty() ? Optional.empty() : Optional.of(cmd.length() > 120 ? cmd.substring(0, 120) + "…" : cmd);
+            // Only the program, never its arguments: a command line can carry a password.
+            String cmd = new String(raw, java.nio.charset.StandardCharsets.UTF_8);
+            int end = cmd.indexOf('\0');
+            String program = (end < 0 ? cmd : cmd.substring(0, end)).trim();
+            return program.isEmpty() ? Optional.empty() : Optional.of(program);
         } catch (IOException e) {
             return Optional.empty();
         }

@@ -34,12 +34,20 @@ public final class ClusterTemplates {
     public static void create(Path target, ClusterSpec spec, PostgresBinaries binaries) {
         Path template = template(spec, binaries);
         try {
-            Process cp = new ProcessBuilder("cp", "-a", template.toString(), target.toString())
-                    .redirectErrorStream(true).start();
-            String output = new String(cp.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!cp.waitFor(120, TimeUnit.SECONDS) || cp.exitValue() != 0) {
-                throw new IllegalStateException("Copying the cluster template " + template + " to " + target
-                        + " failed: " + output.strip());
+            Path log = Files.createTempFile("cp-template-", ".log");
+            try {
+                Process cp = new ProcessBuilder("cp", "-a", template.toString(), target.toString())
+                        .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+                boolean done = cp.waitFor(120, TimeUnit.SECONDS);
+                if (!done) {
+                    cp.destroyForcibly();
+                }
+                if (!done || cp.exitValue() != 0) {
+                    throw new IllegalStateException("Copying the cluster template " + template + " to " + target
+                            + " failed" + (done ? ": " + Files.readString(log, StandardCharsets.UTF_8).strip() : " (timed out)"));
+                }
+            } finally {
+                Files.deleteIfExists(log);
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -58,22 +66,23 @@ public final class ClusterTemplates {
         try {
             Files.createDirectories(root);
             Path building = Files.createTempDirectory(root, "building-");
-            Files.setPosixFilePermissions(building, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
-            PostgresCluster.create(building.resolve("data"), spec, binaries);
             try {
-                Files.move(building.resolve("data"), template, StandardCopyOption.ATOMIC_MOVE);
-            } catch (java.nio.file.FileAlreadyExistsException | java.nio.file.DirectoryNotEmptyException e) {
-                // another JVM made it first: use theirs (this one is removed below)
+                Files.setPosixFilePermissions(building, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+                PostgresCluster.create(building.resolve("data"), spec, binaries);
+                try {
+                    Files.move(building.resolve("data"), template, StandardCopyOption.ATOMIC_MOVE);
+                } catch (java.nio.file.FileSystemException e) {
+                    // Another JVM made it first (ENOTEMPTY/EEXIST): use theirs if it is complete.
+                    if (!Files.isRegularFile(template.resolve("PG_VERSION"))) {
+                        throw e;
+                    }
+                }
+            } finally {
+                Dirs.deleteRecursively(building);
             }
-            Process rm = new ProcessBuilder("rm", "-rf", building.toString()).redirectErrorStream(true).start();
-            rm.getInputStream().readAllBytes();
-            rm.waitFor(60, TimeUnit.SECONDS);
             return template;
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot create a cluster template under " + root + ": " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while creating a cluster template", e);
         }
     }
 

@@ -79,6 +79,12 @@ public final class Digest {
             c.setAutoCommit(false); // a cursor (fetch size) needs a transaction
         }
         try (Statement st = c.createStatement()) {
+            // Render values the same whatever the JVM's time zone or the server's defaults (pgjdbc sets the
+            // session time zone from the JVM's); SET LOCAL lasts until the end of this transaction.
+            st.execute("SET LOCAL TimeZone = 'UTC'");
+            st.execute("SET LOCAL DateStyle = 'ISO, YMD'");
+            st.execute("SET LOCAL IntervalStyle = 'postgres'");
+            st.execute("SET LOCAL extra_float_digits = 3");
             st.setFetchSize(5_000);
             Digest digest = new Digest();
             try (ResultSet rs = st.executeQuery("SELECT * FROM " + table)) {

@@ -156,7 +156,10 @@ public final class SearchLoader {
             d.put("00000000 AnnotationLabelsList_keyword", List.of("liver", "tumor"));
         }
         if (s.index() % 10 == 3) {
-            d.put("00111001 ValidationResults_object", Map.of("errors", 0, "warnings", s.index() % 4));
+            Map<String, Object> validation = new LinkedHashMap<>(); // insertion order: the same _source every run
+            validation.put("errors", 0);
+            validation.put("warnings", s.index() % 4);
+            d.put("00111001 ValidationResults_object", validation);
         }
         return d;
     }
