@@ -1,7 +1,6 @@
 package dev.kaapanamigrate.postgres;
 
 import dev.kaapanamigrate.core.Change;
-import dev.kaapanamigrate.core.ErrorCode;
 import dev.kaapanamigrate.core.MigrationContext;
 import dev.kaapanamigrate.core.MigrationStep;
 import dev.kaapanamigrate.core.PlatformState;
@@ -9,6 +8,7 @@ import dev.kaapanamigrate.core.PreconditionFailedException;
 import dev.kaapanamigrate.core.Problem;
 import dev.kaapanamigrate.core.StepCheck;
 import dev.kaapanamigrate.core.Verification;
+import dev.kaapanamigrate.postgres.internal.Finding;
 import dev.kaapanamigrate.postgres.internal.FolderFacts;
 import dev.kaapanamigrate.postgres.internal.LiveServers;
 import java.io.IOException;
@@ -121,9 +121,6 @@ public final class PreflightStep implements MigrationStep {
         return v.build();
     }
 
-    private record Finding(String found, String expected, String fix) {
-    }
-
     private final class Findings {
         final List<Finding> findings = new ArrayList<>();
         final List<String> notes = new ArrayList<>();
@@ -131,19 +128,7 @@ public final class PreflightStep implements MigrationStep {
         long bytes;
 
         Problem problem() {
-            StringBuilder found = new StringBuilder();
-            StringBuilder expected = new StringBuilder();
-            StringBuilder fix = new StringBuilder();
-            for (int n = 0; n < findings.size(); n++) {
-                Finding x = findings.get(n);
-                String sep = n == 0 ? "" : "; ";
-                String num = findings.size() == 1 ? "" : (n + 1) + ") ";
-                found.append(sep).append(num).append(x.found());
-                expected.append(sep).append(num).append(x.expected());
-                fix.append(sep).append(num).append(x.fix());
-            }
-            found.append("; nothing was changed");
-            return Problem.of(ErrorCode.PRECONDITION_FAILED, found.toString(), expected.toString(), fix.toString());
+            return Finding.problem(findings, "nothing was changed");
         }
 
         String summary() {

@@ -1,6 +1,5 @@
 package dev.kaapanamigrate.postgres.internal;
 
-import dev.kaapanamigrate.core.ErrorCode;
 import dev.kaapanamigrate.core.Problem;
 import dev.kaapanamigrate.postgres.DataFolderMove;
 import java.io.IOException;
@@ -40,10 +39,6 @@ public final class MoveInspection {
 
     /** One move as found. */
     public record State(DataFolderMove move, Path source, Path target, Action action) {
-    }
-
-    /** One reason to refuse. */
-    public record Finding(String found, String expected, String fix) {
     }
 
     private final Path fast;
@@ -217,22 +212,7 @@ public final class MoveInspection {
         if (findings.isEmpty()) {
             return Optional.empty();
         }
-        if (findings.size() == 1) {
-            Finding f = findings.get(0);
-            return Optional.of(Problem.of(ErrorCode.PRECONDITION_FAILED, f.found() + "; nothing was moved", f.expected(), f.fix()));
-        }
-        StringBuilder found = new StringBuilder();
-        StringBuilder expected = new StringBuilder();
-        StringBuilder fix = new StringBuilder();
-        for (int n = 0; n < findings.size(); n++) {
-            Finding f = findings.get(n);
-            String sep = n == 0 ? "" : "; ";
-            found.append(sep).append(n + 1).append(") ").append(f.found());
-            expected.append(sep).append(n + 1).append(") ").append(f.expected());
-            fix.append(sep).append(n + 1).append(") ").append(f.fix());
-        }
-        found.append("; nothing was moved");
-        return Optional.of(Problem.of(ErrorCode.PRECONDITION_FAILED, found.toString(), expected.toString(), fix.toString()));
+        return Optional.of(Finding.problem(findings, "nothing was moved"));
     }
 
     /**
