@@ -134,6 +134,7 @@ class GeneratedDatabasesIT {
                 .mapToLong(i -> MODEL.series(i).datasets().size()).sum();
         try (Connection backend = connect("backend")) {
             assertThat(string(backend, "SELECT version_num FROM alembic_version")).isEqualTo(MODEL.backendRevision());
+            assertThat(string(backend, "SELECT nextval('settings_id_seq')")).isEqualTo(Integer.toString(MODEL.users().size() + 1));
             assertThat(count(backend, "identifiers")).isEqualTo(spec.series());
             assertThat(count(backend, "identifier2dataset")).isEqualTo(memberships);
             assertThat(count(backend, "dataset")).isEqualTo(spec.datasets());

@@ -56,13 +56,25 @@ public final class FolderFacts {
      */
     public static Stat stat(Path path) {
         try {
-            Map<String, Object> a = Files.readAttributes(path, "unix:dev,ino,uid,gid,mode", LinkOption.NOFOLLOW_LINKS);
-            return new Stat(((Number) a.get("dev")).longValue(), ((Number) a.get("ino")).longValue(),
-                    ((Number) a.get("uid")).intValue(), ((Number) a.get("gid")).intValue(),
-                    ((Number) a.get("mode")).intValue() & 07777);
+            return readStat(path, LinkOption.NOFOLLOW_LINKS);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot read the attributes of " + path + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Device, inode, owner and mode of a path, as {@code stat(2)} gives them.
+     *
+     * @param path    the path
+     * @param options {@link LinkOption#NOFOLLOW_LINKS} for the link itself, none to follow it
+     * @return the attributes
+     * @throws IOException when they cannot be read
+     */
+    public static Stat readStat(Path path, LinkOption... options) throws IOException {
+        Map<String, Object> a = Files.readAttributes(path, "unix:dev,ino,uid,gid,mode", options);
+        return new Stat(((Number) a.get("dev")).longValue(), ((Number) a.get("ino")).longValue(),
+                ((Number) a.get("uid")).intValue(), ((Number) a.get("gid")).intValue(),
+                ((Number) a.get("mode")).intValue() & 07777);
     }
 
     /**

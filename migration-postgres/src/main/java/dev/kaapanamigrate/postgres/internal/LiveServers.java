@@ -55,7 +55,7 @@ public final class LiveServers {
                 FolderFacts.Stat cwdStat = null;
                 try {
                     cwd = Files.readSymbolicLink(dir.resolve("cwd")).toString();
-                    cwdStat = statFollowing(dir.resolve("cwd"));
+                    cwdStat = FolderFacts.readStat(dir.resolve("cwd")); // follows the link to the working directory
                 } catch (IOException | RuntimeException e) {
                     String comm = comm(pid);
                     if (comm.startsWith("postgres") || comm.startsWith("postmaster")) {
@@ -84,13 +84,6 @@ public final class LiveServers {
         }
         LOG.debug("Scanned {} processes ({} PostgreSQL processes unreadable)", s.processes.size(), s.unreadablePostgres.size());
         return s;
-    }
-
-    private static FolderFacts.Stat statFollowing(Path p) throws IOException {
-        var a = Files.readAttributes(p, "unix:dev,ino,uid,gid,mode");
-        return new FolderFacts.Stat(((Number) a.get("dev")).longValue(), ((Number) a.get("ino")).longValue(),
-                ((Number) a.get("uid")).intValue(), ((Number) a.get("gid")).intValue(),
-                ((Number) a.get("mode")).intValue() & 07777);
     }
 
     /**

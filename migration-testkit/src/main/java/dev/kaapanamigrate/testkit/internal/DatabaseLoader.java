@@ -159,10 +159,7 @@ public final class DatabaseLoader {
                                 j.status(), j.runId(), "Job of " + j.workflow().name(), j.workflow().username(),
                                 ts(j.created()), ts(j.created()), false, false, 1, j.workflow().workflowId()};
                     }));
-            syncSequences(c, "job", "kaapana_instance");
-            try (Statement st = c.createStatement()) {
-                st.execute("SELECT setval('settings_id_seq', (SELECT max(id) FROM settings))");
-            }
+            syncSequences(c, "job", "kaapana_instance", "settings"); // settings.id is an identity column: same call
             execute(c, schema.post());
         });
     }
