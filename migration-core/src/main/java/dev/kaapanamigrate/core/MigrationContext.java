@@ -95,6 +95,25 @@ public interface MigrationContext {
     void progress(long done, long total, String unit);
 
     /**
+     * Hands a resource the step opened for later steps of the same platform state (a temporary database
+     * server, say) to the plan, which closes it, in reverse order of registration, before it moves the
+     * platform to another state and when the run or dry-run ends, whether it succeeded or not. A failure
+     * to close is logged and noted in the result; it does not fail the run. A {@linkplain #standalone()
+     * standalone} context has no end: its caller closes what it registered with {@link #closeResources()}.
+     *
+     * @param resource the resource
+     */
+    void closeBeforeLeavingState(AutoCloseable resource);
+
+    /**
+     * Closes the resources registered with {@link #closeBeforeLeavingState(AutoCloseable)}, newest first,
+     * now. Plans call this themselves; callers of standalone contexts call it when they are done.
+     *
+     * @return a message per resource that failed to close; empty when all closed
+     */
+    java.util.List<String> closeResources();
+
+    /**
      * A context for calling steps directly, outside a plan: system clock, random ids, platform assumed
      * {@link PlatformState#UNDEPLOYED}, values kept in memory, progress ignored.
      *

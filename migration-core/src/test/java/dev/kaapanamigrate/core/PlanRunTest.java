@@ -296,6 +296,51 @@ class PlanRunTest {
     }
 
     @Test
+    void resourcesAreClosedBeforeThePlatformMovesAndWhenTheRunEndsEvenAfterAFailure() {
+        RecordingControl control = new RecordingControl(PlatformState.UNDEPLOYED);
+        List<String> log = new CopyOnWriteArrayList<>();
+        LambdaStep opens = new LambdaStep("opens", ctx -> TestSteps.pendingOne("server"), ctx -> {
+            ctx.closeBeforeLeavingState(() -> log.add("closed first, calls " + control.calls));
+            ctx.closeBeforeLeavingState(() -> {
+                log.add("closed second");
+                throw new IllegalStateException("stuck");
+            });
+            return List.of();
+        }, ctx -> TestSteps.passed());
+        LambdaStep later = new LambdaStep("later", ctx -> {
+            ctx.closeBeforeLeavingState(() -> log.add("closed at the end"));
+            return TestSteps.pendingOne("x");
+        }, ctx -> {
+            throw new IllegalArgumentException("fails");
+        }, ctx -> TestSteps.passed()) {
+            @Override
+            public PlatformState requiredState() {
+                return PlatformState.TARGET_RUNNING;
+            }
+        };
+
+        MigrationResult result = MigrationPlan.builder().steps(List.of(opens, later)).platformControl(control)
+                .inMemoryState().build().run();
+
+        assertThat(result.status()).isEqualTo(PlanStatus.FAILED);
+        assertThat(log).containsExactly("closed second", "closed first, calls []", "closed at the end");
+        assertThat(result.notes()).anySatisfy(n -> assertThat(n).contains("could not close", "stuck"));
+    }
+
+    @Test
+    void dryRunClosesWhatChecksOpened() {
+        AtomicInteger closed = new AtomicInteger();
+        LambdaStep opens = new LambdaStep("opens", ctx -> {
+            ctx.closeBeforeLeavingState(closed::incrementAndGet);
+            return TestSteps.pendingOne("x");
+        }, ctx -> List.of(), ctx -> TestSteps.passed());
+
+        plan(opens).build().check();
+
+        assertThat(closed).hasValue(1);
+    }
+
+    @Test
     void assumedStatePausesWhenTheNextStepsNeedAnotherStateAndTheJournalResumes() {
         List<String> log = new CopyOnWriteArrayList<>();
         MarkerStep offline = new MarkerStep("offline", dir, PlatformState.UNDEPLOYED, log);

@@ -10,17 +10,25 @@ import dev.kaapanamigrate.core.MigrationContext;
 import dev.kaapanamigrate.core.MigrationEvent;
 import dev.kaapanamigrate.core.PlatformState;
 import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The context of a run, a dry-run or a standalone call. Values put during a run are journaled as JSON;
  * journaled values of an earlier run are read back lazily, as the type their key names.
  */
 public final class DefaultMigrationContext implements MigrationContext {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DefaultMigrationContext.class);
 
     private final Clock clock;
     private final IdSource ids;
@@ -32,6 +40,7 @@ public final class DefaultMigrationContext implements MigrationContext {
     private final Map<String, JsonNode> journaledValues;
     private volatile PlatformState platformState;
     private volatile String currentStep;
+    private final Deque<AutoCloseable> resources = new ArrayDeque<>();
 
     DefaultMigrationContext(Clock clock, IdSource ids, UUID runId, PlatformState platformState, boolean dryRun,
                             Journal journal, Map<String, JsonNode> journaledValues, SafeListener listener) {
@@ -137,6 +146,35 @@ public final class DefaultMigrationContext implements MigrationContext {
     public void progress(long done, long total, String unit) {
         if (listener != null) {
             listener.stepProgress(new MigrationEvent.StepProgress(runId, currentStep, done, total, unit));
+        }
+    }
+
+    @Override
+    public void closeBeforeLeavingState(AutoCloseable resource) {
+        Objects.requireNonNull(resource, "resource");
+        synchronized (resources) {
+            resources.push(resource);
+        }
+    }
+
+    @Override
+    public List<String> closeResources() {
+        List<String> failures = new ArrayList<>();
+        while (true) {
+            AutoCloseable next;
+            synchronized (resources) {
+                next = resources.poll();
+            }
+            if (next == null) {
+                return failures;
+            }
+            try {
+                next.close();
+            } catch (Exception | LinkageError | AssertionError e) {
+                String message = "could not close " + next + ": " + e.getMessage();
+                LOG.warn("{}", message, e);
+                failures.add(message);
+            }
         }
     }
 }

@@ -82,12 +82,16 @@ public final class PlanRunner {
                 journal.values(), listener);
         List<StepPreview> previews = new ArrayList<>();
         Set<String> notDone = new HashSet<>();
-        for (MigrationStep step : steps) {
-            StepCheck check = previewOf(step, journal, state, ctx, notDone);
-            if (!(check instanceof StepCheck.UpToDate)) {
-                notDone.add(step.id());
+        try {
+            for (MigrationStep step : steps) {
+                StepCheck check = previewOf(step, journal, state, ctx, notDone);
+                if (!(check instanceof StepCheck.UpToDate)) {
+                    notDone.add(step.id());
+                }
+                previews.add(new StepPreview(step.id(), step.description(), step.requiredState(), check));
             }
-            previews.add(new StepPreview(step.id(), step.description(), step.requiredState(), check));
+        } finally {
+            ctx.closeResources();
         }
         return new PlanPreview(runId, at, state, previews);
     }
@@ -208,6 +212,7 @@ public final class PlanRunner {
                     status = PlanStatus.FAILED;
                 }
             }
+            notes.addAll(ctx.closeResources());
             Instant finishedAt = clock.instant();
             ErrorCode code = stoppedBy == null ? null : journalFailed ? ErrorCode.JOURNAL_IO : stoppedBy.errorCode();
             String message = stoppedBy == null ? null : journalFailed
@@ -327,6 +332,8 @@ public final class PlanRunner {
             if (current.compareTo(needed) > 0) {
                 return Optional.of(new PlatformStop(platformPast(current, needed), false));
             }
+            // What steps of this state opened (temporary servers on data folders) must not outlive it.
+            notes.addAll(ctx.closeResources());
             try {
                 if (current == PlatformState.SOURCE_RUNNING) {
                     control.undeploy();
