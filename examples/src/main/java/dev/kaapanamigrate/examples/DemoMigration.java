@@ -14,7 +14,7 @@ import dev.kaapanamigrate.testkit.SimulatedPlatform;
 import dev.kaapanamigrate.testkit.backends.ObjectStore;
 import dev.kaapanamigrate.testkit.backends.SearchNode;
 import dev.kaapanamigrate.testkit.backends.TestBackends;
-import dev.kaapanamigrate.testkit.postgres.PostgresBinaries;
+import dev.kaapanamigrate.pgserver.PostgresBinaries;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;

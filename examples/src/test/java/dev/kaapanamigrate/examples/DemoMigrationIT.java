@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kaapanamigrate.core.MigrationResult;
 import dev.kaapanamigrate.core.PlanStatus;
-import dev.kaapanamigrate.testkit.internal.Dirs;
+import dev.kaapanamigrate.pgserver.internal.Dirs;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

@@ -44,6 +44,9 @@ public enum ErrorCode {
     /** The journal or lock file cannot be written. */
     JOURNAL_IO("The journal or lock file cannot be read or written.",
             "Make the state directory writable and check free space."),
+    /** A database server the library runs itself (a temporary server on a data folder) failed. */
+    DATABASE_SERVER("A temporary database server could not be started, reached or stopped.",
+            "Read the server log lines in the message; check the data folder, its owner and the binaries."),
     /** A report file cannot be read or written. */
     REPORT_INVALID("A report cannot be written or read.",
             "Check the path, and that the file is a kaapana-migrate report of a supported format version.");

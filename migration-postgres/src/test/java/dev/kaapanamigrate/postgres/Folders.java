@@ -84,17 +84,21 @@ final class Folders {
         }
     }
 
+    static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private static String describe(Path p) throws IOException {
         Map<String, Object> a = Files.readAttributes(p, "unix:mode,uid,gid,size,lastModifiedTime,ino",
                 LinkOption.NOFOLLOW_LINKS);
         String s = a.get("mode") + " " + a.get("uid") + ":" + a.get("gid") + " " + a.get("size") + " "
                 + a.get("lastModifiedTime") + " ino " + a.get("ino");
         if (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
-            try {
-                s += " " + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(p)));
-            } catch (java.security.NoSuchAlgorithmException e) {
-                throw new IllegalStateException(e);
-            }
+            s += " " + sha256(Files.readAllBytes(p));
         } else if (Files.isSymbolicLink(p)) {
             s += " -> " + Files.readSymbolicLink(p);
         }

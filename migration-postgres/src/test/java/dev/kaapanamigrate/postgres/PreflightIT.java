@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kaapanamigrate.core.MigrationContext;
 import dev.kaapanamigrate.core.StepCheck;
-import dev.kaapanamigrate.testkit.postgres.PostgresServer;
+import dev.kaapanamigrate.pgserver.PostgresServer;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

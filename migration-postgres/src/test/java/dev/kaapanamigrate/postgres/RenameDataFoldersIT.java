@@ -9,7 +9,7 @@ import dev.kaapanamigrate.core.PlanStatus;
 import dev.kaapanamigrate.core.StepCheck;
 import dev.kaapanamigrate.core.StepResult;
 import dev.kaapanamigrate.core.StepStatus;
-import dev.kaapanamigrate.testkit.postgres.PostgresServer;
+import dev.kaapanamigrate.pgserver.PostgresServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -2,8 +2,8 @@ package dev.kaapanamigrate.testkit;
 
 import dev.kaapanamigrate.core.PlatformControl;
 import dev.kaapanamigrate.core.PlatformState;
-import dev.kaapanamigrate.testkit.postgres.PostgresBinaries;
-import dev.kaapanamigrate.testkit.postgres.PostgresServer;
+import dev.kaapanamigrate.pgserver.PostgresBinaries;
+import dev.kaapanamigrate.pgserver.PostgresServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

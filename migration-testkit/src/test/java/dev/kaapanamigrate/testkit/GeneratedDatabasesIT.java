@@ -1,15 +1,15 @@
 package dev.kaapanamigrate.testkit;
 
-import dev.kaapanamigrate.testkit.internal.Dirs;
+import dev.kaapanamigrate.pgserver.internal.Dirs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kaapanamigrate.testkit.internal.DatabaseLoader;
 import dev.kaapanamigrate.testkit.internal.Digest;
 import dev.kaapanamigrate.testkit.postgres.ClusterSpec;
-import dev.kaapanamigrate.testkit.postgres.PostgresBinaries;
+import dev.kaapanamigrate.pgserver.PostgresBinaries;
 import dev.kaapanamigrate.testkit.postgres.PostgresCluster;
-import dev.kaapanamigrate.testkit.postgres.PostgresServer;
+import dev.kaapanamigrate.pgserver.PostgresServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;

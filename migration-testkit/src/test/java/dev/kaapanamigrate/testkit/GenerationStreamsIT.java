@@ -1,6 +1,6 @@
 package dev.kaapanamigrate.testkit;
 
-import dev.kaapanamigrate.testkit.internal.Dirs;
+import dev.kaapanamigrate.pgserver.internal.Dirs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

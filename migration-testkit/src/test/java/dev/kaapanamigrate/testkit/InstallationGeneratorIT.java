@@ -1,6 +1,6 @@
 package dev.kaapanamigrate.testkit;
 
-import dev.kaapanamigrate.testkit.internal.Dirs;
+import dev.kaapanamigrate.pgserver.internal.Dirs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -11,7 +11,7 @@ import dev.kaapanamigrate.testkit.backends.SearchNode;
 import dev.kaapanamigrate.testkit.backends.TestBackends;
 import dev.kaapanamigrate.testkit.internal.BackendReset;
 import dev.kaapanamigrate.testkit.internal.Digest;
-import dev.kaapanamigrate.testkit.postgres.PostgresBinaries;
+import dev.kaapanamigrate.pgserver.PostgresBinaries;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;

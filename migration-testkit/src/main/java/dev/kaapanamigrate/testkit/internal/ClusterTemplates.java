@@ -1,7 +1,9 @@
 package dev.kaapanamigrate.testkit.internal;
 
+import dev.kaapanamigrate.pgserver.internal.Dirs;
+
 import dev.kaapanamigrate.testkit.postgres.ClusterSpec;
-import dev.kaapanamigrate.testkit.postgres.PostgresBinaries;
+import dev.kaapanamigrate.pgserver.PostgresBinaries;
 import dev.kaapanamigrate.testkit.postgres.PostgresCluster;
 import java.io.IOException;
 import java.io.UncheckedIOException;

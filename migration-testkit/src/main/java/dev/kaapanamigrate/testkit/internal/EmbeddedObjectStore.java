@@ -1,5 +1,7 @@
 package dev.kaapanamigrate.testkit.internal;
 
+import dev.kaapanamigrate.pgserver.internal.Dirs;
+
 import dev.kaapanamigrate.core.ConfigurationException;
 import dev.kaapanamigrate.testkit.backends.BackendMode;
 import dev.kaapanamigrate.testkit.backends.ObjectStore;

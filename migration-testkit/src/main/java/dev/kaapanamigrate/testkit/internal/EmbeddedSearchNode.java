@@ -1,5 +1,7 @@
 package dev.kaapanamigrate.testkit.internal;
 
+import dev.kaapanamigrate.pgserver.internal.Dirs;
+
 import dev.kaapanamigrate.testkit.backends.BackendMode;
 import dev.kaapanamigrate.testkit.backends.SearchNode;
 import org.codelibs.opensearch.runner.OpenSearchRunner;

@@ -1,5 +1,7 @@
 package dev.kaapanamigrate.testkit.internal;
 
+import dev.kaapanamigrate.pgserver.internal.Posix;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

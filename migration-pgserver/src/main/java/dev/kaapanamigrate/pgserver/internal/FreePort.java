@@ -1,4 +1,4 @@
-package dev.kaapanamigrate.testkit.internal;
+package dev.kaapanamigrate.pgserver.internal;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

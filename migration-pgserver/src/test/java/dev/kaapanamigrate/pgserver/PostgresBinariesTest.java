@@ -1,4 +1,4 @@
-package dev.kaapanamigrate.testkit.postgres;
+package dev.kaapanamigrate.pgserver;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.kaapanamigrate.testkit.internal.Posix;
+import dev.kaapanamigrate.pgserver.internal.Posix;
 
 class PostgresBinariesTest {
 
@@ -72,9 +72,9 @@ class PostgresBinariesTest {
     void unknownToolIsRefusedWithTheListOfTools() {
         PostgresBinaries binaries = PostgresBinaries.resolve();
 
-        assertThatThrownBy(() -> binaries.bin("psql")).isInstanceOf(PostgresTestkitException.class)
+        assertThatThrownBy(() -> binaries.bin("psql")).isInstanceOf(DatabaseServerException.class)
                 .hasMessageContaining("psql").hasMessageContaining("postgres, initdb and pg_ctl");
-        assertThatThrownBy(() -> binaries.bin("../lib/libpq.so")).isInstanceOf(PostgresTestkitException.class);
+        assertThatThrownBy(() -> binaries.bin("../lib/libpq.so")).isInstanceOf(DatabaseServerException.class);
     }
 
     @Test
@@ -99,7 +99,7 @@ class PostgresBinariesTest {
             System.setProperty(PostgresBinaries.LIBC_PROPERTY, "MUSL");
             assertThat(PostgresBinaries.detectLibc()).isEqualTo(Libc.MUSL);
             System.setProperty(PostgresBinaries.LIBC_PROPERTY, "uclibc");
-            assertThatThrownBy(PostgresBinaries::detectLibc).isInstanceOf(PostgresTestkitException.class)
+            assertThatThrownBy(PostgresBinaries::detectLibc).isInstanceOf(DatabaseServerException.class)
                     .hasMessageContaining("uclibc").hasMessageContaining("'musl' or 'glibc'");
         } finally {
             if (before == null) {
@@ -148,5 +148,23 @@ class PostgresBinariesTest {
         assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).as(out).isZero();
         return out;
+    }
+
+    @Test
+    void binariesInAGivenDirectoryAreRecognisedByVersionAndLibc() {
+        PostgresBinaries embedded = PostgresBinaries.resolve();
+
+        PostgresBinaries given = PostgresBinaries.at(embedded.home());
+
+        assertThat(given.version()).isEqualTo("17.2");
+        assertThat(given.majorVersion()).isEqualTo(17);
+        assertThat(given.libc()).isEqualTo(embedded.libc());
+        assertThat(given.home()).isEqualTo(embedded.home());
+    }
+
+    @Test
+    void aDirectoryWithoutBinariesIsRefusedWithTheFix(@TempDir Path tmp) {
+        assertThatThrownBy(() -> PostgresBinaries.at(tmp)).isInstanceOf(DatabaseServerException.class)
+                .hasMessageContaining("bin/postgres").hasMessageContaining("Point to the directory");
     }
 }

@@ -1,4 +1,4 @@
-package dev.kaapanamigrate.testkit.internal;
+package dev.kaapanamigrate.pgserver.internal;
 
 import java.io.BufferedInputStream;
 import java.io.IOException;
