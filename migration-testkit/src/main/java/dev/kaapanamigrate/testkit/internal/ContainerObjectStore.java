@@ -1,8 +1,6 @@
 package dev.kaapanamigrate.testkit.internal;
 
 import dev.kaapanamigrate.testkit.backends.BackendMode;
-import dev.kaapanamigrate.testkit.backends.ObjectStore;
-import io.minio.MinioClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.testcontainers.containers.MinIOContainer;
@@ -13,23 +11,15 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /** The MinIO image through Testcontainers. */
-public final class ContainerObjectStore implements ObjectStore {
+public final class ContainerObjectStore extends AbstractObjectStore {
 
     private static final Logger LOG = LoggerFactory.getLogger(ContainerObjectStore.class);
 
     private final MinIOContainer container;
-    private final String endpoint;
-    private final String accessKey;
-    private final String secretKey;
-    private final MinioClient client;
-    private boolean closed;
 
     private ContainerObjectStore(MinIOContainer container, String accessKey, String secretKey) {
+        super(container.getS3URL(), accessKey, secretKey, BackendMode.CONTAINERS);
         this.container = container;
-        this.endpoint = container.getS3URL();
-        this.accessKey = accessKey;
-        this.secretKey = secretKey;
-        this.client = Clients.minio(endpoint, accessKey, secretKey);
     }
 
     /**
@@ -48,7 +38,7 @@ public final class ContainerObjectStore implements ObjectStore {
         try {
             container.start();
             ContainerObjectStore store = new ContainerObjectStore(container, accessKey, secretKey);
-            LOG.info("MinIO container {} started at {} in {} ms", image, store.endpoint,
+            LOG.info("MinIO container {} started at {} in {} ms", image, store.endpoint(),
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
             return store;
         } catch (RuntimeException e) {
@@ -58,30 +48,10 @@ public final class ContainerObjectStore implements ObjectStore {
         }
     }
 
-    @Override
-    public String endpoint() {
-        return endpoint;
-    }
 
-    @Override
-    public String accessKey() {
-        return accessKey;
-    }
 
-    @Override
-    public String secretKey() {
-        return secretKey;
-    }
 
-    @Override
-    public MinioClient client() {
-        return client;
-    }
 
-    @Override
-    public BackendMode backend() {
-        return BackendMode.CONTAINERS;
-    }
 
     @Override
     public boolean supportsPolicies() {
@@ -94,18 +64,7 @@ public final class ContainerObjectStore implements ObjectStore {
     }
 
     @Override
-    public synchronized void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        Clients.closeQuietly(client);
+    void stopServer() {
         container.stop();
-    }
-
-    @Override
-    public String toString() {
-        return "ContainerObjectStore[endpoint=" + endpoint + ", accessKey=" + accessKey
-                + (closed ? ", closed" : "") + "]";
     }
 }

@@ -1,8 +1,6 @@
 package dev.kaapanamigrate.testkit.internal;
 
 import dev.kaapanamigrate.testkit.backends.BackendMode;
-import dev.kaapanamigrate.testkit.backends.SearchNode;
-import org.opensearch.client.opensearch.OpenSearchClient;
 import org.opensearch.testcontainers.OpenSearchContainer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -13,22 +11,16 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /** The OpenSearch image through Testcontainers, security plugin disabled. */
-public final class ContainerSearchNode implements SearchNode {
+public final class ContainerSearchNode extends AbstractSearchNode {
 
     private static final Logger LOG = LoggerFactory.getLogger(ContainerSearchNode.class);
     private static final int HTTP_PORT = 9200;
 
     private final OpenSearchContainer<?> container;
-    private final String host;
-    private final int port;
-    private final OpenSearchClient client;
-    private boolean closed;
 
     private ContainerSearchNode(OpenSearchContainer<?> container) {
+        super(container.getHost(), container.getMappedPort(HTTP_PORT), BackendMode.CONTAINERS);
         this.container = container;
-        this.host = container.getHost();
-        this.port = container.getMappedPort(HTTP_PORT);
-        this.client = Clients.openSearch(host, port);
     }
 
     /**
@@ -56,25 +48,9 @@ public final class ContainerSearchNode implements SearchNode {
         }
     }
 
-    @Override
-    public String host() {
-        return host;
-    }
 
-    @Override
-    public int port() {
-        return port;
-    }
 
-    @Override
-    public OpenSearchClient client() {
-        return client;
-    }
 
-    @Override
-    public BackendMode backend() {
-        return BackendMode.CONTAINERS;
-    }
 
     @Override
     public Optional<Path> dataDirectory() {
@@ -82,17 +58,7 @@ public final class ContainerSearchNode implements SearchNode {
     }
 
     @Override
-    public synchronized void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        Clients.closeQuietly(client);
+    void stopNode() {
         container.stop();
-    }
-
-    @Override
-    public String toString() {
-        return "ContainerSearchNode[" + httpUrl() + (closed ? ", closed" : "") + "]";
     }
 }

@@ -4,8 +4,6 @@ import dev.kaapanamigrate.pgserver.internal.Dirs;
 
 import dev.kaapanamigrate.core.ConfigurationException;
 import dev.kaapanamigrate.testkit.backends.BackendMode;
-import dev.kaapanamigrate.testkit.backends.ObjectStore;
-import io.minio.MinioClient;
 import org.gaul.s3proxy.S3Proxy;
 import org.gaul.s3proxy.auth.AuthenticationType;
 import org.gaul.s3proxy.nio2blob.FilesystemNio2BlobStore;
@@ -19,7 +17,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /** s3proxy in this JVM on a filesystem blob store, bound to 127.0.0.1 on a free port. */
-public final class EmbeddedObjectStore implements ObjectStore {
+public final class EmbeddedObjectStore extends AbstractObjectStore {
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedObjectStore.class);
     private static final long START_TIMEOUT_MS = 30_000;
@@ -27,21 +25,13 @@ public final class EmbeddedObjectStore implements ObjectStore {
     private final S3Proxy proxy;
     private final Path dataDirectory;
     private final boolean ownsDirectory;
-    private final String endpoint;
-    private final String accessKey;
-    private final String secretKey;
-    private final MinioClient client;
-    private boolean closed;
 
     private EmbeddedObjectStore(S3Proxy proxy, Path dataDirectory, boolean ownsDirectory, String accessKey,
                                 String secretKey) {
+        super("http://127.0.0.1:" + proxy.getPort(), accessKey, secretKey, BackendMode.EMBEDDED);
         this.proxy = proxy;
         this.dataDirectory = dataDirectory;
         this.ownsDirectory = ownsDirectory;
-        this.endpoint = "http://127.0.0.1:" + proxy.getPort();
-        this.accessKey = accessKey;
-        this.secretKey = secretKey;
-        this.client = Clients.minio(endpoint, accessKey, secretKey);
     }
 
     /**
@@ -83,7 +73,7 @@ public final class EmbeddedObjectStore implements ObjectStore {
             long ready = System.nanoTime();
             EmbeddedObjectStore store = new EmbeddedObjectStore(proxy, dir, owns, accessKey, secretKey);
             LOG.debug("MinIO client built in {} ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - ready));
-            LOG.info("Embedded S3 (s3proxy) started at {} on {} in {} ms", store.endpoint, dir,
+            LOG.info("Embedded S3 (s3proxy) started at {} on {} in {} ms", store.endpoint(), dir,
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
             return store;
         } catch (Exception e) {
@@ -107,30 +97,10 @@ public final class EmbeddedObjectStore implements ObjectStore {
         }
     }
 
-    @Override
-    public String endpoint() {
-        return endpoint;
-    }
 
-    @Override
-    public String accessKey() {
-        return accessKey;
-    }
 
-    @Override
-    public String secretKey() {
-        return secretKey;
-    }
 
-    @Override
-    public MinioClient client() {
-        return client;
-    }
 
-    @Override
-    public BackendMode backend() {
-        return BackendMode.EMBEDDED;
-    }
 
     @Override
     public boolean supportsPolicies() {
@@ -143,24 +113,18 @@ public final class EmbeddedObjectStore implements ObjectStore {
     }
 
     @Override
-    public synchronized void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
+    void stopServer() {
         long t0 = System.nanoTime();
-        Clients.closeQuietly(client);
         stopQuietly(proxy);
         if (ownsDirectory) {
             Dirs.deleteRecursively(dataDirectory);
         }
-        LOG.info("Embedded S3 (s3proxy) at {} stopped in {} ms", endpoint,
+        LOG.info("Embedded S3 (s3proxy) at {} stopped in {} ms", endpoint(),
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
     }
 
     @Override
-    public String toString() {
-        return "EmbeddedObjectStore[endpoint=" + endpoint + ", accessKey=" + accessKey + ", dataDirectory="
-                + dataDirectory + (closed ? ", closed" : "") + "]";
+    String details() {
+        return ", dataDirectory=" + dataDirectory;
     }
 }

