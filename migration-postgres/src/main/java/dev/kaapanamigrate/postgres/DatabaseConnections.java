@@ -6,6 +6,8 @@ import java.util.Objects;
 
 import javax.sql.DataSource;
 
+import org.jdbi.v3.core.Jdbi;
+
 import dev.kaapanamigrate.core.ConfigurationException;
 import dev.kaapanamigrate.core.ErrorCode;
 import dev.kaapanamigrate.core.MigrationContext;
@@ -39,6 +41,17 @@ public interface DatabaseConnections {
      * @throws dev.kaapanamigrate.core.MigrationException when the database cannot be reached
      */
     DataSource dataSource(ServiceDatabase database, MigrationContext ctx);
+
+    /**
+     * A JDBI handle on the same connections as {@link #dataSource}, for steps and tools that prefer JDBI.
+     *
+     * @param database the database
+     * @param ctx      the context of the step that asks
+     * @return a new {@link Jdbi} on the database's data source
+     */
+    default Jdbi jdbi(ServiceDatabase database, MigrationContext ctx) {
+        return Jdbi.create(dataSource(database, ctx));
+    }
 
     /**
      * The caller's own data sources, one per database. Asking for a database that is not in the map fails

@@ -77,6 +77,9 @@ class TemporaryServersIT {
             assertThat(single(st, "SHOW hba_file")).startsWith(server.socketFile().getParent().toString());
             assertThat(single(st, "SHOW autovacuum")).isEqualTo("off");
         }
+        String admin = servers.jdbi(ServiceDatabase.ACCESS_INFORMATION, ctx).withHandle(h -> h.createQuery(
+                "SELECT name FROM projects WHERE id = 1").mapTo(String.class).one());
+        assertThat(admin).isEqualTo("admin");
         assertThat(Posix.mode(server.socketFile().getParent())).isEqualTo(0700);
         if (Posix.isRoot()) {
             assertThat(ownerOfProcess(server.pid())).as("runs as the folder's owner").isEqualTo(Posix.ownerUid(folder));
