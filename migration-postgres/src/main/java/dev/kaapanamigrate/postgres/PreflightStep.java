@@ -161,13 +161,11 @@ public final class PreflightStep implements MigrationStep {
                     "point FAST_DATA_DIR at the folder that holds the data folders"));
             return r;
         }
-        if (!Files.isWritable(fast)) {
-            r.findings.add(new Finding("FAST_DATA_DIR " + fast + " is not writable", "a writable FAST_DATA_DIR (the moves "
-                    + "rename entries in it)", "run the migration as root (or as the owner of " + fast + ")"));
-        }
+        MountTable mounts = MoveInspection.readMounts(r.findings);
+        MoveInspection.notWritable(mounts, fast, "FAST_DATA_DIR " + fast, "a writable FAST_DATA_DIR (the moves rename "
+                + "entries in it)").ifPresent(r.findings::add);
         long fastDev = FolderFacts.stat(fast).device();
         LiveServers procs = LiveServers.scan();
-        MountTable mounts = MoveInspection.readMounts(r.findings);
         for (DataFolderMove m : DataFolderMove.values()) {
             for (String name : List.of(m.from(), m.to())) {
                 Path folder = fast.resolve(name);
@@ -206,10 +204,9 @@ public final class PreflightStep implements MigrationStep {
             }
         }
         Path parent = folder.getParent();
-        if (!Files.isWritable(parent) && !parent.equals(fast)) {
-            r.findings.add(new Finding(parent + " (the parent of " + folder.getFileName() + ") is not writable",
-                    "a writable parent folder, so that the data folder can be renamed",
-                    "run the migration as root (or make " + parent + " writable)"));
+        if (!parent.equals(fast)) {
+            MoveInspection.notWritable(mounts, parent, parent + " (the parent of " + folder.getFileName() + ")",
+                    "a writable parent folder, so that the data folder can be renamed").ifPresent(r.findings::add);
         }
         r.findings.addAll(MoveInspection.mountFindings(mounts, fast, fastDev, folder, "", "unmount it and copy its content "
                 + "into a folder of that name on the file system of FAST_DATA_DIR, then run again"));

@@ -29,10 +29,12 @@ public final class MountTable {
      * @param root       the folder of the file system that is mounted (field 4; not {@code /} for a bind
      *                   mount of a subfolder)
      * @param mountPoint where it is mounted, relative to the process's root (field 5)
+     * @param readOnly   whether the mount (field 6) or its file system (the super options) is read-only
      * @param fsType     file system type (first field after the {@code -} separator)
      * @param source     mount source, for example {@code /dev/sda1} or {@code tmpfs}
      */
-    public record Mount(int id, int parentId, String device, String root, Path mountPoint, String fsType, String source) {
+    public record Mount(int id, int parentId, String device, String root, Path mountPoint, boolean readOnly, String fsType,
+            String source) {
 
         /**
          * The mount for a message: type, source and, for a bind mount of a subfolder, which folder.
@@ -106,8 +108,10 @@ public final class MountTable {
             throw new IllegalArgumentException("not a mountinfo line: " + line);
         }
         try {
+            boolean readOnly = List.of(f[5].split(",")).contains("ro")
+                    || separator + 3 < f.length && List.of(f[separator + 3].split(",")).contains("ro");
             return new Mount(Integer.parseInt(f[0]), Integer.parseInt(f[1]), f[2], unescape(f[3]), Path.of(unescape(f[4])),
-                    unescape(f[separator + 1]), unescape(f[separator + 2]));
+                    readOnly, unescape(f[separator + 1]), unescape(f[separator + 2]));
         } catch (RuntimeException e) {
             throw new IllegalArgumentException("not a mountinfo line: " + line + " (" + e.getMessage() + ")", e);
         }

@@ -81,6 +81,8 @@ public final class MoveInspection {
         long fastDev = FolderFacts.stat(fast).device();
         LiveServers procs = LiveServers.scan();
         MountTable mounts = readMounts(findings);
+        notWritable(mounts, fast, "FAST_DATA_DIR " + fast, "a writable FAST_DATA_DIR (the moves rename entries in it)")
+                .ifPresent(findings::add);
         for (DataFolderMove move : DataFolderMove.values()) {
             try {
                 inspect(move, fastDev, procs, mounts);
@@ -140,6 +142,36 @@ public final class MoveInspection {
         return found;
     }
 
+    /**
+     * Why a folder whose entries a move renames is not writable, if it is not: a read-only mount (remount it),
+     * an attribute that stops even root ({@code chattr +i}), or permissions (run as root).
+     *
+     * @param mounts   the mount table, or {@code null} when it could not be read
+     * @param dir      the folder
+     * @param subject  how the folder is named in the message, for example {@code "FAST_DATA_DIR /srv/fast"}
+     * @param expected what is expected of it
+     * @return the finding, or empty when it is writable
+     */
+    public static Optional<Finding> notWritable(MountTable mounts, Path dir, String subject, String expected) {
+        if (Files.isWritable(dir)) {
+            return Optional.empty();
+        }
+        Optional<MountTable.Mount> mount = mounts == null ? Optional.empty() : mounts.containing(dir);
+        if (mount.isPresent() && mount.get().readOnly()) {
+            Path at = mount.get().mountPoint();
+            return Optional.of(new Finding(subject + " is not writable: it lies in the read-only mount " + at + " ("
+                    + mount.get().describe() + ")", expected, "remount " + at + " read-write (mount -o remount,rw " + at
+                    + "; for a bind mount: mount -o remount,bind,rw " + at + "), then run again"));
+        }
+        if (FolderFacts.currentUid() == 0) {
+            // root passes every permission check: what stops it is an attribute such as immutable or append-only
+            return Optional.of(new Finding(subject + " is not writable, not even for root (immutable or append-only: see "
+                    + "lsattr -d " + dir + ")", expected, "clear the attribute (chattr -i -a " + dir + "), then run again"));
+        }
+        return Optional.of(new Finding(subject + " is not writable as uid " + FolderFacts.currentUid(), expected,
+                "run the migration as root (or as the owner of " + dir + ")"));
+    }
+
     private void inspect(DataFolderMove move, long fastDev, LiveServers procs, MountTable mounts) {
         Path s = fast.resolve(move.from());
         Path t = fast.resolve(move.to());
@@ -171,6 +203,10 @@ public final class MoveInspection {
         boolean sDir = sPresent;
         boolean tDir = tPresent;
         if (sDir) {
+            if (!parent.equals(fast)) {
+                notWritable(mounts, parent, parent + " (the folder that holds " + s.getFileName() + ")", "a writable folder, so "
+                        + "that " + s.getFileName() + " can be renamed out of it").ifPresent(findings::add);
+            }
             if (!FolderFacts.isRegularFile(s.resolve("PG_VERSION"))) {
                 findings.add(new Finding("source " + s + " has no PG_VERSION file", "a PostgreSQL data folder",
                         "check that FAST_DATA_DIR is the Kaapana fast data folder; restore " + move.from() + " from the backup"));

@@ -20,8 +20,8 @@ class MountTableTest {
         MountTable.Mount two = MountTable.parseLine(
                 "412 29 0:52 / /run/user/1000 rw,nosuid,nodev,relatime shared:237 master:12 - tmpfs tmpfs rw,size=803164k,mode=700");
 
-        assertThat(none).isEqualTo(new MountTable.Mount(26, 1, "254:0", "/", Path.of("/"), "ext4", "/dev/vda"));
-        assertThat(one).isEqualTo(new MountTable.Mount(36, 35, "98:0", "/mnt1", Path.of("/mnt2"), "ext3", "/dev/root"));
+        assertThat(none).isEqualTo(new MountTable.Mount(26, 1, "254:0", "/", Path.of("/"), false, "ext4", "/dev/vda"));
+        assertThat(one).isEqualTo(new MountTable.Mount(36, 35, "98:0", "/mnt1", Path.of("/mnt2"), false, "ext3", "/dev/root"));
         assertThat(two.mountPoint()).isEqualTo(Path.of("/run/user/1000"));
         assertThat(two.fsType()).isEqualTo("tmpfs");
         assertThat(two.source()).isEqualTo("tmpfs");
@@ -36,6 +36,14 @@ class MountTableTest {
         assertThat(m.mountPoint()).isEqualTo(Path.of("/tmp/with space/and\ttab\nnl"));
         assertThat(MountTable.unescape("no\\escape\\04")).as("a backslash without three octal digits stays").isEqualTo("no\\escape\\04");
         assertThat(MountTable.unescape("\\0401")).isEqualTo(" 1");
+    }
+
+    @Test
+    void aReadOnlyMountOrFileSystemIsReadOnly() {
+        assertThat(MountTable.parseLine("41 26 254:0 /tmp/a /tmp/b ro,relatime - ext4 /dev/vda rw,discard").readOnly()).isTrue();
+        assertThat(MountTable.parseLine("42 26 7:0 / /snap/core rw,nodev shared:5 - squashfs /dev/loop0 ro").readOnly()).isTrue();
+        assertThat(MountTable.parseLine("43 26 0:50 / /mnt rw,nosuid - tmpfs tmpfs rw,size=1024k,mode=755,root=x").readOnly())
+                .as("an option that only starts with ro").isFalse();
     }
 
     @Test
