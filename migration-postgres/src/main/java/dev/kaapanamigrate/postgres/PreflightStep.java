@@ -32,7 +32,8 @@ import org.slf4j.LoggerFactory;
  *   <li>a live process (a PostgreSQL server) uses one of the folders, found through {@code /proc/<pid>/cwd}
  *   and {@code /proc/<pid>/fd}; a stale {@code postmaster.pid} without such a process is only a note in the
  *   up-to-date detail;</li>
- *   <li>FAST_DATA_DIR or the parent folder of a data folder is not writable;</li>
+ *   <li>FAST_DATA_DIR or the parent folder of a data folder is not writable (the finding says whether a
+ *   read-only mount, an immutable attribute or permissions are the reason);</li>
  *   <li>a data folder is a mount point (also a bind mount on the same file system), lies in a folder that
  *   is one, holds mount points, or is on another file system than FAST_DATA_DIR (the moves must be renames
  *   within one mount; the mounts are read from {@code /proc/self/mountinfo}), or is a symbolic link or no

@@ -40,9 +40,9 @@ import org.slf4j.LoggerFactory;
  *   both present with data, a non-empty unrelated target, a source without {@code PG_VERSION}, a folder that
  *   is a mount point (also a bind mount on the same file system, found in {@code /proc/self/mountinfo}), lies
  *   in a mounted folder or holds mount points, a folder on another file system, a symbolic link, a folder
- *   missing under both names, a folder this process cannot read (said as such, never taken for a missing or
- *   foreign one: run as root or as the folders' owner), or a live
- *   process using a folder (found through {@code /proc/<pid>/cwd} and {@code /proc/<pid>/fd}; the pid in
+ *   missing under both names, FAST_DATA_DIR or {@code keycloak} not writable, a folder this process cannot
+ *   read (said as such, never taken for a missing or foreign one: run as root or as the folders' owner), or a
+ *   live process using a folder (found through {@code /proc/<pid>/cwd} and {@code /proc/<pid>/fd}; the pid in
  *   {@code postmaster.pid} belongs to the container and is ignored, a stale file is only logged).</li>
  *   <li>An empty target directory (as a 0.5 deployment creates for a host path) is removed and replaced;
  *   the check lists it as a {@link Change.Kind#DELETE} before the move.</li>
