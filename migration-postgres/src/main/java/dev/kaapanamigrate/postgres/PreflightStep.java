@@ -11,10 +11,10 @@ import dev.kaapanamigrate.core.Verification;
 import dev.kaapanamigrate.postgres.internal.Finding;
 import dev.kaapanamigrate.postgres.internal.FolderFacts;
 import dev.kaapanamigrate.postgres.internal.LiveServers;
+import dev.kaapanamigrate.postgres.internal.MountTable;
+import dev.kaapanamigrate.postgres.internal.MoveInspection;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,9 +32,14 @@ import org.slf4j.LoggerFactory;
  *   <li>a live process (a PostgreSQL server) uses one of the folders, found through {@code /proc/<pid>/cwd}
  *   and {@code /proc/<pid>/fd}; a stale {@code postmaster.pid} without such a process is only a note in the
  *   up-to-date detail;</li>
- *   <li>FAST_DATA_DIR or the parent folder of a data folder is not writable;</li>
- *   <li>a data folder is on another file system than FAST_DATA_DIR (the moves must be renames), or is a
- *   symbolic link or no directory;</li>
+ *   <li>FAST_DATA_DIR or the parent folder of a data folder is not writable (the finding says whether a
+ *   read-only mount, an immutable attribute or permissions are the reason);</li>
+ *   <li>a data folder is a mount point (also a bind mount on the same file system), lies in a folder that
+ *   is one, holds mount points, or is on another file system than FAST_DATA_DIR (the moves must be renames
+ *   within one mount; the mounts are read from {@code /proc/self/mountinfo}), or is a symbolic link or no
+ *   directory;</li>
+ *   <li>a data folder cannot be read by this process (a uid-70 {@code 0700} folder when the migration does
+ *   not run as root): it is reported as such, never taken for a missing or foreign folder;</li>
  *   <li>a backup directory is given and it is missing, or its usable space is smaller than the total size of
  *   the data folders.</li>
  * </ul>
@@ -144,6 +149,9 @@ public final class PreflightStep implements MigrationStep {
         Path fast;
         try {
             fast = fastDataDir.toRealPath();
+        } catch (java.nio.file.AccessDeniedException e) {
+            r.findings.add(FolderFacts.cannotRead(new FolderFacts.AccessDenied(fastDataDir, "resolve", e)));
+            return r;
         } catch (IOException e) {
             r.findings.add(new Finding("FAST_DATA_DIR " + fastDataDir + " cannot be read (" + e + ")", "the Kaapana FAST_DATA_DIR",
                     "point FAST_DATA_DIR at the folder that holds the data folders"));
@@ -154,26 +162,29 @@ public final class PreflightStep implements MigrationStep {
                     "point FAST_DATA_DIR at the folder that holds the data folders"));
             return r;
         }
-        if (!Files.isWritable(fast)) {
-            r.findings.add(new Finding("FAST_DATA_DIR " + fast + " is not writable", "a writable FAST_DATA_DIR (the moves "
-                    + "rename entries in it)", "run the migration as root (or as the owner of " + fast + ")"));
-        }
+        MountTable mounts = MoveInspection.readMounts(r.findings);
+        MoveInspection.notWritable(mounts, fast, "FAST_DATA_DIR " + fast, "a writable FAST_DATA_DIR (the moves rename "
+                + "entries in it)").ifPresent(r.findings::add);
         long fastDev = FolderFacts.stat(fast).device();
         LiveServers procs = LiveServers.scan();
         for (DataFolderMove m : DataFolderMove.values()) {
             for (String name : List.of(m.from(), m.to())) {
                 Path folder = fast.resolve(name);
-                if (!FolderFacts.present(folder)) {
-                    continue;
+                try {
+                    if (!FolderFacts.present(folder)) {
+                        continue;
+                    }
+                    if (!FolderFacts.isDirectory(folder)) {
+                        r.findings.add(new Finding(folder + " is " + (Files.isSymbolicLink(folder) ? "a symbolic link" : "no directory"),
+                                "a plain PostgreSQL data directory on the file system of FAST_DATA_DIR",
+                                "replace it by the real folder (move the data into FAST_DATA_DIR), then run again"));
+                        continue;
+                    }
+                    r.folders++;
+                    checkFolder(r, fast, fastDev, procs, mounts, folder);
+                } catch (FolderFacts.AccessDenied e) {
+                    r.findings.add(FolderFacts.cannotRead(e));
                 }
-                if (!FolderFacts.isDirectory(folder)) {
-                    r.findings.add(new Finding(folder + " is " + (Files.isSymbolicLink(folder) ? "a symbolic link" : "no directory"),
-                            "a plain PostgreSQL data directory on the file system of FAST_DATA_DIR",
-                            "replace it by the real folder (move the data into FAST_DATA_DIR), then run again"));
-                    continue;
-                }
-                r.folders++;
-                checkFolder(r, fast, fastDev, procs, folder);
             }
         }
         if (backupDir != null) {
@@ -182,15 +193,10 @@ public final class PreflightStep implements MigrationStep {
         return r;
     }
 
-    private void checkFolder(Findings r, Path fast, long fastDev, LiveServers procs, Path folder) {
+    private void checkFolder(Findings r, Path fast, long fastDev, LiveServers procs, MountTable mounts, Path folder) {
         Path pgVersion = folder.resolve("PG_VERSION");
-        if (Files.isRegularFile(pgVersion, LinkOption.NOFOLLOW_LINKS)) {
-            String major;
-            try {
-                major = Files.readString(pgVersion, StandardCharsets.UTF_8).strip();
-            } catch (IOException e) {
-                major = "unreadable (" + e.getMessage() + ")";
-            }
+        if (FolderFacts.isRegularFile(pgVersion)) {
+            String major = FolderFacts.readText(pgVersion);
             if (!major.equals(PG_MAJOR)) {
                 r.findings.add(new Finding(folder + " is a PostgreSQL " + major + " data folder (PG_VERSION)",
                         "PostgreSQL " + PG_MAJOR + ", the major version Kaapana 0.4 and 0.5 run",
@@ -199,17 +205,12 @@ public final class PreflightStep implements MigrationStep {
             }
         }
         Path parent = folder.getParent();
-        if (!Files.isWritable(parent) && !parent.equals(fast)) {
-            r.findings.add(new Finding(parent + " (the parent of " + folder.getFileName() + ") is not writable",
-                    "a writable parent folder, so that the data folder can be renamed",
-                    "run the migration as root (or make " + parent + " writable)"));
+        if (!parent.equals(fast)) {
+            MoveInspection.notWritable(mounts, parent, parent + " (the parent of " + folder.getFileName() + ")",
+                    "a writable parent folder, so that the data folder can be renamed").ifPresent(r.findings::add);
         }
-        FolderFacts.Stat st = FolderFacts.stat(folder);
-        if (st.device() != fastDev) {
-            r.findings.add(new Finding(folder + " is on another file system than FAST_DATA_DIR (a mount point or below one)",
-                    "a folder on the file system of " + fast + ", so that the move is a rename",
-                    "unmount it and copy its content into a folder of that name on the file system of FAST_DATA_DIR, then run again"));
-        }
+        r.findings.addAll(MoveInspection.mountFindings(mounts, fast, fastDev, folder, "", "unmount it and copy its content "
+                + "into a folder of that name on the file system of FAST_DATA_DIR, then run again"));
         LiveServers.Verdict v = procs.judge(folder);
         v.finding().ifPresent(x -> r.findings.add(new Finding(x[0], x[1], x[2])));
         v.note().ifPresent(r.notes::add);

@@ -6,16 +6,17 @@ import dev.kaapanamigrate.core.MigrationContext;
 import dev.kaapanamigrate.core.MigrationStep;
 import dev.kaapanamigrate.core.PlatformState;
 import dev.kaapanamigrate.core.PreconditionFailedException;
+import dev.kaapanamigrate.core.Problem;
 import dev.kaapanamigrate.core.StepCheck;
 import dev.kaapanamigrate.core.StepFailedException;
 import dev.kaapanamigrate.core.Verification;
+import dev.kaapanamigrate.postgres.internal.Finding;
 import dev.kaapanamigrate.postgres.internal.FolderFacts;
 import dev.kaapanamigrate.postgres.internal.MoveInspection;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
@@ -36,9 +37,12 @@ import org.slf4j.LoggerFactory;
  *   <li>It converges from every partial state (none, some or all moved, {@code keycloak} left behind), also
  *   after a crash or an interrupted upstream migration script.</li>
  *   <li>It refuses, without changing anything, when any one of the five moves is unsafe: source and target
- *   both present with data, a non-empty unrelated target, a source without {@code PG_VERSION}, a folder on
- *   another file system or a mount point, a symbolic link, a folder missing under both names, or a live
- *   process using a folder (found through {@code /proc/<pid>/cwd} and {@code /proc/<pid>/fd}; the pid in
+ *   both present with data, a non-empty unrelated target, a source without {@code PG_VERSION}, a folder that
+ *   is a mount point (also a bind mount on the same file system, found in {@code /proc/self/mountinfo}), lies
+ *   in a mounted folder or holds mount points, a folder on another file system, a symbolic link, a folder
+ *   missing under both names, FAST_DATA_DIR or {@code keycloak} not writable, a folder this process cannot
+ *   read (said as such, never taken for a missing or foreign one: run as root or as the folders' owner), or a
+ *   live process using a folder (found through {@code /proc/<pid>/cwd} and {@code /proc/<pid>/fd}; the pid in
  *   {@code postmaster.pid} belongs to the container and is ignored, a stale file is only logged).</li>
  *   <li>An empty target directory (as a 0.5 deployment creates for a host path) is removed and replaced;
  *   the check lists it as a {@link Change.Kind#DELETE} before the move.</li>
@@ -101,7 +105,14 @@ public final class RenameDataFoldersStep implements MigrationStep {
             return new StepCheck.Blocked(found.problem().get());
         }
         found.notes().forEach(n -> LOG.warn("{}", n));
-        record(ctx, found);
+        try {
+            record(ctx, found);
+        } catch (FolderFacts.AccessDenied e) {
+            // a subfolder the inspection did not need to read (base/, pg_wal/) is still unreadable
+            Problem p = Finding.problem(List.of(FolderFacts.cannotRead(e)), "nothing was moved");
+            LOG.warn("Cannot rename the data folders: {}", p.message());
+            return new StepCheck.Blocked(p);
+        }
         List<Change> changes = planned(found);
         if (changes.isEmpty()) {
             String detail = "all five PostgreSQL data folders are at their 0.5 names in " + found.fast();
@@ -122,7 +133,11 @@ public final class RenameDataFoldersStep implements MigrationStep {
         if (found.problem().isPresent()) {
             throw new PreconditionFailedException(found.problem().get());
         }
-        record(ctx, found);
+        try {
+            record(ctx, found);
+        } catch (FolderFacts.AccessDenied e) {
+            throw new PreconditionFailedException(Finding.problem(List.of(FolderFacts.cannotRead(e)), "nothing was moved"));
+        }
         Path fast = found.fast();
         List<MoveInspection.State> todo = found.states().stream()
                 .filter(s -> s.action() != MoveInspection.Action.DONE).toList();
@@ -139,7 +154,7 @@ public final class RenameDataFoldersStep implements MigrationStep {
                 }
                 // rename(2) silently replaces an empty target directory: make sure there is none, right before it
                 if (FolderFacts.present(s.target())) {
-                    throw new StepFailedException(dev.kaapanamigrate.core.Problem.of(
+                    throw new StepFailedException(Problem.of(
                             dev.kaapanamigrate.core.ErrorCode.PRECONDITION_FAILED,
                             s.target() + " appeared while the folders were being moved; " + s.source() + " was not moved",
                             "nothing at " + s.target(), "find out what created it (is the platform undeployed?), then run again"));
@@ -191,7 +206,7 @@ public final class RenameDataFoldersStep implements MigrationStep {
             Path s = fast.resolve(m.from());
             Path t = fast.resolve(m.to());
             v.expect(m.from() + " gone", false, FolderFacts.present(s));
-            boolean ok = FolderFacts.isDirectory(t) && Files.isRegularFile(t.resolve("PG_VERSION"), LinkOption.NOFOLLOW_LINKS);
+            boolean ok = FolderFacts.isDirectory(t) && FolderFacts.isRegularFile(t.resolve("PG_VERSION"));
             v.expect(m.to() + " is a PostgreSQL data folder", true, ok);
             var rec = before.of(m);
             if (rec.isEmpty()) {
@@ -203,7 +218,15 @@ public final class RenameDataFoldersStep implements MigrationStep {
             }
             DataFolderRecord r = rec.get();
             FolderFacts.Stat st = FolderFacts.stat(t);
-            FolderFacts.Tree tree = FolderFacts.tree(t);
+            FolderFacts.Tree tree;
+            try {
+                tree = FolderFacts.tree(t);
+            } catch (FolderFacts.AccessDenied e) {
+                Finding denied = FolderFacts.cannotRead(e);
+                v.fact(m.to() + " files/bytes", r.files() + " files, " + r.bytes() + " bytes", denied.found() + ": "
+                        + denied.fix(), false);
+                continue;
+            }
             v.expect(m.to() + " device:inode (same folder, renamed not copied)", r.device() + ":" + r.inode(),
                     st.device() + ":" + st.inode());
             v.expect(m.to() + " owner", r.uid() + ":" + r.gid(), st.uid() + ":" + st.gid());

@@ -281,7 +281,8 @@ class RenameDataFoldersStepTest {
         org.junit.jupiter.api.Assumptions.assumeTrue(p.waitFor() == 0, "mounting a tmpfs is not permitted here");
         try {
             Files.writeString(src.resolve("PG_VERSION"), "17\n");
-            assertRefused("postgres-backend is on another file system", "a rename");
+            assertRefused("source " + src.toRealPath() + " is a mount point of another file system than FAST_DATA_DIR "
+                    + "(tmpfs tmpfs)", "a mount point cannot be renamed");
         } finally {
             new ProcessBuilder("umount", src.toString()).inheritIO().start().waitFor();
         }

@@ -64,6 +64,10 @@ public final class MoveInspection {
             fast = fastDataDir.toRealPath();
         } catch (IOException e) {
             MoveInspection i = new MoveInspection(fastDataDir.toAbsolutePath());
+            if (e instanceof java.nio.file.AccessDeniedException denied) {
+                i.findings.add(FolderFacts.cannotRead(new FolderFacts.AccessDenied(fastDataDir, "resolve", denied)));
+                return i;
+            }
             i.findings.add(new Finding("FAST_DATA_DIR " + fastDataDir + " cannot be read (" + e + ")",
                     "the Kaapana FAST_DATA_DIR folder", "point FAST_DATA_DIR at the folder that holds the 0.4 data folders"));
             return i;
@@ -76,95 +80,176 @@ public final class MoveInspection {
     private void run() {
         long fastDev = FolderFacts.stat(fast).device();
         LiveServers procs = LiveServers.scan();
+        MountTable mounts = readMounts(findings);
+        notWritable(mounts, fast, "FAST_DATA_DIR " + fast, "a writable FAST_DATA_DIR (the moves rename entries in it)")
+                .ifPresent(findings::add);
         for (DataFolderMove move : DataFolderMove.values()) {
-            Path s = fast.resolve(move.from());
-            Path t = fast.resolve(move.to());
-            int before = findings.size();
-            Path parent = s.getParent();
-            if (!parent.equals(fast) && FolderFacts.present(parent) && !FolderFacts.isDirectory(parent)) {
-                findings.add(new Finding(parent + " is " + kind(parent), "a plain directory holding " + s.getFileName(),
-                        "replace the link by the real folder (same file system as FAST_DATA_DIR), then run again"));
-                continue;
-            }
-            boolean sPresent = FolderFacts.present(s);
-            boolean tPresent = FolderFacts.present(t);
-            if (sPresent && !FolderFacts.isDirectory(s)) {
-                findings.add(new Finding("source " + s + " is " + kind(s), "a plain PostgreSQL data directory",
-                        "replace the link by the real folder on the file system of FAST_DATA_DIR (or move it there), then run again"));
-            }
-            if (tPresent && !FolderFacts.isDirectory(t)) {
-                findings.add(new Finding("target " + t + " is " + kind(t), "no " + move.to() + " yet (or an empty directory)",
-                        "remove the link or file " + t + " after checking what it points to, then run again"));
-            }
-            if (!sPresent && !tPresent) {
-                findings.add(new Finding("neither " + s + " nor " + t + " exists", "the 0.4 data folder " + move.from()
-                        + " (or, if already moved, " + move.to() + ")",
-                        "check that FAST_DATA_DIR is the Kaapana fast data folder and restore " + move.from() + " from the backup"));
-            }
-            if (findings.size() > before) {
-                continue;
-            }
-            boolean sDir = sPresent;
-            boolean tDir = tPresent;
-            if (sDir) {
-                if (!Files.isRegularFile(s.resolve("PG_VERSION"), LinkOption.NOFOLLOW_LINKS)) {
-                    findings.add(new Finding("source " + s + " has no PG_VERSION file", "a PostgreSQL data folder",
-                            "check that FAST_DATA_DIR is the Kaapana fast data folder; restore " + move.from() + " from the backup"));
-                }
-                if (FolderFacts.stat(s).device() != fastDev) {
-                    findings.add(new Finding("source " + s + " is on another file system than FAST_DATA_DIR (a mount point or "
-                            + "below one)", "a folder on the file system of " + fast + ", so that the move is a rename",
-                            "unmount it and copy its content into " + s + " on the file system of FAST_DATA_DIR (or move the "
-                            + "mount to " + t + " yourself), then run again"));
-                }
-            }
-            Action action = null;
-            if (tDir) {
-                if (FolderFacts.stat(t).device() != fastDev) {
-                    findings.add(new Finding("target " + t + " is a mount point or on another file system than FAST_DATA_DIR",
-                            "no " + move.to() + " yet, or a folder on the file system of FAST_DATA_DIR",
-                            "unmount " + t + " and remove the mount point, then run again"));
-                }
-                boolean tData = FolderFacts.present(t.resolve("PG_VERSION"));
-                boolean tEmpty = FolderFacts.isEmpty(t);
-                if (sDir) {
-                    if (tEmpty) {
-                        action = Action.REPLACE_EMPTY_TARGET;
-                    } else if (tData) {
-                        findings.add(new Finding("both " + s + " and " + t + " hold a PostgreSQL data folder (a 0.5 deployment "
-                                + "probably initialised " + move.to() + " before the migration)",
-                                "only the 0.4 folder " + move.from(), "after checking that " + t + " holds no data you need, "
-                                + "move it out of FAST_DATA_DIR (archive it), then run again; never merge the two"));
-                    } else {
-                        findings.add(new Finding("target " + t + " exists and is not empty but is no PostgreSQL data folder ("
-                                + String.join(", ", FolderFacts.names(t, 5)) + ")", "no " + move.to() + " yet",
-                                "move " + t + " out of FAST_DATA_DIR after checking what it is, then run again"));
-                    }
-                } else if (tData) {
-                    action = Action.DONE;
-                } else {
-                    findings.add(new Finding("target " + t + (tEmpty ? " is empty" : " has no PG_VERSION file") + " and the source "
-                            + s + " is missing", "the data folder at " + move.from() + " or at " + move.to(),
-                            "restore the data folder " + move.from() + " from the backup, then run again"));
-                }
-            } else {
-                action = Action.MOVE;
-            }
-            for (Path folder : List.of(s, t)) {
-                if (FolderFacts.isDirectory(folder)) {
-                    checkLive(procs, folder);
-                }
-            }
-            if (findings.size() == before && action != null) {
-                states.add(new State(move, s, t, action));
+            try {
+                inspect(move, fastDev, procs, mounts);
+            } catch (FolderFacts.AccessDenied e) {
+                findings.add(FolderFacts.cannotRead(e));
             }
         }
         Path kc = fast.resolve(DataFolderMove.KEYCLOAK_PARENT);
-        if (FolderFacts.isDirectory(kc)) {
-            List<String> other = new ArrayList<>(FolderFacts.names(kc, 20));
-            other.remove("db-files");
-            keycloakOther = List.copyOf(other);
-            keycloak = other.isEmpty() ? KeycloakParent.REMOVE : KeycloakParent.KEEP;
+        try {
+            if (FolderFacts.isDirectory(kc)) {
+                List<String> other = new ArrayList<>(FolderFacts.names(kc, 20));
+                other.remove("db-files");
+                keycloakOther = List.copyOf(other);
+                keycloak = other.isEmpty() ? KeycloakParent.REMOVE : KeycloakParent.KEEP;
+            }
+        } catch (FolderFacts.AccessDenied e) {
+            findings.add(FolderFacts.cannotRead(e));
+        }
+    }
+
+    /**
+     * Reads this JVM's mount table; when it cannot, adds the finding that says so (a mount point among the
+     * data folders could not be ruled out).
+     *
+     * @param findings where the finding goes
+     * @return the table, or {@code null} when it cannot be read
+     */
+    public static MountTable readMounts(List<Finding> findings) {
+        try {
+            return MountTable.read();
+        } catch (IOException e) {
+            findings.add(new Finding("the mount table " + MountTable.SELF + " cannot be read (" + e.getMessage() + ")",
+                    "a readable mount table, to tell whether a data folder is a mount point or holds one",
+                    "run the migration on the host with /proc mounted, then run again"));
+            return null;
+        }
+    }
+
+    /**
+     * The mount findings of a present data folder, or, when the mount table shows none, whether it is on
+     * another device than FAST_DATA_DIR all the same (a mount the table does not show).
+     *
+     * @param mounts  the mount table, or {@code null} when it could not be read
+     * @param fast    FAST_DATA_DIR, real path
+     * @param fastDev FAST_DATA_DIR's device
+     * @param folder  the folder
+     * @param label   how the folder is named in messages
+     * @param fix     what to do about a folder on another file system
+     * @return the findings
+     */
+    public static List<Finding> mountFindings(MountTable mounts, Path fast, long fastDev, Path folder, String label, String fix) {
+        List<Finding> found = mounts == null ? List.of() : mounts.refusals(fast, folder, label);
+        if (found.isEmpty() && FolderFacts.stat(folder).device() != fastDev) {
+            return List.of(new Finding(label + folder + " is on another file system than FAST_DATA_DIR (a mount point or "
+                    + "below one)", "a folder on the file system of " + fast + ", so that the move is a rename", fix));
+        }
+        return found;
+    }
+
+    /**
+     * Why a folder whose entries a move renames is not writable, if it is not: a read-only mount (remount it),
+     * an attribute that stops even root ({@code chattr +i}), or permissions (run as root).
+     *
+     * @param mounts   the mount table, or {@code null} when it could not be read
+     * @param dir      the folder
+     * @param subject  how the folder is named in the message, for example {@code "FAST_DATA_DIR /srv/fast"}
+     * @param expected what is expected of it
+     * @return the finding, or empty when it is writable
+     */
+    public static Optional<Finding> notWritable(MountTable mounts, Path dir, String subject, String expected) {
+        if (Files.isWritable(dir)) {
+            return Optional.empty();
+        }
+        Optional<MountTable.Mount> mount = mounts == null ? Optional.empty() : mounts.containing(dir);
+        if (mount.isPresent() && mount.get().readOnly()) {
+            Path at = mount.get().mountPoint();
+            return Optional.of(new Finding(subject + " is not writable: it lies in the read-only mount " + at + " ("
+                    + mount.get().describe() + ")", expected, "remount " + at + " read-write (mount -o remount,rw " + at
+                    + "; for a bind mount: mount -o remount,bind,rw " + at + "), then run again"));
+        }
+        if (FolderFacts.currentUid() == 0) {
+            // root passes every permission check: what stops it is an attribute such as immutable or append-only
+            return Optional.of(new Finding(subject + " is not writable, not even for root (immutable or append-only: see "
+                    + "lsattr -d " + dir + ")", expected, "clear the attribute (chattr -i -a " + dir + "), then run again"));
+        }
+        return Optional.of(new Finding(subject + " is not writable as uid " + FolderFacts.currentUid(), expected,
+                "run the migration as root (or as the owner of " + dir + ")"));
+    }
+
+    private void inspect(DataFolderMove move, long fastDev, LiveServers procs, MountTable mounts) {
+        Path s = fast.resolve(move.from());
+        Path t = fast.resolve(move.to());
+        int before = findings.size();
+        Path parent = s.getParent();
+        if (!parent.equals(fast) && FolderFacts.present(parent) && !FolderFacts.isDirectory(parent)) {
+            findings.add(new Finding(parent + " is " + kind(parent), "a plain directory holding " + s.getFileName(),
+                    "replace the link by the real folder (same file system as FAST_DATA_DIR), then run again"));
+            return;
+        }
+        boolean sPresent = FolderFacts.present(s);
+        boolean tPresent = FolderFacts.present(t);
+        if (sPresent && !FolderFacts.isDirectory(s)) {
+            findings.add(new Finding("source " + s + " is " + kind(s), "a plain PostgreSQL data directory",
+                    "replace the link by the real folder on the file system of FAST_DATA_DIR (or move it there), then run again"));
+        }
+        if (tPresent && !FolderFacts.isDirectory(t)) {
+            findings.add(new Finding("target " + t + " is " + kind(t), "no " + move.to() + " yet (or an empty directory)",
+                    "remove the link or file " + t + " after checking what it points to, then run again"));
+        }
+        if (!sPresent && !tPresent) {
+            findings.add(new Finding("neither " + s + " nor " + t + " exists", "the 0.4 data folder " + move.from()
+                    + " (or, if already moved, " + move.to() + ")",
+                    "check that FAST_DATA_DIR is the Kaapana fast data folder and restore " + move.from() + " from the backup"));
+        }
+        if (findings.size() > before) {
+            return;
+        }
+        boolean sDir = sPresent;
+        boolean tDir = tPresent;
+        if (sDir) {
+            if (!parent.equals(fast)) {
+                notWritable(mounts, parent, parent + " (the folder that holds " + s.getFileName() + ")", "a writable folder, so "
+                        + "that " + s.getFileName() + " can be renamed out of it").ifPresent(findings::add);
+            }
+            if (!FolderFacts.isRegularFile(s.resolve("PG_VERSION"))) {
+                findings.add(new Finding("source " + s + " has no PG_VERSION file", "a PostgreSQL data folder",
+                        "check that FAST_DATA_DIR is the Kaapana fast data folder; restore " + move.from() + " from the backup"));
+            }
+            findings.addAll(mountFindings(mounts, fast, fastDev, s, "source ", "unmount it and copy its content into "
+                    + s + " on the file system of FAST_DATA_DIR (or move the mount to " + t + " yourself), then run again"));
+        }
+        Action action = null;
+        if (tDir) {
+            findings.addAll(mountFindings(mounts, fast, fastDev, t, "target ", "unmount " + t
+                    + " and remove the mount point, then run again"));
+            boolean tData = FolderFacts.present(t.resolve("PG_VERSION"));
+            boolean tEmpty = FolderFacts.isEmpty(t);
+            if (sDir) {
+                if (tEmpty) {
+                    action = Action.REPLACE_EMPTY_TARGET;
+                } else if (tData) {
+                    findings.add(new Finding("both " + s + " and " + t + " hold a PostgreSQL data folder (a 0.5 deployment "
+                            + "probably initialised " + move.to() + " before the migration)",
+                            "only the 0.4 folder " + move.from(), "after checking that " + t + " holds no data you need, "
+                            + "move it out of FAST_DATA_DIR (archive it), then run again; never merge the two"));
+                } else {
+                    findings.add(new Finding("target " + t + " exists and is not empty but is no PostgreSQL data folder ("
+                            + String.join(", ", FolderFacts.names(t, 5)) + ")", "no " + move.to() + " yet",
+                            "move " + t + " out of FAST_DATA_DIR after checking what it is, then run again"));
+                }
+            } else if (tData) {
+                action = Action.DONE;
+            } else {
+                findings.add(new Finding("target " + t + (tEmpty ? " is empty" : " has no PG_VERSION file") + " and the source "
+                        + s + " is missing", "the data folder at " + move.from() + " or at " + move.to(),
+                        "restore the data folder " + move.from() + " from the backup, then run again"));
+            }
+        } else {
+            action = Action.MOVE;
+        }
+        for (Path folder : List.of(s, t)) {
+            if (FolderFacts.isDirectory(folder)) {
+                checkLive(procs, folder);
+            }
+        }
+        if (findings.size() == before && action != null) {
+            states.add(new State(move, s, t, action));
         }
     }
 
