@@ -1,0 +1,254 @@
+package dev.kaapanamigrate.postgres.internal;
+
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * The set-based SQL of {@code postgres.rewrite-backend-references}: counting (check, verify) and rewriting
+ * (apply) stored DAG ids and project ids in the kaapana-backend database. Every statement takes the rename
+ * map or the project map as array parameters and touches only rows that hold an old value.
+ *
+ * <p>pgjdbc reads {@code ?} as a parameter, so the jsonb key operators are written {@code ??} and {@code ??|}.
+ */
+public final class BackendReferenceSql {
+
+    /** The rename map as a relation, from two text[] parameters (old ids, new ids). */
+    private static final String RENAMES = "unnest(?::text[], ?::text[]) AS m(old_id, new_id)";
+
+    /** Where a stored DAG id lives. */
+    public enum Target {
+        /** Keys of the jsonb object {@code kaapana_instance.allowed_dags} (configuration). */
+        ALLOWED_DAGS("kaapana_instance.allowed_dags", true,
+                "SELECT m.old_id, count(*), count(*) FILTER (WHERE k.allowed_dags ?? m.new_id) FROM kaapana_instance k "
+                        + "JOIN " + RENAMES + " ON jsonb_typeof(k.allowed_dags) = 'object' AND k.allowed_dags ?? m.old_id "
+                        + "GROUP BY m.old_id",
+                // The old key becomes the new one (and a "dag_id" inside its value, which the backend stores there
+                // too); when the object already has the new key, the old entry is dropped and the new one kept.
+                "WITH m AS (SELECT * FROM " + RENAMES + ") "
+                        + "UPDATE kaapana_instance k SET allowed_dags = ("
+                        + " SELECT jsonb_object_agg(coalesce(m.new_id, e.key), CASE WHEN m.old_id IS NOT NULL"
+                        + "  AND jsonb_typeof(e.value) = 'object' AND e.value->>'dag_id' = m.old_id"
+                        + "  THEN jsonb_set(e.value, '{dag_id}', to_jsonb(m.new_id)) ELSE e.value END)"
+                        + " FROM jsonb_each(k.allowed_dags) AS e(key, value) LEFT JOIN m ON m.old_id = e.key"
+                        + " WHERE m.old_id IS NULL OR NOT k.allowed_dags ?? m.new_id) "
+                        + "WHERE jsonb_typeof(k.allowed_dags) = 'object' AND k.allowed_dags ??| (SELECT array_agg(old_id) FROM m)"),
+        /** Keys of the json object {@code settings.value} of rows with key {@code workflows} (configuration). */
+        SETTINGS_WORKFLOWS("settings.value[key=workflows]", true,
+                "SELECT m.old_id, count(*), count(*) FILTER (WHERE s.value::jsonb ?? m.new_id) FROM settings s "
+                        + "JOIN " + RENAMES + " ON s.key = 'workflows' AND json_typeof(s.value) = 'object' "
+                        + "AND s.value::jsonb ?? m.old_id GROUP BY m.old_id",
+                // json (not jsonb) keeps the text as written: rebuild the object in its key order, values as they were.
+                "WITH m AS (SELECT * FROM " + RENAMES + ") "
+                        + "UPDATE settings s SET value = ("
+                        + " SELECT json_object_agg(coalesce(m.new_id, e.key), e.value ORDER BY e.ord)"
+                        + " FROM json_each(s.value) WITH ORDINALITY AS e(key, value, ord) LEFT JOIN m ON m.old_id = e.key"
+                        + " WHERE m.old_id IS NULL OR NOT s.value::jsonb ?? m.new_id) "
+                        + "WHERE s.key = 'workflows' AND json_typeof(s.value) = 'object' "
+                        + "AND s.value::jsonb ??| (SELECT array_agg(old_id) FROM m)"),
+        /** {@code job.dag_id} (history). */
+        JOB_DAG_ID("job.dag_id", false,
+                "SELECT m.old_id, count(*), 0 FROM job j JOIN " + RENAMES + " ON j.dag_id = m.old_id GROUP BY m.old_id",
+                "UPDATE job j SET dag_id = m.new_id FROM " + RENAMES + " WHERE j.dag_id = m.old_id"),
+        /** {@code workflow.dag_id} (history). */
+        WORKFLOW_DAG_ID("workflow.dag_id", false,
+                "SELECT m.old_id, count(*), 0 FROM workflow w JOIN " + RENAMES + " ON w.dag_id = m.old_id GROUP BY m.old_id",
+                "UPDATE workflow w SET dag_id = m.new_id FROM " + RENAMES + " WHERE w.dag_id = m.old_id"),
+        /** A top-level {@code dag_id} inside {@code job.conf_data}, where a job has one (history). */
+        JOB_CONF_DAG_ID("job.conf_data.dag_id", false,
+                "SELECT m.old_id, count(*), 0 FROM job j JOIN " + RENAMES + " ON j.conf_data->>'dag_id' = m.old_id "
+                        + "GROUP BY m.old_id",
+                "UPDATE job j SET conf_data = jsonb_set(j.conf_data, '{dag_id}', to_jsonb(m.new_id)) FROM " + RENAMES
+                        + " WHERE j.conf_data->>'dag_id' = m.old_id");
+
+        private final String field;
+        private final boolean configuration;
+        private final String countSql;
+        private final String rewriteSql;
+
+        Target(String field, boolean configuration, String countSql, String rewriteSql) {
+            this.field = field;
+            this.configuration = configuration;
+            this.countSql = countSql;
+            this.rewriteSql = rewriteSql;
+        }
+
+        /**
+         * The table and field, for reports.
+         *
+         * @return for example {@code job.dag_id}
+         */
+        public String field() {
+            return field;
+        }
+
+        /**
+         * Whether this is configuration (rewritten by default) rather than history (rewritten on request).
+         *
+         * @return {@code true} for allowed DAGs and saved workflow settings
+         */
+        public boolean configuration() {
+            return configuration;
+        }
+    }
+
+    /**
+     * How many rows of a target hold an old DAG id.
+     *
+     * @param target    where
+     * @param oldId     the old id
+     * @param newId     the new id
+     * @param rows      rows that hold the old id
+     * @param conflicts of those, rows whose object already has the new id as a key too (always 0 for plain columns)
+     */
+    public record RenameCount(Target target, String oldId, String newId, long rows, long conflicts) {
+    }
+
+    private BackendReferenceSql() {
+    }
+
+    /**
+     * Takes locks that keep writers out until the transaction ends, so counts and rewrites agree.
+     *
+     * @param c the connection
+     * @throws SQLException on failure
+     */
+    public static void lockTables(Connection c) throws SQLException {
+        try (Statement st = c.createStatement()) {
+            st.execute("LOCK TABLE kaapana_instance, settings, job, workflow IN SHARE ROW EXCLUSIVE MODE");
+        }
+    }
+
+    /**
+     * Counts the rows of a target that hold a renamed DAG id, per old id.
+     *
+     * @param c       the connection
+     * @param target  where
+     * @param renames old id → new id
+     * @return one count per old id found, in the order of {@code renames}
+     * @throws SQLException on failure
+     */
+    public static List<RenameCount> count(Connection c, Target target, Map<String, String> renames) throws SQLException {
+        Map<String, long[]> found = new LinkedHashMap<>();
+        try (PreparedStatement ps = c.prepareStatement(target.countSql)) {
+            bindRenames(c, ps, renames);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    found.put(rs.getString(1), new long[] {rs.getLong(2), rs.getLong(3)});
+                }
+            }
+        }
+        List<RenameCount> counts = new ArrayList<>();
+        renames.forEach((oldId, newId) -> {
+            long[] n = found.get(oldId);
+            if (n != null) {
+                counts.add(new RenameCount(target, oldId, newId, n[0], n[1]));
+            }
+        });
+        return counts;
+    }
+
+    /**
+     * Rewrites the renamed DAG ids of a target.
+     *
+     * @param c       the connection
+     * @param target  where
+     * @param renames old id → new id
+     * @return the rows updated
+     * @throws SQLException on failure
+     */
+    public static long rewrite(Connection c, Target target, Map<String, String> renames) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(target.rewriteSql)) {
+            bindRenames(c, ps, renames);
+            return ps.executeLargeUpdate();
+        }
+    }
+
+    private static void bindRenames(Connection c, PreparedStatement ps, Map<String, String> renames) throws SQLException {
+        Array olds = c.createArrayOf("text", renames.keySet().toArray());
+        Array news = c.createArrayOf("text", renames.values().toArray());
+        ps.setArray(1, olds);
+        ps.setArray(2, news);
+    }
+
+    /**
+     * Counts jobs whose {@code conf_data.project_form.id} is still an integer (a JSON number or a string of
+     * digits), per id as stored.
+     *
+     * @param c the connection
+     * @return stored id text → jobs, ordered by id
+     * @throws SQLException on failure
+     */
+    public static Map<String, Long> countIntegerProjectIds(Connection c) throws SQLException {
+        Map<String, Long> counts = new LinkedHashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT j.conf_data->'project_form'->>'id', count(*) FROM job j "
+                + "WHERE jsonb_typeof(j.conf_data->'project_form') = 'object' "
+                + "AND j.conf_data->'project_form'->>'id' ~ '^[0-9]+$' GROUP BY 1 "
+                + "ORDER BY length(j.conf_data->'project_form'->>'id'), j.conf_data->'project_form'->>'id'");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                counts.put(rs.getString(1), rs.getLong(2));
+            }
+        }
+        return counts;
+    }
+
+    /**
+     * Replaces integer project ids in {@code job.conf_data.project_form}: {@code id} becomes the project's UUID
+     * (a JSON string) and {@code int_id} the old integer, as 0.5.2 stores the project form.
+     *
+     * @param c      the connection
+     * @param idText the ids as stored (see {@link #countIntegerProjectIds(Connection)})
+     * @param oldIds the same ids as integers
+     * @param newIds the UUIDs, in the same order
+     * @return the rows updated
+     * @throws SQLException on failure
+     */
+    public static long rewriteProjectIds(Connection c, List<String> idText, List<Integer> oldIds, List<UUID> newIds)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE job j SET conf_data = jsonb_set(jsonb_set(j.conf_data, "
+                + "'{project_form,id}', to_jsonb(m.new_id::text)), '{project_form,int_id}', to_jsonb(m.old_id)) "
+                + "FROM unnest(?::text[], ?::int[], ?::uuid[]) AS m(id_text, old_id, new_id) "
+                + "WHERE jsonb_typeof(j.conf_data->'project_form') = 'object' "
+                + "AND j.conf_data->'project_form'->>'id' = m.id_text")) {
+            ps.setArray(1, c.createArrayOf("text", idText.toArray()));
+            ps.setArray(2, c.createArrayOf("int4", oldIds.toArray()));
+            ps.setArray(3, c.createArrayOf("uuid", newIds.toArray()));
+            return ps.executeLargeUpdate();
+        }
+    }
+
+    /**
+     * Counts jobs whose {@code project_form.int_id} names a project of the map but whose {@code id} is not that
+     * project's UUID: a rewrite that went wrong, or a project list that does not belong to this database.
+     *
+     * @param c      the connection
+     * @param oldIds the projects' old ids
+     * @param newIds their UUIDs, in the same order
+     * @return the count
+     * @throws SQLException on failure
+     */
+    public static long countInconsistentProjectForms(Connection c, List<Integer> oldIds, List<UUID> newIds)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM job j "
+                + "JOIN unnest(?::int[], ?::uuid[]) AS m(old_id, new_id) "
+                + "ON j.conf_data->'project_form'->'int_id' = to_jsonb(m.old_id) "
+                + "WHERE jsonb_typeof(j.conf_data->'project_form') = 'object' "
+                + "AND j.conf_data->'project_form'->>'id' IS DISTINCT FROM m.new_id::text")) {
+            ps.setArray(1, c.createArrayOf("int4", oldIds.toArray()));
+            ps.setArray(2, c.createArrayOf("uuid", newIds.toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+}
