@@ -138,15 +138,9 @@ public final class BackendReferencesStep implements MigrationStep {
                         }
                     }
                     if (!before.knownProjectIds.isEmpty()) {
-                        List<String> text = new ArrayList<>(before.knownProjectIds.keySet());
-                        List<Integer> oldIds = new ArrayList<>();
-                        List<UUID> newIds = new ArrayList<>();
-                        text.forEach(t -> {
-                            MigratedProject p = before.knownProjectIds.get(t);
-                            oldIds.add(p.oldId());
-                            newIds.add(p.id());
-                        });
-                        long rows = BackendReferenceSql.rewriteProjectIds(c, text, oldIds, newIds);
+                        Map<String, Map.Entry<Integer, UUID>> map = new LinkedHashMap<>();
+                        before.knownProjectIds.forEach((text, p) -> map.put(text, Map.entry(p.oldId(), p.id())));
+                        long rows = BackendReferenceSql.rewriteProjectIds(c, map);
                         done += rows;
                         LOG.info("Replaced integer project ids by project UUIDs in {} jobs", rows);
                         ctx.progress(Math.min(done, total), total, "rows");
@@ -186,10 +180,10 @@ public final class BackendReferencesStep implements MigrationStep {
                     if (projects != null) {
                         long known = scan.knownCounts.values().stream().mapToLong(Long::longValue).sum();
                         v.expect("jobs whose project_form.id is still the integer id of a listed project", 0L, known);
-                        List<Integer> oldIds = projects.projects().stream().map(MigratedProject::oldId).toList();
-                        List<UUID> newIds = projects.projects().stream().map(MigratedProject::id).toList();
+                        Map<Integer, UUID> uuids = new LinkedHashMap<>();
+                        projects.projects().forEach(p -> uuids.put(p.oldId(), p.id()));
                         v.expect("jobs whose project_form int_id and id name different projects", 0L,
-                                BackendReferenceSql.countInconsistentProjectForms(c, oldIds, newIds));
+                                BackendReferenceSql.countInconsistentProjectForms(c, uuids));
                         v.fact("jobs whose integer project_form.id has no project in the project list (left as they are)",
                                 "reported", scan.unknownProjects.isEmpty() ? "none" : describeUnknown(scan.unknownProjects),
                                 true);

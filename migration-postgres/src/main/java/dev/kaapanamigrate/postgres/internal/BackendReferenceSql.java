@@ -1,6 +1,7 @@
 package dev.kaapanamigrate.postgres.internal;
 
-import java.sql.Array;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -21,10 +22,16 @@ import java.util.UUID;
  */
 public final class BackendReferenceSql {
 
-    /** The rename map as a relation, from two text[] parameters (old ids, new ids). */
-    private static final String RENAMES = "unnest(?::text[], ?::text[]) AS m(old_id, new_id)";
+    private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** Where a stored DAG id lives. */
+    /**
+     * The rename map as a relation, from one jsonb parameter {@code {"old id": "new id", ...}}. Used only for the
+     * small configuration tables; the job and workflow statements look ids up in the jsonb map instead of joining
+     * (a join with a function scan is estimated badly and became a nested loop over a materialised job table).
+     */
+    private static final String RENAMES = "jsonb_each_text(?::jsonb) AS m(old_id, new_id)";
+
+    /** Where a stored DAG id lives. Every parameter of its statements is the rename map. */
     public enum Target {
         /** Keys of the jsonb object {@code kaapana_instance.allowed_dags} (configuration). */
         ALLOWED_DAGS("kaapana_instance.allowed_dags", true,
@@ -56,18 +63,17 @@ public final class BackendReferenceSql {
                         + "AND s.value::jsonb ??| (SELECT array_agg(old_id) FROM m)"),
         /** {@code job.dag_id} (history). */
         JOB_DAG_ID("job.dag_id", false,
-                "SELECT m.old_id, count(*), 0 FROM job j JOIN " + RENAMES + " ON j.dag_id = m.old_id GROUP BY m.old_id",
-                "UPDATE job j SET dag_id = m.new_id FROM " + RENAMES + " WHERE j.dag_id = m.old_id"),
+                "SELECT j.dag_id, count(*), 0 FROM job j WHERE ?::jsonb ?? j.dag_id GROUP BY 1",
+                "UPDATE job j SET dag_id = ?::jsonb ->> j.dag_id WHERE ?::jsonb ?? j.dag_id"),
         /** {@code workflow.dag_id} (history). */
         WORKFLOW_DAG_ID("workflow.dag_id", false,
-                "SELECT m.old_id, count(*), 0 FROM workflow w JOIN " + RENAMES + " ON w.dag_id = m.old_id GROUP BY m.old_id",
-                "UPDATE workflow w SET dag_id = m.new_id FROM " + RENAMES + " WHERE w.dag_id = m.old_id"),
+                "SELECT w.dag_id, count(*), 0 FROM workflow w WHERE ?::jsonb ?? w.dag_id GROUP BY 1",
+                "UPDATE workflow w SET dag_id = ?::jsonb ->> w.dag_id WHERE ?::jsonb ?? w.dag_id"),
         /** A top-level {@code dag_id} inside {@code job.conf_data}, where a job has one (history). */
         JOB_CONF_DAG_ID("job.conf_data.dag_id", false,
-                "SELECT m.old_id, count(*), 0 FROM job j JOIN " + RENAMES + " ON j.conf_data->>'dag_id' = m.old_id "
-                        + "GROUP BY m.old_id",
-                "UPDATE job j SET conf_data = jsonb_set(j.conf_data, '{dag_id}', to_jsonb(m.new_id)) FROM " + RENAMES
-                        + " WHERE j.conf_data->>'dag_id' = m.old_id");
+                "SELECT j.conf_data->>'dag_id', count(*), 0 FROM job j WHERE ?::jsonb ?? (j.conf_data->>'dag_id') GROUP BY 1",
+                "UPDATE job j SET conf_data = jsonb_set(j.conf_data, '{dag_id}', ?::jsonb -> (j.conf_data->>'dag_id')) "
+                        + "WHERE ?::jsonb ?? (j.conf_data->>'dag_id')");
 
         private final String field;
         private final boolean configuration;
@@ -172,11 +178,21 @@ public final class BackendReferenceSql {
         }
     }
 
+    /** Binds the rename map as jsonb to every parameter of the statement (each statement uses only the map). */
     private static void bindRenames(Connection c, PreparedStatement ps, Map<String, String> renames) throws SQLException {
-        Array olds = c.createArrayOf("text", renames.keySet().toArray());
-        Array news = c.createArrayOf("text", renames.values().toArray());
-        ps.setArray(1, olds);
-        ps.setArray(2, news);
+        String map = json(renames);
+        int parameters = ps.getParameterMetaData().getParameterCount();
+        for (int i = 1; i <= parameters; i++) {
+            ps.setString(i, map);
+        }
+    }
+
+    private static String json(Object value) {
+        try {
+            return JSON.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write " + value + " as JSON", e);
+        }
     }
 
     /**
@@ -203,48 +219,49 @@ public final class BackendReferenceSql {
 
     /**
      * Replaces integer project ids in {@code job.conf_data.project_form}: {@code id} becomes the project's UUID
-     * (a JSON string) and {@code int_id} the old integer, as 0.5.2 stores the project form.
+     * (a JSON string) and {@code int_id} the old integer, as 0.5.2 stores the project form. One scan, no join: the
+     * map is one jsonb parameter, looked up per row.
      *
-     * @param c      the connection
-     * @param idText the ids as stored (see {@link #countIntegerProjectIds(Connection)})
-     * @param oldIds the same ids as integers
-     * @param newIds the UUIDs, in the same order
+     * @param c        the connection
+     * @param projects the projects by their id as stored (see {@link #countIntegerProjectIds(Connection)}): old
+     *                 integer id and UUID
      * @return the rows updated
      * @throws SQLException on failure
      */
-    public static long rewriteProjectIds(Connection c, List<String> idText, List<Integer> oldIds, List<UUID> newIds)
-            throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("UPDATE job j SET conf_data = jsonb_set(jsonb_set(j.conf_data, "
-                + "'{project_form,id}', to_jsonb(m.new_id::text)), '{project_form,int_id}', to_jsonb(m.old_id)) "
-                + "FROM unnest(?::text[], ?::int[], ?::uuid[]) AS m(id_text, old_id, new_id) "
+    public static long rewriteProjectIds(Connection c, Map<String, Map.Entry<Integer, UUID>> projects) throws SQLException {
+        Map<String, Map<String, Object>> forms = new LinkedHashMap<>();
+        projects.forEach((text, p) -> forms.put(text, Map.of("id", p.getValue().toString(), "int_id", p.getKey())));
+        String map = json(forms);
+        try (PreparedStatement ps = c.prepareStatement("UPDATE job j SET conf_data = jsonb_set(j.conf_data, '{project_form}', "
+                + "(j.conf_data->'project_form') || (?::jsonb -> (j.conf_data->'project_form'->>'id'))) "
                 + "WHERE jsonb_typeof(j.conf_data->'project_form') = 'object' "
-                + "AND j.conf_data->'project_form'->>'id' = m.id_text")) {
-            ps.setArray(1, c.createArrayOf("text", idText.toArray()));
-            ps.setArray(2, c.createArrayOf("int4", oldIds.toArray()));
-            ps.setArray(3, c.createArrayOf("uuid", newIds.toArray()));
+                + "AND ?::jsonb ?? (j.conf_data->'project_form'->>'id')")) {
+            ps.setString(1, map);
+            ps.setString(2, map);
             return ps.executeLargeUpdate();
         }
     }
 
     /**
-     * Counts jobs whose {@code project_form.int_id} names a project of the map but whose {@code id} is not that
+     * Counts jobs whose {@code project_form.int_id} names a project of the list but whose {@code id} is not that
      * project's UUID: a rewrite that went wrong, or a project list that does not belong to this database.
      *
-     * @param c      the connection
-     * @param oldIds the projects' old ids
-     * @param newIds their UUIDs, in the same order
+     * @param c        the connection
+     * @param projects UUID by old integer id
      * @return the count
      * @throws SQLException on failure
      */
-    public static long countInconsistentProjectForms(Connection c, List<Integer> oldIds, List<UUID> newIds)
-            throws SQLException {
+    public static long countInconsistentProjectForms(Connection c, Map<Integer, UUID> projects) throws SQLException {
+        Map<String, String> uuids = new LinkedHashMap<>();
+        projects.forEach((oldId, uuid) -> uuids.put(String.valueOf(oldId), uuid.toString()));
+        String map = json(uuids);
         try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM job j "
-                + "JOIN unnest(?::int[], ?::uuid[]) AS m(old_id, new_id) "
-                + "ON j.conf_data->'project_form'->'int_id' = to_jsonb(m.old_id) "
                 + "WHERE jsonb_typeof(j.conf_data->'project_form') = 'object' "
-                + "AND j.conf_data->'project_form'->>'id' IS DISTINCT FROM m.new_id::text")) {
-            ps.setArray(1, c.createArrayOf("int4", oldIds.toArray()));
-            ps.setArray(2, c.createArrayOf("uuid", newIds.toArray()));
+                + "AND ?::jsonb ?? (j.conf_data->'project_form'->>'int_id') "
+                + "AND (j.conf_data->'project_form'->>'id') IS DISTINCT FROM "
+                + "(?::jsonb ->> (j.conf_data->'project_form'->>'int_id'))")) {
+            ps.setString(1, map);
+            ps.setString(2, map);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return rs.getLong(1);
