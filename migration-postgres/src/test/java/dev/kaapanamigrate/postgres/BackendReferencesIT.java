@@ -201,6 +201,28 @@ class BackendReferencesIT {
         assertThat(ctx.get(ExtensionDags.KEY)).contains(new ExtensionDags(List.of(expectedExtensionDag(model))));
     }
 
+    @Test
+    @Order(7)
+    void onTheZeroFiveShapeAJoblessWorkflowNamesItsProject(InstallationModel model) throws Exception {
+        // what the backend migration adds: workflow.project_id, the admin project for every existing workflow
+        execute(backend, "ALTER TABLE workflow ADD COLUMN project_id uuid");
+        execute(backend, "UPDATE workflow SET project_id = '" + uuidOf(1) + "'");
+        execute(backend, "INSERT INTO workflow (workflow_id, workflow_name, dag_id, username, time_created, time_updated, "
+                + "automatic_execution, service_workflow, federated, kaapana_id, involved_kaapana_instances, project_id) "
+                + "VALUES ('zz0001', 'only-a-workflow-dag-zz0001', 'only-a-workflow-dag', 'kaapana', now(), now(), false, false, "
+                + "false, 1, '[\"central\"]', '" + uuidOf(3) + "')");
+        MigrationContext ctx = context(false);
+        try {
+            new ReportExtensionDagsStep(connections, List.of()).check(ctx);
+
+            assertThat(ctx.get(ExtensionDags.KEY)).contains(new ExtensionDags(List.of(expectedExtensionDag(model),
+                    new ExtensionDag("only-a-workflow-dag", List.of(model.project(3).name()), 0, 1, List.of(), List.of()))));
+        } finally {
+            execute(backend, "DELETE FROM workflow WHERE workflow_id = 'zz0001'");
+            execute(backend, "ALTER TABLE workflow DROP COLUMN project_id");
+        }
+    }
+
     // --- expectations from the model ---
 
     private static List<Change> configurationChanges(InstallationModel model) {
