@@ -16,7 +16,8 @@ import java.util.UUID;
 /**
  * The set-based SQL of {@code postgres.rewrite-backend-references}: counting (check, verify) and rewriting
  * (apply) stored DAG ids and project ids in the kaapana-backend database. Every statement takes the rename
- * map or the project map as array parameters and touches only rows that hold an old value.
+ * map or the project map as one jsonb parameter (bound once per {@code ?}) and touches only rows that hold an
+ * old value.
  *
  * <p>pgjdbc reads {@code ?} as a parameter, so the jsonb key operators are written {@code ??} and {@code ??|}.
  */
