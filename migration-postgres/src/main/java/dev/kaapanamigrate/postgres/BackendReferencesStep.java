@@ -218,10 +218,14 @@ public final class BackendReferencesStep implements MigrationStep {
     private Scan scan(Connection c, ProjectList projects) throws SQLException {
         Scan s = new Scan();
         for (Target target : Target.values()) {
-            s.renames.addAll(BackendReferenceSql.count(c, target, KaapanaDags.RENAMES));
+            if (!target.inJobTable()) {
+                s.renames.addAll(BackendReferenceSql.count(c, target, KaapanaDags.RENAMES));
+            }
         }
+        BackendReferenceSql.JobCounts jobs = BackendReferenceSql.countJobs(c, KaapanaDags.RENAMES);
+        s.renames.addAll(jobs.renames());
         if (projects != null) {
-            BackendReferenceSql.countIntegerProjectIds(c).forEach((text, rows) -> {
+            jobs.integerProjectIds().forEach((text, rows) -> {
                 Optional<MigratedProject> p = parseInt(text).flatMap(projects::byOldId);
                 if (p.isPresent()) {
                     s.knownProjectIds.put(text, p.get());

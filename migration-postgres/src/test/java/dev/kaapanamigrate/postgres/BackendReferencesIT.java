@@ -151,11 +151,16 @@ class BackendReferencesIT {
     @Test
     @Order(4)
     void historyIsRewrittenOnlyWhenTheCallerOptsIn(InstallationModel model) throws Exception {
+        // a job whose conf_data carries its DAG id as well
+        execute(backend, "UPDATE job SET conf_data = conf_data || jsonb_build_object('dag_id', '" + OLD_ZIP + "') WHERE id = 3");
+        List<Change> expected = new ArrayList<>(historyChanges(model));
+        expected.add(Change.of(Change.Kind.UPDATE, "kaapana-backend.job.conf_data.dag_id", OLD_ZIP, NEW_ZIP, 1));
         BackendReferencesStep step = step(BackendReferencesOptions.defaults().withHistory(true));
         MigrationContext ctx = context(false);
-        assertThat(step.check(ctx).changes()).containsExactlyInAnyOrderElementsOf(historyChanges(model));
+        assertThat(step.check(ctx).changes()).containsExactlyInAnyOrderElementsOf(expected);
 
-        assertThat(step.apply(ctx)).containsExactlyInAnyOrderElementsOf(historyChanges(model));
+        assertThat(step.apply(ctx)).containsExactlyInAnyOrderElementsOf(expected);
+        assertThat(string(backend, "SELECT conf_data->>'dag_id' FROM job WHERE id = 3")).isEqualTo(NEW_ZIP);
 
         assertThat(step.verify(ctx).passed()).isTrue();
         assertThat(string(backend, "SELECT count(*) FROM job WHERE dag_id = ?", NEW_ZIP))
