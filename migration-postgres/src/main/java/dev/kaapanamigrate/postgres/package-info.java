@@ -7,5 +7,11 @@
  * {@link dev.kaapanamigrate.postgres.RenameDataFoldersStep} moves the five data folders from their 0.4 to their
  * 0.5 names inside FAST_DATA_DIR, following the table {@link dev.kaapanamigrate.postgres.DataFolderMove};
  * {@link dev.kaapanamigrate.postgres.WriteVersionStep}, the last step of a plan, writes the full target version.
+ *
+ * <p>After the database migrations: {@link dev.kaapanamigrate.postgres.BackendReferencesStep} rewrites references the
+ * kaapana-backend stores (renamed DAG ids, integer project ids of old jobs);
+ * {@link dev.kaapanamigrate.postgres.RolePasswordStep} makes sure 0.5's services can log in to the access-information
+ * and dicom-web-filter databases; {@link dev.kaapanamigrate.postgres.ReportExtensionDagsStep} lists the DAGs 0.5.2
+ * maps to no project ({@link dev.kaapanamigrate.postgres.ExtensionDags}).
  */
 package dev.kaapanamigrate.postgres;

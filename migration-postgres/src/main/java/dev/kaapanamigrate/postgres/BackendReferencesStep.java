@@ -1,0 +1,297 @@
+package dev.kaapanamigrate.postgres;
+
+import dev.kaapanamigrate.core.Change;
+import dev.kaapanamigrate.core.ErrorCode;
+import dev.kaapanamigrate.core.MigrationContext;
+import dev.kaapanamigrate.core.MigrationStep;
+import dev.kaapanamigrate.core.Problem;
+import dev.kaapanamigrate.core.StepCheck;
+import dev.kaapanamigrate.core.StepFailedException;
+import dev.kaapanamigrate.core.Verification;
+import dev.kaapanamigrate.postgres.internal.BackendReferenceSql;
+import dev.kaapanamigrate.postgres.internal.BackendReferenceSql.RenameCount;
+import dev.kaapanamigrate.postgres.internal.BackendReferenceSql.Target;
+import dev.kaapanamigrate.postgres.internal.KaapanaDags;
+import dev.kaapanamigrate.postgres.internal.InTransaction;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Rewrites references the kaapana-backend database stores and Kaapana 0.5.2 reads differently (migration
+ * reference §8, §11), in one transaction, touching only rows that hold an old value:
+ * <ul>
+ *   <li><b>Renamed DAG ids in configuration</b> (on by default): the keys of {@code kaapana_instance.allowed_dags}
+ *   (and a {@code dag_id} inside the entry's value) and of {@code settings.value} where the key is
+ *   {@code workflows}, for {@code convert-nifitis-to-dicoms-and-import-to-pacs} →
+ *   {@code import-niftis-from-data-upload} and {@code import-dicoms-in-zip-to-internal-pacs} →
+ *   {@code import-dicoms-from-data-upload}. When an object already holds the new id as a key as well, the new
+ *   entry wins and the old one is removed (reported as a {@code DELETE}): the new id is what 0.5 reads.</li>
+ *   <li><b>Renamed DAG ids in history</b> (only on request, {@link BackendReferencesOptions#withHistory(boolean)}):
+ *   {@code job.dag_id}, {@code workflow.dag_id} and a top-level {@code dag_id} in {@code job.conf_data}.</li>
+ *   <li><b>Project ids of old jobs</b> (on by default): {@code job.conf_data.project_form.id}, an integer in 0.4, becomes
+ *   the project's UUID from the {@link ProjectList} in the context, and {@code project_form.int_id} the old
+ *   integer, as 0.5.2 writes it. A job whose integer id has no project in the list is left as it is and reported
+ *   (log warning, up-to-date detail, verification fact).</li>
+ * </ul>
+ * The columns touched are the same in the 0.4.2 and 0.5.2 schemas, so the step runs before or after the backend
+ * schema migration; by default it depends on {@value BackendReferencesOptions#MIGRATE_BACKEND_STEP}
+ * ({@link BackendReferencesOptions#withDependsOn(List)} changes that). Every rewrite is counted per table, field
+ * and value in the check and in the applied changes.
+ *
+ * <pre>{@code
+ * MigrationPlan.builder()
+ *         .step(new BackendReferencesStep(connections, BackendReferencesOptions.defaults()))
+ *         ...
+ * }</pre>
+ */
+public final class BackendReferencesStep implements MigrationStep {
+
+    /** The step id. */
+    public static final String ID = "postgres.rewrite-backend-references";
+
+    private static final Logger LOG = LoggerFactory.getLogger(BackendReferencesStep.class);
+    private static final String DB = "kaapana-backend";
+    private static final String PROJECT_ID_FIELD = "job.conf_data.project_form.id";
+
+    private final DatabaseConnections connections;
+    private final BackendReferencesOptions options;
+
+    /**
+     * Creates the step.
+     *
+     * @param connections where the kaapana-backend database is reached
+     * @param options     what to rewrite
+     */
+    public BackendReferencesStep(DatabaseConnections connections, BackendReferencesOptions options) {
+        this.connections = Objects.requireNonNull(connections, "connections");
+        this.options = Objects.requireNonNull(options, "options");
+    }
+
+    @Override
+    public String id() {
+        return ID;
+    }
+
+    @Override
+    public String description() {
+        List<String> what = new ArrayList<>();
+        if (options.configuration()) {
+            what.add("renamed DAG ids in allowed DAGs and saved workflow settings");
+        }
+        if (options.history()) {
+            what.add("renamed DAG ids in job and workflow history");
+        }
+        if (options.projectIds()) {
+            what.add("integer project ids of old jobs (to project UUIDs)");
+        }
+        return "Rewrite references stored in the kaapana-backend database: "
+                + (what.isEmpty() ? "nothing (every rewrite is turned off)" : String.join("; ", what));
+    }
+
+    @Override
+    public List<String> dependsOn() {
+        return options.dependsOn();
+    }
+
+    @Override
+    public StepCheck check(MigrationContext ctx) {
+        ProjectList projects = projects(ctx);
+        Scan scan = InTransaction.read(connections.dataSource(ServiceDatabase.BACKEND, ctx), DB, "counting stored references",
+                c -> scan(c, projects));
+        scan.warnAboutUnknownProjects();
+        List<Change> changes = scan.changes();
+        if (changes.isEmpty()) {
+            return StepCheck.upToDate("no stored reference left to rewrite in kaapana-backend (" + enabled() + ")"
+                    + scan.unknownProjectsNote());
+        }
+        return StepCheck.pending(changes);
+    }
+
+    @Override
+    public List<Change> apply(MigrationContext ctx) {
+        ProjectList projects = projects(ctx);
+        return InTransaction.write(connections.dataSource(ServiceDatabase.BACKEND, ctx), DB, "rewriting stored references",
+                c -> {
+                    BackendReferenceSql.lockTables(c);
+                    Scan before = scan(c, projects);
+                    before.warnAboutUnknownProjects();
+                    List<Change> changes = before.changes();
+                    long total = changes.stream().mapToLong(Change::count).sum();
+                    long done = 0;
+                    ctx.progress(done, total, "rows");
+                    for (Target target : Target.values()) {
+                        if (enabled(target) && before.renames.stream().anyMatch(r -> r.target() == target)) {
+                            long rows = BackendReferenceSql.rewrite(c, target, KaapanaDags.RENAMES);
+                            done += rows;
+                            LOG.info("Rewrote renamed DAG ids in {} rows of {}", rows, target.field());
+                            ctx.progress(Math.min(done, total), total, "rows");
+                        }
+                    }
+                    if (!before.knownProjectIds.isEmpty()) {
+                        Map<String, Map.Entry<Integer, UUID>> map = new LinkedHashMap<>();
+                        before.knownProjectIds.forEach((text, p) -> map.put(text, Map.entry(p.oldId(), p.id())));
+                        long rows = BackendReferenceSql.rewriteProjectIds(c, map);
+                        done += rows;
+                        LOG.info("Replaced integer project ids by project UUIDs in {} jobs", rows);
+                        ctx.progress(Math.min(done, total), total, "rows");
+                    }
+                    // Proven inside the transaction: if anything is left, the rollback leaves the database as it was.
+                    Scan after = scan(c, projects);
+                    if (!after.changes().isEmpty()) {
+                        throw new StepFailedException(Problem.of(ErrorCode.STEP_FAILED,
+                                "after the rewrite these references were still there: " + describe(after.changes()),
+                                "none", "report this as a bug; the transaction was rolled back and nothing was changed"));
+                    }
+                    return changes;
+                });
+    }
+
+    @Override
+    public Verification verify(MigrationContext ctx) {
+        ProjectList projects = projects(ctx);
+        return InTransaction.read(connections.dataSource(ServiceDatabase.BACKEND, ctx), DB, "verifying stored references",
+                c -> {
+                    Scan scan = scan(c, projects);
+                    Verification.Builder v = Verification.builder();
+                    for (Target target : Target.values()) {
+                        for (Map.Entry<String, String> rename : KaapanaDags.RENAMES.entrySet()) {
+                            long rows = scan.renames.stream()
+                                    .filter(r -> r.target() == target && r.oldId().equals(rename.getKey()))
+                                    .mapToLong(RenameCount::rows).sum();
+                            String name = "rows of " + target.field() + " holding the renamed DAG id " + rename.getKey();
+                            if (enabled(target)) {
+                                v.expect(name, 0L, rows);
+                            } else {
+                                v.fact(name + " (not rewritten: " + (target.configuration() ? "configuration" : "history")
+                                        + " is turned off)", "left as they are", String.valueOf(rows), true);
+                            }
+                        }
+                    }
+                    if (projects != null) {
+                        long known = scan.knownCounts.values().stream().mapToLong(Long::longValue).sum();
+                        v.expect("jobs whose project_form.id is still the integer id of a listed project", 0L, known);
+                        Map<Integer, UUID> uuids = new LinkedHashMap<>();
+                        projects.projects().forEach(p -> uuids.put(p.oldId(), p.id()));
+                        v.expect("jobs whose project_form int_id and id name different projects", 0L,
+                                BackendReferenceSql.countInconsistentProjectForms(c, uuids));
+                        v.fact("jobs whose integer project_form.id has no project in the project list (left as they are)",
+                                "reported", scan.unknownProjects.isEmpty() ? "none" : describeUnknown(scan.unknownProjects),
+                                true);
+                    }
+                    return v.build();
+                });
+    }
+
+    private ProjectList projects(MigrationContext ctx) {
+        return options.projectIds() ? ctx.require(ProjectList.KEY) : null;
+    }
+
+    private boolean enabled(Target target) {
+        return target.configuration() ? options.configuration() : options.history();
+    }
+
+    private String enabled() {
+        List<String> on = new ArrayList<>();
+        if (options.configuration()) {
+            on.add("configuration");
+        }
+        if (options.history()) {
+            on.add("history");
+        }
+        if (options.projectIds()) {
+            on.add("project ids");
+        }
+        return on.isEmpty() ? "every rewrite turned off" : "checked: " + String.join(", ", on);
+    }
+
+    /** What the database holds now; rename counts of every target, so verify can report the disabled ones too. */
+    private Scan scan(Connection c, ProjectList projects) throws SQLException {
+        Scan s = new Scan();
+        for (Target target : Target.values()) {
+            if (!target.inJobTable()) {
+                s.renames.addAll(BackendReferenceSql.count(c, target, KaapanaDags.RENAMES));
+            }
+        }
+        BackendReferenceSql.JobCounts jobs = BackendReferenceSql.countJobs(c, KaapanaDags.RENAMES);
+        s.renames.addAll(jobs.renames());
+        if (projects != null) {
+            jobs.integerProjectIds().forEach((text, rows) -> {
+                Optional<MigratedProject> p = parseInt(text).flatMap(projects::byOldId);
+                if (p.isPresent()) {
+                    s.knownProjectIds.put(text, p.get());
+                    s.knownCounts.put(text, rows);
+                } else {
+                    s.unknownProjects.put(text, rows);
+                }
+            });
+        }
+        return s;
+    }
+
+    private static Optional<Integer> parseInt(String digits) {
+        try {
+            return Optional.of(Integer.parseInt(digits));
+        } catch (NumberFormatException tooLarge) {
+            return Optional.empty();
+        }
+    }
+
+    private final class Scan {
+        final List<RenameCount> renames = new ArrayList<>();
+        final Map<String, MigratedProject> knownProjectIds = new LinkedHashMap<>();
+        final Map<String, Long> knownCounts = new LinkedHashMap<>();
+        final Map<String, Long> unknownProjects = new LinkedHashMap<>();
+
+        List<Change> changes() {
+            List<Change> changes = new ArrayList<>();
+            for (RenameCount r : renames) {
+                if (!enabled(r.target())) {
+                    continue;
+                }
+                String field = DB + "." + r.target().field() + (r.target().configuration() ? " (key)" : "");
+                if (r.rows() > r.conflicts()) {
+                    changes.add(Change.of(Change.Kind.UPDATE, field, r.oldId(), r.newId(), r.rows() - r.conflicts()));
+                }
+                if (r.conflicts() > 0) {
+                    changes.add(Change.of(Change.Kind.DELETE, field + ", where the new id is a key already: the old "
+                            + "entry is dropped, the new one kept", r.oldId(), null, r.conflicts()));
+                }
+            }
+            knownProjectIds.forEach((text, p) -> changes.add(Change.of(Change.Kind.UPDATE, DB + "." + PROJECT_ID_FIELD,
+                    text, p.id() + " (" + p.name() + ", int_id " + p.oldId() + ")", knownCounts.get(text))));
+            return changes;
+        }
+
+        void warnAboutUnknownProjects() {
+            if (!unknownProjects.isEmpty()) {
+                LOG.warn("Jobs whose integer project_form.id has no project in the project list are left as they are: {}",
+                        describeUnknown(unknownProjects));
+            }
+        }
+
+        String unknownProjectsNote() {
+            return unknownProjects.isEmpty() ? ""
+                    : "; left as they are, because the project list has no such project: " + describeUnknown(unknownProjects);
+        }
+    }
+
+    private static String describeUnknown(Map<String, Long> unknown) {
+        long jobs = unknown.values().stream().mapToLong(Long::longValue).sum();
+        return jobs + " job(s) with project id " + unknown.entrySet().stream()
+                .map(e -> e.getKey() + " (" + e.getValue() + ")").collect(Collectors.joining(", "));
+    }
+
+    private static String describe(List<Change> changes) {
+        return changes.stream().map(Change::describe).collect(Collectors.joining("; "));
+    }
+}

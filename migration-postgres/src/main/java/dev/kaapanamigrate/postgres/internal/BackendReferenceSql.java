@@ -1,0 +1,314 @@
+package dev.kaapanamigrate.postgres.internal;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * The set-based SQL of {@code postgres.rewrite-backend-references}: counting (check, verify) and rewriting
+ * (apply) stored DAG ids and project ids in the kaapana-backend database. Every statement takes the rename
+ * map or the project map as one jsonb parameter (bound once per {@code ?}) and touches only rows that hold an
+ * old value.
+ *
+ * <p>pgjdbc reads {@code ?} as a parameter, so the jsonb key operators are written {@code ??} and {@code ??|}.
+ */
+public final class BackendReferenceSql {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /**
+     * The rename map as a relation, from one jsonb parameter {@code {"old id": "new id", ...}}. Used only for the
+     * small configuration tables; the job and workflow statements look ids up in the jsonb map instead of joining
+     * (a join with a function scan is estimated badly and became a nested loop over a materialised job table).
+     */
+    private static final String RENAMES = "jsonb_each_text(?::jsonb) AS m(old_id, new_id)";
+
+    /** Where a stored DAG id lives. Every parameter of its statements is the rename map. */
+    public enum Target {
+        /** Keys of the jsonb object {@code kaapana_instance.allowed_dags} (configuration). */
+        ALLOWED_DAGS("kaapana_instance.allowed_dags", true,
+                "SELECT m.old_id, count(*), count(*) FILTER (WHERE k.allowed_dags ?? m.new_id) FROM kaapana_instance k "
+                        + "JOIN " + RENAMES + " ON jsonb_typeof(k.allowed_dags) = 'object' AND k.allowed_dags ?? m.old_id "
+                        + "GROUP BY m.old_id",
+                // The old key becomes the new one (and a "dag_id" inside its value, which the backend stores there
+                // too); when the object already has the new key, the old entry is dropped and the new one kept.
+                "WITH m AS (SELECT * FROM " + RENAMES + ") "
+                        + "UPDATE kaapana_instance k SET allowed_dags = ("
+                        + " SELECT jsonb_object_agg(coalesce(m.new_id, e.key), CASE WHEN m.old_id IS NOT NULL"
+                        + "  AND jsonb_typeof(e.value) = 'object' AND e.value->>'dag_id' = m.old_id"
+                        + "  THEN jsonb_set(e.value, '{dag_id}', to_jsonb(m.new_id)) ELSE e.value END)"
+                        + " FROM jsonb_each(k.allowed_dags) AS e(key, value) LEFT JOIN m ON m.old_id = e.key"
+                        + " WHERE m.old_id IS NULL OR NOT k.allowed_dags ?? m.new_id) "
+                        + "WHERE jsonb_typeof(k.allowed_dags) = 'object' AND k.allowed_dags ??| (SELECT array_agg(old_id) FROM m)"),
+        /** Keys of the json object {@code settings.value} of rows with key {@code workflows} (configuration). */
+        SETTINGS_WORKFLOWS("settings.value[key=workflows]", true,
+                "SELECT m.old_id, count(*), count(*) FILTER (WHERE s.value::jsonb ?? m.new_id) FROM settings s "
+                        + "JOIN " + RENAMES + " ON s.key = 'workflows' AND json_typeof(s.value) = 'object' "
+                        + "AND s.value::jsonb ?? m.old_id GROUP BY m.old_id",
+                // json (not jsonb) keeps the text as written: rebuild the object in its key order, values as they were.
+                "WITH m AS (SELECT * FROM " + RENAMES + ") "
+                        + "UPDATE settings s SET value = ("
+                        + " SELECT json_object_agg(coalesce(m.new_id, e.key), e.value ORDER BY e.ord)"
+                        + " FROM json_each(s.value) WITH ORDINALITY AS e(key, value, ord) LEFT JOIN m ON m.old_id = e.key"
+                        + " WHERE m.old_id IS NULL OR NOT s.value::jsonb ?? m.new_id) "
+                        + "WHERE s.key = 'workflows' AND json_typeof(s.value) = 'object' "
+                        + "AND s.value::jsonb ??| (SELECT array_agg(old_id) FROM m)"),
+        /** {@code job.dag_id} (history). */
+        JOB_DAG_ID("job.dag_id", false,
+                "SELECT j.dag_id, count(*), 0 FROM job j WHERE ?::jsonb ?? j.dag_id GROUP BY 1",
+                "UPDATE job j SET dag_id = ?::jsonb ->> j.dag_id WHERE ?::jsonb ?? j.dag_id"),
+        /** {@code workflow.dag_id} (history). */
+        WORKFLOW_DAG_ID("workflow.dag_id", false,
+                "SELECT w.dag_id, count(*), 0 FROM workflow w WHERE ?::jsonb ?? w.dag_id GROUP BY 1",
+                "UPDATE workflow w SET dag_id = ?::jsonb ->> w.dag_id WHERE ?::jsonb ?? w.dag_id"),
+        /** A top-level {@code dag_id} inside {@code job.conf_data}, where a job has one (history). */
+        JOB_CONF_DAG_ID("job.conf_data.dag_id", false,
+                "SELECT j.conf_data->>'dag_id', count(*), 0 FROM job j WHERE ?::jsonb ?? (j.conf_data->>'dag_id') GROUP BY 1",
+                "UPDATE job j SET conf_data = jsonb_set(j.conf_data, '{dag_id}', ?::jsonb -> (j.conf_data->>'dag_id')) "
+                        + "WHERE ?::jsonb ?? (j.conf_data->>'dag_id')");
+
+        private final String field;
+        private final boolean configuration;
+        private final String countSql;
+        private final String rewriteSql;
+
+        Target(String field, boolean configuration, String countSql, String rewriteSql) {
+            this.field = field;
+            this.configuration = configuration;
+            this.countSql = countSql;
+            this.rewriteSql = rewriteSql;
+        }
+
+        /**
+         * The table and field, for reports.
+         *
+         * @return for example {@code job.dag_id}
+         */
+        public String field() {
+            return field;
+        }
+
+        /**
+         * Whether the target is in the {@code job} table, counted by {@link #countJobs(Connection, Map)}.
+         *
+         * @return {@code true} for the job targets
+         */
+        public boolean inJobTable() {
+            return this == JOB_DAG_ID || this == JOB_CONF_DAG_ID;
+        }
+
+        /**
+         * Whether this is configuration (rewritten by default) rather than history (rewritten on request).
+         *
+         * @return {@code true} for allowed DAGs and saved workflow settings
+         */
+        public boolean configuration() {
+            return configuration;
+        }
+    }
+
+    /**
+     * How many rows of a target hold an old DAG id.
+     *
+     * @param target    where
+     * @param oldId     the old id
+     * @param newId     the new id
+     * @param rows      rows that hold the old id
+     * @param conflicts of those, rows whose object already has the new id as a key too (always 0 for plain columns)
+     */
+    public record RenameCount(Target target, String oldId, String newId, long rows, long conflicts) {
+    }
+
+    private BackendReferenceSql() {
+    }
+
+    /**
+     * Takes locks that keep writers out until the transaction ends, so counts and rewrites agree.
+     *
+     * @param c the connection
+     * @throws SQLException on failure
+     */
+    public static void lockTables(Connection c) throws SQLException {
+        try (Statement st = c.createStatement()) {
+            st.execute("LOCK TABLE kaapana_instance, settings, job, workflow IN SHARE ROW EXCLUSIVE MODE");
+        }
+    }
+
+    /**
+     * Counts the rows of a target that hold a renamed DAG id, per old id.
+     *
+     * @param c       the connection
+     * @param target  where
+     * @param renames old id → new id
+     * @return one count per old id found, in the order of {@code renames}
+     * @throws SQLException on failure
+     */
+    public static List<RenameCount> count(Connection c, Target target, Map<String, String> renames) throws SQLException {
+        Map<String, long[]> found = new LinkedHashMap<>();
+        try (PreparedStatement ps = c.prepareStatement(target.countSql)) {
+            bindRenames(c, ps, renames);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    found.put(rs.getString(1), new long[] {rs.getLong(2), rs.getLong(3)});
+                }
+            }
+        }
+        List<RenameCount> counts = new ArrayList<>();
+        renames.forEach((oldId, newId) -> {
+            long[] n = found.get(oldId);
+            if (n != null) {
+                counts.add(new RenameCount(target, oldId, newId, n[0], n[1]));
+            }
+        });
+        return counts;
+    }
+
+    /**
+     * Rewrites the renamed DAG ids of a target.
+     *
+     * @param c       the connection
+     * @param target  where
+     * @param renames old id → new id
+     * @return the rows updated
+     * @throws SQLException on failure
+     */
+    public static long rewrite(Connection c, Target target, Map<String, String> renames) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(target.rewriteSql)) {
+            bindRenames(c, ps, renames);
+            return ps.executeLargeUpdate();
+        }
+    }
+
+    /** Binds the rename map as jsonb to every parameter of the statement (each statement uses only the map). */
+    private static void bindRenames(Connection c, PreparedStatement ps, Map<String, String> renames) throws SQLException {
+        String map = json(renames);
+        int parameters = ps.getParameterMetaData().getParameterCount();
+        for (int i = 1; i <= parameters; i++) {
+            ps.setString(i, map);
+        }
+    }
+
+    private static String json(Object value) {
+        try {
+            return JSON.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write " + value + " as JSON", e);
+        }
+    }
+
+    /**
+     * What one scan of {@code job} found: the rows holding a renamed DAG id ({@link Target#JOB_DAG_ID},
+     * {@link Target#JOB_CONF_DAG_ID}) and the integer project ids.
+     *
+     * @param renames           counts per target and old id, in the order of the rename map
+     * @param integerProjectIds jobs per integer {@code project_form.id} as stored, ordered by id
+     */
+    public record JobCounts(List<RenameCount> renames, Map<String, Long> integerProjectIds) {
+    }
+
+    /**
+     * Counts, in one scan of {@code job}, the rows holding a renamed DAG id in {@code dag_id} or in
+     * {@code conf_data.dag_id}, and the jobs per integer {@code conf_data.project_form.id} (a JSON number or a
+     * string of digits). One scan instead of three: the job table is the large one.
+     *
+     * @param c       the connection
+     * @param renames old id → new id
+     * @return the counts
+     * @throws SQLException on failure
+     */
+    public static JobCounts countJobs(Connection c, Map<String, String> renames) throws SQLException {
+        Map<String, Long> dagIds = new LinkedHashMap<>();
+        Map<String, Long> confDagIds = new LinkedHashMap<>();
+        Map<String, Long> projectIds = new java.util.TreeMap<>(
+                java.util.Comparator.comparingInt(String::length).thenComparing(java.util.Comparator.naturalOrder()));
+        try (PreparedStatement ps = c.prepareStatement("SELECT v.kind, v.value, count(*) FROM job j CROSS JOIN LATERAL ("
+                + "VALUES (1, CASE WHEN ?::jsonb ?? j.dag_id THEN j.dag_id END), "
+                + "(2, CASE WHEN ?::jsonb ?? (j.conf_data->>'dag_id') THEN j.conf_data->>'dag_id' END), "
+                + "(3, CASE WHEN jsonb_typeof(j.conf_data->'project_form') = 'object' "
+                + "AND j.conf_data->'project_form'->>'id' ~ '^[0-9]+$' THEN j.conf_data->'project_form'->>'id' END)"
+                + ") AS v(kind, value) WHERE v.value IS NOT NULL GROUP BY 1, 2")) {
+            bindRenames(c, ps, renames);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    Map<String, Long> into = switch (rs.getInt(1)) {
+                        case 1 -> dagIds;
+                        case 2 -> confDagIds;
+                        default -> projectIds;
+                    };
+                    into.put(rs.getString(2), rs.getLong(3));
+                }
+            }
+        }
+        List<RenameCount> counts = new ArrayList<>();
+        renames.forEach((oldId, newId) -> {
+            if (dagIds.containsKey(oldId)) {
+                counts.add(new RenameCount(Target.JOB_DAG_ID, oldId, newId, dagIds.get(oldId), 0));
+            }
+            if (confDagIds.containsKey(oldId)) {
+                counts.add(new RenameCount(Target.JOB_CONF_DAG_ID, oldId, newId, confDagIds.get(oldId), 0));
+            }
+        });
+        return new JobCounts(counts, new LinkedHashMap<>(projectIds));
+    }
+
+    /**
+     * Replaces integer project ids in {@code job.conf_data.project_form}: {@code id} becomes the project's UUID
+     * (a JSON string) and {@code int_id} the old integer, as 0.5.2 stores the project form. One scan, no join: the
+     * map is one jsonb parameter, looked up per row.
+     *
+     * @param c        the connection
+     * @param projects the projects by their id as stored (see {@link #countJobs(Connection, Map)}): old
+     *                 integer id and UUID
+     * @return the rows updated
+     * @throws SQLException on failure
+     */
+    public static long rewriteProjectIds(Connection c, Map<String, Map.Entry<Integer, UUID>> projects) throws SQLException {
+        Map<String, Map<String, Object>> forms = new LinkedHashMap<>();
+        projects.forEach((text, p) -> forms.put(text, Map.of("id", p.getValue().toString(), "int_id", p.getKey())));
+        String map = json(forms);
+        try (PreparedStatement ps = c.prepareStatement("UPDATE job j SET conf_data = jsonb_set(j.conf_data, '{project_form}', "
+                + "(j.conf_data->'project_form') || (?::jsonb -> (j.conf_data->'project_form'->>'id'))) "
+                + "WHERE jsonb_typeof(j.conf_data->'project_form') = 'object' "
+                + "AND ?::jsonb ?? (j.conf_data->'project_form'->>'id')")) {
+            ps.setString(1, map);
+            ps.setString(2, map);
+            return ps.executeLargeUpdate();
+        }
+    }
+
+    /**
+     * Counts jobs whose {@code project_form.int_id} names a project of the list but whose {@code id} is not that
+     * project's UUID: a rewrite that went wrong, or a project list that does not belong to this database.
+     *
+     * @param c        the connection
+     * @param projects UUID by old integer id
+     * @return the count
+     * @throws SQLException on failure
+     */
+    public static long countInconsistentProjectForms(Connection c, Map<Integer, UUID> projects) throws SQLException {
+        Map<String, String> uuids = new LinkedHashMap<>();
+        projects.forEach((oldId, uuid) -> uuids.put(String.valueOf(oldId), uuid.toString()));
+        String map = json(uuids);
+        try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM job j "
+                + "WHERE jsonb_typeof(j.conf_data->'project_form') = 'object' "
+                + "AND ?::jsonb ?? (j.conf_data->'project_form'->>'int_id') "
+                + "AND (j.conf_data->'project_form'->>'id') IS DISTINCT FROM "
+                + "(?::jsonb ->> (j.conf_data->'project_form'->>'int_id'))")) {
+            ps.setString(1, map);
+            ps.setString(2, map);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+}

@@ -1,0 +1,316 @@
+package dev.kaapanamigrate.postgres;
+
+import static dev.kaapanamigrate.postgres.BackendDatabases.digest;
+import static dev.kaapanamigrate.postgres.BackendDatabases.execute;
+import static dev.kaapanamigrate.postgres.BackendDatabases.rowVersions;
+import static dev.kaapanamigrate.postgres.BackendDatabases.string;
+import static dev.kaapanamigrate.postgres.BackendDatabases.uuidOf;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kaapanamigrate.core.Change;
+import dev.kaapanamigrate.core.IdSource;
+import dev.kaapanamigrate.core.MigrationContext;
+import dev.kaapanamigrate.core.PlatformState;
+import dev.kaapanamigrate.core.StepCheck;
+import dev.kaapanamigrate.core.Verification;
+import dev.kaapanamigrate.testkit.InstallationModel;
+import dev.kaapanamigrate.testkit.InstallationSize;
+import dev.kaapanamigrate.testkit.KaapanaDatabase;
+import dev.kaapanamigrate.testkit.KaapanaInstallation;
+import dev.kaapanamigrate.testkit.SimulatedPlatform;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * {@code postgres.rewrite-backend-references} and {@code postgres.report-extension-dags} on a generated 0.4.2
+ * kaapana-backend database; the tests build on each other (one installation per class), in order.
+ */
+@KaapanaInstallation(size = InstallationSize.SMALL)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class BackendReferencesIT {
+
+    private static final String[] TABLES = {"job", "workflow", "kaapana_instance", "settings", "dataset", "identifiers"};
+    private static final String OLD_NIFTI = InstallationModel.RENAMED_DAGS.get(0);
+    private static final String OLD_ZIP = InstallationModel.RENAMED_DAGS.get(1);
+    private static final String NEW_NIFTI = "import-niftis-from-data-upload";
+    private static final String NEW_ZIP = "import-dicoms-from-data-upload";
+
+    static DatabaseConnections connections;
+    static DataSource backend;
+    static ProjectList projects;
+
+    @BeforeAll
+    static void start(SimulatedPlatform platform) throws Exception {
+        platform.startSource();
+        connections = BackendDatabases.connections(platform);
+        backend = platform.dataSource(KaapanaDatabase.BACKEND);
+        projects = BackendDatabases.projectList(platform.dataSource(KaapanaDatabase.ACCESS_INFORMATION));
+    }
+
+    private static MigrationContext context(boolean dryRun) {
+        MigrationContext ctx = MigrationContext.standalone(Clock.systemUTC(), IdSource.random(), PlatformState.UNDEPLOYED,
+                dryRun);
+        ctx.put(ProjectList.KEY, projects);
+        return ctx;
+    }
+
+    private static BackendReferencesStep step(BackendReferencesOptions options) {
+        return new BackendReferencesStep(connections, options);
+    }
+
+    @Test
+    @Order(1)
+    void theExtensionDagsAreExactlyWhatTheModelGenerated(InstallationModel model) {
+        MigrationContext ctx = context(true);
+        ReportExtensionDagsStep report = new ReportExtensionDagsStep(connections, List.of());
+
+        StepCheck check = report.check(ctx);
+
+        ExtensionDag expected = expectedExtensionDag(model);
+        assertThat(ctx.get(ExtensionDags.KEY)).contains(new ExtensionDags(List.of(expected)));
+        assertThat(check).isInstanceOf(StepCheck.UpToDate.class);
+        assertThat(((StepCheck.UpToDate) check).detail()).contains("1 DAG id(s)", expected.describe());
+        assertThat(report.apply(ctx)).isEmpty();
+        Verification v = report.verify(ctx);
+        assertThat(v.passed()).isTrue();
+        assertThat(v.facts()).extracting(Verification.Fact::actual).contains(InstallationModel.EXTENSION_DAG,
+                expected.describe());
+    }
+
+    @Test
+    @Order(2)
+    void aDryRunListsEveryRewriteWithTheModelsCountsAndChangesNothing(InstallationModel model) throws Exception {
+        String before = digest(backend, TABLES);
+
+        StepCheck defaults = step(BackendReferencesOptions.defaults()).check(context(true));
+        StepCheck withHistory = step(BackendReferencesOptions.defaults().withHistory(true)).check(context(true));
+
+        assertThat(defaults.changes()).containsExactlyInAnyOrderElementsOf(configurationChanges(model));
+        List<Change> all = new ArrayList<>(configurationChanges(model));
+        all.addAll(historyChanges(model));
+        assertThat(withHistory.changes()).containsExactlyInAnyOrderElementsOf(all);
+        assertThat(digest(backend, TABLES)).isEqualTo(before);
+    }
+
+    @Test
+    @Order(3)
+    void byDefaultConfigurationAndProjectIdsAreRewrittenNotHistory(InstallationModel model) throws Exception {
+        BackendReferencesStep step = step(BackendReferencesOptions.defaults());
+        MigrationContext ctx = context(false);
+        String datasets = digest(backend, "dataset", "identifiers", "identifier2dataset");
+        String workflowsBefore = digest(backend, "workflow");
+
+        List<Change> applied = step.apply(ctx);
+
+        assertThat(applied).containsExactlyInAnyOrderElementsOf(configurationChanges(model));
+        Verification v = step.verify(ctx);
+        assertThat(v.passed()).as(v.describeFailures()).isTrue();
+        // history untouched
+        assertThat(digest(backend, "workflow")).isEqualTo(workflowsBefore);
+        assertThat(digest(backend, "dataset", "identifiers", "identifier2dataset")).isEqualTo(datasets);
+        assertThat(string(backend, "SELECT count(*) FROM job WHERE dag_id = ?", OLD_ZIP))
+                .isEqualTo(String.valueOf(jobsPerDag(model).get(OLD_ZIP)));
+        // allowed_dags: new key, and the dag_id inside its entry
+        JsonNode siteA = json(string(backend, "SELECT allowed_dags::text FROM kaapana_instance WHERE instance_name = 'remote-site-a'"));
+        assertThat(names(siteA)).containsExactlyInAnyOrder(NEW_ZIP, "total-segmentator", InstallationModel.EXTENSION_DAG);
+        assertThat(siteA.get(NEW_ZIP).get("dag_id").asText()).isEqualTo(NEW_ZIP);
+        // settings (json): renamed in place, key order and values kept
+        JsonNode settings = json(string(backend, "SELECT value::text FROM settings WHERE username = 'kaapana' AND key = 'workflows'"));
+        assertThat(names(settings)).containsExactly("validate-dicoms", NEW_ZIP, InstallationModel.EXTENSION_DAG);
+        assertThat(settings.get(NEW_ZIP).get("delete_original_file").asBoolean()).isTrue();
+        // project ids: UUID plus int_id, the rest of the form as it was
+        JsonNode form = json(string(backend, "SELECT conf_data->'project_form' FROM job WHERE id = 1"));
+        int oldId = model.job(1).projectId();
+        assertThat(form.get("id").asText()).isEqualTo(uuidOf(oldId).toString());
+        assertThat(form.get("int_id").asInt()).isEqualTo(oldId);
+        assertThat(form.get("name").asText()).isEqualTo(model.project(oldId).name());
+        assertThat(string(backend, "SELECT count(*) FROM job WHERE conf_data->'project_form'->>'id' ~ '^[0-9]+$'")).isEqualTo("0");
+
+        // idempotent: up to date, and a second apply touches no row
+        String versions = rowVersions(backend, "job") + rowVersions(backend, "settings") + rowVersions(backend, "kaapana_instance");
+        assertThat(step.check(ctx)).isInstanceOf(StepCheck.UpToDate.class);
+        assertThat(step.apply(ctx)).isEmpty();
+        assertThat(rowVersions(backend, "job") + rowVersions(backend, "settings") + rowVersions(backend, "kaapana_instance"))
+                .isEqualTo(versions);
+        assertThat(step.verify(ctx).passed()).isTrue();
+    }
+
+    @Test
+    @Order(4)
+    void historyIsRewrittenOnlyWhenTheCallerOptsIn(InstallationModel model) throws Exception {
+        // a job whose conf_data carries its DAG id as well
+        execute(backend, "UPDATE job SET conf_data = conf_data || jsonb_build_object('dag_id', '" + OLD_ZIP + "') WHERE id = 3");
+        List<Change> expected = new ArrayList<>(historyChanges(model));
+        expected.add(Change.of(Change.Kind.UPDATE, "kaapana-backend.job.conf_data.dag_id", OLD_ZIP, NEW_ZIP, 1));
+        BackendReferencesStep step = step(BackendReferencesOptions.defaults().withHistory(true));
+        MigrationContext ctx = context(false);
+        assertThat(step.check(ctx).changes()).containsExactlyInAnyOrderElementsOf(expected);
+
+        assertThat(step.apply(ctx)).containsExactlyInAnyOrderElementsOf(expected);
+        assertThat(string(backend, "SELECT conf_data->>'dag_id' FROM job WHERE id = 3")).isEqualTo(NEW_ZIP);
+
+        assertThat(step.verify(ctx).passed()).isTrue();
+        assertThat(string(backend, "SELECT count(*) FROM job WHERE dag_id = ?", NEW_ZIP))
+                .isEqualTo(String.valueOf(jobsPerDag(model).get(OLD_ZIP)));
+        assertThat(string(backend, "SELECT count(*) FROM workflow WHERE dag_id IN (?, ?)", OLD_ZIP, OLD_NIFTI)).isEqualTo("0");
+        String versions = rowVersions(backend, "job") + rowVersions(backend, "workflow");
+        assertThat(step.check(ctx)).isInstanceOf(StepCheck.UpToDate.class);
+        assertThat(step.apply(ctx)).isEmpty();
+        assertThat(rowVersions(backend, "job") + rowVersions(backend, "workflow")).isEqualTo(versions);
+    }
+
+    @Test
+    @Order(5)
+    void anUnknownProjectIdIsLeftAndReportedAndBothKeysKeepTheNewOne() throws Exception {
+        execute(backend, "UPDATE job SET conf_data = jsonb_set(conf_data #- '{project_form,int_id}', '{project_form,id}', "
+                + "'99') WHERE id IN (1, 2)");
+        execute(backend, "UPDATE settings SET value = '{\"" + OLD_NIFTI + "\": {\"old\": true}, \"" + NEW_NIFTI
+                + "\": {\"new\": true}}' WHERE username = 'user1'");
+        BackendReferencesStep step = step(BackendReferencesOptions.defaults());
+        MigrationContext ctx = context(false);
+
+        StepCheck check = step.check(ctx);
+
+        assertThat(check.changes()).containsExactly(Change.of(Change.Kind.DELETE, "kaapana-backend.settings.value[key=workflows]"
+                + " (key), where the new id is a key already: the old entry is dropped, the new one kept", OLD_NIFTI, null, 1));
+        step.apply(ctx);
+        assertThat(string(backend, "SELECT value::text FROM settings WHERE username = 'user1'"))
+                .isEqualTo("{ \"" + NEW_NIFTI + "\" : {\"new\": true} }");
+        StepCheck again = step.check(ctx);
+        assertThat(again).isInstanceOf(StepCheck.UpToDate.class);
+        assertThat(((StepCheck.UpToDate) again).detail()).contains("2 job(s) with project id 99 (2)");
+        assertThat(string(backend, "SELECT count(*) FROM job WHERE conf_data->'project_form'->>'id' = '99'")).isEqualTo("2");
+        Verification v = step.verify(ctx);
+        assertThat(v.passed()).isTrue();
+        assertThat(v.facts()).anySatisfy(f -> assertThat(f.actual()).contains("project id 99 (2)"));
+    }
+
+    @Test
+    @Order(6)
+    void theExtensionDagListIsTheSameAfterTheRewrites(InstallationModel model) {
+        MigrationContext ctx = context(false);
+        new ReportExtensionDagsStep(connections, List.of()).verify(ctx);
+        assertThat(ctx.get(ExtensionDags.KEY)).contains(new ExtensionDags(List.of(expectedExtensionDag(model))));
+    }
+
+    @Test
+    @Order(7)
+    void onTheZeroFiveShapeAJoblessWorkflowNamesItsProject(InstallationModel model) throws Exception {
+        // what the backend migration adds: workflow.project_id, the admin project for every existing workflow
+        execute(backend, "ALTER TABLE workflow ADD COLUMN project_id uuid");
+        execute(backend, "UPDATE workflow SET project_id = '" + uuidOf(1) + "'");
+        execute(backend, "INSERT INTO workflow (workflow_id, workflow_name, dag_id, username, time_created, time_updated, "
+                + "automatic_execution, service_workflow, federated, kaapana_id, involved_kaapana_instances, project_id) "
+                + "VALUES ('zz0001', 'only-a-workflow-dag-zz0001', 'only-a-workflow-dag', 'kaapana', now(), now(), false, false, "
+                + "false, 1, '[\"central\"]', '" + uuidOf(3) + "')");
+        MigrationContext ctx = context(false);
+        try {
+            new ReportExtensionDagsStep(connections, List.of()).check(ctx);
+
+            assertThat(ctx.get(ExtensionDags.KEY)).contains(new ExtensionDags(List.of(expectedExtensionDag(model),
+                    new ExtensionDag("only-a-workflow-dag", List.of(model.project(3).name()), 0, 1, List.of(), List.of()))));
+        } finally {
+            execute(backend, "DELETE FROM workflow WHERE workflow_id = 'zz0001'");
+            execute(backend, "ALTER TABLE workflow DROP COLUMN project_id");
+        }
+    }
+
+    // --- expectations from the model ---
+
+    private static List<Change> configurationChanges(InstallationModel model) {
+        List<Change> changes = new ArrayList<>();
+        Map<String, String> renames = Map.of(OLD_NIFTI, NEW_NIFTI, OLD_ZIP, NEW_ZIP);
+        renames.forEach((oldId, newId) -> {
+            long sites = model.sites().stream().filter(s -> s.allowedDags().contains(oldId)).count();
+            if (sites > 0) {
+                changes.add(Change.of(Change.Kind.UPDATE, "kaapana-backend.kaapana_instance.allowed_dags (key)", oldId, newId,
+                        sites));
+            }
+            long users = model.users().stream().filter(u -> model.workflowSettings(u).containsKey(oldId)).count();
+            if (users > 0) {
+                changes.add(Change.of(Change.Kind.UPDATE, "kaapana-backend.settings.value[key=workflows] (key)", oldId, newId,
+                        users));
+            }
+        });
+        Map<Integer, Long> perProject = new TreeMap<>();
+        for (int id = 1; id <= model.spec().jobs(); id++) {
+            perProject.merge(model.job(id).projectId(), 1L, Long::sum);
+        }
+        perProject.forEach((oldId, jobs) -> changes.add(Change.of(Change.Kind.UPDATE,
+                "kaapana-backend.job.conf_data.project_form.id", String.valueOf(oldId),
+                uuidOf(oldId) + " (" + model.project(oldId).name() + ", int_id " + oldId + ")", jobs)));
+        return changes;
+    }
+
+    private static List<Change> historyChanges(InstallationModel model) {
+        List<Change> changes = new ArrayList<>();
+        Map<String, Long> jobs = jobsPerDag(model);
+        Map<String, Long> workflows = new TreeMap<>();
+        for (int i = 0; i < model.spec().workflows(); i++) {
+            workflows.merge(model.workflow(i).dagId(), 1L, Long::sum);
+        }
+        Map.of(OLD_NIFTI, NEW_NIFTI, OLD_ZIP, NEW_ZIP).forEach((oldId, newId) -> {
+            if (jobs.containsKey(oldId)) {
+                changes.add(Change.of(Change.Kind.UPDATE, "kaapana-backend.job.dag_id", oldId, newId, jobs.get(oldId)));
+            }
+            changes.add(Change.of(Change.Kind.UPDATE, "kaapana-backend.workflow.dag_id", oldId, newId, workflows.get(oldId)));
+        });
+        return changes;
+    }
+
+    private static Map<String, Long> jobsPerDag(InstallationModel model) {
+        Map<String, Long> jobs = new TreeMap<>();
+        for (int id = 1; id <= model.spec().jobs(); id++) {
+            jobs.merge(model.job(id).workflow().dagId(), 1L, Long::sum);
+        }
+        return jobs;
+    }
+
+    private static ExtensionDag expectedExtensionDag(InstallationModel model) {
+        String dag = InstallationModel.EXTENSION_DAG;
+        TreeSet<String> projectNames = new TreeSet<>();
+        long jobs = 0;
+        for (int id = 1; id <= model.spec().jobs(); id++) {
+            InstallationModel.Job j = model.job(id);
+            if (j.workflow().dagId().equals(dag)) {
+                jobs++;
+                projectNames.add(model.project(j.projectId()).name());
+            }
+        }
+        long workflows = 0;
+        for (int i = 0; i < model.spec().workflows(); i++) {
+            workflows += model.workflow(i).dagId().equals(dag) ? 1 : 0;
+        }
+        List<String> sites = model.sites().stream().filter(s -> s.allowedDags().contains(dag)).map(InstallationModel.Site::name)
+                .sorted().toList();
+        List<String> users = model.users().stream().filter(u -> model.workflowSettings(u).containsKey(dag))
+                .map(InstallationModel.User::username).sorted().toList();
+        assertThat(jobs).as("the model generates jobs of the extension DAG").isPositive();
+        return new ExtensionDag(dag, List.copyOf(projectNames), jobs, workflows, sites, users);
+    }
+
+    private static JsonNode json(String text) throws Exception {
+        return new ObjectMapper().readTree(text);
+    }
+
+    private static List<String> names(JsonNode object) {
+        List<String> names = new ArrayList<>();
+        for (Iterator<String> it = object.fieldNames(); it.hasNext(); ) {
+            names.add(it.next());
+        }
+        return names;
+    }
+}
