@@ -39,28 +39,28 @@ final class Mounts implements AutoCloseable {
     }
 
     void tmpfs(Path at, String size) throws IOException, InterruptedException {
-        mount("mount", "-t", "tmpfs", "-o", "size=" + size, "tmpfs", at.toString());
+        runOrFail("mount", "-t", "tmpfs", "-o", "size=" + size, "tmpfs", at.toString());
         undo.push(new String[] {"umount", at.toString()});
     }
 
     void bind(Path from, Path at) throws IOException, InterruptedException {
-        mount("mount", "--bind", from.toString(), at.toString());
+        runOrFail("mount", "--bind", from.toString(), at.toString());
         undo.push(new String[] {"umount", at.toString()});
     }
 
     /** Makes a folder read-only by bind-mounting it on itself and remounting that read-only. */
     void readOnly(Path dir) throws IOException, InterruptedException {
         bind(dir, dir);
-        mount("mount", "-o", "remount,bind,ro", dir.toString());
+        runOrFail("mount", "-o", "remount,bind,ro", dir.toString());
     }
 
     /** {@code chattr +i}: not even root may change the folder's entries. */
     void immutable(Path dir) throws IOException, InterruptedException {
-        mount("chattr", "+i", dir.toString());
+        runOrFail("chattr", "+i", dir.toString());
         undo.push(new String[] {"chattr", "-i", dir.toString()});
     }
 
-    private static void mount(String... command) throws IOException, InterruptedException {
+    private static void runOrFail(String... command) throws IOException, InterruptedException {
         List<String> out = new ArrayList<>();
         if (run(out, command) != 0) {
             throw new IOException(String.join(" ", command) + " failed: " + String.join("\n", out));
@@ -68,16 +68,23 @@ final class Mounts implements AutoCloseable {
     }
 
     @Override
-    public void close() throws IOException, InterruptedException {
+    public void close() throws IOException {
         List<String> failed = new ArrayList<>();
+        boolean interrupted = Thread.interrupted(); // undo everything even when interrupted, then restore the flag
         while (!undo.isEmpty()) {
             String[] command = undo.pop();
-            if (run(command) != 0) {
-                if (command[0].equals("umount") && run("umount", "-l", command[1]) == 0) {
-                    continue;
+            try {
+                if (run(command) != 0
+                        && !(command[0].equals("umount") && run("umount", "-l", command[1]) == 0)) {
+                    failed.add(String.join(" ", command));
                 }
-                failed.add(String.join(" ", command));
+            } catch (InterruptedException e) {
+                interrupted = true;
+                failed.add(String.join(" ", command) + " (interrupted)");
             }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
         if (!failed.isEmpty()) {
             throw new IOException("could not undo: " + failed);
