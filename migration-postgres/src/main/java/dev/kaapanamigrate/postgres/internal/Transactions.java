@@ -59,6 +59,7 @@ public final class Transactions {
     }
 
     private static <T> T run(DataSource ds, String database, String what, boolean readOnly, Work<T> work) {
+        long start = System.nanoTime();
         try (Connection c = ds.getConnection()) {
             c.setAutoCommit(false);
             if (readOnly) {
@@ -72,6 +73,7 @@ public final class Transactions {
                 } else {
                     c.commit();
                 }
+                LOG.info("The {} of the {} database took {} ms", what, database, (System.nanoTime() - start) / 1_000_000);
                 return result;
             } catch (SQLException | RuntimeException | Error e) {
                 try {
