@@ -331,6 +331,23 @@ class DatabaseMigrationIT {
     }
 
     @Test
+    void aRunWithoutJournalTakesTheProjectsFromAnAccessInformationDatabaseAlreadyAtHead() throws Exception {
+        Map<ServiceDatabase, DataSource> dbs = freshCopy();
+        MigrationResult first = MigrationPlan.builder()
+                .step(new MigrateAccessInformationStep(DatabaseConnections.of(dbs), DatabaseMigrationOptions.defaults()))
+                .platformControl(PlatformControl.assumeState(PlatformState.UNDEPLOYED)).inMemoryState().build().run();
+        assertThat(first.status()).as(first.toString()).isEqualTo(PlanStatus.SUCCEEDED);
+
+        MigrationResult rest = plan(dbs, DatabaseMigrationOptions.defaults(), null).run();
+
+        assertThat(rest.status()).as(rest.toString()).isEqualTo(PlanStatus.SUCCEEDED);
+        assertThat(step(rest, MigrateAccessInformationStep.ID).status()).isEqualTo(StepStatus.UP_TO_DATE);
+        assertThat(step(rest, MigrateDicomWebFilterStep.ID).status()).isEqualTo(StepStatus.APPLIED);
+        assertThat(step(rest, MigrateBackendStep.ID).status()).isEqualTo(StepStatus.APPLIED);
+        assertEveryRowKept(dbs);
+    }
+
+    @Test
     void databasesUpstreamLeftHalfMigratedAreCompleted() throws Exception {
         Map<ServiceDatabase, DataSource> dbs = freshCopy();
         String alembic = "CREATE TABLE alembic_version (version_num varchar(32) NOT NULL, "

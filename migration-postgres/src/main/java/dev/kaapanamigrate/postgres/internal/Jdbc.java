@@ -11,7 +11,20 @@ import java.util.List;
 /** Small JDBC helpers for the database steps: statements that name themselves when they fail. */
 public final class Jdbc {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Jdbc.class);
+
     private Jdbc() {
+    }
+
+    private static void timed(String sql, long start) {
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("{} ms: {}", (System.nanoTime() - start) / 1_000_000, oneLine(sql, 120));
+        }
+    }
+
+    private static String oneLine(String sql, int max) {
+        String line = sql.replaceAll("\\s+", " ").strip();
+        return line.length() > max ? line.substring(0, max - 3) + "..." : line;
     }
 
     /** Maps one row of a result. */
@@ -52,9 +65,11 @@ public final class Jdbc {
      * @throws SQLException naming the statement
      */
     public static long execute(Connection c, String sql, Object... params) throws SQLException {
+        long start = System.nanoTime();
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             bind(ps, params);
             boolean result = ps.execute();
+            timed(sql, start);
             return result ? -1 : ps.getLargeUpdateCount();
         } catch (SQLException e) {
             throw named(sql, e);
@@ -73,6 +88,7 @@ public final class Jdbc {
      * @throws SQLException naming the statement
      */
     public static <T> List<T> query(Connection c, String sql, RowMapper<T> mapper, Object... params) throws SQLException {
+        long start = System.nanoTime();
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             bind(ps, params);
             List<T> rows = new ArrayList<>();
@@ -81,6 +97,7 @@ public final class Jdbc {
                     rows.add(mapper.map(rs));
                 }
             }
+            timed(sql, start);
             return rows;
         } catch (SQLException e) {
             throw named(sql, e);
@@ -144,11 +161,7 @@ public final class Jdbc {
     }
 
     private static SQLException named(String sql, SQLException e) {
-        String oneLine = sql.replaceAll("\\s+", " ").strip();
-        if (oneLine.length() > 160) {
-            oneLine = oneLine.substring(0, 157) + "...";
-        }
-        return new SQLException("statement failed: " + oneLine + " (" + e.getMessage() + ")", e.getSQLState(), e);
+        return new SQLException("statement failed: " + oneLine(sql, 160) + " (" + e.getMessage() + ")", e.getSQLState(), e);
     }
 
     /**
@@ -162,7 +175,9 @@ public final class Jdbc {
         try (Statement st = c.createStatement()) {
             for (String sql : statements) {
                 try {
+                    long start = System.nanoTime();
                     st.execute(sql);
+                    timed(sql, start);
                 } catch (SQLException e) {
                     throw named(sql, e);
                 }

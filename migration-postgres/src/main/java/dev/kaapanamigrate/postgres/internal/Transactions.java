@@ -67,6 +67,11 @@ public final class Transactions {
             }
             try {
                 Jdbc.localSettings(c);
+                if (!readOnly) {
+                    // Index builds and foreign-key checks of a million rows sort and hash in memory instead of on disk;
+                    // for this transaction only (the server's defaults of 64 MB / 4 MB spill to temporary files).
+                    Jdbc.executeAll(c, "SET LOCAL maintenance_work_mem = '512MB'", "SET LOCAL work_mem = '128MB'");
+                }
                 T result = work.run(c);
                 if (readOnly) {
                     c.rollback();
