@@ -339,7 +339,7 @@ public final class MigrateAccessInformationStep implements MigrationStep {
                 Jdbc.intArray(c, list.projects().stream().map(MigratedProject::oldId).toList()),
                 Jdbc.uuidArray(c, list.projects().stream().map(MigratedProject::id).toList()));
         Map<String, String> before = beforeQueries();
-        ctx.put(BASELINE, TableDigests.compute(c, before, n -> { }));
+        ctx.put(BASELINE, TableDigests.compute(c, before, n -> ctx.progress(n, before.size(), "tables in the baseline")));
         ctx.progress(1, total, "stages");
         // Upstream's revision, in its order (reference §5), each statement set-based.
         Jdbc.executeAll(c, "DROP TABLE data_projects", "DROP TABLE data");

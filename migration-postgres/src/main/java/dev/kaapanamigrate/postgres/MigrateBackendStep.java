@@ -241,7 +241,8 @@ public final class MigrateBackendStep implements MigrationStep {
                         + "(row_number() OVER (ORDER BY " + DATASET_ORDER + "))::integer AS id FROM dataset",
                 "ALTER TABLE dataset_numbering ADD PRIMARY KEY (name)",
                 "ANALYZE dataset_numbering");
-        TableDigests baseline = TableDigests.compute(c, beforeQueries(), n -> { });
+        Map<String, String> before = beforeQueries();
+        TableDigests baseline = TableDigests.compute(c, before, n -> ctx.progress(n, before.size(), "tables in the baseline"));
         ctx.put(BASELINE, baseline);
         ctx.progress(1, total, "stages");
         Jdbc.executeAll(c,

@@ -262,7 +262,8 @@ public final class MigrateDicomWebFilterStep implements MigrationStep {
                 Jdbc.uuidArray(c, projects.projects().stream().map(MigratedProject::id).toList()));
         Jdbc.executeAll(c, "ANALYZE project_map");
         // Taken after the unknown mappings were handled (each reported as a change): the rest must survive exactly.
-        ctx.put(BASELINE, TableDigests.compute(c, beforeQueries(), n -> { }));
+        Map<String, String> before = beforeQueries();
+        ctx.put(BASELINE, TableDigests.compute(c, before, n -> ctx.progress(n, before.size(), "tables in the baseline")));
         ctx.progress(2, total, "stages");
         Jdbc.executeAll(c,
                 "CREATE TABLE data_projects_05 (id integer NOT NULL, series_instance_uid character varying, "

@@ -13,6 +13,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.kaapanamigrate.core.Change;
 import dev.kaapanamigrate.core.IdSource;
 import dev.kaapanamigrate.core.MigrationContext;
+import dev.kaapanamigrate.core.MigrationEvent;
+import dev.kaapanamigrate.core.MigrationListener;
 import dev.kaapanamigrate.core.MigrationPlan;
 import dev.kaapanamigrate.core.MigrationResult;
 import dev.kaapanamigrate.core.PlanPreview;
@@ -225,7 +227,14 @@ class DatabaseMigrationIT {
                 .contains("project id 1 is named 'admin-legacy'", "the project named 'admin' has id 2", "withAdminProjectName");
         assertThat(digestsOf(dbs)).isEqualTo(before);
 
-        MigrationResult done = plan(dbs, DatabaseMigrationOptions.defaults().withAdminProjectName("admin"), null).run();
+        List<MigrationEvent.StepProgress> progress = new java.util.concurrent.CopyOnWriteArrayList<>();
+        MigrationResult done = plan(dbs, DatabaseMigrationOptions.defaults().withAdminProjectName("admin"), null).toBuilder()
+                .listener(new MigrationListener() {
+                    @Override
+                    public void stepProgress(MigrationEvent.StepProgress event) {
+                        progress.add(event);
+                    }
+                }).build().run();
 
         assertThat(done.status()).as(done.toString()).isEqualTo(PlanStatus.SUCCEEDED);
         assertThat(step(done, MigrateAccessInformationStep.ID).changes()).extracting(Change::describe)
@@ -235,6 +244,10 @@ class DatabaseMigrationIT {
         assertThat(strings(dbs.get(ServiceDatabase.BACKEND), "SELECT DISTINCT project_id::text FROM dataset UNION "
                 + "SELECT DISTINCT project_id::text FROM workflow")).containsExactly(admin);
         assertThat(secondName).isNotEqualTo("admin");
+        for (String id : List.of(MigrateAccessInformationStep.ID, MigrateDicomWebFilterStep.ID, MigrateBackendStep.ID)) {
+            assertThat(progress).filteredOn(e -> e.stepId().equals(id)).extracting(MigrationEvent.StepProgress::unit)
+                    .contains("tables in the baseline", "stages");
+        }
     }
 
     /** Series mapped to unknown projects 99 and 77: one collides with its admin mapping, two map a new series. */
