@@ -8,6 +8,13 @@
  * 0.5 names inside FAST_DATA_DIR, following the table {@link dev.kaapanamigrate.postgres.DataFolderMove};
  * {@link dev.kaapanamigrate.postgres.WriteVersionStep}, the last step of a plan, writes the full target version.
  *
+ * <p>{@link dev.kaapanamigrate.postgres.MigrateAccessInformationStep},
+ * {@link dev.kaapanamigrate.postgres.MigrateDicomWebFilterStep} and {@link dev.kaapanamigrate.postgres.MigrateBackendStep}
+ * migrate the three service databases to their exact 0.5.2 schema and alembic head, each in one transaction, through
+ * the connections a {@link dev.kaapanamigrate.postgres.DatabaseConnections} hands out; the first shares the project
+ * UUIDs as a {@link dev.kaapanamigrate.postgres.ProjectList}; {@link dev.kaapanamigrate.postgres.DatabaseMigrationOptions}
+ * holds the decisions they cannot take alone.
+ *
  * <p>After the database migrations: {@link dev.kaapanamigrate.postgres.BackendReferencesStep} rewrites references the
  * kaapana-backend stores (renamed DAG ids, integer project ids of old jobs);
  * {@link dev.kaapanamigrate.postgres.RolePasswordStep} makes sure 0.5's services can log in to the access-information

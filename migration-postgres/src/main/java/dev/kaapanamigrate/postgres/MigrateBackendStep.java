@@ -1,0 +1,294 @@
+package dev.kaapanamigrate.postgres;
+
+import dev.kaapanamigrate.core.Change;
+import dev.kaapanamigrate.core.ContextKey;
+import dev.kaapanamigrate.core.ErrorCode;
+import dev.kaapanamigrate.core.MigrationContext;
+import dev.kaapanamigrate.core.MigrationStep;
+import dev.kaapanamigrate.core.PlatformState;
+import dev.kaapanamigrate.core.PreconditionFailedException;
+import dev.kaapanamigrate.core.Problem;
+import dev.kaapanamigrate.core.StepCheck;
+import dev.kaapanamigrate.core.StepFailedException;
+import dev.kaapanamigrate.core.Verification;
+import dev.kaapanamigrate.postgres.internal.DatabaseSteps;
+import dev.kaapanamigrate.postgres.internal.Finding;
+import dev.kaapanamigrate.postgres.internal.Jdbc;
+import dev.kaapanamigrate.postgres.internal.SchemaState;
+import dev.kaapanamigrate.postgres.internal.TableDigests;
+import dev.kaapanamigrate.postgres.internal.Transactions;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Migrates the kaapana-backend database from 0.4.2 to revision {@code e689ab05516a} (reference §7) in one
+ * transaction: datasets get an integer id and the admin project's UUID, workflows the admin project's UUID,
+ * dataset memberships ({@code identifier2dataset}) point at the dataset id instead of its name; {@code alembic_version}
+ * holds the head instead of the 0.4 backend's random revision. The admin project comes from the {@link ProjectList}
+ * the access-information step put into the context (never over HTTP).
+ *
+ * <p>Dataset ids are assigned in a documented, deterministic order: {@value #DATASET_ORDER} (upstream numbers them in
+ * whatever order the server returns the rows). The sequence {@code dataset_id_seq} continues after the highest id.
+ *
+ * <p>{@code identifier2dataset} (the largest table, one row per series and dataset) is rebuilt, not updated in place:
+ * a new table is filled by one {@code INSERT … SELECT … JOIN dataset}, the old one (with its composite primary key,
+ * whose maintenance made an in-place update ten times slower) is dropped, and the foreign keys are created under their
+ * 0.5.2 names. The new {@code project_id} columns are added with a constant default that PostgreSQL stores once
+ * instead of writing every row.
+ */
+public final class MigrateBackendStep implements MigrationStep {
+
+    /** The step id. */
+    public static final String ID = "postgres.migrate-backend";
+
+    /** The revision upstream's 0.5.2 service records before it upgrades a 0.4 database. */
+    public static final String INITIAL_REVISION = "5d694eb1a7b1";
+
+    /** The order dataset ids are assigned in (1, 2, …), as SQL. */
+    public static final String DATASET_ORDER = "time_created NULLS LAST, name COLLATE \"C\"";
+
+    static final ContextKey<TableDigests> BASELINE = ContextKey.of("postgres.baseline-backend", TableDigests.class);
+
+    private static final Logger LOG = LoggerFactory.getLogger(MigrateBackendStep.class);
+    private static final ServiceDatabase DB = ServiceDatabase.BACKEND;
+    private static final String ADMIN_SETTING = "kaapana_migrate.admin_project";
+    private static final String ADMIN = "current_setting('" + ADMIN_SETTING + "')::uuid";
+
+    private final DatabaseConnections connections;
+
+    /**
+     * Creates the step.
+     *
+     * @param connections where the backend database is reached
+     */
+    public MigrateBackendStep(DatabaseConnections connections) {
+        this.connections = Objects.requireNonNull(connections, "connections");
+    }
+
+    @Override
+    public String id() {
+        return ID;
+    }
+
+    @Override
+    public String description() {
+        return "Migrate the kaapana-backend database to revision " + DB.targetRevision()
+                + " (dataset ids, admin project of datasets and workflows)";
+    }
+
+    @Override
+    public List<String> dependsOn() {
+        return List.of(MigrateAccessInformationStep.ID);
+    }
+
+    @Override
+    public PlatformState requiredState() {
+        return PlatformState.UNDEPLOYED;
+    }
+
+    @Override
+    public StepCheck check(MigrationContext ctx) {
+        return Transactions.read(connections.dataSource(DB, ctx), DB.stableName(), "check", c -> {
+            SchemaState state = inspect(c);
+            switch (state.kind()) {
+                case UP_TO_DATE -> {
+                    return StepCheck.upToDate(DB.stableName() + " is " + state.description());
+                }
+                case BLOCKED -> {
+                    return new StepCheck.Blocked(DatabaseSteps.blocked(DB, state));
+                }
+                default -> {
+                    ProjectList projects = ctx.require(ProjectList.KEY);
+                    Source source = readSource(c, true);
+                    if (source.blocker != null) {
+                        return new StepCheck.Blocked(Finding.problem(List.of(source.blocker), "nothing was changed"));
+                    }
+                    return StepCheck.pending(changes(state, source, projects.admin()));
+                }
+            }
+        });
+    }
+
+    @Override
+    public List<Change> apply(MigrationContext ctx) {
+        ProjectList projects = ctx.require(ProjectList.KEY);
+        return Transactions.write(connections.dataSource(DB, ctx), DB.stableName(), "migration", c -> {
+            SchemaState state = inspect(c);
+            if (state.kind() == SchemaState.Kind.UP_TO_DATE) {
+                return List.<Change>of();
+            }
+            if (state.kind() == SchemaState.Kind.BLOCKED) {
+                throw new PreconditionFailedException(DatabaseSteps.blocked(DB, state));
+            }
+            Jdbc.executeAll(c, "LOCK TABLE dataset, identifier2dataset, workflow, identifiers, job, kaapana_instance, settings "
+                    + "IN ACCESS EXCLUSIVE MODE");
+            // The membership check is left to the rebuild (it counts what it copied): one scan of the table, not two.
+            Source source = readSource(c, false);
+            List<Change> changes = changes(state, source, projects.admin());
+            migrate(c, ctx, projects.admin().id());
+            LOG.info("kaapana-backend migrated: {} dataset(s), {} workflow(s), {} membership(s)", source.datasets,
+                    source.workflows, source.memberships);
+            return changes;
+        });
+    }
+
+    @Override
+    public Verification verify(MigrationContext ctx) {
+        return Transactions.read(connections.dataSource(DB, ctx), DB.stableName(), "verification", c -> {
+            Verification.Builder v = Verification.builder();
+            DatabaseSteps.verifySchema(c, DB, "backend", v);
+            var projects = ctx.get(ProjectList.KEY);
+            if (projects.isPresent()) {
+                var ids = Jdbc.uuidArray(c, projects.get().projects().stream().map(MigratedProject::id).toList());
+                v.expect("datasets whose project is not in the project list", 0L, Jdbc.queryLong(c,
+                        "SELECT count(*) FROM dataset WHERE project_id <> ALL (?::uuid[])", ids));
+                v.expect("workflows whose project is not in the project list", 0L, Jdbc.queryLong(c,
+                        "SELECT count(*) FROM workflow WHERE project_id <> ALL (?::uuid[])", ids));
+            }
+            v.expect("dataset memberships without a dataset", 0L,
+                    Jdbc.queryLong(c, "SELECT count(*) FROM identifier2dataset WHERE dataset IS NULL"));
+            DatabaseSteps.verifyDigests(c, ctx.get(BASELINE), afterQueries(), DB, v);
+            return v.build();
+        });
+    }
+
+    private static SchemaState inspect(Connection c) throws SQLException {
+        return SchemaState.inspect(c, "backend", INITIAL_REVISION, DB.targetRevision(), true);
+    }
+
+    private record Source(long datasets, long workflows, long memberships, Finding blocker) {
+    }
+
+    private static Source readSource(Connection c, boolean checkMemberships) throws SQLException {
+        long datasets = Jdbc.queryLong(c, "SELECT count(*) FROM dataset");
+        long workflows = Jdbc.queryLong(c, "SELECT count(*) FROM workflow");
+        long memberships = Jdbc.queryLong(c, "SELECT count(*) FROM identifier2dataset");
+        Finding blocker = null;
+        if (checkMemberships) {
+            long orphans = Jdbc.queryLong(c, "SELECT count(*) FROM identifier2dataset i WHERE NOT EXISTS "
+                    + "(SELECT 1 FROM dataset d WHERE d.name = i.dataset)");
+            if (orphans > 0) {
+                blocker = new Finding(orphans + " identifier2dataset row(s) name no existing dataset",
+                        "every membership names a dataset (the 0.4 foreign key guarantees it)",
+                        "delete the orphan rows or restore the database from the backup, then run again");
+            }
+        }
+        return new Source(datasets, workflows, memberships, blocker);
+    }
+
+    private static List<Change> changes(SchemaState state, Source source, MigratedProject admin) {
+        String db = DB.stableName();
+        String adminText = "admin project '" + admin.name() + "' (" + admin.id() + ")";
+        List<Change> changes = new ArrayList<>();
+        changes.add(Change.of(Change.Kind.SCHEMA, db, state.description(), "revision " + DB.targetRevision() + " (0.5.2)", 1));
+        changes.add(Change.of(Change.Kind.CREATE, db + ".dataset.id", null, "1.." + source.datasets + " in the order "
+                + DATASET_ORDER + "; primary key moves from name to id", Math.max(1, source.datasets)));
+        changes.add(Change.of(Change.Kind.UPDATE, db + ".dataset.project_id", null, adminText, Math.max(1, source.datasets)));
+        changes.add(Change.of(Change.Kind.UPDATE, db + ".workflow.project_id", null, adminText, Math.max(1, source.workflows)));
+        changes.add(Change.of(Change.Kind.UPDATE, db + ".identifier2dataset.dataset", "dataset name, primary key "
+                + "(identifier, dataset)", "dataset id, no primary key (as 0.5.2)", Math.max(1, source.memberships)));
+        return changes;
+    }
+
+    private static Map<String, String> beforeQueries() {
+        Map<String, String> q = new LinkedHashMap<>();
+        q.put("dataset", "SELECT d.name, d.username, d.time_created, d.time_updated, d.kaapana_id, n.id, " + ADMIN
+                + " AS project_id FROM dataset d LEFT JOIN dataset_numbering n ON n.name = d.name");
+        q.put("identifier2dataset", "SELECT i.identifier, n.id AS dataset FROM identifier2dataset i "
+                + "LEFT JOIN dataset_numbering n ON n.name = i.dataset");
+        q.put("workflow", "SELECT " + WORKFLOW_COLUMNS + ", " + ADMIN + " AS project_id FROM workflow");
+        q.putAll(unchangedQueries());
+        return q;
+    }
+
+    private static final String WORKFLOW_COLUMNS = "workflow_id, workflow_name, dag_id, username, time_created, "
+            + "time_updated, automatic_execution, service_workflow, federated, kaapana_id, involved_kaapana_instances";
+
+    private static Map<String, String> afterQueries() {
+        Map<String, String> q = new LinkedHashMap<>();
+        q.put("dataset", "SELECT name, username, time_created, time_updated, kaapana_id, id, project_id FROM dataset");
+        q.put("identifier2dataset", "SELECT identifier, dataset FROM identifier2dataset");
+        q.put("workflow", "SELECT " + WORKFLOW_COLUMNS + ", project_id FROM workflow");
+        q.putAll(unchangedQueries());
+        return q;
+    }
+
+    private static Map<String, String> unchangedQueries() {
+        Map<String, String> q = new LinkedHashMap<>();
+        for (String table : List.of("kaapana_instance", "identifiers", "settings")) {
+            q.put(table, "SELECT * FROM " + table);
+        }
+        // conf_data by the hash of its binary form: rendering a million jsonb documents as text cost most of the digest.
+        q.put("job", "SELECT id, dag_id, external_job_id, owner_kaapana_instance_name, jsonb_hash_extended(conf_data, 0) "
+                + "AS conf_data_hash, status, run_id, description, username, time_created, time_updated, automatic_execution, "
+                + "service_job, kaapana_id, workflow_id FROM job");
+        return q;
+    }
+
+    private static void migrate(Connection c, MigrationContext ctx, UUID admin) throws SQLException {
+        int total = 6;
+        // The admin UUID as a transaction-local setting: bound once, then usable in DDL defaults, which take no parameters.
+        Jdbc.query(c, "SELECT set_config(?, ?, true)", rs -> rs.getString(1), ADMIN_SETTING, admin.toString());
+        Jdbc.executeAll(c, "CREATE TEMP TABLE dataset_numbering ON COMMIT DROP AS SELECT name, "
+                        + "(row_number() OVER (ORDER BY " + DATASET_ORDER + "))::integer AS id FROM dataset",
+                "ALTER TABLE dataset_numbering ADD PRIMARY KEY (name)",
+                "ANALYZE dataset_numbering");
+        Map<String, String> before = beforeQueries();
+        TableDigests baseline = TableDigests.compute(c, before, n -> ctx.progress(n, before.size(), "tables in the baseline"));
+        ctx.put(BASELINE, baseline);
+        ctx.progress(1, total, "stages");
+        Jdbc.executeAll(c,
+                "ALTER TABLE dataset ADD COLUMN id integer",
+                // A non-volatile default is evaluated once and stored in the catalogue: no row is rewritten.
+                "ALTER TABLE dataset ADD COLUMN project_id uuid NOT NULL DEFAULT " + ADMIN,
+                "ALTER TABLE dataset ALTER COLUMN project_id DROP DEFAULT",
+                "ALTER TABLE workflow ADD COLUMN project_id uuid NOT NULL DEFAULT " + ADMIN,
+                "ALTER TABLE workflow ALTER COLUMN project_id DROP DEFAULT",
+                "ALTER TABLE dataset ADD CONSTRAINT dataset_project_id_name_key UNIQUE (project_id, name)",
+                "CREATE SEQUENCE dataset_id_seq OWNED BY dataset.id",
+                "UPDATE dataset d SET id = n.id FROM dataset_numbering n WHERE n.name = d.name");
+        long datasets = baseline.tables().get("dataset").rows();
+        if (datasets > 0) {
+            Jdbc.query(c, "SELECT setval('dataset_id_seq', ?)", rs -> rs.getLong(1), datasets);
+        }
+        Jdbc.executeAll(c,
+                "ALTER TABLE dataset ALTER COLUMN id SET DEFAULT nextval('dataset_id_seq'::regclass)",
+                "ALTER TABLE dataset ALTER COLUMN id SET NOT NULL");
+        ctx.progress(2, total, "stages");
+        Jdbc.executeAll(c, "CREATE TABLE identifier2dataset_05 (identifier character varying NOT NULL, dataset integer)");
+        long copied = Jdbc.execute(c, "INSERT INTO identifier2dataset_05 (identifier, dataset) SELECT i.identifier, n.id "
+                + "FROM identifier2dataset i JOIN dataset_numbering n ON n.name = i.dataset");
+        long memberships = baseline.tables().get("identifier2dataset").rows();
+        if (copied != memberships) {
+            throw new StepFailedException(Problem.of(ErrorCode.STEP_FAILED, "only " + copied + " of " + memberships
+                    + " identifier2dataset rows name an existing dataset", "every membership names a dataset",
+                    "nothing was changed (the transaction was rolled back); delete the orphan rows or restore the database "
+                    + "from the backup, then run again"));
+        }
+        ctx.progress(3, total, "stages");
+        Jdbc.executeAll(c,
+                "DROP TABLE identifier2dataset",
+                "ALTER TABLE identifier2dataset_05 RENAME TO identifier2dataset",
+                "ALTER TABLE dataset DROP CONSTRAINT dataset_pkey",
+                "ALTER TABLE dataset ALTER COLUMN name SET NOT NULL",
+                "ALTER TABLE dataset ADD CONSTRAINT dataset_pkey PRIMARY KEY (id)");
+        ctx.progress(4, total, "stages");
+        Jdbc.executeAll(c,
+                "ANALYZE identifier2dataset",
+                "ALTER TABLE identifier2dataset ADD CONSTRAINT identifier2dataset_dataset_fkey FOREIGN KEY (dataset) "
+                        + "REFERENCES dataset(id) ON DELETE CASCADE",
+                "ALTER TABLE identifier2dataset ADD CONSTRAINT identifier2dataset_identifier_fkey FOREIGN KEY (identifier) "
+                        + "REFERENCES identifiers(id)");
+        ctx.progress(5, total, "stages");
+        DatabaseSteps.recordHead(c, DB);
+        ctx.progress(6, total, "stages");
+    }
+}

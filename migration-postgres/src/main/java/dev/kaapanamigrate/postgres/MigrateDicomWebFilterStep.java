@@ -1,0 +1,292 @@
+package dev.kaapanamigrate.postgres;
+
+import dev.kaapanamigrate.core.Change;
+import dev.kaapanamigrate.core.ContextKey;
+import dev.kaapanamigrate.core.MigrationContext;
+import dev.kaapanamigrate.core.MigrationStep;
+import dev.kaapanamigrate.core.PlatformState;
+import dev.kaapanamigrate.core.PreconditionFailedException;
+import dev.kaapanamigrate.core.StepCheck;
+import dev.kaapanamigrate.core.Verification;
+import dev.kaapanamigrate.postgres.DatabaseMigrationOptions.UnknownProjectMappings;
+import dev.kaapanamigrate.postgres.internal.DatabaseSteps;
+import dev.kaapanamigrate.postgres.internal.Finding;
+import dev.kaapanamigrate.postgres.internal.Jdbc;
+import dev.kaapanamigrate.postgres.internal.SchemaState;
+import dev.kaapanamigrate.postgres.internal.TableDigests;
+import dev.kaapanamigrate.postgres.internal.Transactions;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Migrates the dicom-web-filter database from 0.4.2 to revision {@code 6defb625827a} (reference §6) in one
+ * transaction: each series→project mapping gets the project's UUID from the {@link ProjectList} the
+ * access-information step put into the context (never over HTTP); the old integer id stays in
+ * {@code old_project_id}, as upstream leaves it; {@code alembic_version} holds the head.
+ *
+ * <p>Mappings to project ids the access-information database does not know (upstream's migration fails on them and
+ * the service crash-loops) follow {@link DatabaseMigrationOptions#unknownProjectMappings()}: blocked by default,
+ * listing the ids and their row counts; remapped to the admin project or dropped on request, every row reported
+ * as a change.
+ *
+ * <p>{@code data_projects} is rebuilt (new table filled by one {@code INSERT … SELECT}, then swapped in and its
+ * constraints recreated under their 0.5.2 names) rather than updated in place: one write of each row instead of an
+ * update that rewrites every row and its index entries.
+ */
+public final class MigrateDicomWebFilterStep implements MigrationStep {
+
+    /** The step id. */
+    public static final String ID = "postgres.migrate-dicom-web-filter";
+
+    /** The revision upstream's 0.5.2 service records before it upgrades a 0.4 database. */
+    public static final String INITIAL_REVISION = "b2c8d2f8b682";
+
+    static final ContextKey<TableDigests> BASELINE = ContextKey.of("postgres.baseline-dicom-web-filter", TableDigests.class);
+
+    private static final Logger LOG = LoggerFactory.getLogger(MigrateDicomWebFilterStep.class);
+    private static final ServiceDatabase DB = ServiceDatabase.DICOM_WEB_FILTER;
+
+    private final DatabaseConnections connections;
+    private final DatabaseMigrationOptions options;
+
+    /**
+     * Creates the step.
+     *
+     * @param connections where the dicom-web-filter database is reached
+     * @param options     the policy for mappings to unknown projects (the other options concern other steps)
+     */
+    public MigrateDicomWebFilterStep(DatabaseConnections connections, DatabaseMigrationOptions options) {
+        this.connections = Objects.requireNonNull(connections, "connections");
+        this.options = Objects.requireNonNull(options, "options");
+    }
+
+    @Override
+    public String id() {
+        return ID;
+    }
+
+    @Override
+    public String description() {
+        return "Migrate the dicom-web-filter database to revision " + DB.targetRevision() + " (series mappings to project "
+                + "UUIDs; unknown projects: " + options.unknownProjectMappings() + ")";
+    }
+
+    @Override
+    public List<String> dependsOn() {
+        return List.of(MigrateAccessInformationStep.ID);
+    }
+
+    @Override
+    public PlatformState requiredState() {
+        return PlatformState.UNDEPLOYED;
+    }
+
+    @Override
+    public StepCheck check(MigrationContext ctx) {
+        return Transactions.read(connections.dataSource(DB, ctx), DB.stableName(), "check", c -> {
+            SchemaState state = inspect(c);
+            switch (state.kind()) {
+                case UP_TO_DATE -> {
+                    return StepCheck.upToDate(DB.stableName() + " is " + state.description());
+                }
+                case BLOCKED -> {
+                    return new StepCheck.Blocked(DatabaseSteps.blocked(DB, state));
+                }
+                default -> {
+                    Source source = readSource(c, ctx.require(ProjectList.KEY));
+                    if (source.blocker != null) {
+                        return new StepCheck.Blocked(Finding.problem(List.of(source.blocker), "nothing was changed"));
+                    }
+                    return StepCheck.pending(changes(state, source, ctx.require(ProjectList.KEY)));
+                }
+            }
+        });
+    }
+
+    @Override
+    public List<Change> apply(MigrationContext ctx) {
+        ProjectList projects = ctx.require(ProjectList.KEY);
+        return Transactions.write(connections.dataSource(DB, ctx), DB.stableName(), "migration", c -> {
+            SchemaState state = inspect(c);
+            if (state.kind() == SchemaState.Kind.UP_TO_DATE) {
+                return List.<Change>of();
+            }
+            if (state.kind() == SchemaState.Kind.BLOCKED) {
+                throw new PreconditionFailedException(DatabaseSteps.blocked(DB, state));
+            }
+            Jdbc.executeAll(c, "LOCK TABLE data_projects, dicom_data IN ACCESS EXCLUSIVE MODE");
+            Source source = readSource(c, projects);
+            if (source.blocker != null) {
+                throw new PreconditionFailedException(Finding.problem(List.of(source.blocker), "nothing was changed"));
+            }
+            List<Change> changes = changes(state, source, projects);
+            migrate(c, ctx, projects, source);
+            LOG.info("dicom-web-filter migrated: {} mapping(s); {} mapping(s) to unknown projects handled ({})",
+                    source.mappings, source.unknown.size(), options.unknownProjectMappings());
+            return changes;
+        });
+    }
+
+    @Override
+    public Verification verify(MigrationContext ctx) {
+        return Transactions.read(connections.dataSource(DB, ctx), DB.stableName(), "verification", c -> {
+            Verification.Builder v = Verification.builder();
+            DatabaseSteps.verifySchema(c, DB, "dwf", v);
+            var projects = ctx.get(ProjectList.KEY);
+            if (projects.isPresent()) {
+                List<java.util.UUID> ids = projects.get().projects().stream().map(MigratedProject::id).toList();
+                v.expect("data_projects rows whose project is not in the project list", 0L, Jdbc.queryLong(c,
+                        "SELECT count(*) FROM data_projects WHERE project_id <> ALL (?::uuid[])", Jdbc.uuidArray(c, ids)));
+            }
+            DatabaseSteps.verifyDigests(c, ctx.get(BASELINE), afterQueries(), DB, v);
+            return v.build();
+        });
+    }
+
+    private static SchemaState inspect(Connection c) throws SQLException {
+        return SchemaState.inspect(c, "dwf", INITIAL_REVISION, DB.targetRevision(), false);
+    }
+
+    /** A mapping to a project id the access-information database does not know, and what happens to it. */
+    private record UnknownMapping(int id, String series, int projectId, boolean collidesWithAdmin) {
+    }
+
+    private record Source(long mappings, List<UnknownMapping> unknown, Finding blocker) {
+    }
+
+    private Source readSource(Connection c, ProjectList projects) throws SQLException {
+        List<Integer> known = projects.projects().stream().map(MigratedProject::oldId).toList();
+        // Rows that would collide with UNIQUE(project_id, series_instance_uid) once remapped to the admin project:
+        // the series is mapped to the admin project already, or by an earlier (lower id) unknown row. NULL series
+        // never collide (NULLs are distinct in a unique constraint).
+        List<UnknownMapping> unknown = Jdbc.query(c, "WITH u AS (SELECT id, series_instance_uid, project_id FROM data_projects "
+                + "WHERE project_id <> ALL (?::integer[])) SELECT u.id, u.series_instance_uid, u.project_id, "
+                + "CASE WHEN u.series_instance_uid IS NULL THEN false WHEN EXISTS (SELECT 1 FROM data_projects a "
+                + "WHERE a.project_id = ? AND a.series_instance_uid = u.series_instance_uid) THEN true "
+                + "ELSE row_number() OVER (PARTITION BY u.series_instance_uid ORDER BY u.id) > 1 END "
+                + "FROM u ORDER BY u.id", rs -> new UnknownMapping(rs.getInt(1), rs.getString(2), rs.getInt(3),
+                rs.getBoolean(4)), Jdbc.intArray(c, known), projects.adminOldId());
+        long mappings = Jdbc.queryLong(c, "SELECT count(*) FROM data_projects");
+        Finding blocker = null;
+        if (!unknown.isEmpty() && options.unknownProjectMappings() == UnknownProjectMappings.BLOCK) {
+            Map<Integer, Integer> rowsPerProject = new TreeMap<>();
+            unknown.forEach(u -> rowsPerProject.merge(u.projectId, 1, Integer::sum));
+            StringBuilder list = new StringBuilder();
+            rowsPerProject.forEach((id, rows) -> list.append(list.length() == 0 ? "" : ", ").append("project id ").append(id)
+                    .append(": ").append(rows).append(" row(s)"));
+            blocker = new Finding(unknown.size() + " data_projects row(s) map series to project ids the access-information "
+                    + "database does not know (" + list + ")",
+                    "every mapping's project in the access-information database (upstream's migration fails on the "
+                    + "others and the 0.5 service crash-loops)",
+                    "choose DatabaseMigrationOptions.withUnknownProjectMappings(REMAP_TO_ADMIN) (series already mapped to "
+                    + "the admin project lose only the duplicate) or DROP; every row is reported");
+        }
+        return new Source(mappings, unknown, blocker);
+    }
+
+    private List<Change> changes(SchemaState state, Source source, ProjectList projects) {
+        String db = DB.stableName();
+        List<Change> changes = new ArrayList<>();
+        changes.add(Change.of(Change.Kind.SCHEMA, db, state.description(), "revision " + DB.targetRevision() + " (0.5.2)", 1));
+        MigratedProject admin = projects.admin();
+        long dropped = 0;
+        for (UnknownMapping u : source.unknown) {
+            String row = db + ".data_projects id " + u.id;
+            String was = "series " + u.series + " -> unknown project id " + u.projectId;
+            if (options.unknownProjectMappings() == UnknownProjectMappings.DROP) {
+                changes.add(Change.of(Change.Kind.DELETE, row, was, "dropped (option DROP)", 1));
+                dropped++;
+            } else if (u.collidesWithAdmin) {
+                changes.add(Change.of(Change.Kind.DELETE, row, was, "dropped: the series is already mapped to the admin "
+                        + "project (option REMAP_TO_ADMIN)", 1));
+                dropped++;
+            } else {
+                changes.add(Change.of(Change.Kind.UPDATE, row, was, "admin project '" + admin.name() + "' (old id "
+                        + admin.oldId() + ", option REMAP_TO_ADMIN)", 1));
+            }
+        }
+        long converted = source.mappings - dropped;
+        if (converted > 0) {
+            changes.add(Change.of(Change.Kind.UPDATE, db + ".data_projects.project_id", "integer project id (kept as "
+                    + "old_project_id)", "the project's UUID", converted));
+        }
+        return changes;
+    }
+
+    private static Map<String, String> beforeQueries() {
+        Map<String, String> q = new LinkedHashMap<>();
+        q.put("dicom_data", "SELECT series_instance_uid, study_instance_uid, description FROM dicom_data");
+        q.put("data_projects", "SELECT d.id, d.series_instance_uid, d.project_id AS old_project_id, m.new_id AS project_id "
+                + "FROM data_projects d LEFT JOIN project_map m ON m.old_id = d.project_id");
+        return q;
+    }
+
+    private static Map<String, String> afterQueries() {
+        Map<String, String> q = new LinkedHashMap<>();
+        q.put("dicom_data", "SELECT series_instance_uid, study_instance_uid, description FROM dicom_data");
+        q.put("data_projects", "SELECT id, series_instance_uid, old_project_id, project_id FROM data_projects");
+        return q;
+    }
+
+    private void migrate(Connection c, MigrationContext ctx, ProjectList projects, Source source) throws SQLException {
+        int total = 5;
+        List<Integer> drop = new ArrayList<>();
+        List<Integer> remap = new ArrayList<>();
+        for (UnknownMapping u : source.unknown) {
+            if (options.unknownProjectMappings() == UnknownProjectMappings.DROP || u.collidesWithAdmin) {
+                drop.add(u.id);
+            } else {
+                remap.add(u.id);
+            }
+        }
+        if (!drop.isEmpty()) {
+            Jdbc.execute(c, "DELETE FROM data_projects WHERE id = ANY (?::integer[])", Jdbc.intArray(c, drop));
+        }
+        if (!remap.isEmpty()) {
+            Jdbc.execute(c, "UPDATE data_projects SET project_id = ? WHERE id = ANY (?::integer[])", projects.adminOldId(),
+                    Jdbc.intArray(c, remap));
+        }
+        ctx.progress(1, total, "stages");
+        Jdbc.executeAll(c, "CREATE TEMP TABLE project_map (old_id integer PRIMARY KEY, new_id uuid NOT NULL UNIQUE) "
+                + "ON COMMIT DROP");
+        Jdbc.execute(c, "INSERT INTO project_map SELECT * FROM unnest(?::integer[], ?::uuid[])",
+                Jdbc.intArray(c, projects.projects().stream().map(MigratedProject::oldId).toList()),
+                Jdbc.uuidArray(c, projects.projects().stream().map(MigratedProject::id).toList()));
+        Jdbc.executeAll(c, "ANALYZE project_map");
+        // Taken after the unknown mappings were handled (each reported as a change): the rest must survive exactly.
+        Map<String, String> before = beforeQueries();
+        ctx.put(BASELINE, TableDigests.compute(c, before, n -> ctx.progress(n, before.size(), "tables in the baseline")));
+        ctx.progress(2, total, "stages");
+        Jdbc.executeAll(c,
+                "CREATE TABLE data_projects_05 (id integer NOT NULL, series_instance_uid character varying, "
+                        + "old_project_id integer, project_id uuid NOT NULL)",
+                // A project without UUID leaves project_id NULL and fails the NOT NULL: the whole transaction rolls back.
+                "INSERT INTO data_projects_05 (id, series_instance_uid, old_project_id, project_id) "
+                        + "SELECT d.id, d.series_instance_uid, d.project_id, m.new_id FROM data_projects d "
+                        + "LEFT JOIN project_map m ON m.old_id = d.project_id");
+        ctx.progress(3, total, "stages");
+        Jdbc.executeAll(c,
+                "ALTER SEQUENCE data_projects_id_seq OWNED BY NONE", // else dropping the old table drops the sequence
+                "DROP TABLE data_projects",
+                "ALTER TABLE data_projects_05 RENAME TO data_projects",
+                "ALTER SEQUENCE data_projects_id_seq OWNED BY data_projects.id",
+                "ALTER TABLE data_projects ALTER COLUMN id SET DEFAULT nextval('data_projects_id_seq'::regclass)",
+                "ALTER TABLE data_projects ADD CONSTRAINT data_projects_pkey PRIMARY KEY (id)",
+                "ALTER TABLE data_projects ADD CONSTRAINT data_projects_project_id_series_instance_uid_key "
+                        + "UNIQUE (project_id, series_instance_uid)",
+                "ANALYZE data_projects",
+                "ALTER TABLE data_projects ADD CONSTRAINT data_projects_series_instance_uid_fkey "
+                        + "FOREIGN KEY (series_instance_uid) REFERENCES dicom_data(series_instance_uid)");
+        ctx.progress(4, total, "stages");
+        DatabaseSteps.recordHead(c, DB);
+        ctx.progress(5, total, "stages");
+    }
+}

@@ -1,0 +1,413 @@
+package dev.kaapanamigrate.postgres;
+
+import static dev.kaapanamigrate.postgres.SourceDatabases.ALL;
+import static dev.kaapanamigrate.postgres.SourceDatabases.digest;
+import static dev.kaapanamigrate.postgres.SourceDatabases.execute;
+import static dev.kaapanamigrate.postgres.SourceDatabases.fingerprint;
+import static dev.kaapanamigrate.postgres.SourceDatabases.kaapana;
+import static dev.kaapanamigrate.postgres.SourceDatabases.string;
+import static dev.kaapanamigrate.postgres.SourceDatabases.strings;
+import static dev.kaapanamigrate.postgres.SourceDatabases.tableDigests;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.kaapanamigrate.core.Change;
+import dev.kaapanamigrate.core.IdSource;
+import dev.kaapanamigrate.core.MigrationContext;
+import dev.kaapanamigrate.core.MigrationEvent;
+import dev.kaapanamigrate.core.MigrationListener;
+import dev.kaapanamigrate.core.MigrationPlan;
+import dev.kaapanamigrate.core.MigrationResult;
+import dev.kaapanamigrate.core.PlanPreview;
+import dev.kaapanamigrate.core.PlanStatus;
+import dev.kaapanamigrate.core.PlatformControl;
+import dev.kaapanamigrate.core.PlatformState;
+import dev.kaapanamigrate.core.StepCheck;
+import dev.kaapanamigrate.core.StepResult;
+import dev.kaapanamigrate.core.StepStatus;
+import dev.kaapanamigrate.core.Verification;
+import dev.kaapanamigrate.testkit.InstallationSize;
+import dev.kaapanamigrate.testkit.KaapanaDatabase;
+import dev.kaapanamigrate.testkit.KaapanaInstallation;
+import dev.kaapanamigrate.testkit.Manifest;
+import dev.kaapanamigrate.testkit.SimulatedPlatform;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The three database migrations on copies of one generated 0.4.2 installation (a fresh copy per test): exact 0.5.2
+ * schema, every row kept, the decisions (admin project, unknown mappings, dataset ids), re-runs, crashes, upstream's
+ * half-migrated state, schema drift and the dry-run.
+ */
+@KaapanaInstallation(size = InstallationSize.SMALL)
+class DatabaseMigrationIT {
+
+    static SourceDatabases sources;
+    static Manifest manifest;
+    static int copies;
+
+    @BeforeAll
+    static void start(SimulatedPlatform platform, Manifest generated) {
+        platform.startSource();
+        sources = new SourceDatabases(platform);
+        manifest = generated;
+    }
+
+    static synchronized Map<ServiceDatabase, DataSource> freshCopy() throws Exception {
+        return sources.copy("copy_" + (++copies));
+    }
+
+    static MigrationPlan plan(Map<ServiceDatabase, DataSource> dbs, DatabaseMigrationOptions options, Path state) {
+        DatabaseConnections connections = DatabaseConnections.of(dbs);
+        MigrationPlan.Builder b = MigrationPlan.builder()
+                .step(new MigrateAccessInformationStep(connections, options))
+                .step(new MigrateDicomWebFilterStep(connections, options))
+                .step(new MigrateBackendStep(connections))
+                .platformControl(PlatformControl.assumeState(PlatformState.UNDEPLOYED));
+        return (state == null ? b.inMemoryState() : b.stateDirectory(state)).build();
+    }
+
+    static StepResult step(MigrationResult result, String id) {
+        return result.step(id).orElseThrow();
+    }
+
+    static Map<String, Manifest.Content> manifestTables(ServiceDatabase db) {
+        return manifest.databases().get(kaapana(db)).tables();
+    }
+
+    // ------------------------------------------------------------------------------------------------ tests
+
+    @Test
+    void migratesAllThreeToExactlyThe052SchemaKeepingEveryRow() throws Exception {
+        Map<ServiceDatabase, DataSource> dbs = freshCopy();
+        DatabaseConnections connections = DatabaseConnections.of(dbs);
+        MigrationContext ctx = MigrationContext.standalone(Clock.systemUTC(), IdSource.seeded(7), PlatformState.UNDEPLOYED,
+                false);
+        var aii = new MigrateAccessInformationStep(connections, DatabaseMigrationOptions.defaults());
+        var dwf = new MigrateDicomWebFilterStep(connections, DatabaseMigrationOptions.defaults());
+        var backend = new MigrateBackendStep(connections);
+
+        StepCheck check = aii.check(ctx);
+        assertThat(check).isInstanceOf(StepCheck.Pending.class);
+        assertThat(check.changes()).extracting(Change::describe).anySatisfy(d -> assertThat(d)
+                .contains("admin_project").contains("project 'admin' (old id 1; by default"));
+        List<Change> aiiChanges = aii.apply(ctx);
+        assertThat(aiiChanges).isEqualTo(check.changes());
+        assertThat(dwf.check(ctx)).isInstanceOf(StepCheck.Pending.class);
+        StepCheck backendCheck = backend.check(ctx);
+        assertThat(backendCheck.changes()).extracting(Change::describe).anySatisfy(d -> assertThat(d)
+                .contains("dataset.id").contains(MigrateBackendStep.DATASET_ORDER));
+        dwf.apply(ctx);
+        backend.apply(ctx);
+        for (var step : List.of(aii, dwf, backend)) {
+            Verification v = step.verify(ctx);
+            assertThat(v.passed()).as(step.id() + ": " + v.describeFailures()).isTrue();
+            assertThat(v.facts()).extracting(Verification.Fact::name).anySatisfy(n -> assertThat(n).startsWith("rows and digest"));
+        }
+
+        // the project UUIDs come from the context's id source, in order of the old ids (the first id is the run id)
+        IdSource seeded = IdSource.seeded(7);
+        seeded.newId();
+        List<String> expectedIds = new ArrayList<>();
+        for (int i = 0; i < manifest.projects().size(); i++) {
+            expectedIds.add(seeded.newId().toString());
+        }
+        DataSource aiiDb = dbs.get(ServiceDatabase.ACCESS_INFORMATION);
+        assertThat(strings(aiiDb, "SELECT id FROM projects ORDER BY int_id")).isEqualTo(expectedIds);
+        ProjectList list = ctx.require(ProjectList.KEY);
+        assertThat(list.projects()).extracting(p -> p.id().toString()).isEqualTo(expectedIds);
+        assertThat(list.admin().name()).isEqualTo("admin");
+
+        for (ServiceDatabase db : ALL) {
+            assertThat(fingerprint(dbs.get(db))).as(db + " schema").containsExactlyElementsOf(fingerprint(sources.reference052(db)));
+            assertThat(string(dbs.get(db), "SELECT string_agg(version_num, ',') FROM alembic_version"))
+                    .isEqualTo(db.targetRevision());
+        }
+        assertEveryRowKept(dbs);
+
+        // a second run (no journal: as after a lost state directory) finds everything done and changes nothing
+        var digestsBefore = digestsOf(dbs);
+        MigrationResult again = plan(dbs, DatabaseMigrationOptions.defaults(), null).run();
+        assertThat(again.status()).as(again.toString()).isEqualTo(PlanStatus.SUCCEEDED);
+        for (StepResult r : again.steps()) {
+            assertThat(r.status()).as(r.stepId()).isEqualTo(StepStatus.UP_TO_DATE);
+        }
+        assertThat(digestsOf(dbs)).isEqualTo(digestsBefore);
+    }
+
+    /** Every row of the 0.4.2 manifest is there, read back through the documented rewrites. */
+    static void assertEveryRowKept(Map<ServiceDatabase, DataSource> dbs) throws Exception {
+        DataSource aii = dbs.get(ServiceDatabase.ACCESS_INFORMATION);
+        var aiiTables = manifestTables(ServiceDatabase.ACCESS_INFORMATION);
+        assertThat(digest(aii, "SELECT int_id, external_id, name, description, kubernetes_namespace, s3_bucket, "
+                + "opensearch_index FROM projects")).isEqualTo(aiiTables.get("projects"));
+        assertThat(digest(aii, "SELECT u.id, p.int_id, u.role_id, u.keycloak_id FROM users_projects_roles u "
+                + "JOIN projects p ON p.id = u.project_id")).isEqualTo(aiiTables.get("users_projects_roles"));
+        for (String t : List.of("rights", "roles", "roles_rights")) {
+            assertThat(digest(aii, "SELECT * FROM " + t)).as(t).isEqualTo(aiiTables.get(t));
+        }
+        assertThat(string(aii, "SELECT p.int_id || ' ' || p.name FROM admin_project a JOIN projects p ON p.id = a.project_id"))
+                .isEqualTo("1 admin");
+        String adminUuid = string(aii, "SELECT project_id FROM admin_project");
+        List<String> projectPairs = strings(aii, "SELECT int_id || '=' || id FROM projects ORDER BY 1");
+
+        DataSource dwf = dbs.get(ServiceDatabase.DICOM_WEB_FILTER);
+        var dwfTables = manifestTables(ServiceDatabase.DICOM_WEB_FILTER);
+        assertThat(digest(dwf, "SELECT * FROM dicom_data")).isEqualTo(dwfTables.get("dicom_data"));
+        assertThat(digest(dwf, "SELECT id, series_instance_uid, old_project_id FROM data_projects"))
+                .isEqualTo(dwfTables.get("data_projects"));
+        assertThat(projectPairs).containsAll(strings(dwf, "SELECT DISTINCT old_project_id || '=' || project_id FROM data_projects"));
+
+        DataSource backend = dbs.get(ServiceDatabase.BACKEND);
+        var backendTables = manifestTables(ServiceDatabase.BACKEND);
+        for (String t : List.of("kaapana_instance", "identifiers", "settings", "job")) {
+            assertThat(digest(backend, "SELECT * FROM " + t)).as(t).isEqualTo(backendTables.get(t));
+        }
+        assertThat(digest(backend, "SELECT name, username, time_created, time_updated, kaapana_id FROM dataset"))
+                .isEqualTo(backendTables.get("dataset"));
+        assertThat(digest(backend, "SELECT i.identifier, d.name FROM identifier2dataset i JOIN dataset d ON d.id = i.dataset"))
+                .isEqualTo(backendTables.get("identifier2dataset"));
+        assertThat(digest(backend, "SELECT workflow_id, workflow_name, dag_id, username, time_created, time_updated, "
+                + "automatic_execution, service_workflow, federated, kaapana_id, involved_kaapana_instances FROM workflow"))
+                .isEqualTo(backendTables.get("workflow"));
+        assertThat(strings(backend, "SELECT DISTINCT project_id::text FROM dataset UNION SELECT DISTINCT project_id::text "
+                + "FROM workflow")).containsExactly(adminUuid);
+        // ids 1..n in the documented order, the sequence continues after them
+        long datasets = backendTables.get("dataset").count();
+        assertThat(string(backend, "SELECT count(*) FROM (SELECT id, row_number() OVER (ORDER BY "
+                + MigrateBackendStep.DATASET_ORDER + ") AS n FROM dataset) x WHERE id <> n")).isEqualTo("0");
+        assertThat(string(backend, "SELECT nextval('dataset_id_seq')")).isEqualTo(Long.toString(datasets + 1));
+    }
+
+    static Map<ServiceDatabase, Object> digestsOf(Map<ServiceDatabase, DataSource> dbs) throws Exception {
+        Map<ServiceDatabase, Object> out = new java.util.EnumMap<>(ServiceDatabase.class);
+        for (ServiceDatabase db : ALL) {
+            out.put(db, List.of(fingerprint(dbs.get(db)), tableDigests(dbs.get(db))));
+        }
+        return out;
+    }
+
+    @Test
+    void aDryRunChangesNothingAndSaysWhatItWouldDo() throws Exception {
+        Map<ServiceDatabase, DataSource> dbs = freshCopy();
+        var before = digestsOf(dbs);
+
+        PlanPreview preview = plan(dbs, DatabaseMigrationOptions.defaults(), null).check();
+
+        assertThat(digestsOf(dbs)).isEqualTo(before);
+        assertThat(preview.steps().get(0).check()).isInstanceOf(StepCheck.Pending.class);
+        assertThat(preview.steps().get(0).check().changes()).extracting(Change::describe)
+                .anySatisfy(d -> assertThat(d).contains("projects.id").contains("(" + manifest.projects().size() + ")"));
+        // the other two need the project UUIDs the first one generates when it is applied
+        assertThat(preview.steps().get(1).check()).isInstanceOf(StepCheck.Waiting.class);
+        assertThat(preview.steps().get(2).check()).isInstanceOf(StepCheck.Waiting.class);
+    }
+
+    @Test
+    void anAdminProjectOtherThanId1IsBlockedUntilNamedExplicitly() throws Exception {
+        Map<ServiceDatabase, DataSource> dbs = freshCopy();
+        DataSource aii = dbs.get(ServiceDatabase.ACCESS_INFORMATION);
+        String secondName = string(aii, "SELECT name FROM projects WHERE id = 2");
+        execute(aii, "UPDATE projects SET name = 'admin-legacy' WHERE id = 1",
+                "UPDATE projects SET name = 'admin' WHERE id = 2");
+        var before = digestsOf(dbs);
+
+        MigrationResult blocked = plan(dbs, DatabaseMigrationOptions.defaults(), null).run();
+
+        assertThat(blocked.status()).isEqualTo(PlanStatus.BLOCKED);
+        assertThat(step(blocked, MigrateAccessInformationStep.ID).message())
+                .contains("project id 1 is named 'admin-legacy'", "the project named 'admin' has id 2", "withAdminProjectName");
+        assertThat(digestsOf(dbs)).isEqualTo(before);
+
+        List<MigrationEvent.StepProgress> progress = new java.util.concurrent.CopyOnWriteArrayList<>();
+        MigrationResult done = plan(dbs, DatabaseMigrationOptions.defaults().withAdminProjectName("admin"), null).toBuilder()
+                .listener(new MigrationListener() {
+                    @Override
+                    public void stepProgress(MigrationEvent.StepProgress event) {
+                        progress.add(event);
+                    }
+                }).build().run();
+
+        assertThat(done.status()).as(done.toString()).isEqualTo(PlanStatus.SUCCEEDED);
+        assertThat(step(done, MigrateAccessInformationStep.ID).changes()).extracting(Change::describe)
+                .anySatisfy(d -> assertThat(d).contains("project 'admin' (old id 2; named by the option adminProjectName)"));
+        String admin = string(aii, "SELECT id FROM projects WHERE int_id = 2");
+        assertThat(string(aii, "SELECT string_agg(project_id::text, ',') FROM admin_project")).isEqualTo(admin);
+        assertThat(strings(dbs.get(ServiceDatabase.BACKEND), "SELECT DISTINCT project_id::text FROM dataset UNION "
+                + "SELECT DISTINCT project_id::text FROM workflow")).containsExactly(admin);
+        assertThat(secondName).isNotEqualTo("admin");
+        for (String id : List.of(MigrateAccessInformationStep.ID, MigrateDicomWebFilterStep.ID, MigrateBackendStep.ID)) {
+            assertThat(progress).filteredOn(e -> e.stepId().equals(id)).extracting(MigrationEvent.StepProgress::unit)
+                    .contains("tables in the baseline", "stages");
+        }
+    }
+
+    /** Series mapped to unknown projects 99 and 77: one collides with its admin mapping, two map a new series. */
+    static Map<ServiceDatabase, DataSource> copyWithUnknownProjects() throws Exception {
+        Map<ServiceDatabase, DataSource> dbs = freshCopy();
+        execute(dbs.get(ServiceDatabase.DICOM_WEB_FILTER),
+                "INSERT INTO dicom_data VALUES ('1.2.3.new', '1.2.3', 'Dicom data')",
+                "INSERT INTO data_projects (series_instance_uid, project_id) SELECT series_instance_uid, 99 FROM data_projects "
+                        + "WHERE project_id = 1 ORDER BY id LIMIT 1",
+                "INSERT INTO data_projects (series_instance_uid, project_id) VALUES ('1.2.3.new', 99), ('1.2.3.new', 77)");
+        return dbs;
+    }
+
+    @Test
+    void mappingsToUnknownProjectsAreBlockedByDefault() throws Exception {
+        Map<ServiceDatabase, DataSource> dbs = copyWithUnknownProjects();
+        DataSource dwf = dbs.get(ServiceDatabase.DICOM_WEB_FILTER);
+        var before = List.of(fingerprint(dwf), tableDigests(dwf));
+
+        MigrationResult result = plan(dbs, DatabaseMigrationOptions.defaults(), null).run();
+
+        assertThat(result.status()).isEqualTo(PlanStatus.BLOCKED);
+        assertThat(step(result, MigrateAccessInformationStep.ID).status()).isEqualTo(StepStatus.APPLIED);
+        assertThat(step(result, MigrateDicomWebFilterStep.ID).message())
+                .contains("3 data_projects row(s)", "project id 77: 1 row(s), project id 99: 2 row(s)", "REMAP_TO_ADMIN");
+        assertThat(List.of(fingerprint(dwf), tableDigests(dwf))).isEqualTo(before);
+    }
+
+    @Test
+    void mappingsToUnknownProjectsAreDroppedRowByRowOnRequest() throws Exception {
+        Map<ServiceDatabase, DataSource> dbs = copyWithUnknownProjects();
+        MigrationResult result = plan(dbs, DatabaseMigrationOptions.defaults()
+                .withUnknownProjectMappings(DatabaseMigrationOptions.UnknownProjectMappings.DROP), null).run();
+
+        assertThat(result.status()).as(result.toString()).isEqualTo(PlanStatus.SUCCEEDED);
+        List<Change> dropped = step(result, MigrateDicomWebFilterStep.ID).changes().stream()
+                .filter(c -> c.kind() == Change.Kind.DELETE).toList();
+        assertThat(dropped).hasSize(3).allSatisfy(c -> assertThat(c.target()).contains("data_projects id"));
+        assertThat(dropped).extracting(Change::before).anySatisfy(b -> assertThat(b).contains("unknown project id 77"));
+        DataSource dwf = dbs.get(ServiceDatabase.DICOM_WEB_FILTER);
+        assertThat(string(dwf, "SELECT count(*) FROM data_projects")).isEqualTo(
+                Long.toString(manifestTables(ServiceDatabase.DICOM_WEB_FILTER).get("data_projects").count()));
+        assertThat(string(dwf, "SELECT count(*) FROM data_projects WHERE old_project_id IN (77, 99)")).isEqualTo("0");
+    }
+
+    @Test
+    void mappingsToUnknownProjectsAreRemappedToAdminWithoutDuplicates() throws Exception {
+        Map<ServiceDatabase, DataSource> dbs = copyWithUnknownProjects();
+        MigrationResult result = plan(dbs, DatabaseMigrationOptions.defaults()
+                .withUnknownProjectMappings(DatabaseMigrationOptions.UnknownProjectMappings.REMAP_TO_ADMIN), null).run();
+
+        assertThat(result.status()).as(result.toString()).isEqualTo(PlanStatus.SUCCEEDED);
+        List<Change> changes = step(result, MigrateDicomWebFilterStep.ID).changes();
+        assertThat(changes.stream().filter(c -> c.target().contains("data_projects id"))).extracting(Change::kind)
+                .containsExactly(Change.Kind.DELETE, Change.Kind.UPDATE, Change.Kind.DELETE);
+        DataSource dwf = dbs.get(ServiceDatabase.DICOM_WEB_FILTER);
+        String admin = string(dbs.get(ServiceDatabase.ACCESS_INFORMATION), "SELECT project_id FROM admin_project");
+        assertThat(strings(dwf, "SELECT project_id::text FROM data_projects WHERE series_instance_uid = '1.2.3.new'"))
+                .containsExactly(admin);
+        assertThat(string(dwf, "SELECT count(*) FROM data_projects")).isEqualTo(
+                Long.toString(manifestTables(ServiceDatabase.DICOM_WEB_FILTER).get("data_projects").count() + 1));
+    }
+
+    @Test
+    void aCrashInsideEachStepLeavesItsDatabaseAt04AndARerunCompletes(@TempDir Path state) throws Exception {
+        Map<ServiceDatabase, DataSource> dbs = freshCopy();
+        var before = digestsOf(dbs);
+        for (ServiceDatabase db : ALL) {
+            // fails the last statement of the step's transaction: re-creating alembic_version
+            execute(dbs.get(db), "CREATE FUNCTION fail_late() RETURNS event_trigger LANGUAGE plpgsql AS $$ BEGIN "
+                    + "IF EXISTS (SELECT 1 FROM pg_event_trigger_ddl_commands() WHERE object_identity = 'public.alembic_version') "
+                    + "THEN RAISE EXCEPTION 'injected failure'; END IF; END $$",
+                    "CREATE EVENT TRIGGER fail_late ON ddl_command_end WHEN TAG IN ('CREATE TABLE') EXECUTE FUNCTION fail_late()");
+        }
+        for (ServiceDatabase failing : ALL) {
+            MigrationResult crashed = plan(dbs, DatabaseMigrationOptions.defaults(), state).run();
+
+            assertThat(crashed.status()).isEqualTo(PlanStatus.FAILED);
+            StepResult failed = crashed.steps().stream().filter(r -> r.status() == StepStatus.FAILED).findFirst().orElseThrow();
+            assertThat(failed.message()).contains("injected failure", "rolled back");
+            assertThat(List.of(fingerprint(dbs.get(failing)), tableDigests(dbs.get(failing)))).as(failing + " untouched")
+                    .isEqualTo(before.get(failing));
+            execute(dbs.get(failing), "DROP EVENT TRIGGER fail_late", "DROP FUNCTION fail_late()");
+        }
+        MigrationResult done = plan(dbs, DatabaseMigrationOptions.defaults(), state).run();
+
+        assertThat(done.status()).as(done.toString()).isEqualTo(PlanStatus.SUCCEEDED);
+        assertThat(step(done, MigrateAccessInformationStep.ID).status()).isEqualTo(StepStatus.VERIFIED_EARLIER);
+        assertThat(step(done, MigrateBackendStep.ID).status()).isEqualTo(StepStatus.APPLIED);
+        for (ServiceDatabase db : ALL) {
+            assertThat(fingerprint(dbs.get(db))).as(db + " schema").containsExactlyElementsOf(fingerprint(sources.reference052(db)));
+        }
+        assertEveryRowKept(dbs);
+    }
+
+    @Test
+    void aRunWithoutJournalTakesTheProjectsFromAnAccessInformationDatabaseAlreadyAtHead() throws Exception {
+        Map<ServiceDatabase, DataSource> dbs = freshCopy();
+        MigrationResult first = MigrationPlan.builder()
+                .step(new MigrateAccessInformationStep(DatabaseConnections.of(dbs), DatabaseMigrationOptions.defaults()))
+                .platformControl(PlatformControl.assumeState(PlatformState.UNDEPLOYED)).inMemoryState().build().run();
+        assertThat(first.status()).as(first.toString()).isEqualTo(PlanStatus.SUCCEEDED);
+
+        MigrationResult rest = plan(dbs, DatabaseMigrationOptions.defaults(), null).run();
+
+        assertThat(rest.status()).as(rest.toString()).isEqualTo(PlanStatus.SUCCEEDED);
+        assertThat(step(rest, MigrateAccessInformationStep.ID).status()).isEqualTo(StepStatus.UP_TO_DATE);
+        assertThat(step(rest, MigrateDicomWebFilterStep.ID).status()).isEqualTo(StepStatus.APPLIED);
+        assertThat(step(rest, MigrateBackendStep.ID).status()).isEqualTo(StepStatus.APPLIED);
+        assertEveryRowKept(dbs);
+    }
+
+    @Test
+    void databasesUpstreamLeftHalfMigratedAreCompleted() throws Exception {
+        Map<ServiceDatabase, DataSource> dbs = freshCopy();
+        String alembic = "CREATE TABLE alembic_version (version_num varchar(32) NOT NULL, "
+                + "CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num))";
+        execute(dbs.get(ServiceDatabase.ACCESS_INFORMATION), alembic,
+                "INSERT INTO alembic_version VALUES ('" + MigrateAccessInformationStep.INITIAL_REVISION + "')");
+        execute(dbs.get(ServiceDatabase.DICOM_WEB_FILTER), alembic,
+                "INSERT INTO alembic_version VALUES ('" + MigrateDicomWebFilterStep.INITIAL_REVISION + "')");
+        execute(dbs.get(ServiceDatabase.BACKEND),
+                "UPDATE alembic_version SET version_num = '" + MigrateBackendStep.INITIAL_REVISION + "'");
+
+        PlanPreview preview = plan(dbs, DatabaseMigrationOptions.defaults(), null).check();
+        assertThat(preview.steps().get(0).check().changes().get(0).before()).contains("initial revision 100ab450e292");
+        MigrationResult result = plan(dbs, DatabaseMigrationOptions.defaults(), null).run();
+
+        assertThat(result.status()).as(result.toString()).isEqualTo(PlanStatus.SUCCEEDED);
+        for (ServiceDatabase db : ALL) {
+            assertThat(fingerprint(dbs.get(db))).as(db + " schema").containsExactlyElementsOf(fingerprint(sources.reference052(db)));
+        }
+        assertEveryRowKept(dbs);
+    }
+
+    @Test
+    void schemaDriftAndUnknownRevisionsAreRefusedWithNothingChanged() throws Exception {
+        Map<ServiceDatabase, DataSource> dbs = freshCopy();
+        DataSource backend = dbs.get(ServiceDatabase.BACKEND);
+        execute(backend, "ALTER TABLE dataset ADD COLUMN description varchar", "ALTER TABLE job DROP COLUMN service_job");
+        var backendBefore = List.of(fingerprint(backend), tableDigests(backend));
+
+        MigrationResult result = plan(dbs, DatabaseMigrationOptions.defaults(), null).run();
+
+        assertThat(result.status()).isEqualTo(PlanStatus.BLOCKED);
+        assertThat(step(result, MigrateBackendStep.ID).status()).isEqualTo(StepStatus.BLOCKED);
+        assertThat(step(result, MigrateBackendStep.ID).message()).contains("differ from 0.4.2",
+                "unexpected column dataset #6 description character varying",
+                "missing column job #13 service_job boolean", "schema drift");
+        assertThat(List.of(fingerprint(backend), tableDigests(backend))).isEqualTo(backendBefore);
+
+        Map<ServiceDatabase, DataSource> other = freshCopy();
+        DataSource aii = other.get(ServiceDatabase.ACCESS_INFORMATION);
+        execute(aii, "CREATE TABLE alembic_version (version_num varchar(32) NOT NULL PRIMARY KEY)",
+                "INSERT INTO alembic_version VALUES ('0123456789ab')");
+        var aiiBefore = List.of(fingerprint(aii), tableDigests(aii));
+        StepCheck check = new MigrateAccessInformationStep(DatabaseConnections.of(other), DatabaseMigrationOptions.defaults())
+                .check(MigrationContext.standalone());
+        assertThat(check).isInstanceOf(StepCheck.Blocked.class);
+        assertThat(((StepCheck.Blocked) check).problem().found()).contains("unknown revision '0123456789ab'");
+        assertThat(List.of(fingerprint(aii), tableDigests(aii))).isEqualTo(aiiBefore);
+    }
+}
