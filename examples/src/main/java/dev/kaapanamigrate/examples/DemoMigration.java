@@ -5,6 +5,8 @@ import dev.kaapanamigrate.core.MigrationReport;
 import dev.kaapanamigrate.core.MigrationResult;
 import dev.kaapanamigrate.core.PlanPreview;
 import dev.kaapanamigrate.kaapana.KaapanaMigration;
+import dev.kaapanamigrate.pgserver.Libc;
+import dev.kaapanamigrate.postgres.TemporaryServers;
 import dev.kaapanamigrate.testkit.GeneratedInstallation;
 import dev.kaapanamigrate.testkit.InstallationGenerator;
 import dev.kaapanamigrate.testkit.InstallationSize;
@@ -22,6 +24,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.Locale;
 
 /**
  * The demo: generates a Kaapana 0.4.2 installation on embedded backends, starts its 0.4 databases, and
@@ -49,7 +52,10 @@ public final class DemoMigration {
             GeneratedInstallation install = InstallationGenerator.generate(InstallationSpec.of(InstallationSize.SMALL),
                     folder.resolve("installation"), s3, search);
             try (SimulatedPlatform platform = new SimulatedPlatform(install, PostgresBinaries.resolve())) {
+                Libc folderLibc = Libc.valueOf(install.manifest().postgresLibc().toUpperCase(Locale.ROOT));
                 MigrationPlan plan = KaapanaMigration.configure(install.fastDataDir()).platformControl(platform)
+                        // temporary servers on the moved folders, built for the libc that made them (musl, as Kaapana)
+                        .databaseConnections(TemporaryServers.builder(install.fastDataDir()).folderLibc(folderLibc).build())
                         .listener(new ConsoleProgress(out)).plan();
 
                 out.println("2. Dry-run (changes nothing):");
@@ -66,9 +72,20 @@ public final class DemoMigration {
                 platform.deploy();
                 try (Connection c = platform.dataSource(KaapanaDatabase.ACCESS_INFORMATION).getConnection();
                      Statement st = c.createStatement();
-                     ResultSet rs = st.executeQuery("SELECT count(*), min(name) FILTER (WHERE id = 1) FROM projects")) {
+                     ResultSet rs = st.executeQuery("SELECT (SELECT version_num FROM alembic_version), count(*), "
+                             + "min(p.id::text) FILTER (WHERE a.project_id IS NOT NULL) FROM projects p "
+                             + "LEFT JOIN admin_project a ON a.project_id = p.id")) {
                     rs.next();
-                    out.println("   access-information: " + rs.getLong(1) + " projects, project 1 is '" + rs.getString(2) + "'");
+                    out.println("   access-information at revision " + rs.getString(1) + ": " + rs.getLong(2)
+                            + " projects keyed by UUID, admin project " + rs.getString(3));
+                }
+                try (Connection c = platform.dataSource(KaapanaDatabase.BACKEND).getConnection();
+                     Statement st = c.createStatement();
+                     ResultSet rs = st.executeQuery("SELECT (SELECT version_num FROM alembic_version), count(*), "
+                             + "max(id), count(DISTINCT project_id) FROM dataset")) {
+                    rs.next();
+                    out.println("   kaapana-backend at revision " + rs.getString(1) + ": " + rs.getLong(2)
+                            + " datasets with ids 1.." + rs.getLong(3) + ", all in " + rs.getLong(4) + " project");
                 }
                 out.println("   FAST/version: " + Files.readString(install.fastDataDir().resolve("version")).strip());
                 out.println("   Report: " + folder.resolve("migration-report.json"));

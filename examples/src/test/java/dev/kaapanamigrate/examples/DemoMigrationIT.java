@@ -22,7 +22,8 @@ class DemoMigrationIT {
             MigrationResult result = DemoMigration.run(folder, new PrintStream(out, true, StandardCharsets.UTF_8));
             String printed = out.toString(StandardCharsets.UTF_8);
             assertThat(result.status()).as(printed).isEqualTo(PlanStatus.SUCCEEDED);
-            assertThat(printed).contains("MOVE", "project 1 is 'admin'", "FAST/version: 0.5.2");
+            assertThat(printed).contains("MOVE", "access-information at revision 6e751c62ecfa", "admin project ",
+                    "kaapana-backend at revision e689ab05516a", "FAST/version: 0.5.2");
             assertThat(folder.resolve("migration-report.json")).exists();
         } finally {
             Dirs.deleteRecursively(folder);

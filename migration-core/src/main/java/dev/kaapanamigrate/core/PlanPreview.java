@@ -38,6 +38,16 @@ public record PlanPreview(UUID runId, Instant checkedAt, PlatformState platformS
     }
 
     /**
+     * The preview of one step.
+     *
+     * @param stepId the step id
+     * @return its preview, or empty when the plan has no such step
+     */
+    public java.util.Optional<StepPreview> step(String stepId) {
+        return steps.stream().filter(s -> s.stepId().equals(stepId)).findFirst();
+    }
+
+    /**
      * Every change the run would make, in order.
      *
      * @return the changes

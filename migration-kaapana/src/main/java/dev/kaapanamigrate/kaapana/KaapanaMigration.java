@@ -4,9 +4,21 @@ import dev.kaapanamigrate.core.MigrationListener;
 import dev.kaapanamigrate.core.MigrationPlan;
 import dev.kaapanamigrate.core.MigrationStep;
 import dev.kaapanamigrate.core.PlatformControl;
+import dev.kaapanamigrate.postgres.BackendReferencesOptions;
+import dev.kaapanamigrate.postgres.BackendReferencesStep;
+import dev.kaapanamigrate.postgres.DatabaseConnections;
+import dev.kaapanamigrate.postgres.DatabaseMigrationOptions;
 import dev.kaapanamigrate.postgres.DetectVersionStep;
+import dev.kaapanamigrate.postgres.MigrateAccessInformationStep;
+import dev.kaapanamigrate.postgres.MigrateBackendStep;
+import dev.kaapanamigrate.postgres.MigrateDicomWebFilterStep;
 import dev.kaapanamigrate.postgres.PreflightStep;
 import dev.kaapanamigrate.postgres.RenameDataFoldersStep;
+import dev.kaapanamigrate.postgres.ReportExtensionDagsStep;
+import dev.kaapanamigrate.postgres.RolePasswordOptions;
+import dev.kaapanamigrate.postgres.RolePasswordStep;
+import dev.kaapanamigrate.postgres.StopTemporaryServersStep;
+import dev.kaapanamigrate.postgres.TemporaryServers;
 import dev.kaapanamigrate.postgres.WriteVersionStep;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,16 +26,21 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * The Kaapana 0.4.x → 0.5.2 migration plan. So far it holds the offline part that needs only
- * FAST_DATA_DIR: detect the installed version, preflight the PostgreSQL data folders, move them to their
- * 0.5 names, and finally write the full target version to {@code FAST/version}. The database, object-store
- * and index steps join it as they are built.
+ * The Kaapana 0.4.x → 0.5.2 migration plan: the part that runs while the platform is undeployed and needs
+ * only FAST_DATA_DIR. In order: detect the installed version, preflight the PostgreSQL data folders, move
+ * them to their 0.5 names, check the access-information/dicom-web-filter role password 0.5 uses, migrate the
+ * three service databases to their exact 0.5.2 schemas (project UUIDs shared), rewrite the backend's stored
+ * references, report extension DAGs, stop the temporary servers, and finally write the full target version
+ * to {@code FAST/version}. The object-store and index steps join it as they are built.
+ *
+ * <p>The database steps connect through {@link TemporaryServers} on the moved folders by default (embedded
+ * musl-built PostgreSQL 17.2); callers who run their own servers pass {@link #databaseConnections}.
  *
  * <pre>{@code
  * MigrationPlan plan = KaapanaMigration.configure(Path.of("/home/kaapana"))
  *         .platformControl(PlatformControl.assumeState(PlatformState.UNDEPLOYED))
  *         .plan();
- * PlanPreview preview = plan.check();        // dry-run
+ * PlanPreview preview = plan.check();        // dry-run: database steps rehearse on copies of the folders
  * MigrationResult result = plan.run();       // journal and lock in FAST_DATA_DIR/.kaapana-migrate
  * }</pre>
  */
@@ -37,14 +54,30 @@ public final class KaapanaMigration {
     private final Path backupDirectory;
     private final PlatformControl platformControl;
     private final List<MigrationListener> listeners;
+    private final DatabaseConnections connections;
+    private final DatabaseMigrationOptions databaseOptions;
+    private final BackendReferencesOptions referenceOptions;
+    private final RolePasswordOptions passwordOptions;
 
     private KaapanaMigration(Path fastDataDir, Path stateDirectory, Path backupDirectory, PlatformControl platformControl,
-                             List<MigrationListener> listeners) {
+                             List<MigrationListener> listeners, DatabaseConnections connections,
+                             DatabaseMigrationOptions databaseOptions, BackendReferencesOptions referenceOptions,
+                             RolePasswordOptions passwordOptions) {
         this.fastDataDir = fastDataDir;
         this.stateDirectory = stateDirectory;
         this.backupDirectory = backupDirectory;
         this.platformControl = platformControl;
         this.listeners = List.copyOf(listeners);
+        this.connections = connections;
+        this.databaseOptions = databaseOptions;
+        this.referenceOptions = referenceOptions;
+        this.passwordOptions = passwordOptions;
+    }
+
+    private KaapanaMigration with(Path stateDir, Path backupDir, PlatformControl control, List<MigrationListener> ls,
+            DatabaseConnections conns, DatabaseMigrationOptions dbOptions, BackendReferencesOptions refOptions,
+            RolePasswordOptions pwOptions) {
+        return new KaapanaMigration(fastDataDir, stateDir, backupDir, control, ls, conns, dbOptions, refOptions, pwOptions);
     }
 
     /**
@@ -55,7 +88,57 @@ public final class KaapanaMigration {
      */
     public static KaapanaMigration configure(Path fastDataDir) {
         Path fast = Objects.requireNonNull(fastDataDir, "fastDataDir");
-        return new KaapanaMigration(fast, fast.resolve(STATE_DIRECTORY), null, null, List.of());
+        return new KaapanaMigration(fast, fast.resolve(STATE_DIRECTORY), null, null, List.of(), null,
+                DatabaseMigrationOptions.defaults(), BackendReferencesOptions.defaults(),
+                RolePasswordOptions.defaults().withDependsOn(List.of(RenameDataFoldersStep.ID)));
+    }
+
+    /**
+     * How the database steps reach the access-information, dicom-web-filter and backend databases. Default:
+     * {@code TemporaryServers.builder(fastDataDir).build()}, temporary servers on the moved folders; pass a
+     * configured {@link TemporaryServers} (binary directory, folder libc, rehearsal directory) or your own
+     * {@code DatabaseConnections.of(...)}.
+     *
+     * @param connections the connections
+     * @return a new configuration
+     */
+    public KaapanaMigration databaseConnections(DatabaseConnections connections) {
+        return with(stateDirectory, backupDirectory, platformControl, listeners,
+                Objects.requireNonNull(connections, "connections"), databaseOptions, referenceOptions, passwordOptions);
+    }
+
+    /**
+     * Decisions the database migrations cannot take alone (admin project, series mapped to unknown projects).
+     *
+     * @param options the options; default {@link DatabaseMigrationOptions#defaults()}
+     * @return a new configuration
+     */
+    public KaapanaMigration databaseOptions(DatabaseMigrationOptions options) {
+        return with(stateDirectory, backupDirectory, platformControl, listeners, connections,
+                Objects.requireNonNull(options, "options"), referenceOptions, passwordOptions);
+    }
+
+    /**
+     * Which stored references of the backend are rewritten.
+     *
+     * @param options the options; default {@link BackendReferencesOptions#defaults()}
+     * @return a new configuration
+     */
+    public KaapanaMigration backendReferences(BackendReferencesOptions options) {
+        return with(stateDirectory, backupDirectory, platformControl, listeners, connections, databaseOptions,
+                Objects.requireNonNull(options, "options"), passwordOptions);
+    }
+
+    /**
+     * Whether a role password 0.5 cannot use is reset (default: reported, the run blocks before any database
+     * changes). The step always runs right after the folder moves.
+     *
+     * @param options the options
+     * @return a new configuration
+     */
+    public KaapanaMigration rolePasswords(RolePasswordOptions options) {
+        return with(stateDirectory, backupDirectory, platformControl, listeners, connections, databaseOptions,
+                referenceOptions, Objects.requireNonNull(options, "options").withDependsOn(List.of(RenameDataFoldersStep.ID)));
     }
 
     /**
@@ -65,8 +148,8 @@ public final class KaapanaMigration {
      * @return a new configuration
      */
     public KaapanaMigration stateDirectory(Path dir) {
-        return new KaapanaMigration(fastDataDir, Objects.requireNonNull(dir, "dir"), backupDirectory, platformControl,
-                listeners);
+        return with(Objects.requireNonNull(dir, "dir"), backupDirectory, platformControl, listeners, connections,
+                databaseOptions, referenceOptions, passwordOptions);
     }
 
     /**
@@ -76,8 +159,8 @@ public final class KaapanaMigration {
      * @return a new configuration
      */
     public KaapanaMigration backupDirectory(Path dir) {
-        return new KaapanaMigration(fastDataDir, stateDirectory, Objects.requireNonNull(dir, "dir"), platformControl,
-                listeners);
+        return with(stateDirectory, Objects.requireNonNull(dir, "dir"), platformControl, listeners, connections,
+                databaseOptions, referenceOptions, passwordOptions);
     }
 
     /**
@@ -87,8 +170,8 @@ public final class KaapanaMigration {
      * @return a new configuration
      */
     public KaapanaMigration platformControl(PlatformControl control) {
-        return new KaapanaMigration(fastDataDir, stateDirectory, backupDirectory, Objects.requireNonNull(control, "control"),
-                listeners);
+        return with(stateDirectory, backupDirectory, Objects.requireNonNull(control, "control"), listeners, connections,
+                databaseOptions, referenceOptions, passwordOptions);
     }
 
     /**
@@ -100,18 +183,32 @@ public final class KaapanaMigration {
     public KaapanaMigration listener(MigrationListener listener) {
         List<MigrationListener> more = new ArrayList<>(listeners);
         more.add(Objects.requireNonNull(listener, "listener"));
-        return new KaapanaMigration(fastDataDir, stateDirectory, backupDirectory, platformControl, more);
+        return with(stateDirectory, backupDirectory, platformControl, more, connections, databaseOptions,
+                referenceOptions, passwordOptions);
     }
 
     /**
      * The steps, in the order they run: all need the platform undeployed, and the version is written last,
-     * once everything else is done.
+     * once everything else is done. Each call creates new steps; with the default connections, new temporary
+     * servers.
      *
      * @return the steps
      */
     public List<MigrationStep> steps() {
-        return List.of(new DetectVersionStep(fastDataDir), new PreflightStep(fastDataDir, backupDirectory),
-                new RenameDataFoldersStep(fastDataDir), new WriteVersionStep(fastDataDir));
+        DatabaseConnections conns = connections != null ? connections : TemporaryServers.builder(fastDataDir).build();
+        List<MigrationStep> steps = new ArrayList<>(List.of(new DetectVersionStep(fastDataDir),
+                new PreflightStep(fastDataDir, backupDirectory), new RenameDataFoldersStep(fastDataDir),
+                new RolePasswordStep(conns, passwordOptions),
+                new MigrateAccessInformationStep(conns, databaseOptions),
+                new MigrateDicomWebFilterStep(conns, databaseOptions),
+                new MigrateBackendStep(conns),
+                new BackendReferencesStep(conns, referenceOptions),
+                new ReportExtensionDagsStep(conns, List.of(BackendReferencesStep.ID))));
+        if (conns instanceof TemporaryServers servers) {
+            steps.add(new StopTemporaryServersStep(servers, List.of(ReportExtensionDagsStep.ID)));
+        }
+        steps.add(new WriteVersionStep(fastDataDir));
+        return steps;
     }
 
     /**

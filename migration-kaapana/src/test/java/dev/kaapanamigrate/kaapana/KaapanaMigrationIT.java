@@ -1,5 +1,12 @@
 package dev.kaapanamigrate.kaapana;
 
+import dev.kaapanamigrate.core.PlatformControl;
+import dev.kaapanamigrate.core.StepCheck;
+import dev.kaapanamigrate.pgserver.Libc;
+import dev.kaapanamigrate.postgres.MigrateBackendStep;
+import dev.kaapanamigrate.postgres.TemporaryServers;
+import java.util.Locale;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kaapanamigrate.core.MigrationResult;
@@ -31,16 +38,25 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class KaapanaMigrationIT {
 
+    /** The Kaapana plan with temporary servers for the folders' libc (musl here, glibc where no musl loader exists). */
+    static KaapanaMigration migration(GeneratedInstallation install, PlatformControl platform) {
+        Libc libc = Libc.valueOf(install.manifest().postgresLibc().toUpperCase(Locale.ROOT));
+        return KaapanaMigration.configure(install.fastDataDir()).platformControl(platform)
+                .databaseConnections(TemporaryServers.builder(install.fastDataDir()).folderLibc(libc).build());
+    }
+
     @Test
     @Order(1)
     void theDryRunListsTheChangesAndChangesNothing(GeneratedInstallation install, SimulatedPlatform platform) throws Exception {
         List<String> before = tree(install.fastDataDir());
-        PlanPreview preview = KaapanaMigration.configure(install.fastDataDir()).platformControl(platform).plan().check();
+        PlanPreview preview = migration(install, platform).plan().check();
 
         assertThat(preview.isBlocked()).as(preview.toString()).isFalse();
         assertThat(preview.changes()).extracting(c -> c.kind() + " " + c.after())
                 .contains("MOVE access-information-interface-postgres-data", "MOVE keycloak-postgres-data",
-                        "CREATE 0.5.2");
+                        "CREATE 0.5.2", "SCHEMA revision 6e751c62ecfa (0.5.2)");
+        assertThat(preview.step(MigrateBackendStep.ID).orElseThrow().check())
+                .as("needs the project UUIDs the access-information step generates").isInstanceOf(StepCheck.Waiting.class);
         assertThat(tree(install.fastDataDir())).isEqualTo(before);
     }
 
@@ -50,12 +66,16 @@ class KaapanaMigrationIT {
             throws Exception {
         platform.startSource();   // 0.4 is running: the plan undeploys it first
 
-        MigrationResult result = KaapanaMigration.configure(install.fastDataDir()).platformControl(platform).plan().run();
+        MigrationResult result = migration(install, platform).plan().run();
 
         assertThat(result.status()).as(result.toString()).isEqualTo(PlanStatus.SUCCEEDED);
         assertThat(platform.current()).isEqualTo(PlatformState.UNDEPLOYED);
         assertThat(result.steps()).extracting(StepResult::stepId).containsExactly("kaapana.detect-version",
-                "postgres.preflight", "postgres.rename-data-folders", "kaapana.write-version");
+                "postgres.preflight", "postgres.rename-data-folders", "postgres.align-role-passwords",
+                "postgres.migrate-access-information", "postgres.migrate-dicom-web-filter", "postgres.migrate-backend",
+                "postgres.rewrite-backend-references", "postgres.report-extension-dags",
+                "postgres.stop-temporary-servers", "kaapana.write-version");
+        assertThat(result.steps()).allSatisfy(s -> assertThat(s.verification().passed()).as(s.stepId()).isTrue());
         assertThat(install.fastDataDir().resolve("version")).hasContent("0.5.2");
         for (KaapanaDatabase db : KaapanaDatabase.values()) {
             assertThat(install.folder05(db).resolve("PG_VERSION")).exists();
@@ -63,10 +83,25 @@ class KaapanaMigrationIT {
         }
 
         platform.deploy();        // what 0.5 does: its database pods start on the moved folders
+        String adminId;
         try (Connection c = platform.dataSource(KaapanaDatabase.ACCESS_INFORMATION).getConnection();
-             Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT name FROM projects WHERE id = 1")) {
-            assertThat(rs.next()).isTrue();
-            assertThat(rs.getString(1)).isEqualTo("admin");
+             Statement st = c.createStatement()) {
+            assertThat(single(st, "SELECT version_num FROM alembic_version")).isEqualTo("6e751c62ecfa");
+            adminId = single(st, "SELECT p.id FROM admin_project a JOIN projects p ON p.id = a.project_id "
+                    + "WHERE p.int_id = 1 AND p.name = 'admin'");
+        }
+        try (Connection c = platform.dataSource(KaapanaDatabase.DICOM_WEB_FILTER).getConnection();
+             Statement st = c.createStatement()) {
+            assertThat(single(st, "SELECT version_num FROM alembic_version")).isEqualTo("6defb625827a");
+            assertThat(single(st, "SELECT count(*) FROM data_projects WHERE project_id = '" + adminId + "'"))
+                    .isNotEqualTo("0");
+        }
+        try (Connection c = platform.dataSource(KaapanaDatabase.BACKEND).getConnection();
+             Statement st = c.createStatement()) {
+            assertThat(single(st, "SELECT version_num FROM alembic_version")).isEqualTo("e689ab05516a");
+            assertThat(single(st, "SELECT count(*) FROM dataset WHERE project_id <> '" + adminId + "'")).isEqualTo("0");
+            assertThat(single(st, "SELECT count(*) FROM job WHERE conf_data->'project_form'->>'id' ~ '^[0-9]+$'"))
+                    .as("no old job keeps an integer project id").isEqualTo("0");
         }
         platform.undeploy();
     }
@@ -74,9 +109,16 @@ class KaapanaMigrationIT {
     @Test
     @Order(3)
     void aSecondRunChangesNothing(GeneratedInstallation install, SimulatedPlatform platform) {
-        MigrationResult again = KaapanaMigration.configure(install.fastDataDir()).platformControl(platform).plan().run();
+        MigrationResult again = migration(install, platform).plan().run();
         assertThat(again.status()).isEqualTo(PlanStatus.SUCCEEDED);
         assertThat(again.steps()).extracting(StepResult::status).containsOnly(StepStatus.VERIFIED_EARLIER);
+    }
+
+    private static String single(Statement st, String sql) throws Exception {
+        try (ResultSet rs = st.executeQuery(sql)) {
+            assertThat(rs.next()).as(sql).isTrue();
+            return rs.getString(1);
+        }
     }
 
     static List<String> tree(Path root) throws IOException {

