@@ -120,6 +120,11 @@ public final class MigrateAccessInformationStep implements MigrationStep {
                     if (!source.findings.isEmpty()) {
                         return new StepCheck.Blocked(Finding.problem(source.findings, "nothing was changed"));
                     }
+                    if (ctx.dryRun()) {
+                        // Provisional UUIDs, so that a dry-run can preview the two databases that need them; the run
+                        // generates its own in apply.
+                        ctx.put(ProjectList.KEY, projectList(source, ctx));
+                    }
                     return StepCheck.pending(changes(state, source));
                 }
             }
@@ -146,11 +151,7 @@ public final class MigrateAccessInformationStep implements MigrationStep {
             if (!source.findings.isEmpty()) {
                 throw new PreconditionFailedException(Finding.problem(source.findings, "nothing was changed"));
             }
-            List<MigratedProject> projects = new ArrayList<>();
-            for (SourceProject p : source.projects) {
-                projects.add(new MigratedProject(p.id, ctx.ids().newId(), p.name, p.bucket, p.index, p.namespace));
-            }
-            ProjectList list = new ProjectList(projects, source.adminOldId);
+            ProjectList list = projectList(source, ctx);
             migrate(c, ctx, list, state);
             return new Applied(changes(state, source), list);
         });
@@ -181,6 +182,15 @@ public final class MigrateAccessInformationStep implements MigrationStep {
             DatabaseSteps.verifyDigests(c, ctx.get(BASELINE), afterQueries(), DB, v);
             return v.build();
         });
+    }
+
+    /** One new UUID per project, in order of the old ids. */
+    private static ProjectList projectList(Source source, MigrationContext ctx) {
+        List<MigratedProject> projects = new ArrayList<>();
+        for (SourceProject p : source.projects) {
+            projects.add(new MigratedProject(p.id, ctx.ids().newId(), p.name, p.bucket, p.index, p.namespace));
+        }
+        return new ProjectList(projects, source.adminOldId);
     }
 
     // ------------------------------------------------------------------------------------------- reading

@@ -206,9 +206,13 @@ class DatabaseMigrationIT {
         assertThat(preview.steps().get(0).check()).isInstanceOf(StepCheck.Pending.class);
         assertThat(preview.steps().get(0).check().changes()).extracting(Change::describe)
                 .anySatisfy(d -> assertThat(d).contains("projects.id").contains("(" + manifest.projects().size() + ")"));
-        // the other two need the project UUIDs the first one generates when it is applied
-        assertThat(preview.steps().get(1).check()).isInstanceOf(StepCheck.Waiting.class);
-        assertThat(preview.steps().get(2).check()).isInstanceOf(StepCheck.Waiting.class);
+        // the other two are previewed with the provisional project UUIDs of the first one's dry-run check
+        assertThat(preview.steps().get(1).check()).isInstanceOf(StepCheck.Pending.class);
+        assertThat(preview.steps().get(1).check().changes()).extracting(Change::describe)
+                .anySatisfy(d -> assertThat(d).contains("data_projects.project_id"));
+        assertThat(preview.steps().get(2).check()).isInstanceOf(StepCheck.Pending.class);
+        assertThat(preview.steps().get(2).check().changes()).extracting(Change::describe)
+                .anySatisfy(d -> assertThat(d).contains("dataset.id").contains("(" + manifest.datasets().size() + ")"));
     }
 
     @Test

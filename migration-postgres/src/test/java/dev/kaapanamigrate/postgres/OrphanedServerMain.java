@@ -43,7 +43,7 @@ public final class OrphanedServerMain {
     }
 
     /** Reads the project count through the temporary server. */
-    static final class CountProjectsStep implements MigrationStep {
+    static class CountProjectsStep implements MigrationStep {
         static final String ID = "test.count-projects";
         private final TemporaryServers servers;
         private final Path marker;

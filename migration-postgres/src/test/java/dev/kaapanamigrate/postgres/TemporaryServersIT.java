@@ -3,7 +3,13 @@ package dev.kaapanamigrate.postgres;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.kaapanamigrate.core.Change;
 import dev.kaapanamigrate.core.IdSource;
+import dev.kaapanamigrate.core.MigrationPlan;
+import dev.kaapanamigrate.core.MigrationResult;
+import dev.kaapanamigrate.core.MigrationStep;
+import dev.kaapanamigrate.core.PlanStatus;
+import dev.kaapanamigrate.core.PlatformControl;
 import dev.kaapanamigrate.core.MigrationContext;
 import dev.kaapanamigrate.core.PlatformState;
 import dev.kaapanamigrate.core.PreconditionFailedException;
@@ -12,6 +18,7 @@ import dev.kaapanamigrate.pgserver.Libc;
 import dev.kaapanamigrate.pgserver.PostgresBinaries;
 import dev.kaapanamigrate.pgserver.PostgresServer;
 import dev.kaapanamigrate.pgserver.internal.Posix;
+import dev.kaapanamigrate.postgres.internal.LiveServers;
 import dev.kaapanamigrate.testkit.GeneratedInstallation;
 import dev.kaapanamigrate.testkit.InstallationSize;
 import dev.kaapanamigrate.testkit.KaapanaInstallation;
@@ -168,6 +175,34 @@ class TemporaryServersIT {
         try (var left = Files.list(scratch)) {
             assertThat(left).as("the copies are removed").isEmpty();
         }
+    }
+
+    @Test
+    void aRunThatFailsAfterUsingAServerStillStopsItWithACheckpoint(GeneratedInstallation install) throws Exception {
+        Path folder = fast.resolve(ServiceDatabase.ACCESS_INFORMATION.folder().to());
+        TemporaryServers servers = servers().build();
+        MigrationStep fails = new OrphanedServerMain.CountProjectsStep(servers, null) {
+            @Override
+            public String id() {
+                return "test.fails-after-reading";
+            }
+
+            @Override
+            public List<Change> apply(MigrationContext ctx) {
+                super.apply(ctx);
+                throw new IllegalStateException("the migration failed");
+            }
+        };
+
+        MigrationResult result = MigrationPlan.builder().step(fails)
+                .platformControl(PlatformControl.assumeState(PlatformState.UNDEPLOYED))
+                .stateDirectory(install.root().resolve("failing-run-state")).build().run();
+
+        assertThat(result.status()).isEqualTo(PlanStatus.FAILED);
+        assertThat(servers.server(ServiceDatabase.ACCESS_INFORMATION)).isEmpty();
+        assertThat(LiveServers.scan().judge(folder).finding()).as("no process uses the folder").isEmpty();
+        assertThat(folder.resolve("postmaster.pid")).doesNotExist();
+        assertThat(controlFileState(folder)).isEqualTo(DB_SHUTDOWNED);
     }
 
     private static String single(Statement st, String sql) throws Exception {
