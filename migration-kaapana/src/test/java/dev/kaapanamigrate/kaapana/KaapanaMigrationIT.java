@@ -1,19 +1,18 @@
 package dev.kaapanamigrate.kaapana;
 
-import dev.kaapanamigrate.core.PlatformControl;
-import dev.kaapanamigrate.pgserver.Libc;
-import dev.kaapanamigrate.postgres.MigrateBackendStep;
-import dev.kaapanamigrate.postgres.TemporaryServers;
-import java.util.Locale;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kaapanamigrate.core.MigrationResult;
 import dev.kaapanamigrate.core.PlanPreview;
 import dev.kaapanamigrate.core.PlanStatus;
+import dev.kaapanamigrate.core.PlatformControl;
 import dev.kaapanamigrate.core.PlatformState;
+import dev.kaapanamigrate.core.StepCheck;
 import dev.kaapanamigrate.core.StepResult;
 import dev.kaapanamigrate.core.StepStatus;
+import dev.kaapanamigrate.pgserver.Libc;
+import dev.kaapanamigrate.postgres.MigrateBackendStep;
+import dev.kaapanamigrate.postgres.TemporaryServers;
 import dev.kaapanamigrate.testkit.GeneratedInstallation;
 import dev.kaapanamigrate.testkit.InstallationSize;
 import dev.kaapanamigrate.testkit.KaapanaDatabase;
@@ -26,6 +25,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.List;
+import java.util.Locale;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -42,6 +42,32 @@ class KaapanaMigrationIT {
         Libc libc = Libc.valueOf(install.manifest().postgresLibc().toUpperCase(Locale.ROOT));
         return KaapanaMigration.configure(install.fastDataDir()).platformControl(platform)
                 .databaseConnections(TemporaryServers.builder(install.fastDataDir()).folderLibc(libc).build());
+    }
+
+    @Test
+    @Order(0)
+    void whileTheOldPlatformRunsTheDatabaseStepsAreDeferredAndNothingIsTouched(GeneratedInstallation install,
+            SimulatedPlatform platform) throws Exception {
+        platform.startSource();
+        try {
+            List<String> before = tree(install.fastDataDir());
+
+            PlanPreview preview = migration(install, platform).plan().check();
+
+            assertThat(preview.isBlocked()).as(preview.toString()).isFalse();
+            assertThat(preview.step("postgres.preflight").orElseThrow().check()).isInstanceOf(StepCheck.Deferred.class);
+            assertThat(preview.step("postgres.rename-data-folders").orElseThrow().check().changes())
+                    .as("the moves the run will make once 0.4 is undeployed").hasSize(6);
+            assertThat(preview.step("postgres.migrate-access-information").orElseThrow().check())
+                    .isInstanceOf(StepCheck.Deferred.class);
+            for (String id : List.of("postgres.align-role-passwords", MigrateBackendStep.ID)) {
+                assertThat(preview.step(id).orElseThrow().check()).as(id)
+                        .isInstanceOfAny(StepCheck.Deferred.class, StepCheck.Waiting.class);
+            }
+            assertThat(tree(install.fastDataDir())).isEqualTo(before);
+        } finally {
+            platform.undeploy();
+        }
     }
 
     @Test

@@ -12,6 +12,7 @@ import dev.kaapanamigrate.core.StepFailedException;
 import dev.kaapanamigrate.core.Verification;
 import dev.kaapanamigrate.postgres.internal.Finding;
 import dev.kaapanamigrate.postgres.internal.FolderFacts;
+import dev.kaapanamigrate.postgres.internal.LiveServers;
 import dev.kaapanamigrate.postgres.internal.MoveInspection;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -100,6 +101,11 @@ public final class RenameDataFoldersStep implements MigrationStep {
     @Override
     public StepCheck check(MigrationContext ctx) {
         MoveInspection found = MoveInspection.inspect(fastDataDir);
+        if (found.problem().isPresent() && ctx.platformState() == PlatformState.SOURCE_RUNNING
+                && MoveInspection.inspect(fastDataDir, LiveServers.none()).problem().isEmpty()) {
+            // a dry-run while 0.4 runs: its servers are expected, and gone when the run gets here
+            found = MoveInspection.inspect(fastDataDir, LiveServers.none());
+        }
         if (found.problem().isPresent()) {
             LOG.warn("Cannot rename the data folders: {}", found.problem().get().message());
             return new StepCheck.Blocked(found.problem().get());

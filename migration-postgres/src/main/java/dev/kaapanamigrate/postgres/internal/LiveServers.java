@@ -38,6 +38,16 @@ public final class LiveServers {
     }
 
     /**
+     * A snapshot without processes: what the folders look like once the platform is undeployed, for a dry-run
+     * taken while it still runs (its servers are expected then and gone when the run gets there).
+     *
+     * @return an empty snapshot
+     */
+    public static LiveServers none() {
+        return new LiveServers();
+    }
+
+    /**
      * Takes one snapshot of all processes' working directories and open files.
      *
      * @return the snapshot

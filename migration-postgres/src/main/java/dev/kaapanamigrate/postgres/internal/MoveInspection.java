@@ -59,6 +59,17 @@ public final class MoveInspection {
      * @return the inspection
      */
     public static MoveInspection inspect(Path fastDataDir) {
+        return inspect(fastDataDir, LiveServers.scan());
+    }
+
+    /**
+     * Inspects FAST_DATA_DIR against a given process snapshot; changes nothing.
+     *
+     * @param fastDataDir FAST_DATA_DIR
+     * @param procs       the processes that may use the folders ({@link LiveServers#none()} to leave them out)
+     * @return the inspection
+     */
+    public static MoveInspection inspect(Path fastDataDir, LiveServers procs) {
         Path fast;
         try {
             fast = fastDataDir.toRealPath();
@@ -73,13 +84,12 @@ public final class MoveInspection {
             return i;
         }
         MoveInspection i = new MoveInspection(fast);
-        i.run();
+        i.run(procs);
         return i;
     }
 
-    private void run() {
+    private void run(LiveServers procs) {
         long fastDev = FolderFacts.stat(fast).device();
-        LiveServers procs = LiveServers.scan();
         MountTable mounts = readMounts(findings);
         notWritable(mounts, fast, "FAST_DATA_DIR " + fast, "a writable FAST_DATA_DIR (the moves rename entries in it)")
                 .ifPresent(findings::add);
