@@ -60,7 +60,8 @@ class UnreadableFoldersIT {
 
     /**
      * The test class path as the unprivileged uid can read it: jars from root's 0700 home are hard-linked (same
-     * file system, no copy) into the 0755 test folder; folders (target/classes) are readable as they are.
+     * file system, no copy, else copied) into the 0755 test folder; class folders are copied, since the checkout
+     * itself may lie in a 0700 home.
      */
     private String readableClasspath() throws Exception {
         String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
@@ -77,8 +78,20 @@ class UnreadableFoldersIT {
                     Files.copy(p, link); // another file system than the test folder
                 }
                 entries.add(link.toString());
-            } else {
-                entries.add(entry);
+            } else if (Files.isDirectory(p)) {
+                // target/classes of a checkout under a 0700 home is unreadable too: copy it (small)
+                Path copy = jars.resolve((n++) + "-classes");
+                try (var tree = Files.walk(p)) {
+                    for (Path from : (Iterable<Path>) tree::iterator) {
+                        Path to = copy.resolve(p.relativize(from).toString());
+                        if (Files.isDirectory(from)) {
+                            Files.createDirectories(to);
+                        } else {
+                            Files.copy(from, to);
+                        }
+                    }
+                }
+                entries.add(copy.toString());
             }
         }
         return String.join(File.pathSeparator, entries);
