@@ -12,7 +12,7 @@ import dev.kaapanamigrate.postgres.internal.BackendReferenceSql;
 import dev.kaapanamigrate.postgres.internal.BackendReferenceSql.RenameCount;
 import dev.kaapanamigrate.postgres.internal.BackendReferenceSql.Target;
 import dev.kaapanamigrate.postgres.internal.KaapanaDags;
-import dev.kaapanamigrate.postgres.internal.InTransaction;
+import dev.kaapanamigrate.postgres.internal.Transactions;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -106,7 +106,7 @@ public final class BackendReferencesStep implements MigrationStep {
     @Override
     public StepCheck check(MigrationContext ctx) {
         ProjectList projects = projects(ctx);
-        Scan scan = InTransaction.read(connections.dataSource(ServiceDatabase.BACKEND, ctx), DB, "counting stored references",
+        Scan scan = Transactions.read(connections.dataSource(ServiceDatabase.BACKEND, ctx), DB, "reference count",
                 c -> scan(c, projects));
         scan.warnAboutUnknownProjects();
         List<Change> changes = scan.changes();
@@ -120,7 +120,7 @@ public final class BackendReferencesStep implements MigrationStep {
     @Override
     public List<Change> apply(MigrationContext ctx) {
         ProjectList projects = projects(ctx);
-        return InTransaction.write(connections.dataSource(ServiceDatabase.BACKEND, ctx), DB, "rewriting stored references",
+        return Transactions.write(connections.dataSource(ServiceDatabase.BACKEND, ctx), DB, "reference rewrite",
                 c -> {
                     BackendReferenceSql.lockTables(c);
                     Scan before = scan(c, projects);
@@ -159,7 +159,7 @@ public final class BackendReferencesStep implements MigrationStep {
     @Override
     public Verification verify(MigrationContext ctx) {
         ProjectList projects = projects(ctx);
-        return InTransaction.read(connections.dataSource(ServiceDatabase.BACKEND, ctx), DB, "verifying stored references",
+        return Transactions.read(connections.dataSource(ServiceDatabase.BACKEND, ctx), DB, "reference verification",
                 c -> {
                     Scan scan = scan(c, projects);
                     Verification.Builder v = Verification.builder();

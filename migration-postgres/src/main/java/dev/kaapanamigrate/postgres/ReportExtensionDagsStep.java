@@ -7,7 +7,7 @@ import dev.kaapanamigrate.core.StepCheck;
 import dev.kaapanamigrate.core.Verification;
 import dev.kaapanamigrate.postgres.internal.ExtensionDagSql;
 import dev.kaapanamigrate.postgres.internal.KaapanaDags;
-import dev.kaapanamigrate.postgres.internal.InTransaction;
+import dev.kaapanamigrate.postgres.internal.Transactions;
 import java.util.List;
 import java.util.Objects;
 import java.util.stream.Collectors;
@@ -108,8 +108,8 @@ public final class ReportExtensionDagsStep implements MigrationStep {
 
     private ExtensionDags find(MigrationContext ctx) {
         ProjectList projects = ctx.get(ProjectList.KEY).orElse(null);
-        List<ExtensionDag> dags = InTransaction.read(connections.dataSource(ServiceDatabase.BACKEND, ctx), "kaapana-backend",
-                "listing extension DAGs", c -> ExtensionDagSql.find(c, uuid -> {
+        List<ExtensionDag> dags = Transactions.read(connections.dataSource(ServiceDatabase.BACKEND, ctx), "kaapana-backend",
+                "extension DAG listing", c -> ExtensionDagSql.find(c, uuid -> {
                     if (projects == null) {
                         return null;
                     }

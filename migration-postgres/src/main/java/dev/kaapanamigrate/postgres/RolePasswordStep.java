@@ -10,7 +10,7 @@ import dev.kaapanamigrate.core.StepCheck;
 import dev.kaapanamigrate.core.Verification;
 import dev.kaapanamigrate.postgres.internal.Finding;
 import dev.kaapanamigrate.postgres.internal.StoredPassword;
-import dev.kaapanamigrate.postgres.internal.InTransaction;
+import dev.kaapanamigrate.postgres.internal.Transactions;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -125,8 +125,7 @@ public final class RolePasswordStep implements MigrationStep {
         List<Change> changes = new ArrayList<>();
         int done = 0;
         for (ServiceDatabase db : options.databases()) {
-            Change c = InTransaction.write(connections.dataSource(db, ctx), db.stableName(), "checking and resetting the "
-                    + "role password", conn -> {
+            Change c = Transactions.write(connections.dataSource(db, ctx), db.stableName(), "role password check and reset", conn -> {
                         StoredPassword verdict = read(conn, db);
                         if (verdict == null || verdict.accepted()) {
                             return null;
@@ -174,8 +173,7 @@ public final class RolePasswordStep implements MigrationStep {
     }
 
     private Judged judge(ServiceDatabase db, MigrationContext ctx) {
-        return new Judged(InTransaction.read(connections.dataSource(db, ctx), db.stableName(), "reading the role's password "
-                + "verifier", c -> read(c, db)));
+        return new Judged(Transactions.read(connections.dataSource(db, ctx), db.stableName(), "role password check", c -> read(c, db)));
     }
 
     /** The verdict, or {@code null} when the role does not exist; the verifier itself never leaves this method. */
