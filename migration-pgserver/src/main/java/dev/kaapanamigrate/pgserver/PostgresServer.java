@@ -424,10 +424,7 @@ public final class PostgresServer implements AutoCloseable {
         try {
             if (process.isAlive()) {
                 Path log = runDir.resolve("pg_ctl.log");
-                List<String> cmd = CommandLine.asUser(List.of(binaries.bin("pg_ctl").toString(), "stop", "-D",
-                        dataDir.toString(), "-m", "fast", "-w", "-t", Integer.toString(STOP_TIMEOUT_SECONDS)),
-                        uid, gid);
-                int rc = CommandLine.run(CommandLine.builder(cmd, runDir, log, Map.of()), STOP_TIMEOUT_SECONDS + 10L);
+                int rc = pgCtlStop(binaries, dataDir, uid, gid, runDir, log);
                 if (rc != 0 && process.isAlive()) {
                     problem = "pg_ctl stop exited with " + rc + ": " + CommandLine.tail(log, 5);
                 }
@@ -459,11 +456,7 @@ public final class PostgresServer implements AutoCloseable {
             }
         }
         RUNNING.remove(this);
-        try {
-            Posix.deleteTree(runDir); // includes the temporary hba file and the socket
-        } catch (IOException e) {
-            LOG.debug("Could not remove {}: {}", runDir, e.toString());
-        }
+        RunDirectory.deleteQuietly(runDir); // includes the temporary hba file and the socket
         LOG.info("Stopped PostgreSQL on {} in {} ms", dataDir, (System.nanoTime() - start) / 1_000_000);
         if (problem != null) {
             throw new DatabaseServerException("PostgreSQL on " + dataDir + " did not stop cleanly: " + problem
@@ -498,15 +491,12 @@ public final class PostgresServer implements AutoCloseable {
             return false;
         }
         LOG.warn("Stopping PostgreSQL (pid {}) left running on {} by an earlier run", pid, dir);
-        int uid = Posix.ownerUid(dir);
-        int gid = Posix.ownerGid(dir);
-        Path runDir = createRunDir(Posix.isRoot() ? uid : Posix.uid(), Posix.isRoot() ? gid : Posix.gid());
+        int uid = Posix.isRoot() ? Posix.ownerUid(dir) : Posix.uid();
+        int gid = Posix.isRoot() ? Posix.ownerGid(dir) : Posix.gid();
+        Path runDir = createRunDir(uid, gid);
         try {
             Path log = runDir.resolve("pg_ctl.log");
-            List<String> cmd = CommandLine.asUser(List.of(binaries.bin("pg_ctl").toString(), "stop", "-D",
-                    dir.toString(), "-m", "fast", "-w", "-t", Integer.toString(STOP_TIMEOUT_SECONDS)),
-                    Posix.isRoot() ? uid : Posix.uid(), Posix.isRoot() ? gid : Posix.gid());
-            int rc = CommandLine.run(CommandLine.builder(cmd, runDir, log, Map.of()), STOP_TIMEOUT_SECONDS + 10L);
+            int rc = pgCtlStop(binaries, dir, uid, gid, runDir, log);
             if (rc != 0 && handle.get().isAlive()) {
                 // postmaster.pid may be gone or name another pid: SIGINT is the same fast shutdown
                 CommandLine.run(CommandLine.builder(List.of("kill", "-INT", Long.toString(pid)), runDir, log,
@@ -522,8 +512,16 @@ public final class PostgresServer implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new DatabaseServerException("Interrupted while stopping the server left on " + dir, e);
         } finally {
-            deleteQuietly(runDir);
+            RunDirectory.deleteQuietly(runDir);
         }
+    }
+
+    /** {@code pg_ctl stop -m fast -w} as the given user: a clean shutdown with a checkpoint; returns its exit code. */
+    private static int pgCtlStop(PostgresBinaries binaries, Path dataDir, int uid, int gid, Path runDir, Path log)
+            throws IOException {
+        List<String> cmd = CommandLine.asUser(List.of(binaries.bin("pg_ctl").toString(), "stop", "-D",
+                dataDir.toString(), "-m", "fast", "-w", "-t", Integer.toString(STOP_TIMEOUT_SECONDS)), uid, gid);
+        return CommandLine.run(CommandLine.builder(cmd, runDir, log, Map.of()), STOP_TIMEOUT_SECONDS + 10L);
     }
 
     private static Path workingDirectory(long pid) {
@@ -561,7 +559,7 @@ public final class PostgresServer implements AutoCloseable {
                     Posix.chown(hba, uid, gid);
                 }
             } catch (IOException e) {
-                deleteQuietly(runDir);
+                RunDirectory.deleteQuietly(runDir);
                 throw new DatabaseServerException("Cannot write the temporary hba file in " + runDir + ": " + e, e);
             }
             args.addAll(List.of("-c", "listen_addresses=", "-c", "hba_file=" + hba));
@@ -572,7 +570,7 @@ public final class PostgresServer implements AutoCloseable {
         try {
             process = CommandLine.builder(cmd, runDir, log, Map.of()).start();
         } catch (IOException e) {
-            deleteQuietly(runDir);
+            RunDirectory.deleteQuietly(runDir);
             throw new DatabaseServerException("Could not run " + cmd.get(0) + " for " + dir + ": " + e.getMessage()
                     + (cmd.get(0).equals("setpriv") ? ". setpriv (util-linux) must be on the PATH when running as "
                     + "root." : ""), e);
@@ -680,10 +678,6 @@ public final class PostgresServer implements AutoCloseable {
         } catch (UncheckedIOException e) {
             throw new DatabaseServerException(e.getMessage(), e);
         }
-    }
-
-    private static void deleteQuietly(Path dir) {
-        RunDirectory.deleteQuietly(dir);
     }
 
     /** The chosen port was taken between picking and binding. */

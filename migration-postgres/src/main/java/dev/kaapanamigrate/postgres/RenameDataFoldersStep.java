@@ -101,10 +101,12 @@ public final class RenameDataFoldersStep implements MigrationStep {
     @Override
     public StepCheck check(MigrationContext ctx) {
         MoveInspection found = MoveInspection.inspect(fastDataDir);
-        if (found.problem().isPresent() && ctx.platformState() == PlatformState.SOURCE_RUNNING
-                && MoveInspection.inspect(fastDataDir, LiveServers.none()).problem().isEmpty()) {
+        if (found.problem().isPresent() && ctx.platformState() == PlatformState.SOURCE_RUNNING) {
             // a dry-run while 0.4 runs: its servers are expected, and gone when the run gets here
-            found = MoveInspection.inspect(fastDataDir, LiveServers.none());
+            MoveInspection withoutServers = MoveInspection.inspect(fastDataDir, LiveServers.none());
+            if (withoutServers.problem().isEmpty()) {
+                found = withoutServers;
+            }
         }
         if (found.problem().isPresent()) {
             LOG.warn("Cannot rename the data folders: {}", found.problem().get().message());
