@@ -30,6 +30,7 @@ public final class ConsoleProgress implements MigrationListener {
 
     @Override
     public void stepProgress(MigrationEvent.StepProgress event) {
-        out.println("  " + event.done() + "/" + (event.total() < 0 ? "?" : event.total()) + " " + event.unit());
+        out.println("  " + event.done() + "/" + (event.total() < 0 ? "?" : event.total()) + " " + event.unit()
+                + (event.item().isEmpty() ? "" : ": " + event.item()));
     }
 }

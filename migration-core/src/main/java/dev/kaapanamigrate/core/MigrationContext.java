@@ -95,6 +95,19 @@ public interface MigrationContext {
     void progress(long done, long total, String unit);
 
     /**
+     * Reports progress of the current step and names the unit just finished, for example
+     * {@code ctx.progress(2, 4, "tables migrated", "identifier2dataset")}.
+     *
+     * @param done  how many units are done
+     * @param total how many units there are, or -1 when unknown
+     * @param unit  what is counted
+     * @param item  the unit just finished
+     */
+    default void progress(long done, long total, String unit, String item) {
+        progress(done, total, unit);
+    }
+
+    /**
      * Hands a resource the step opened for later steps of the same platform state (a temporary database
      * server, say) to the plan, which closes it, in reverse order of registration, before it moves the
      * platform to another state and when the run or dry-run ends, whether it succeeded or not. A failure

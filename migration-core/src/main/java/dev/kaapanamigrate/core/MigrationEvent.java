@@ -67,8 +67,37 @@ public sealed interface MigrationEvent permits MigrationEvent.PlanStarted, Migra
      * @param done   units done
      * @param total  units in all, or -1 when unknown
      * @param unit   what is counted
+     * @param item   the unit just finished (a table's name, say), or empty
      */
-    record StepProgress(UUID runId, String stepId, long done, long total, String unit) implements MigrationEvent {
+    record StepProgress(UUID runId, String stepId, long done, long total, String unit, String item)
+            implements MigrationEvent {
+
+        /**
+         * Replaces a null item by the empty string.
+         *
+         * @param runId  the run id
+         * @param stepId the step id
+         * @param done   units done
+         * @param total  units in all, or -1 when unknown
+         * @param unit   what is counted
+         * @param item   the unit just finished, or empty
+         */
+        public StepProgress {
+            item = item == null ? "" : item;
+        }
+
+        /**
+         * Progress without a named item.
+         *
+         * @param runId  the run id
+         * @param stepId the step id
+         * @param done   units done
+         * @param total  units in all, or -1 when unknown
+         * @param unit   what is counted
+         */
+        public StepProgress(UUID runId, String stepId, long done, long total, String unit) {
+            this(runId, stepId, done, total, unit, "");
+        }
     }
 
     /**

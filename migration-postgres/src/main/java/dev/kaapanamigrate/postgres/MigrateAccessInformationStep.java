@@ -15,6 +15,7 @@ import dev.kaapanamigrate.postgres.internal.Finding;
 import dev.kaapanamigrate.postgres.internal.Jdbc;
 import dev.kaapanamigrate.postgres.internal.SchemaState;
 import dev.kaapanamigrate.postgres.internal.TableDigests;
+import dev.kaapanamigrate.postgres.internal.TableProgress;
 import dev.kaapanamigrate.postgres.internal.Transactions;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -341,18 +342,20 @@ public final class MigrateAccessInformationStep implements MigrationStep {
     }
 
     private static void migrate(Connection c, MigrationContext ctx, ProjectList list, SchemaState state) throws SQLException {
-        int total = 7;
+        TableProgress progress = new TableProgress(ctx, "tables migrated", List.of("data_projects", "data", "projects",
+                "users_projects_roles", "admin_project", "software_mappings", "alembic_version"));
         Jdbc.executeAll(c, "CREATE TEMP TABLE project_map (old_id integer PRIMARY KEY, new_id uuid NOT NULL UNIQUE) "
                 + "ON COMMIT DROP");
         Jdbc.execute(c, "INSERT INTO project_map SELECT * FROM unnest(?::integer[], ?::uuid[])",
                 Jdbc.intArray(c, list.projects().stream().map(MigratedProject::oldId).toList()),
                 Jdbc.uuidArray(c, list.projects().stream().map(MigratedProject::id).toList()));
         Map<String, String> before = beforeQueries();
-        ctx.put(BASELINE, TableDigests.compute(c, before, n -> ctx.progress(n, before.size(), "tables in the baseline")));
-        ctx.progress(1, total, "stages");
+        ctx.put(BASELINE, DatabaseSteps.baseline(c, ctx, before));
         // Upstream's revision, in its order (reference §5), each statement set-based.
-        Jdbc.executeAll(c, "DROP TABLE data_projects", "DROP TABLE data");
-        ctx.progress(2, total, "stages");
+        Jdbc.executeAll(c, "DROP TABLE data_projects");
+        progress.finished("data_projects");
+        Jdbc.executeAll(c, "DROP TABLE data");
+        progress.finished("data");
         Jdbc.executeAll(c,
                 "ALTER TABLE projects ADD COLUMN project_uuid uuid",
                 "UPDATE projects p SET project_uuid = m.new_id FROM project_map m WHERE m.old_id = p.id",
@@ -360,7 +363,6 @@ public final class MigrateAccessInformationStep implements MigrationStep {
                 "UPDATE users_projects_roles u SET project_uuid = m.new_id FROM project_map m WHERE m.old_id = u.project_id",
                 "ALTER TABLE projects ALTER COLUMN project_uuid SET NOT NULL",
                 "ALTER TABLE users_projects_roles ALTER COLUMN project_uuid SET NOT NULL");
-        ctx.progress(3, total, "stages");
         Jdbc.executeAll(c,
                 "ALTER TABLE users_projects_roles DROP CONSTRAINT users_projects_roles_project_id_fkey",
                 "ALTER TABLE projects DROP CONSTRAINT projects_pkey",
@@ -368,24 +370,25 @@ public final class MigrateAccessInformationStep implements MigrationStep {
                 "ALTER TABLE projects ALTER COLUMN int_id DROP NOT NULL",
                 "ALTER TABLE projects RENAME COLUMN project_uuid TO id",
                 "ALTER TABLE projects ADD CONSTRAINT projects_pkey PRIMARY KEY (id)");
-        ctx.progress(4, total, "stages");
+        progress.finished("projects");
         Jdbc.executeAll(c,
                 "ALTER TABLE users_projects_roles DROP COLUMN project_id", // takes the three-column unique with it
                 "ALTER TABLE users_projects_roles RENAME COLUMN project_uuid TO project_id",
                 "ALTER TABLE users_projects_roles ADD CONSTRAINT users_projects_roles_project_id_fkey "
                         + "FOREIGN KEY (project_id) REFERENCES projects(id)");
-        ctx.progress(5, total, "stages");
+        progress.finished("users_projects_roles");
         Jdbc.executeAll(c, "CREATE TABLE admin_project (id serial NOT NULL, project_id uuid NOT NULL, "
                 + "CONSTRAINT admin_project_pkey PRIMARY KEY (id, project_id), "
                 + "CONSTRAINT admin_project_project_id_fkey FOREIGN KEY (project_id) REFERENCES projects(id))");
         Jdbc.execute(c, "INSERT INTO admin_project (project_id) VALUES (?)", list.admin().id());
+        progress.finished("admin_project");
         Jdbc.executeAll(c, "CREATE TABLE software_mappings (id serial NOT NULL, software_uuid character varying(72) NOT NULL, "
                 + "project_id uuid NOT NULL, CONSTRAINT software_mappings_pkey PRIMARY KEY (id), "
                 + "CONSTRAINT software_mappings_project_id_software_uuid_key UNIQUE (project_id, software_uuid), "
                 + "CONSTRAINT software_mappings_project_id_fkey FOREIGN KEY (project_id) REFERENCES projects(id))");
-        ctx.progress(6, total, "stages");
+        progress.finished("software_mappings");
         DatabaseSteps.recordHead(c, DB);
-        ctx.progress(7, total, "stages");
+        progress.finished("alembic_version");
         LOG.debug("access-information: {} -> {}", state.description(), DB.targetRevision());
     }
 }

@@ -16,6 +16,7 @@ import dev.kaapanamigrate.postgres.internal.Finding;
 import dev.kaapanamigrate.postgres.internal.Jdbc;
 import dev.kaapanamigrate.postgres.internal.SchemaState;
 import dev.kaapanamigrate.postgres.internal.TableDigests;
+import dev.kaapanamigrate.postgres.internal.TableProgress;
 import dev.kaapanamigrate.postgres.internal.Transactions;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -223,18 +224,18 @@ public final class MigrateBackendStep implements MigrationStep {
 
     private static Map<String, String> unchangedQueries() {
         Map<String, String> q = new LinkedHashMap<>();
-        for (String table : List.of("kaapana_instance", "identifiers", "settings")) {
+        for (String table : List.of("kaapana_instance", "identifiers", "job")) {
             q.put(table, "SELECT * FROM " + table);
         }
-        // conf_data by the hash of its binary form: rendering a million jsonb documents as text cost most of the digest.
-        q.put("job", "SELECT id, dag_id, external_job_id, owner_kaapana_instance_name, jsonb_hash_extended(conf_data, 0) "
-                + "AS conf_data_hash, status, run_id, description, username, time_created, time_updated, automatic_execution, "
-                + "service_job, kaapana_id, workflow_id FROM job");
+        // json has no hash function (jsonb has): its text is hashed.
+        q.put("settings", "SELECT id, username, instance_name, key, value::text AS value, time_created, time_updated, "
+                + "kaapana_instance_id FROM settings");
         return q;
     }
 
     private static void migrate(Connection c, MigrationContext ctx, UUID admin) throws SQLException {
-        int total = 6;
+        TableProgress progress = new TableProgress(ctx, "tables migrated", List.of("workflow", "dataset",
+                "identifier2dataset", "alembic_version"));
         // The admin UUID as a transaction-local setting: bound once, then usable in DDL defaults, which take no parameters.
         Jdbc.query(c, "SELECT set_config(?, ?, true)", rs -> rs.getString(1), ADMIN_SETTING, admin.toString());
         Jdbc.executeAll(c, "CREATE TEMP TABLE dataset_numbering ON COMMIT DROP AS SELECT name, "
@@ -242,16 +243,17 @@ public final class MigrateBackendStep implements MigrationStep {
                 "ALTER TABLE dataset_numbering ADD PRIMARY KEY (name)",
                 "ANALYZE dataset_numbering");
         Map<String, String> before = beforeQueries();
-        TableDigests baseline = TableDigests.compute(c, before, n -> ctx.progress(n, before.size(), "tables in the baseline"));
+        TableDigests baseline = DatabaseSteps.baseline(c, ctx, before);
         ctx.put(BASELINE, baseline);
-        ctx.progress(1, total, "stages");
+        // A non-volatile default is evaluated once and stored in the catalogue: no row is rewritten.
+        Jdbc.executeAll(c,
+                "ALTER TABLE workflow ADD COLUMN project_id uuid NOT NULL DEFAULT " + ADMIN,
+                "ALTER TABLE workflow ALTER COLUMN project_id DROP DEFAULT");
+        progress.finished("workflow");
         Jdbc.executeAll(c,
                 "ALTER TABLE dataset ADD COLUMN id integer",
-                // A non-volatile default is evaluated once and stored in the catalogue: no row is rewritten.
                 "ALTER TABLE dataset ADD COLUMN project_id uuid NOT NULL DEFAULT " + ADMIN,
                 "ALTER TABLE dataset ALTER COLUMN project_id DROP DEFAULT",
-                "ALTER TABLE workflow ADD COLUMN project_id uuid NOT NULL DEFAULT " + ADMIN,
-                "ALTER TABLE workflow ALTER COLUMN project_id DROP DEFAULT",
                 "ALTER TABLE dataset ADD CONSTRAINT dataset_project_id_name_key UNIQUE (project_id, name)",
                 "CREATE SEQUENCE dataset_id_seq OWNED BY dataset.id",
                 "UPDATE dataset d SET id = n.id FROM dataset_numbering n WHERE n.name = d.name");
@@ -262,7 +264,6 @@ public final class MigrateBackendStep implements MigrationStep {
         Jdbc.executeAll(c,
                 "ALTER TABLE dataset ALTER COLUMN id SET DEFAULT nextval('dataset_id_seq'::regclass)",
                 "ALTER TABLE dataset ALTER COLUMN id SET NOT NULL");
-        ctx.progress(2, total, "stages");
         Jdbc.executeAll(c, "CREATE TABLE identifier2dataset_05 (identifier character varying NOT NULL, dataset integer)");
         long copied = Jdbc.execute(c, "INSERT INTO identifier2dataset_05 (identifier, dataset) SELECT i.identifier, n.id "
                 + "FROM identifier2dataset i JOIN dataset_numbering n ON n.name = i.dataset");
@@ -273,22 +274,21 @@ public final class MigrateBackendStep implements MigrationStep {
                     "nothing was changed (the transaction was rolled back); delete the orphan rows or restore the database "
                     + "from the backup, then run again"));
         }
-        ctx.progress(3, total, "stages");
         Jdbc.executeAll(c,
                 "DROP TABLE identifier2dataset",
                 "ALTER TABLE identifier2dataset_05 RENAME TO identifier2dataset",
                 "ALTER TABLE dataset DROP CONSTRAINT dataset_pkey",
                 "ALTER TABLE dataset ALTER COLUMN name SET NOT NULL",
                 "ALTER TABLE dataset ADD CONSTRAINT dataset_pkey PRIMARY KEY (id)");
-        ctx.progress(4, total, "stages");
+        progress.finished("dataset");
         Jdbc.executeAll(c,
                 "ANALYZE identifier2dataset",
                 "ALTER TABLE identifier2dataset ADD CONSTRAINT identifier2dataset_dataset_fkey FOREIGN KEY (dataset) "
                         + "REFERENCES dataset(id) ON DELETE CASCADE",
                 "ALTER TABLE identifier2dataset ADD CONSTRAINT identifier2dataset_identifier_fkey FOREIGN KEY (identifier) "
                         + "REFERENCES identifiers(id)");
-        ctx.progress(5, total, "stages");
+        progress.finished("identifier2dataset");
         DatabaseSteps.recordHead(c, DB);
-        ctx.progress(6, total, "stages");
+        progress.finished("alembic_version");
     }
 }

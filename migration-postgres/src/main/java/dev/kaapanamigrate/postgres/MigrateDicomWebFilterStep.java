@@ -14,6 +14,7 @@ import dev.kaapanamigrate.postgres.internal.Finding;
 import dev.kaapanamigrate.postgres.internal.Jdbc;
 import dev.kaapanamigrate.postgres.internal.SchemaState;
 import dev.kaapanamigrate.postgres.internal.TableDigests;
+import dev.kaapanamigrate.postgres.internal.TableProgress;
 import dev.kaapanamigrate.postgres.internal.Transactions;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -237,7 +238,7 @@ public final class MigrateDicomWebFilterStep implements MigrationStep {
     }
 
     private void migrate(Connection c, MigrationContext ctx, ProjectList projects, Source source) throws SQLException {
-        int total = 5;
+        TableProgress progress = new TableProgress(ctx, "tables migrated", List.of("data_projects", "alembic_version"));
         List<Integer> drop = new ArrayList<>();
         List<Integer> remap = new ArrayList<>();
         for (UnknownMapping u : source.unknown) {
@@ -254,7 +255,6 @@ public final class MigrateDicomWebFilterStep implements MigrationStep {
             Jdbc.execute(c, "UPDATE data_projects SET project_id = ? WHERE id = ANY (?::integer[])", projects.adminOldId(),
                     Jdbc.intArray(c, remap));
         }
-        ctx.progress(1, total, "stages");
         Jdbc.executeAll(c, "CREATE TEMP TABLE project_map (old_id integer PRIMARY KEY, new_id uuid NOT NULL UNIQUE) "
                 + "ON COMMIT DROP");
         Jdbc.execute(c, "INSERT INTO project_map SELECT * FROM unnest(?::integer[], ?::uuid[])",
@@ -263,8 +263,7 @@ public final class MigrateDicomWebFilterStep implements MigrationStep {
         Jdbc.executeAll(c, "ANALYZE project_map");
         // Taken after the unknown mappings were handled (each reported as a change): the rest must survive exactly.
         Map<String, String> before = beforeQueries();
-        ctx.put(BASELINE, TableDigests.compute(c, before, n -> ctx.progress(n, before.size(), "tables in the baseline")));
-        ctx.progress(2, total, "stages");
+        ctx.put(BASELINE, DatabaseSteps.baseline(c, ctx, before));
         Jdbc.executeAll(c,
                 "CREATE TABLE data_projects_05 (id integer NOT NULL, series_instance_uid character varying, "
                         + "old_project_id integer, project_id uuid NOT NULL)",
@@ -272,7 +271,6 @@ public final class MigrateDicomWebFilterStep implements MigrationStep {
                 "INSERT INTO data_projects_05 (id, series_instance_uid, old_project_id, project_id) "
                         + "SELECT d.id, d.series_instance_uid, d.project_id, m.new_id FROM data_projects d "
                         + "LEFT JOIN project_map m ON m.old_id = d.project_id");
-        ctx.progress(3, total, "stages");
         Jdbc.executeAll(c,
                 "ALTER SEQUENCE data_projects_id_seq OWNED BY NONE", // else dropping the old table drops the sequence
                 "DROP TABLE data_projects",
@@ -285,8 +283,8 @@ public final class MigrateDicomWebFilterStep implements MigrationStep {
                 "ANALYZE data_projects",
                 "ALTER TABLE data_projects ADD CONSTRAINT data_projects_series_instance_uid_fkey "
                         + "FOREIGN KEY (series_instance_uid) REFERENCES dicom_data(series_instance_uid)");
-        ctx.progress(4, total, "stages");
+        progress.finished("data_projects");
         DatabaseSteps.recordHead(c, DB);
-        ctx.progress(5, total, "stages");
+        progress.finished("alembic_version");
     }
 }

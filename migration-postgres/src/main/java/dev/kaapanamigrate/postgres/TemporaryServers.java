@@ -73,6 +73,16 @@ public final class TemporaryServers implements DatabaseConnections, AutoCloseabl
 
     private static final Logger LOG = LoggerFactory.getLogger(TemporaryServers.class);
 
+    /**
+     * The settings a temporary server runs with, on its command line (the folder's configuration files stay as they
+     * are). No autovacuum competes with the migration. {@code wal_level=minimal}: tables and indexes the migration
+     * creates and fills in its own transaction are written to disk once at commit instead of also into the WAL (their
+     * crash safety is the same; the WAL written since the backup is not an archive anyone replays — the backup of
+     * FAST_DATA_DIR is the recovery point). {@code max_wal_size} keeps checkpoints out of the big statements.
+     */
+    static final Map<String, String> SERVER_SETTINGS = Map.of("autovacuum", "off", "max_wal_size", "2GB",
+            "wal_level", "minimal", "max_wal_senders", "0", "archive_mode", "off");
+
     private final Path fastDataDir;
     private final PostgresBinaries configuredBinaries;
     private final Path binaryDirectory;
@@ -138,9 +148,12 @@ public final class TemporaryServers implements DatabaseConnections, AutoCloseabl
         }
         requireStoppedDataFolder(database, folder);
         Path serverFolder = ctx.dryRun() ? rehearsalCopy(database, folder) : folder;
-        PostgresServer server = PostgresServer.on(serverFolder).binaries(binaries())
-                .listen(PostgresServer.Listen.UNIX_SOCKET_ONLY).startTimeout(startTimeout)
-                .setting("autovacuum", "off").setting("max_wal_size", "2GB").start();
+        PostgresServer.Builder builder = PostgresServer.on(serverFolder).binaries(binaries())
+                .listen(PostgresServer.Listen.UNIX_SOCKET_ONLY).startTimeout(startTimeout);
+        for (Map.Entry<String, String> setting : SERVER_SETTINGS.entrySet()) {
+            builder = builder.setting(setting.getKey(), setting.getValue());
+        }
+        PostgresServer server = builder.start();
         if (!ctx.dryRun()) {
             record(ctx, folder, server);
         }

@@ -250,8 +250,15 @@ class DatabaseMigrationIT {
         assertThat(secondName).isNotEqualTo("admin");
         for (String id : List.of(MigrateAccessInformationStep.ID, MigrateDicomWebFilterStep.ID, MigrateBackendStep.ID)) {
             assertThat(progress).filteredOn(e -> e.stepId().equals(id)).extracting(MigrationEvent.StepProgress::unit)
-                    .contains("tables in the baseline", "stages");
+                    .contains("tables in the baseline", "tables migrated");
         }
+        // Per table, in order, each naming its table.
+        assertThat(progress).filteredOn(e -> e.stepId().equals(MigrateBackendStep.ID) && e.unit().equals("tables migrated"))
+                .extracting(e -> e.done() + "/" + e.total() + " " + e.item())
+                .containsExactly("1/4 workflow", "2/4 dataset", "3/4 identifier2dataset", "4/4 alembic_version");
+        assertThat(progress).filteredOn(e -> e.stepId().equals(MigrateDicomWebFilterStep.ID)
+                        && e.unit().equals("tables in the baseline")).extracting(MigrationEvent.StepProgress::item)
+                .containsExactly("dicom_data", "data_projects");
     }
 
     /** Series mapped to unknown projects 99 and 77: one collides with its admin mapping, two map a new series. */

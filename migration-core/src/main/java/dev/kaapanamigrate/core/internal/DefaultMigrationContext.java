@@ -144,8 +144,13 @@ public final class DefaultMigrationContext implements MigrationContext {
 
     @Override
     public void progress(long done, long total, String unit) {
+        progress(done, total, unit, "");
+    }
+
+    @Override
+    public void progress(long done, long total, String unit, String item) {
         if (listener != null) {
-            listener.stepProgress(new MigrationEvent.StepProgress(runId, currentStep, done, total, unit));
+            listener.stepProgress(new MigrationEvent.StepProgress(runId, currentStep, done, total, unit, item));
         }
     }
 

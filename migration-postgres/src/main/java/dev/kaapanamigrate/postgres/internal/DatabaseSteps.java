@@ -1,6 +1,7 @@
 package dev.kaapanamigrate.postgres.internal;
 
 import dev.kaapanamigrate.core.ErrorCode;
+import dev.kaapanamigrate.core.MigrationContext;
 import dev.kaapanamigrate.core.Problem;
 import dev.kaapanamigrate.core.Verification;
 import dev.kaapanamigrate.postgres.ServiceDatabase;
@@ -44,6 +45,20 @@ public final class DatabaseSteps {
                 + "0.3.x); bring them to the " + (atHead ? "0.5.2" : "0.4.2") + " schema by hand (the differences are "
                 + "listed) or restore the database from a backup, then run again";
         return Problem.of(ErrorCode.PRECONDITION_FAILED, found, expected, fix);
+    }
+
+    /**
+     * Takes the baseline digests in the migration's transaction, before any change, reporting each table.
+     *
+     * @param c       the connection, in the migration's transaction
+     * @param ctx     where progress goes
+     * @param queries per table: the query of its business columns with the documented rewrites applied
+     * @return the digests
+     * @throws SQLException on failure
+     */
+    public static TableDigests baseline(Connection c, MigrationContext ctx, Map<String, String> queries) throws SQLException {
+        TableProgress progress = new TableProgress(ctx, "tables in the baseline", List.copyOf(queries.keySet()));
+        return TableDigests.compute(c, queries, progress::finished);
     }
 
     /**
@@ -99,7 +114,7 @@ public final class DatabaseSteps {
                     + "verifying its schema only", db.stableName());
             return;
         }
-        TableDigests now = TableDigests.compute(c, after, n -> { });
+        TableDigests now = TableDigests.compute(c, after, table -> { });
         for (Map.Entry<String, TableDigests.TableDigest> e : baseline.get().tables().entrySet()) {
             v.expect("rows and digest of " + db.stableName() + "." + e.getKey(), e.getValue(), now.tables().get(e.getKey()));
         }
