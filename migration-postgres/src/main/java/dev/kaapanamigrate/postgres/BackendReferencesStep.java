@@ -11,6 +11,8 @@ import dev.kaapanamigrate.core.Verification;
 import dev.kaapanamigrate.postgres.internal.BackendReferenceSql;
 import dev.kaapanamigrate.postgres.internal.BackendReferenceSql.RenameCount;
 import dev.kaapanamigrate.postgres.internal.BackendReferenceSql.Target;
+import dev.kaapanamigrate.postgres.internal.Jdbc;
+import dev.kaapanamigrate.postgres.internal.JobTableRebuild;
 import dev.kaapanamigrate.postgres.internal.KaapanaDags;
 import dev.kaapanamigrate.postgres.internal.Transactions;
 import java.sql.Connection;
@@ -140,9 +142,9 @@ public final class BackendReferencesStep implements MigrationStep {
                     if (!before.knownProjectIds.isEmpty()) {
                         Map<String, Map.Entry<Integer, UUID>> map = new LinkedHashMap<>();
                         before.knownProjectIds.forEach((text, p) -> map.put(text, Map.entry(p.oldId(), p.id())));
-                        long rows = BackendReferenceSql.rewriteProjectIds(c, map);
+                        long rows = rewriteProjectIds(c, map, before.knownCounts.values().stream()
+                                .mapToLong(Long::longValue).sum());
                         done += rows;
-                        LOG.info("Replaced integer project ids by project UUIDs in {} jobs", rows);
                         ctx.progress(Math.min(done, total), total, "rows");
                     }
                     // Proven inside the transaction: if anything is left, the rollback leaves the database as it was.
@@ -154,6 +156,28 @@ public final class BackendReferencesStep implements MigrationStep {
                     }
                     return changes;
                 });
+    }
+
+    /**
+     * Replaces the integer project ids: by rebuilding the job table when at least a quarter of the jobs need it (every
+     * 0.4 job does) and the table is exactly 0.5.2's, else by updating only the jobs that need it.
+     */
+    private static long rewriteProjectIds(Connection c, Map<String, Map.Entry<Integer, UUID>> map, long rows)
+            throws SQLException {
+        long jobs = Jdbc.queryLong(c, "SELECT count(*) FROM job");
+        if (JobTableRebuild.worthIt(rows, jobs)) {
+            List<String> obstacles = JobTableRebuild.obstacles(c);
+            if (obstacles.isEmpty()) {
+                BackendReferenceSql.rebuildJobsWithProjectIds(c, map);
+                LOG.info("Replaced integer project ids by project UUIDs in {} of {} jobs by rebuilding the job table", rows,
+                        jobs);
+                return rows;
+            }
+            LOG.info("The job table is updated in place, not rebuilt: it {}", String.join("; ", obstacles));
+        }
+        long updated = BackendReferenceSql.rewriteProjectIds(c, map);
+        LOG.info("Replaced integer project ids by project UUIDs in {} of {} jobs", updated, jobs);
+        return updated;
     }
 
     @Override

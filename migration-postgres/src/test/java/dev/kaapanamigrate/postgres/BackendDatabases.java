@@ -28,6 +28,18 @@ final class BackendDatabases {
                 ServiceDatabase.BACKEND, platform.dataSource(KaapanaDatabase.BACKEND)));
     }
 
+    /**
+     * A copy of the database under another name on the same server ({@code CREATE DATABASE … TEMPLATE}), as the same
+     * user; nothing may be connected to the original meanwhile.
+     */
+    static DataSource copyOf(DataSource original, String name) throws Exception {
+        execute(original, "CREATE DATABASE " + name + " TEMPLATE " + string(original, "SELECT current_database()"));
+        org.postgresql.ds.PGSimpleDataSource copy = new org.postgresql.ds.PGSimpleDataSource();
+        copy.initializeFrom((org.postgresql.ds.PGSimpleDataSource) original);
+        copy.setDatabaseName(name);
+        return copy;
+    }
+
     /** The UUID these tests give a project: seeded, so expectations can name it. */
     static UUID uuidOf(int oldId) {
         return UUID.nameUUIDFromBytes(("project-" + oldId).getBytes(StandardCharsets.UTF_8));

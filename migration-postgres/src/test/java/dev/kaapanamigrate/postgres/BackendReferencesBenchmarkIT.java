@@ -12,13 +12,16 @@ import dev.kaapanamigrate.testkit.KaapanaDatabase;
 import dev.kaapanamigrate.testkit.KaapanaInstallation;
 import dev.kaapanamigrate.testkit.SimulatedPlatform;
 import java.util.List;
+import java.util.Map;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 /**
  * Time and WAL of {@code postgres.rewrite-backend-references} on many jobs (the generated jobs copied until there are
- * {@code -Dkaapana.bench.jobs} of them, 675,000 by default). Off unless {@code -Dkaapana.bench=true}:
+ * {@code -Dkaapana.bench.jobs} of them, 675,000 by default), against the raw-client baseline in the same run: one naive
+ * {@code UPDATE} of every job's project form on a copy of the database. The platform's own server (PostgreSQL defaults,
+ * {@code wal_level=replica}), as when the caller brings its own connections. Off unless {@code -Dkaapana.bench=true}:
  * {@code mvn -B -o -pl migration-postgres verify -Dtest=NONE -Dsurefire.failIfNoSpecifiedTests=false
  * -Dit.test=BackendReferencesBenchmarkIT -Dkaapana.bench=true}.
  */
@@ -45,15 +48,37 @@ class BackendReferencesBenchmarkIT {
         System.out.printf("benchmark: %,d jobs loaded in %.1f s, job table %s%n", jobs, (System.nanoTime() - t0) / 1e9,
                 string(backend, "SELECT pg_size_pretty(pg_total_relation_size('job'))"));
 
+        ProjectList projects = BackendDatabases.projectList(platform.dataSource(KaapanaDatabase.ACCESS_INFORMATION));
+        // The raw-client baseline, on a copy: one naive UPDATE of every job's project form.
+        DataSource copy = BackendDatabases.copyOf(backend, "backend_naive");
+        execute(copy, "CHECKPOINT");
+        Map<String, String> uuids = new java.util.LinkedHashMap<>();
+        projects.projects().forEach(p -> uuids.put(String.valueOf(p.oldId()), p.id().toString()));
+        String naiveLsn = string(copy, "SELECT pg_current_wal_lsn()::text");
+        long n0 = System.nanoTime();
+        String naiveRows = string(copy, "WITH u AS (UPDATE job j SET conf_data = jsonb_set(jsonb_set(j.conf_data, "
+                + "'{project_form,int_id}', j.conf_data->'project_form'->'id'), '{project_form,id}', "
+                + "?::jsonb -> (j.conf_data->'project_form'->>'id')) WHERE jsonb_typeof(j.conf_data->'project_form') = "
+                + "'object' RETURNING 1) SELECT count(*) FROM u", new com.fasterxml.jackson.databind.ObjectMapper()
+                .writeValueAsString(uuids));
+        double naiveSeconds = (System.nanoTime() - n0) / 1e9;
+        String naiveWal = string(copy, "SELECT pg_size_pretty(pg_wal_lsn_diff(pg_current_wal_lsn(), ?::pg_lsn))", naiveLsn);
+        System.out.printf("benchmark: naive UPDATE of every job (raw-client baseline): %s rows in %.2f s, WAL %s%n",
+                naiveRows, naiveSeconds, naiveWal);
+        execute(backend, "CHECKPOINT");
+
         MigrationContext ctx = MigrationContext.standalone();
-        ctx.put(ProjectList.KEY, BackendDatabases.projectList(platform.dataSource(KaapanaDatabase.ACCESS_INFORMATION)));
+        ctx.put(ProjectList.KEY, projects);
         BackendReferencesStep step = new BackendReferencesStep(BackendDatabases.connections(platform),
                 BackendReferencesOptions.defaults());
 
         long c0 = System.nanoTime();
         StepCheck check = step.check(ctx);
         double checkSeconds = (System.nanoTime() - c0) / 1e9;
+        long t1 = System.nanoTime();
         long first = run(backend, step, ctx, "first apply");
+        double stepSeconds = (System.nanoTime() - t1) / 1e9;
+        System.out.printf("benchmark: first apply against the naive UPDATE: ratio %.2f%n", stepSeconds / naiveSeconds);
         assertThat(first).isEqualTo(check.changes().stream().mapToLong(Change::count).sum());
         long c1 = System.nanoTime();
         assertThat(step.check(ctx)).isInstanceOf(StepCheck.UpToDate.class);

@@ -67,6 +67,12 @@ class BackendReferencesIT {
         return ctx;
     }
 
+    private static List<String> schemaOf(DataSource ds) throws Exception {
+        try (java.sql.Connection c = ds.getConnection()) {
+            return dev.kaapanamigrate.testkit.SchemaFingerprint.of(c);
+        }
+    }
+
     private static BackendReferencesStep step(BackendReferencesOptions options) {
         return new BackendReferencesStep(connections, options);
     }
@@ -106,16 +112,48 @@ class BackendReferencesIT {
     }
 
     @Test
+    @Order(0)
+    void aJobTableItCannotReproduceExactlyIsUpdatedInPlace(InstallationModel model) throws Exception {
+        DataSource copy = BackendDatabases.copyOf(backend, "backend_with_grant");
+        execute(copy, "GRANT SELECT ON job TO PUBLIC");
+        String jobFile = string(copy, "SELECT pg_relation_filenode('job')");
+        BackendReferencesStep step = new BackendReferencesStep(DatabaseConnections.of(Map.of(ServiceDatabase.BACKEND, copy)),
+                BackendReferencesOptions.defaults());
+        MigrationContext ctx = context(false);
+
+        List<Change> applied = step.apply(ctx);
+
+        assertThat(applied).containsExactlyInAnyOrderElementsOf(configurationChanges(model));
+        assertThat(step.verify(ctx).passed()).isTrue();
+        assertThat(string(copy, "SELECT pg_relation_filenode('job')")).isEqualTo(jobFile);
+        assertThat(string(copy, "SELECT relacl::text FROM pg_class WHERE oid = 'job'::regclass")).contains("=r/");
+        assertThat(string(copy, "SELECT count(*) FROM job WHERE conf_data->'project_form'->>'id' ~ '^[0-9]+$'")).isEqualTo("0");
+    }
+
+    @Test
     @Order(3)
     void byDefaultConfigurationAndProjectIdsAreRewrittenNotHistory(InstallationModel model) throws Exception {
         BackendReferencesStep step = step(BackendReferencesOptions.defaults());
         MigrationContext ctx = context(false);
         String datasets = digest(backend, "dataset", "identifiers", "identifier2dataset");
         String workflowsBefore = digest(backend, "workflow");
+        String jobFile = string(backend, "SELECT pg_relation_filenode('job')");
+        List<String> schema = schemaOf(backend);
+        String jobsOutsideConfData = string(backend, "SELECT md5(string_agg(j::text, '|' ORDER BY id)) FROM (SELECT "
+                + "id, dag_id, external_job_id, owner_kaapana_instance_name, status, run_id, description, username, "
+                + "time_created, time_updated, automatic_execution, service_job, kaapana_id, workflow_id FROM job) j");
 
         List<Change> applied = step.apply(ctx);
 
         assertThat(applied).containsExactlyInAnyOrderElementsOf(configurationChanges(model));
+        // Every job needed the project id rewrite: the job table was rebuilt (new file), to exactly the same definition,
+        // every column but conf_data as it was.
+        assertThat(string(backend, "SELECT pg_relation_filenode('job')")).isNotEqualTo(jobFile);
+        assertThat(schemaOf(backend)).isEqualTo(schema);
+        assertThat(string(backend, "SELECT md5(string_agg(j::text, '|' ORDER BY id)) FROM (SELECT "
+                + "id, dag_id, external_job_id, owner_kaapana_instance_name, status, run_id, description, username, "
+                + "time_created, time_updated, automatic_execution, service_job, kaapana_id, workflow_id FROM job) j"))
+                .isEqualTo(jobsOutsideConfData);
         Verification v = step.verify(ctx);
         assertThat(v.passed()).as(v.describeFailures()).isTrue();
         // history untouched

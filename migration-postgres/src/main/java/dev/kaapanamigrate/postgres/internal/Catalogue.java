@@ -119,6 +119,16 @@ public record Catalogue(List<String> lines) {
     }
 
     /**
+     * Only the lines of some tables and sequences (their columns, constraints, indexes, ownership).
+     *
+     * @param relations the table and sequence names
+     * @return those lines
+     */
+    public Catalogue only(java.util.Set<String> relations) {
+        return new Catalogue(lines.stream().filter(l -> relations.contains(tableOf(l))).toList());
+    }
+
+    /**
      * Whether the catalogue has a table.
      *
      * @param table the table
