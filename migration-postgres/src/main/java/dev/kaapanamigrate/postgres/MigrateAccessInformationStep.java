@@ -5,7 +5,6 @@ import dev.kaapanamigrate.core.ContextKey;
 import dev.kaapanamigrate.core.ErrorCode;
 import dev.kaapanamigrate.core.MigrationContext;
 import dev.kaapanamigrate.core.MigrationStep;
-import dev.kaapanamigrate.core.PlatformState;
 import dev.kaapanamigrate.core.PreconditionFailedException;
 import dev.kaapanamigrate.core.Problem;
 import dev.kaapanamigrate.core.StepCheck;
@@ -91,11 +90,6 @@ public final class MigrateAccessInformationStep implements MigrationStep {
     public String description() {
         return "Migrate the access-information database to revision " + DB.targetRevision()
                 + " (project UUIDs, admin_project, software_mappings)";
-    }
-
-    @Override
-    public PlatformState requiredState() {
-        return PlatformState.UNDEPLOYED;
     }
 
     @Override

@@ -5,7 +5,6 @@ import dev.kaapanamigrate.core.ContextKey;
 import dev.kaapanamigrate.core.ErrorCode;
 import dev.kaapanamigrate.core.MigrationContext;
 import dev.kaapanamigrate.core.MigrationStep;
-import dev.kaapanamigrate.core.PlatformState;
 import dev.kaapanamigrate.core.PreconditionFailedException;
 import dev.kaapanamigrate.core.Problem;
 import dev.kaapanamigrate.core.StepCheck;
@@ -88,11 +87,6 @@ public final class MigrateBackendStep implements MigrationStep {
     @Override
     public List<String> dependsOn() {
         return List.of(MigrateAccessInformationStep.ID);
-    }
-
-    @Override
-    public PlatformState requiredState() {
-        return PlatformState.UNDEPLOYED;
     }
 
     @Override

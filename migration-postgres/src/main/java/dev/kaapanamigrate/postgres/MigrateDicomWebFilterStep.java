@@ -4,7 +4,6 @@ import dev.kaapanamigrate.core.Change;
 import dev.kaapanamigrate.core.ContextKey;
 import dev.kaapanamigrate.core.MigrationContext;
 import dev.kaapanamigrate.core.MigrationStep;
-import dev.kaapanamigrate.core.PlatformState;
 import dev.kaapanamigrate.core.PreconditionFailedException;
 import dev.kaapanamigrate.core.StepCheck;
 import dev.kaapanamigrate.core.Verification;
@@ -83,11 +82,6 @@ public final class MigrateDicomWebFilterStep implements MigrationStep {
     @Override
     public List<String> dependsOn() {
         return List.of(MigrateAccessInformationStep.ID);
-    }
-
-    @Override
-    public PlatformState requiredState() {
-        return PlatformState.UNDEPLOYED;
     }
 
     @Override

@@ -128,6 +128,19 @@ class BackendReferencesIT {
         assertThat(string(copy, "SELECT pg_relation_filenode('job')")).isEqualTo(jobFile);
         assertThat(string(copy, "SELECT relacl::text FROM pg_class WHERE oid = 'job'::regclass")).contains("=r/");
         assertThat(string(copy, "SELECT count(*) FROM job WHERE conf_data->'project_form'->>'id' ~ '^[0-9]+$'")).isEqualTo("0");
+
+        // Whatever a new table would not carry over keeps the in-place path, each named.
+        for (String sql : List.of("COMMENT ON TABLE job IS 'kept'", "ALTER TABLE job SET (fillfactor = 90)",
+                "CREATE VIEW recent_jobs AS SELECT id FROM job", "ALTER TABLE job ALTER COLUMN status SET STATISTICS 500",
+                "CREATE STATISTICS job_stats ON status, dag_id FROM job", "CREATE INDEX ix_extra ON job (username)")) {
+            execute(copy, sql);
+        }
+        try (java.sql.Connection c = copy.getConnection()) {
+            assertThat(dev.kaapanamigrate.postgres.internal.JobTableRebuild.obstacles(c)).anySatisfy(o ->
+                    assertThat(o).contains("the job table differs from 0.5.2", "ix_extra")).contains("has grants",
+                    "has comments", "has storage parameters fillfactor=90", "is used by view recent_jobs",
+                    "has column settings on status", "has extended statistics job_stats");
+        }
     }
 
     @Test

@@ -32,6 +32,28 @@ public final class Dirs {
     }
 
     /**
+     * Copies a folder with owners, modes, times and links ({@code cp -a}; Java's file API loses owners and special
+     * files). The target must not exist.
+     *
+     * @param from           the folder
+     * @param to             the copy
+     * @param timeoutSeconds how long {@code cp} may take
+     * @throws IOException with {@code cp}'s last output lines when it fails or does not finish in time
+     */
+    public static void copyPreservingOwners(Path from, Path to, long timeoutSeconds) throws IOException {
+        Path log = Files.createTempFile("kaapana-migrate-copy-", ".log");
+        try {
+            int rc = CommandLine.run(CommandLine.builder(java.util.List.of("cp", "-a", "--", from.toString(), to.toString()),
+                    to.toAbsolutePath().getParent(), log, java.util.Map.of()), timeoutSeconds);
+            if (rc != 0) {
+                throw new IOException("cp -a exited with " + rc + ": " + CommandLine.tail(log, 5));
+            }
+        } finally {
+            Files.deleteIfExists(log);
+        }
+    }
+
+    /**
      * Deletes a directory tree; a missing directory is fine.
      *
      * @param dir the directory

@@ -3,11 +3,9 @@ package dev.kaapanamigrate.postgres.internal;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.Map;
 
 import dev.kaapanamigrate.pgserver.DatabaseServerException;
-import dev.kaapanamigrate.pgserver.internal.CommandLine;
+import dev.kaapanamigrate.pgserver.internal.Dirs;
 import dev.kaapanamigrate.pgserver.internal.Posix;
 import dev.kaapanamigrate.pgserver.internal.RunDirectory;
 
@@ -46,22 +44,12 @@ public final class FolderCopy {
      * @param to   the copy (must not exist)
      */
     public static void copyPreservingOwners(Path from, Path to) {
-        Path log = null;
         try {
-            log = Files.createTempFile("kaapana-migrate-copy-", ".log");
-            int rc = CommandLine.run(CommandLine.builder(List.of("cp", "-a", "--", from.toString(), to.toString()),
-                    to.getParent(), log, Map.of()), COPY_TIMEOUT_SECONDS);
-            if (rc != 0) {
-                throw new DatabaseServerException("Copying " + from + " to " + to + " for the dry-run failed (cp exited "
-                        + "with " + rc + "): " + CommandLine.tail(log, 5) + ". Check free space in " + to.getParent()
-                        + " or choose another rehearsal directory.");
-            }
+            Dirs.copyPreservingOwners(from, to, COPY_TIMEOUT_SECONDS);
         } catch (IOException e) {
-            throw new DatabaseServerException("Copying " + from + " to " + to + " for the dry-run failed: " + e, e);
-        } finally {
-            if (log != null) {
-                RunDirectory.deleteQuietly(log);
-            }
+            throw new DatabaseServerException("Copying " + from + " to " + to + " for the dry-run failed (" + e.getMessage()
+                    + "). Check free space in " + to.getParent() + " or choose another rehearsal directory with "
+                    + "TemporaryServers.Builder.rehearsalDirectory(...).", e);
         }
     }
 

@@ -16,9 +16,10 @@ import java.util.Set;
  * every row and an entry in every index for it (and as much WAL). A rebuild writes each row once and builds each index
  * once; on a temporary server ({@code wal_level=minimal}) the new table and its indexes skip the WAL entirely.
  *
- * <p>Only for the exact 0.5.2 {@code job} table, owned by the connected role, with no grants, triggers, rules, row
- * security, dependants or foreign keys pointing at it ({@link #obstacles(Connection)}); anything else is kept by the
- * in-place update, which needs no knowledge of the table's definition.
+ * <p>Only for the exact 0.5.2 {@code job} table, owned by the connected role, with nothing a rebuild would lose: no
+ * grants, triggers, rules, views, policies, row security, storage parameters, column settings, comments, extended
+ * statistics, publications, inheritance or foreign keys pointing at it ({@link #obstacles(Connection)}); anything else
+ * keeps the in-place update, which needs no knowledge of the table's definition.
  */
 public final class JobTableRebuild {
 
@@ -50,7 +51,7 @@ public final class JobTableRebuild {
 
     /**
      * What keeps the rebuild from reproducing the table exactly: a definition other than 0.5.2's, another owner than
-     * the connected role, grants, triggers, rules or views, row security, foreign keys pointing at {@code job}.
+     * the connected role, or anything attached to the table that a new table would not have.
      *
      * @param c the connection
      * @return the obstacles, empty when the table can be rebuilt
@@ -76,7 +77,18 @@ public final class JobTableRebuild {
                 + "JOIN pg_rewrite r ON r.oid = d.objid WHERE d.classid = 'pg_rewrite'::regclass "
                 + "AND d.refobjid = 'job'::regclass AND r.ev_class <> 'job'::regclass "
                 + "UNION ALL SELECT 'is referenced by foreign key ' || conname FROM pg_constraint "
-                + "WHERE confrelid = 'job'::regclass AND contype = 'f'", rs -> rs.getString(1)));
+                + "WHERE confrelid = 'job'::regclass AND contype = 'f' "
+                + "UNION ALL SELECT 'has policy ' || polname FROM pg_policy WHERE polrelid = 'job'::regclass "
+                + "UNION ALL SELECT 'has storage parameters ' || array_to_string(reloptions, ',') FROM pg_class "
+                + "WHERE oid = 'job'::regclass AND reloptions IS NOT NULL "
+                + "UNION ALL SELECT 'has column settings on ' || attname FROM pg_attribute WHERE attrelid = 'job'::regclass "
+                + "AND attnum > 0 AND NOT attisdropped AND (coalesce(attstattarget, -1) <> -1 OR attoptions IS NOT NULL) "
+                + "UNION ALL SELECT DISTINCT 'has comments' FROM pg_description WHERE objoid = 'job'::regclass "
+                + "UNION ALL SELECT 'has extended statistics ' || stxname FROM pg_statistic_ext WHERE stxrelid = 'job'::regclass "
+                + "UNION ALL SELECT 'is in publication ' || p.pubname FROM pg_publication_rel r "
+                + "JOIN pg_publication p ON p.oid = r.prpubid WHERE r.prrelid = 'job'::regclass "
+                + "UNION ALL SELECT 'inherits or is inherited' FROM pg_inherits WHERE inhrelid = 'job'::regclass "
+                + "OR inhparent = 'job'::regclass", rs -> rs.getString(1)));
         return found;
     }
 

@@ -14,7 +14,6 @@ import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Creates data folders by copying a pristine, cleanly shut down cluster made once per spec, instead of
@@ -36,26 +35,10 @@ public final class ClusterTemplates {
     public static void create(Path target, ClusterSpec spec, PostgresBinaries binaries) {
         Path template = template(spec, binaries);
         try {
-            Path log = Files.createTempFile("cp-template-", ".log");
-            try {
-                Process cp = new ProcessBuilder("cp", "-a", template.toString(), target.toString())
-                        .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-                boolean done = cp.waitFor(120, TimeUnit.SECONDS);
-                if (!done) {
-                    cp.destroyForcibly();
-                }
-                if (!done || cp.exitValue() != 0) {
-                    throw new IllegalStateException("Copying the cluster template " + template + " to " + target
-                            + " failed" + (done ? ": " + Files.readString(log, StandardCharsets.UTF_8).strip() : " (timed out)"));
-                }
-            } finally {
-                Files.deleteIfExists(log);
-            }
+            Dirs.copyPreservingOwners(template, target, 120);
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while copying a cluster template", e);
+            throw new IllegalStateException("Copying the cluster template " + template + " to " + target + " failed: "
+                    + e.getMessage(), e);
         }
     }
 
