@@ -6,6 +6,7 @@ import static dev.kaapanamigrate.postgres.BackendDatabases.rowVersions;
 import static dev.kaapanamigrate.postgres.BackendDatabases.string;
 import static dev.kaapanamigrate.postgres.BackendDatabases.uuidOf;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -141,6 +142,34 @@ class BackendReferencesIT {
                     "has comments", "has storage parameters fillfactor=90", "is used by view recent_jobs",
                     "has column settings on status", "has extended statistics job_stats");
         }
+    }
+
+    @Test
+    @Order(0)
+    void aCrashInsideTheJobRebuildLeavesTheOldTableAndARerunCompletes(InstallationModel model) throws Exception {
+        DataSource copy = BackendDatabases.copyOf(backend, "backend_crash");
+        // Fails the rebuild's last statement: the foreign key that only the new job table gets.
+        execute(copy, "CREATE FUNCTION fail_late() RETURNS event_trigger LANGUAGE plpgsql AS $$ BEGIN "
+                + "IF EXISTS (SELECT 1 FROM pg_constraint WHERE conname = 'job_workflow_id_fkey' "
+                + "AND conrelid = 'job'::regclass) THEN RAISE EXCEPTION 'injected failure'; END IF; END $$");
+        String jobFile = string(copy, "SELECT pg_relation_filenode('job')");
+        String jobs = digest(copy, "job");
+        List<String> schema = schemaOf(copy);
+        execute(copy, "CREATE EVENT TRIGGER fail_late ON ddl_command_end WHEN TAG IN ('ALTER TABLE') "
+                + "EXECUTE FUNCTION fail_late()");
+        BackendReferencesStep step = new BackendReferencesStep(DatabaseConnections.of(Map.of(ServiceDatabase.BACKEND, copy)),
+                BackendReferencesOptions.defaults());
+
+        assertThatThrownBy(() -> step.apply(context(false))).hasMessageContaining("injected failure");
+
+        assertThat(string(copy, "SELECT pg_relation_filenode('job')")).isEqualTo(jobFile);
+        assertThat(digest(copy, "job")).isEqualTo(jobs);
+        execute(copy, "DROP EVENT TRIGGER fail_late");
+        assertThat(schemaOf(copy)).isEqualTo(schema);
+        MigrationContext ctx = context(false);
+        assertThat(step.apply(ctx)).containsExactlyInAnyOrderElementsOf(configurationChanges(model));
+        assertThat(step.verify(ctx).passed()).isTrue();
+        assertThat(string(copy, "SELECT pg_relation_filenode('job')")).isNotEqualTo(jobFile);
     }
 
     @Test
