@@ -142,8 +142,7 @@ public final class BackendReferencesStep implements MigrationStep {
                     if (!before.knownProjectIds.isEmpty()) {
                         Map<String, Map.Entry<Integer, UUID>> map = new LinkedHashMap<>();
                         before.knownProjectIds.forEach((text, p) -> map.put(text, Map.entry(p.oldId(), p.id())));
-                        long rows = rewriteProjectIds(c, map, before.knownCounts.values().stream()
-                                .mapToLong(Long::longValue).sum());
+                        long rows = rewriteProjectIds(c, map, before);
                         done += rows;
                         ctx.progress(Math.min(done, total), total, "rows");
                     }
@@ -159,24 +158,23 @@ public final class BackendReferencesStep implements MigrationStep {
     }
 
     /**
-     * Replaces the integer project ids: by rebuilding the job table when at least a quarter of the jobs need it (every
-     * 0.4 job does) and the table is exactly 0.5.2's, else by updating only the jobs that need it.
+     * Replaces the integer project ids as the scan decided: by rebuilding the job table when at least a quarter of the
+     * jobs need it (every 0.4 job does) and the table is exactly 0.5.2's, else by updating only the jobs that need it.
      */
-    private static long rewriteProjectIds(Connection c, Map<String, Map.Entry<Integer, UUID>> map, long rows)
+    private static long rewriteProjectIds(Connection c, Map<String, Map.Entry<Integer, UUID>> map, Scan before)
             throws SQLException {
-        long jobs = Jdbc.queryLong(c, "SELECT count(*) FROM job");
-        if (JobTableRebuild.worthIt(rows, jobs)) {
-            List<String> obstacles = JobTableRebuild.obstacles(c);
-            if (obstacles.isEmpty()) {
-                BackendReferenceSql.rebuildJobsWithProjectIds(c, map);
-                LOG.info("Replaced integer project ids by project UUIDs in {} of {} jobs by rebuilding the job table", rows,
-                        jobs);
-                return rows;
-            }
-            LOG.info("The job table is updated in place, not rebuilt: it {}", String.join("; ", obstacles));
+        long rows = before.knownJobs();
+        if (before.rebuildJobs) {
+            BackendReferenceSql.rebuildJobsWithProjectIds(c, map);
+            LOG.info("Replaced integer project ids by project UUIDs in {} of {} jobs by rebuilding the job table", rows,
+                    before.jobs);
+            return rows;
+        }
+        if (!before.rebuildObstacles.isEmpty()) {
+            LOG.info("The job table is updated in place, not rebuilt: it {}", String.join("; ", before.rebuildObstacles));
         }
         long updated = BackendReferenceSql.rewriteProjectIds(c, map);
-        LOG.info("Replaced integer project ids by project UUIDs in {} of {} jobs", updated, jobs);
+        LOG.info("Replaced integer project ids by project UUIDs in {} of {} jobs", updated, before.jobs);
         return updated;
     }
 
@@ -258,6 +256,12 @@ public final class BackendReferencesStep implements MigrationStep {
                     s.unknownProjects.put(text, rows);
                 }
             });
+            long known = s.knownJobs();
+            s.jobs = Jdbc.queryLong(c, "SELECT count(*) FROM job");
+            if (JobTableRebuild.worthIt(known, s.jobs)) {
+                s.rebuildObstacles.addAll(JobTableRebuild.obstacles(c));
+                s.rebuildJobs = s.rebuildObstacles.isEmpty();
+            }
         }
         return s;
     }
@@ -275,6 +279,13 @@ public final class BackendReferencesStep implements MigrationStep {
         final Map<String, MigratedProject> knownProjectIds = new LinkedHashMap<>();
         final Map<String, Long> knownCounts = new LinkedHashMap<>();
         final Map<String, Long> unknownProjects = new LinkedHashMap<>();
+        final List<String> rebuildObstacles = new ArrayList<>();
+        long jobs;
+        boolean rebuildJobs;
+
+        long knownJobs() {
+            return knownCounts.values().stream().mapToLong(Long::longValue).sum();
+        }
 
         List<Change> changes() {
             List<Change> changes = new ArrayList<>();
@@ -293,6 +304,10 @@ public final class BackendReferencesStep implements MigrationStep {
             }
             knownProjectIds.forEach((text, p) -> changes.add(Change.of(Change.Kind.UPDATE, DB + "." + PROJECT_ID_FIELD,
                     text, p.id() + " (" + p.name() + ", int_id " + p.oldId() + ")", knownCounts.get(text))));
+            if (rebuildJobs) {
+                changes.add(Change.of(Change.Kind.UPDATE, DB + ".job (table)", knownJobs() + " of " + jobs
+                        + " jobs need the project id rewrite", REBUILT, 1));
+            }
             return changes;
         }
 
@@ -308,6 +323,10 @@ public final class BackendReferencesStep implements MigrationStep {
                     : "; left as they are, because the project list has no such project: " + describeUnknown(unknownProjects);
         }
     }
+
+    /** What the rebuild of the job table does, as a change entry. */
+    static final String REBUILT = "rebuilt with the same definition: every row copied once, the key, indexes and "
+            + "foreign keys built anew";
 
     private static String describeUnknown(Map<String, Long> unknown) {
         long jobs = unknown.values().stream().mapToLong(Long::longValue).sum();

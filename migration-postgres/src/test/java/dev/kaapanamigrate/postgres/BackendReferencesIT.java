@@ -124,7 +124,7 @@ class BackendReferencesIT {
 
         List<Change> applied = step.apply(ctx);
 
-        assertThat(applied).containsExactlyInAnyOrderElementsOf(configurationChanges(model));
+        assertThat(applied).containsExactlyInAnyOrderElementsOf(inPlace(configurationChanges(model)));
         assertThat(step.verify(ctx).passed()).isTrue();
         assertThat(string(copy, "SELECT pg_relation_filenode('job')")).isEqualTo(jobFile);
         assertThat(string(copy, "SELECT relacl::text FROM pg_class WHERE oid = 'job'::regclass")).contains("=r/");
@@ -332,7 +332,15 @@ class BackendReferencesIT {
         perProject.forEach((oldId, jobs) -> changes.add(Change.of(Change.Kind.UPDATE,
                 "kaapana-backend.job.conf_data.project_form.id", String.valueOf(oldId),
                 uuidOf(oldId) + " (" + model.project(oldId).name() + ", int_id " + oldId + ")", jobs)));
+        // Every generated job has an integer project id: the job table is rebuilt rather than updated row by row.
+        changes.add(Change.of(Change.Kind.UPDATE, "kaapana-backend.job (table)", model.spec().jobs() + " of "
+                + model.spec().jobs() + " jobs need the project id rewrite", BackendReferencesStep.REBUILT, 1));
         return changes;
+    }
+
+    /** The changes when the job table is updated in place: the same, without the rebuild. */
+    private static List<Change> inPlace(List<Change> changes) {
+        return changes.stream().filter(c -> !c.target().equals("kaapana-backend.job (table)")).toList();
     }
 
     private static List<Change> historyChanges(InstallationModel model) {
