@@ -98,10 +98,13 @@ public interface MigrationContext {
      * Reports progress of the current step and names the unit just finished, for example
      * {@code ctx.progress(2, 4, "tables migrated", "identifier2dataset")}.
      *
+     * <p>This default drops {@code item} and calls {@link #progress(long, long, String)}; the plan's own context passes
+     * it on in {@link MigrationEvent.StepProgress#item()}.
+     *
      * @param done  how many units are done
      * @param total how many units there are, or -1 when unknown
      * @param unit  what is counted
-     * @param item  the unit just finished
+     * @param item  the unit just finished; {@code null} is taken as none
      */
     default void progress(long done, long total, String unit, String item) {
         progress(done, total, unit);

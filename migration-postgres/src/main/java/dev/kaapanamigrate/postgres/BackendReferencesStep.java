@@ -128,7 +128,8 @@ public final class BackendReferencesStep implements MigrationStep {
                     Scan before = scan(c, projects);
                     before.warnAboutUnknownProjects();
                     List<Change> changes = before.changes();
-                    long total = changes.stream().mapToLong(Change::count).sum();
+                    // Rows, as the statements count them: the rebuild's own entry is not a row.
+                    long total = changes.stream().filter(ch -> !ch.target().equals(JOB_TABLE)).mapToLong(Change::count).sum();
                     long done = 0;
                     ctx.progress(done, total, "rows");
                     for (Target target : Target.values()) {
@@ -305,7 +306,7 @@ public final class BackendReferencesStep implements MigrationStep {
             knownProjectIds.forEach((text, p) -> changes.add(Change.of(Change.Kind.UPDATE, DB + "." + PROJECT_ID_FIELD,
                     text, p.id() + " (" + p.name() + ", int_id " + p.oldId() + ")", knownCounts.get(text))));
             if (rebuildJobs) {
-                changes.add(Change.of(Change.Kind.UPDATE, DB + ".job (table)", knownJobs() + " of " + jobs
+                changes.add(Change.of(Change.Kind.UPDATE, JOB_TABLE, knownJobs() + " of " + jobs
                         + " jobs need the project id rewrite", REBUILT, 1));
             }
             return changes;
@@ -323,6 +324,9 @@ public final class BackendReferencesStep implements MigrationStep {
                     : "; left as they are, because the project list has no such project: " + describeUnknown(unknownProjects);
         }
     }
+
+    /** The target of the rebuild's change entry. */
+    static final String JOB_TABLE = DB + ".job (table)";
 
     /** What the rebuild of the job table does, as a change entry. */
     static final String REBUILT = "rebuilt with the same definition: every row copied once, the key, indexes and "

@@ -60,7 +60,7 @@ public final class MigrateAccessInformationStep implements MigrationStep {
     /** The revision upstream's 0.5.2 service records before it upgrades a 0.4 database. */
     public static final String INITIAL_REVISION = "100ab450e292";
 
-    static final ContextKey<TableDigests> BASELINE = ContextKey.of("postgres.baseline-access-information",
+    static final ContextKey<TableDigests> BASELINE = ContextKey.of("postgres.baseline-access-information.v2",
             TableDigests.class);
 
     private static final Logger LOG = LoggerFactory.getLogger(MigrateAccessInformationStep.class);

@@ -55,7 +55,7 @@ public final class MigrateBackendStep implements MigrationStep {
     /** The order dataset ids are assigned in (1, 2, …), as SQL. */
     public static final String DATASET_ORDER = "time_created NULLS LAST, name COLLATE \"C\"";
 
-    static final ContextKey<TableDigests> BASELINE = ContextKey.of("postgres.baseline-backend", TableDigests.class);
+    static final ContextKey<TableDigests> BASELINE = ContextKey.of("postgres.baseline-backend.v2", TableDigests.class);
 
     private static final Logger LOG = LoggerFactory.getLogger(MigrateBackendStep.class);
     private static final ServiceDatabase DB = ServiceDatabase.BACKEND;

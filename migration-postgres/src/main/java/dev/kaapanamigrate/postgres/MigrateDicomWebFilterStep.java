@@ -49,7 +49,7 @@ public final class MigrateDicomWebFilterStep implements MigrationStep {
     /** The revision upstream's 0.5.2 service records before it upgrades a 0.4 database. */
     public static final String INITIAL_REVISION = "b2c8d2f8b682";
 
-    static final ContextKey<TableDigests> BASELINE = ContextKey.of("postgres.baseline-dicom-web-filter", TableDigests.class);
+    static final ContextKey<TableDigests> BASELINE = ContextKey.of("postgres.baseline-dicom-web-filter.v2", TableDigests.class);
 
     private static final Logger LOG = LoggerFactory.getLogger(MigrateDicomWebFilterStep.class);
     private static final ServiceDatabase DB = ServiceDatabase.DICOM_WEB_FILTER;

@@ -75,13 +75,30 @@ public final class TemporaryServers implements DatabaseConnections, AutoCloseabl
 
     /**
      * The settings a temporary server runs with, on its command line (the folder's configuration files stay as they
-     * are). No autovacuum competes with the migration. {@code wal_level=minimal}: tables and indexes the migration
-     * creates and fills in its own transaction are written to disk once at commit instead of also into the WAL (their
-     * crash safety is the same; the WAL written since the backup is not an archive anyone replays — the backup of
-     * FAST_DATA_DIR is the recovery point). {@code max_wal_size} keeps checkpoints out of the big statements.
+     * are), for binaries of the given major version. No autovacuum competes with the migration; {@code max_wal_size}
+     * keeps checkpoints out of the big statements. With {@code minimalWal}, {@code wal_level=minimal} (and what it
+     * requires: no WAL senders, no WAL summaries from 17 on): tables and indexes the migration creates and fills in its
+     * own transaction are written to disk once at commit instead of also into the WAL; crash safety is the same. A
+     * folder whose configuration archives WAL or that has replication slots cannot start that way: it then runs with
+     * its own {@code wal_level}, so its archive stays complete.
+     *
+     * @param minimalWal   whether to add the minimal-WAL settings
+     * @param majorVersion the binaries' major version
+     * @return the settings
      */
-    static final Map<String, String> SERVER_SETTINGS = Map.of("autovacuum", "off", "max_wal_size", "2GB",
-            "wal_level", "minimal", "max_wal_senders", "0", "archive_mode", "off");
+    static Map<String, String> serverSettings(boolean minimalWal, int majorVersion) {
+        Map<String, String> settings = new LinkedHashMap<>();
+        settings.put("autovacuum", "off");
+        settings.put("max_wal_size", "2GB");
+        if (minimalWal) {
+            settings.put("wal_level", "minimal");
+            settings.put("max_wal_senders", "0");
+            if (majorVersion >= 17) {
+                settings.put("summarize_wal", "off");
+            }
+        }
+        return settings;
+    }
 
     private final Path fastDataDir;
     private final PostgresBinaries configuredBinaries;
@@ -128,6 +145,46 @@ public final class TemporaryServers implements DatabaseConnections, AutoCloseabl
                 Libc.MUSL, false, PostgresServer.DEFAULT_START_TIMEOUT, null);
     }
 
+    /**
+     * Starts a server with the minimal-WAL settings, or without them when the folder has replication slots or its
+     * configuration refuses them (WAL archiving): the first attempt then fails at its configuration check, before
+     * PostgreSQL touches any data.
+     */
+    private PostgresServer startServer(Path folder) {
+        boolean slots = hasReplicationSlots(folder);
+        if (!slots) {
+            try {
+                return startServer(folder, true);
+            } catch (DatabaseServerException e) {
+                LOG.warn("PostgreSQL on {} does not start with wal_level=minimal (for example because its configuration "
+                        + "archives WAL); starting it with its own WAL settings: {}", folder, e.getMessage());
+            }
+        } else {
+            LOG.info("{} has replication slots: its temporary server keeps the folder's own WAL settings", folder);
+        }
+        return startServer(folder, false);
+    }
+
+    private PostgresServer startServer(Path folder, boolean minimalWal) {
+        PostgresBinaries binaries = binaries();
+        PostgresServer.Builder builder = PostgresServer.on(folder).binaries(binaries)
+                .listen(PostgresServer.Listen.UNIX_SOCKET_ONLY).startTimeout(startTimeout);
+        for (Map.Entry<String, String> setting : serverSettings(minimalWal, binaries.majorVersion()).entrySet()) {
+            builder = builder.setting(setting.getKey(), setting.getValue());
+        }
+        return builder.start();
+    }
+
+    private static boolean hasReplicationSlots(Path folder) {
+        try (var slots = Files.list(folder.resolve("pg_replslot"))) {
+            return slots.findAny().isPresent();
+        } catch (java.nio.file.NoSuchFileException e) {
+            return false;
+        } catch (java.io.IOException e) {
+            return true; // cannot tell: the settings that work either way
+        }
+    }
+
     @Override
     public synchronized DataSource dataSource(ServiceDatabase database, MigrationContext ctx) {
         Objects.requireNonNull(database, "database");
@@ -148,12 +205,7 @@ public final class TemporaryServers implements DatabaseConnections, AutoCloseabl
         }
         requireStoppedDataFolder(database, folder);
         Path serverFolder = ctx.dryRun() ? rehearsalCopy(database, folder) : folder;
-        PostgresServer.Builder builder = PostgresServer.on(serverFolder).binaries(binaries())
-                .listen(PostgresServer.Listen.UNIX_SOCKET_ONLY).startTimeout(startTimeout);
-        for (Map.Entry<String, String> setting : SERVER_SETTINGS.entrySet()) {
-            builder = builder.setting(setting.getKey(), setting.getValue());
-        }
-        PostgresServer server = builder.start();
+        PostgresServer server = startServer(serverFolder);
         if (!ctx.dryRun()) {
             record(ctx, folder, server);
         }

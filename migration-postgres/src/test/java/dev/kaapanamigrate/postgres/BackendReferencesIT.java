@@ -133,14 +133,27 @@ class BackendReferencesIT {
         // Whatever a new table would not carry over keeps the in-place path, each named.
         for (String sql : List.of("COMMENT ON TABLE job IS 'kept'", "ALTER TABLE job SET (fillfactor = 90)",
                 "CREATE VIEW recent_jobs AS SELECT id FROM job", "ALTER TABLE job ALTER COLUMN status SET STATISTICS 500",
-                "CREATE STATISTICS job_stats ON status, dag_id FROM job", "CREATE INDEX ix_extra ON job (username)")) {
+                "CREATE STATISTICS job_stats ON status, dag_id FROM job", "CREATE INDEX ix_extra ON job (username)",
+                "CREATE FUNCTION all_jobs() RETURNS SETOF job LANGUAGE sql AS 'SELECT * FROM job'",
+                "GRANT SELECT (description) ON job TO PUBLIC", "ALTER TABLE job REPLICA IDENTITY FULL",
+                "COMMENT ON INDEX ix_job_status IS 'kept too'")) {
             execute(copy, sql);
         }
         try (java.sql.Connection c = copy.getConnection()) {
-            assertThat(dev.kaapanamigrate.postgres.internal.JobTableRebuild.obstacles(c)).anySatisfy(o ->
-                    assertThat(o).contains("the job table differs from 0.5.2", "ix_extra")).contains("has grants",
-                    "has comments", "has storage parameters fillfactor=90", "is used by view recent_jobs",
-                    "has column settings on status", "has extended statistics job_stats");
+            List<String> obstacles = dev.kaapanamigrate.postgres.internal.JobTableRebuild.obstacles(c);
+            assertThat(obstacles).anySatisfy(o -> assertThat(o).contains("the job table differs from 0.5.2", "ix_extra"))
+                    .anySatisfy(o -> assertThat(o).contains("is used by", "view recent_jobs"))
+                    .anySatisfy(o -> assertThat(o).contains("is used by", "function all_jobs()"))
+                    .anySatisfy(o -> assertThat(o).contains("default replica identity"))
+                    .contains("has grants", "has column grants on description", "has comments",
+                            "has storage parameters fillfactor=90", "has column settings on status",
+                            "has extended statistics job_stats");
+        }
+        // The comment on an index alone is enough.
+        DataSource commented = BackendDatabases.copyOf(backend, "backend_index_comment");
+        execute(commented, "COMMENT ON INDEX ix_job_status IS 'kept'");
+        try (java.sql.Connection c = commented.getConnection()) {
+            assertThat(dev.kaapanamigrate.postgres.internal.JobTableRebuild.obstacles(c)).containsExactly("has comments");
         }
     }
 

@@ -84,6 +84,7 @@ class TemporaryServersIT {
             assertThat(single(st, "SELECT coalesce(host(inet_server_addr()), 'unix socket')")).isEqualTo("unix socket");
             assertThat(single(st, "SHOW hba_file")).startsWith(server.socketFile().getParent().toString());
             assertThat(single(st, "SHOW autovacuum")).isEqualTo("off");
+            assertThat(single(st, "SHOW wal_level")).isEqualTo("minimal");
         }
         String admin = servers.jdbi(ServiceDatabase.ACCESS_INFORMATION, ctx).withHandle(h -> h.createQuery(
                 "SELECT name FROM projects WHERE id = 1").mapTo(String.class).one());
@@ -103,6 +104,29 @@ class TemporaryServersIT {
         assertThat(controlFileState(folder)).as("pg_control says: shut down cleanly").isEqualTo(DB_SHUTDOWNED);
         assertThat(configDigests(folder)).isEqualTo(config);
         assertThat(ctx.get(TemporaryServers.RUNNING).orElseThrow()).isEmpty();
+    }
+
+    @Test
+    void aFolderThatArchivesWalKeepsItsOwnWalLevel() throws Exception {
+        Path folder = fast.resolve(ServiceDatabase.DICOM_WEB_FILTER.folder().to());
+        Path autoConf = folder.resolve("postgresql.auto.conf");
+        byte[] original = Files.readAllBytes(autoConf);
+        Files.writeString(autoConf, "archive_mode = on\narchive_command = '/bin/true'\n",
+                java.nio.file.StandardOpenOption.APPEND);
+        try {
+            MigrationContext ctx = MigrationContext.standalone();
+            TemporaryServers servers = servers().build();
+            try (Connection c = servers.dataSource(ServiceDatabase.DICOM_WEB_FILTER, ctx).getConnection();
+                 Statement st = c.createStatement()) {
+                assertThat(single(st, "SHOW archive_mode")).isEqualTo("on");
+                assertThat(single(st, "SHOW wal_level")).isEqualTo("replica");
+                assertThat(single(st, "SHOW autovacuum")).isEqualTo("off");
+            } finally {
+                ctx.closeResources();
+            }
+        } finally {
+            Files.write(autoConf, original);
+        }
     }
 
     @Test

@@ -16,10 +16,12 @@ import java.util.Set;
  * every row and an entry in every index for it (and as much WAL). A rebuild writes each row once and builds each index
  * once; on a temporary server ({@code wal_level=minimal}) the new table and its indexes skip the WAL entirely.
  *
- * <p>Only for the exact 0.5.2 {@code job} table, owned by the connected role, with nothing a rebuild would lose: no
- * grants, triggers, rules, views, policies, row security, storage parameters, column settings, comments, extended
- * statistics, publications, inheritance or foreign keys pointing at it ({@link #obstacles(Connection)}); anything else
- * keeps the in-place update, which needs no knowledge of the table's definition.
+ * <p>Only for the exact 0.5.2 {@code job} table, owned by the connected role, a plain logged heap table, with nothing a
+ * rebuild would lose and nothing depending on it: no grants (table or column), triggers, rules, policies, row security,
+ * storage parameters, column settings, comments (table, index, constraint), security labels, clustering, own
+ * tablespaces, extended statistics, publications, inheritance, and no view, function, column or foreign key that uses
+ * the table or its row type; and no job the recreated foreign keys would refuse ({@link #obstacles(Connection)}).
+ * Anything else keeps the in-place update, which needs no knowledge of the table's definition.
  */
 public final class JobTableRebuild {
 
@@ -69,26 +71,52 @@ public final class JobTableRebuild {
                 + "FROM pg_class WHERE oid = 'job'::regclass AND relowner <> (SELECT oid FROM pg_roles WHERE rolname = "
                 + "current_user) "
                 + "UNION ALL SELECT 'has grants' FROM pg_class WHERE oid = 'job'::regclass AND relacl IS NOT NULL "
+                + "UNION ALL SELECT 'has column grants on ' || attname FROM pg_attribute WHERE attrelid = 'job'::regclass "
+                + "AND attacl IS NOT NULL "
                 + "UNION ALL SELECT 'has row security' FROM pg_class WHERE oid = 'job'::regclass "
                 + "AND (relrowsecurity OR relforcerowsecurity) "
+                + "UNION ALL SELECT 'is not a plain logged heap table in the default tablespace with default replica "
+                + "identity' FROM pg_class WHERE oid = 'job'::regclass AND (reltablespace <> 0 OR relpersistence <> 'p' "
+                + "OR relreplident <> 'd' OR relam <> (SELECT oid FROM pg_am WHERE amname = 'heap')) "
                 + "UNION ALL SELECT 'has trigger ' || tgname FROM pg_trigger WHERE tgrelid = 'job'::regclass AND NOT tgisinternal "
                 + "UNION ALL SELECT 'has rule ' || rulename FROM pg_rules WHERE schemaname = 'public' AND tablename = 'job' "
-                + "UNION ALL SELECT DISTINCT 'is used by view ' || r.ev_class::regclass FROM pg_depend d "
-                + "JOIN pg_rewrite r ON r.oid = d.objid WHERE d.classid = 'pg_rewrite'::regclass "
-                + "AND d.refobjid = 'job'::regclass AND r.ev_class <> 'job'::regclass "
-                + "UNION ALL SELECT 'is referenced by foreign key ' || conname FROM pg_constraint "
-                + "WHERE confrelid = 'job'::regclass AND contype = 'f' "
+                // Whatever else refers to the table or its row type: views, foreign keys of other tables, functions
+                // returning SETOF job, columns of type job. DROP TABLE would fail on them, or take them along.
+                + "UNION ALL SELECT DISTINCT 'is used by ' || pg_describe_object(d.classid, d.objid, d.objsubid) "
+                + "FROM pg_depend d WHERE d.deptype = 'n' AND ((d.refclassid = 'pg_class'::regclass "
+                + "AND d.refobjid = 'job'::regclass) OR (d.refclassid = 'pg_type'::regclass AND d.refobjid = "
+                + "(SELECT reltype FROM pg_class WHERE oid = 'job'::regclass))) "
+                + "AND NOT (d.classid = 'pg_class'::regclass AND d.objid = 'job'::regclass) "
                 + "UNION ALL SELECT 'has policy ' || polname FROM pg_policy WHERE polrelid = 'job'::regclass "
                 + "UNION ALL SELECT 'has storage parameters ' || array_to_string(reloptions, ',') FROM pg_class "
                 + "WHERE oid = 'job'::regclass AND reloptions IS NOT NULL "
+                + "UNION ALL SELECT 'has TOAST storage parameters ' || array_to_string(t.reloptions, ',') FROM pg_class j "
+                + "JOIN pg_class t ON t.oid = j.reltoastrelid WHERE j.oid = 'job'::regclass AND t.reloptions IS NOT NULL "
                 + "UNION ALL SELECT 'has column settings on ' || attname FROM pg_attribute WHERE attrelid = 'job'::regclass "
                 + "AND attnum > 0 AND NOT attisdropped AND (coalesce(attstattarget, -1) <> -1 OR attoptions IS NOT NULL) "
                 + "UNION ALL SELECT DISTINCT 'has comments' FROM pg_description WHERE objoid = 'job'::regclass "
+                + "OR objoid IN (SELECT indexrelid FROM pg_index WHERE indrelid = 'job'::regclass) "
+                + "OR objoid IN (SELECT oid FROM pg_constraint WHERE conrelid = 'job'::regclass) "
+                + "UNION ALL SELECT DISTINCT 'has security labels' FROM pg_seclabel WHERE objoid = 'job'::regclass "
+                + "UNION ALL SELECT 'is clustered on ' || indexrelid::regclass FROM pg_index WHERE indrelid = 'job'::regclass "
+                + "AND indisclustered "
+                + "UNION ALL SELECT 'has index ' || i.relname || ' in a tablespace of its own' FROM pg_index x "
+                + "JOIN pg_class i ON i.oid = x.indexrelid WHERE x.indrelid = 'job'::regclass AND i.reltablespace <> 0 "
                 + "UNION ALL SELECT 'has extended statistics ' || stxname FROM pg_statistic_ext WHERE stxrelid = 'job'::regclass "
                 + "UNION ALL SELECT 'is in publication ' || p.pubname FROM pg_publication_rel r "
                 + "JOIN pg_publication p ON p.oid = r.prpubid WHERE r.prrelid = 'job'::regclass "
                 + "UNION ALL SELECT 'inherits or is inherited' FROM pg_inherits WHERE inhrelid = 'job'::regclass "
                 + "OR inhparent = 'job'::regclass", rs -> rs.getString(1)));
+        if (found.isEmpty()) {
+            // Rows the foreign keys would refuse when recreated (left by a restore with triggers off): in place, they
+            // stay as they are; a rebuild would fail on them at its last statement.
+            long orphans = Jdbc.queryLong(c, "SELECT count(*) FROM job j WHERE (j.kaapana_id IS NOT NULL AND NOT EXISTS "
+                    + "(SELECT 1 FROM kaapana_instance k WHERE k.id = j.kaapana_id)) OR (j.workflow_id IS NOT NULL AND "
+                    + "NOT EXISTS (SELECT 1 FROM workflow w WHERE w.workflow_id = j.workflow_id))");
+            if (orphans > 0) {
+                found.add("has " + orphans + " job(s) whose site or workflow no longer exists");
+            }
+        }
         return found;
     }
 

@@ -14,7 +14,8 @@ import java.util.TreeMap;
  * combines each column's own hash function — a value is hashed as what it is, not as text, so time stamps do not
  * depend on the session's time zone, and no row is rendered (a third of the cost of hashing the row's text on a
  * million jobs). Every column must have an extended hash function: a {@code json} column is selected as
- * {@code ::text}. A baseline is taken in the migration's
+ * {@code ::text}. The steps' context keys for baselines carry a version ({@code .v2}, since this hash): a baseline
+ * journaled by a build with another digest is not compared, so verify then proves the schema only instead of failing. A baseline is taken in the migration's
  * transaction, before any change, from queries that already apply the documented rewrites (project int id →
  * UUID, dataset name → id); verify takes the same digests from the 0.5.2 tables and compares. Baselines are
  * journaled, so a resumed run verifies against the same numbers.
