@@ -258,7 +258,8 @@ public final class BackendReferencesStep implements MigrationStep {
                 }
             });
             long known = s.knownJobs();
-            s.jobs = Jdbc.queryLong(c, "SELECT count(*) FROM job");
+            // Counted only when there is something to rewrite: verify and the scans after a rewrite skip the scan.
+            s.jobs = known == 0 ? 0 : Jdbc.queryLong(c, "SELECT count(*) FROM job");
             if (JobTableRebuild.worthIt(known, s.jobs)) {
                 s.rebuildObstacles.addAll(JobTableRebuild.obstacles(c));
                 s.rebuildJobs = s.rebuildObstacles.isEmpty();
@@ -281,6 +282,7 @@ public final class BackendReferencesStep implements MigrationStep {
         final Map<String, Long> knownCounts = new LinkedHashMap<>();
         final Map<String, Long> unknownProjects = new LinkedHashMap<>();
         final List<String> rebuildObstacles = new ArrayList<>();
+        /** All jobs; counted only when some need the project id rewrite. */
         long jobs;
         boolean rebuildJobs;
 

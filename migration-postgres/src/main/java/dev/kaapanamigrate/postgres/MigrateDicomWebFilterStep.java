@@ -196,12 +196,11 @@ public final class MigrateDicomWebFilterStep implements MigrationStep {
         for (UnknownMapping u : source.unknown) {
             String row = db + ".data_projects id " + u.id;
             String was = "series " + u.series + " -> unknown project id " + u.projectId;
-            if (options.unknownProjectMappings() == UnknownProjectMappings.DROP) {
-                changes.add(Change.of(Change.Kind.DELETE, row, was, "dropped (option DROP)", 1));
-                dropped++;
-            } else if (u.collidesWithAdmin) {
-                changes.add(Change.of(Change.Kind.DELETE, row, was, "dropped: the series is already mapped to the admin "
-                        + "project (option REMAP_TO_ADMIN)", 1));
+            if (drops(u)) {
+                changes.add(Change.of(Change.Kind.DELETE, row, was, u.collidesWithAdmin
+                        && options.unknownProjectMappings() != UnknownProjectMappings.DROP
+                        ? "dropped: the series is already mapped to the admin project (option REMAP_TO_ADMIN)"
+                        : "dropped (option DROP)", 1));
                 dropped++;
             } else {
                 changes.add(Change.of(Change.Kind.UPDATE, row, was, "admin project '" + admin.name() + "' (old id "
@@ -214,6 +213,11 @@ public final class MigrateDicomWebFilterStep implements MigrationStep {
                     + "old_project_id)", "the project's UUID", converted));
         }
         return changes;
+    }
+
+    /** Whether an unknown mapping is dropped, by the option or because remapping it would duplicate an admin mapping. */
+    private boolean drops(UnknownMapping u) {
+        return options.unknownProjectMappings() == UnknownProjectMappings.DROP || u.collidesWithAdmin;
     }
 
     private static Map<String, String> beforeQueries() {
@@ -236,7 +240,7 @@ public final class MigrateDicomWebFilterStep implements MigrationStep {
         List<Integer> drop = new ArrayList<>();
         List<Integer> remap = new ArrayList<>();
         for (UnknownMapping u : source.unknown) {
-            if (options.unknownProjectMappings() == UnknownProjectMappings.DROP || u.collidesWithAdmin) {
+            if (drops(u)) {
                 drop.add(u.id);
             } else {
                 remap.add(u.id);
