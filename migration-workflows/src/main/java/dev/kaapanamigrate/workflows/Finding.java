@@ -19,7 +19,7 @@ import java.util.Objects;
  * @param severity    the rule's severity
  * @param text        the offending source text (may span lines; long text is shortened with {@code …})
  * @param replacement what it becomes when {@code mechanical}, otherwise the advised replacement, or {@code null}
- * @param mechanical  whether {@code WorkflowRewriter} rewrites it
+ * @param mechanical  whether {@link WorkflowRewriter} rewrites it
  * @param message     what changed in 0.5 and what to do
  */
 public record Finding(String root, String file, int line, int column, String ruleId, Severity severity, String text,

@@ -15,7 +15,7 @@ import java.util.Objects;
  * symbolic links), tokenizes every matching Python file (so comments and docstrings never count as code) and matches
  * the rules. It streams: one file is held at a time, and only counts and the findings kept are collected. Files it
  * cannot read, decode or tokenize are reported in {@link ScanReport#issues()}, never skipped silently. Scanning
- * changes nothing; see {@code WorkflowRewriter} for the rewrite.
+ * changes nothing; see {@link WorkflowRewriter} for the rewrite.
  *
  * <p>Immutable; every builder method returns a new builder.
  *

@@ -1,0 +1,1 @@
+from airflow.models import DAG  # noqa: F401

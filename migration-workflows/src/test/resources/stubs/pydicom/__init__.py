@@ -1,0 +1,2 @@
+def dcmread(path):
+    raise FileNotFoundError(path)
