@@ -13,12 +13,14 @@ import java.util.TreeMap;
  * @param file         the file relative to {@code root}
  * @param backup       the backup of the original, relative to {@code root}: the file's name plus
  *                     {@link WorkflowRewriter#BACKUP_SUFFIX}
+ * @param encoding     the file's encoding ({@code UTF-8} unless a coding declaration names another); write the diff in
+ *                     it to apply it with {@code patch}
  * @param sha256Before the SHA-256 of the original content
  * @param sha256After  the SHA-256 of the rewritten content
  * @param rewrites     the number of findings rewritten, per rule id
  * @param diff         the unified diff ({@code patch -p1} applies it in {@code root})
  */
-public record FileRewrite(String root, String file, String backup, String sha256Before, String sha256After,
+public record FileRewrite(String root, String file, String backup, String encoding, String sha256Before, String sha256After,
                           Map<String, Integer> rewrites, String diff) {
 
     /**
@@ -27,6 +29,7 @@ public record FileRewrite(String root, String file, String backup, String sha256
      * @param root         the root
      * @param file         the file
      * @param backup       the backup
+     * @param encoding     the encoding
      * @param sha256Before the digest before
      * @param sha256After  the digest after
      * @param rewrites     rewrites per rule
@@ -36,6 +39,7 @@ public record FileRewrite(String root, String file, String backup, String sha256
         Objects.requireNonNull(root, "root");
         Objects.requireNonNull(file, "file");
         Objects.requireNonNull(backup, "backup");
+        Objects.requireNonNull(encoding, "encoding");
         Objects.requireNonNull(sha256Before, "sha256Before");
         Objects.requireNonNull(sha256After, "sha256After");
         rewrites = Collections.unmodifiableMap(new TreeMap<>(rewrites));

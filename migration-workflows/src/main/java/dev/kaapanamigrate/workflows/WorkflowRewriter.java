@@ -216,7 +216,7 @@ public final class WorkflowRewriter {
                         + "an earlier original", 0));
             }
         }
-        FileRewrite f = new FileRewrite(root, source.rel(), backupRel, FileWrites.sha256(source.bytes()),
+        FileRewrite f = new FileRewrite(root, source.rel(), backupRel, source.charset().name(), FileWrites.sha256(source.bytes()),
                 FileWrites.sha256(newBytes), byRule, UnifiedDiff.diff(source.rel(), text, edits));
         return new Outcome(f, null);
     }
