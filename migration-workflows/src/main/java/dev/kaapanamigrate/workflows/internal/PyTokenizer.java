@@ -38,6 +38,14 @@ public final class PyTokenizer {
             "import", "in", "is", "lambda", "nonlocal", "not", "or", "pass", "raise", "return", "try", "while", "with",
             "yield");
 
+    private boolean isKeyword(int token) {
+        int len = t.end(token) - t.start(token);
+        char first = s.charAt(t.start(token));
+        // keywords are 2 to 8 ASCII letters; most names are ruled out without building a string
+        return len >= 2 && len <= 8 && (first >= 'a' && first <= 'z' || first == 'F' || first == 'N' || first == 'T')
+                && KEYWORDS.contains(t.text(token));
+    }
+
     private static final String[] OPS3 = {"**=", "//=", ">>=", "<<=", "..."};
     private static final String[] OPS2 = {"->", ":=", "==", "!=", "<=", ">=", "**", "//", "<<", ">>", "+=", "-=", "*=",
             "/=", "%=", "&=", "|=", "^=", "@="};
@@ -399,35 +407,22 @@ public final class PyTokenizer {
 
     private void operator(char c) throws SyntaxProblem {
         int start = pos;
-        int len = 0;
-        for (String op : OPS3) {
-            if (s.startsWith(op, pos)) {
-                len = op.length();
-                break;
-            }
-        }
+        int len = switch (c) {
+            // delimiters that never start a longer operator
+            case '(', ')', '[', ']', '{', '}', ',', ';', '~' -> 1;
+            default -> longestOperator(c);
+        };
         if (len == 0) {
-            for (String op : OPS2) {
-                if (s.startsWith(op, pos)) {
-                    len = 2;
-                    break;
-                }
-            }
-        }
-        if (len == 0) {
-            if (OPS1.indexOf(c) < 0) {
-                int cp = s.codePointAt(pos);
-                throw problem(pos, "invalid character '" + new String(Character.toChars(cp)) + "' (U+"
-                        + String.format("%04X", cp) + ") outside strings and comments");
-            }
-            len = 1;
+            int cp = s.codePointAt(pos);
+            throw problem(pos, "invalid character '" + new String(Character.toChars(cp)) + "' (U+"
+                    + String.format("%04X", cp) + ") outside strings and comments");
         }
         pos += len;
         if (len == 1 && (c == '(' || c == '[' || c == '{')) {
             int callee = -1;
             int prev = t.size() - 1;
             if (c == '(' && prev >= 0 && t.kind(prev) == Tokens.NAME && !t.is(prev, Tokens.NESTED)
-                    && !KEYWORDS.contains(t.text(prev))) {
+                    && !isKeyword(prev)) {
                 callee = prev;
             }
             int token = emit(Tokens.OP, start, pos);
@@ -451,6 +446,21 @@ public final class PyTokenizer {
         } else {
             emit(Tokens.OP, start, pos);
         }
+    }
+
+    /** The length of the operator at {@code pos}: three, two or one characters, or 0 for none. */
+    private int longestOperator(char c) {
+        for (String op : OPS3) {
+            if (op.charAt(0) == c && s.startsWith(op, pos)) {
+                return 3;
+            }
+        }
+        for (String op : OPS2) {
+            if (op.charAt(0) == c && s.startsWith(op, pos)) {
+                return 2;
+            }
+        }
+        return OPS1.indexOf(c) >= 0 ? 1 : 0;
     }
 
     private void push(int token, char c, int callee) {

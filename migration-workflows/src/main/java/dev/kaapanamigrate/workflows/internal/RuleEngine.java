@@ -10,6 +10,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -38,8 +39,14 @@ public final class RuleEngine {
     }
 
     private static final class CMatcher {
+        /** A regular expression that only lists words ({@code a|b-c}): matched as a set of exact texts. */
+        private static final Pattern WORDS = Pattern.compile("[\\w-]+(?:\\|[\\w-]+)*");
+        /** {@code (?s).*(a|b).*}: matched as "contains one of", with indexOf instead of backtracking. */
+        private static final Pattern CONTAINS = Pattern.compile("(?:\\(\\?s\\))?\\.\\*\\(?([\\w-]+(?:\\|[\\w-]+)*)\\)?\\.\\*");
+
         final byte kind; // 0 = any
-        final String text;
+        final Set<String> texts; // exact texts, or null
+        final String[] contains; // any of these inside, or null
         final Pattern regex;
         final Pattern callee;
 
@@ -51,8 +58,25 @@ public final class RuleEngine {
                 case NUMBER -> Tokens.NUMBER;
                 case ANY -> 0;
             };
-            this.text = m.text();
-            this.regex = m.regex() == null ? null : Pattern.compile(m.regex());
+            String r = m.regex();
+            Matcher containsShape = r == null ? null : CONTAINS.matcher(r);
+            if (m.text() != null) {
+                this.texts = Set.of(m.text());
+                this.contains = null;
+                this.regex = null;
+            } else if (r != null && WORDS.matcher(r).matches()) {
+                this.texts = Set.of(r.split("\\|"));
+                this.contains = null;
+                this.regex = null;
+            } else if (containsShape != null && containsShape.matches() && (r.startsWith("(?s)") || kind != Tokens.STRING)) {
+                this.texts = null;
+                this.contains = containsShape.group(1).split("\\|");
+                this.regex = null;
+            } else {
+                this.texts = null;
+                this.contains = null;
+                this.regex = r == null ? null : Pattern.compile(r);
+            }
             this.callee = m.callee() == null ? null : Pattern.compile(m.callee());
         }
 
@@ -63,17 +87,29 @@ public final class RuleEngine {
             if (t.kind(i) == Tokens.STRING && t.is(i, Tokens.STANDALONE)) {
                 return false; // docstrings and strings used as comments are never code
             }
-            if (text != null && !t.contentEquals(i, text)) {
-                return false;
-            }
-            if (regex != null && !regex.matcher(t.source()).region(t.contentStart(i), t.contentEnd(i)).matches()) {
-                return false;
-            }
             if (callee != null) {
-                int c = t.callee(i);
-                return c >= 0 && callee.matcher(t.source()).region(t.start(c), t.end(c)).matches();
+                int c = t.callee(i); // the cheap test first
+                if (c < 0 || !callee.matcher(t.source()).region(t.start(c), t.end(c)).matches()) {
+                    return false;
+                }
             }
-            return true;
+            if (texts != null) {
+                for (String x : texts) {
+                    if (t.contentEquals(i, x)) {
+                        return true;
+                    }
+                }
+                return false;
+            }
+            if (contains != null) {
+                for (String x : contains) {
+                    if (t.contentContains(i, x)) {
+                        return true;
+                    }
+                }
+                return false;
+            }
+            return regex == null || regex.matcher(t.source()).region(t.contentStart(i), t.contentEnd(i)).matches();
         }
     }
 
@@ -136,6 +172,9 @@ public final class RuleEngine {
     private final Map<Integer, List<CPattern>> byFirstText = new HashMap<>();
     private final List<List<CPattern>> byFirstKind = new ArrayList<>(); // index: token kind; 0 = any kind
     private final boolean[] isSymbol;
+    /** Per token kind, the lengths of exact first texts (up to 255): other tokens need no hash. */
+    private final boolean[][] firstLength = new boolean[Tokens.OP + 1][256];
+    private boolean longFirstText;
 
     /**
      * Compiles rules.
@@ -158,8 +197,15 @@ public final class RuleEngine {
                 CPattern c = new CPattern(all.size(), r, p);
                 all.add(c);
                 CMatcher first = c.matchers[0];
-                if (first.kind != 0 && first.text != null) {
-                    byFirstText.computeIfAbsent(key(first.kind, first.text), k -> new ArrayList<>()).add(c);
+                if (first.kind != 0 && first.texts != null) {
+                    for (String text : first.texts) {
+                        byFirstText.computeIfAbsent(key(first.kind, text), k -> new ArrayList<>()).add(c);
+                        if (text.length() < 256) {
+                            firstLength[first.kind][text.length()] = true;
+                        } else {
+                            longFirstText = true;
+                        }
+                    }
                 } else {
                     byFirstKind.get(first.kind).add(c);
                 }
@@ -203,7 +249,8 @@ public final class RuleEngine {
         }
         List<CPattern> anyKind = byFirstKind.get(0);
         for (int i = 0, n = t.size(); i < n; i++) {
-            List<CPattern> exact = byFirstText.get(key(t, i));
+            int len = t.contentEnd(i) - t.contentStart(i);
+            List<CPattern> exact = (len < 256 ? firstLength[t.kind(i)][len] : longFirstText) ? byFirstText.get(key(t, i)) : null;
             if (exact != null) {
                 for (CPattern p : exact) {
                     collect(t, i, p, patternHits);

@@ -217,6 +217,27 @@ public final class Tokens {
     }
 
     /**
+     * Whether a token's content (a string's content, else its text) contains {@code s}, without allocating.
+     *
+     * @param i the token
+     * @param s the text
+     * @return whether it occurs
+     */
+    public boolean contentContains(int i, String s) {
+        int len = s.length();
+        if (len == 0) {
+            return true;
+        }
+        char first = s.charAt(0);
+        for (int p = contentStart[i], last = contentEnd[i] - len; p <= last; p++) {
+            if (source.charAt(p) == first && source.regionMatches(p, s, 0, len)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
      * Whether an OP token is exactly {@code c}.
      *
      * @param i the token
