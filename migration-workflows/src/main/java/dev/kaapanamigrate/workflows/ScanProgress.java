@@ -18,7 +18,7 @@ public interface ScanProgress {
      *
      * @param done  files looked at so far
      * @param total files to look at (counted before the scan; a file added meanwhile can make {@code done} exceed it)
-     * @param file  the file just looked at, relative to its root
+     * @param file  the file just looked at, relative to its root; {@code null} in the call at the end
      */
     void progress(long done, long total, String file);
 }

@@ -95,7 +95,7 @@ public record ScanReport(List<String> roots, List<String> rules, long filesScann
     /**
      * One line for logs and step results.
      *
-     * @return for example {@code "1204 workflow files scanned (3 ignored): 7 breaks, 1 deprecated, 12 advice in 5 files
+     * @return for example {@code "1204 workflow files scanned (3 other files ignored): 7 breaks, 1 deprecated, 12 advice in 5 files
      *         (6 rewritable on request); 2 files not scanned"}
      */
     public String summary() {

@@ -60,7 +60,9 @@ public final class ScanWorkflowsStep implements MigrationStep {
      * Creates the step.
      *
      * @param scanner       what to scan, with which rules
-     * @param requiredState the platform state to scan in (the scan reads files only, so any state works)
+     * @param requiredState the platform state to scan in (the scan reads files only, so any state works; give
+     *                      {@link PlatformState#UNDEPLOYED} when the plan may start with the platform already down, as
+     *                      a plan refuses a step of a state the platform has left)
      * @param dependsOn     ids of steps that must run first
      */
     public ScanWorkflowsStep(WorkflowScanner scanner, PlatformState requiredState, List<String> dependsOn) {

@@ -46,8 +46,11 @@ public final class WorkflowScanner {
     /** The default largest file read: 2 MiB. */
     public static final long DEFAULT_MAX_FILE_SIZE = 2L * 1024 * 1024;
 
-    /** The default number of findings (and of issues) kept in a report; all are counted. */
-    public static final int DEFAULT_MAX_FINDINGS_KEPT = 5000;
+    /**
+     * The default number of findings (and of issues) kept in a report; all are counted. A report is journaled as a
+     * context value, and a finding with its message is about half a kilobyte of JSON.
+     */
+    public static final int DEFAULT_MAX_FINDINGS_KEPT = 1000;
 
     private final Builder config;
     private final RuleEngine engine;

@@ -334,9 +334,13 @@ public final class RuleEngine {
                 : new Hit(r, start, end, replacement, false, List.of()));
     }
 
-    /** A new string content must not end the literal early, escape anything, or open an f-string field. */
+    /**
+     * A new string content must not end the literal early, escape anything, or open an f-string field; inside an
+     * f-string field it must not hold the other quote either (Python before 3.12 ends the f-string there).
+     */
     private static boolean fitsInString(Tokens t, int i, String content) {
         char quote = t.source().charAt(t.contentStart(i) - 1);
+        boolean nested = t.is(i, Tokens.NESTED);
         boolean formatted = false;
         for (int p = t.start(i); p < t.contentStart(i); p++) {
             char c = Character.toLowerCase(t.source().charAt(p));
@@ -344,7 +348,8 @@ public final class RuleEngine {
         }
         for (int k = 0; k < content.length(); k++) {
             char c = content.charAt(k);
-            if (c == quote || c == '\\' || c == '\n' || c == '\r' || formatted && (c == '{' || c == '}')) {
+            if (c == quote || c == '\\' || c == '\n' || c == '\r' || formatted && (c == '{' || c == '}')
+                    || nested && (c == '"' || c == '\'')) {
                 return false;
             }
         }
