@@ -132,6 +132,24 @@ class WorkflowStepsTest {
     }
 
     @Test
+    void aResumedRunVerifiesTheFilesAnInterruptedRunRewrote() throws Exception {
+        RewriteWorkflowsStep step = new RewriteWorkflowsStep(scanner);
+        MigrationContext first = MigrationContext.standalone();
+        step.check(first); // journaled in a run: what this step is about to rewrite
+        RewrittenFiles planned = first.get(RewriteWorkflowsStep.REWRITTEN).orElseThrow();
+        // the run dies after rewriting the files (apply completes here, its context value is "lost")
+        WorkflowRewriter.of(scanner).apply();
+
+        MigrationContext resumed = MigrationContext.standalone();
+        resumed.put(RewriteWorkflowsStep.REWRITTEN, planned); // read back from the journal
+        assertThat(step.check(resumed)).isInstanceOf(StepCheck.UpToDate.class);
+        Verification v = step.verify(resumed);
+        assertThat(v.passed()).as(v.describeFailures()).isTrue();
+        assertThat(v.facts()).extracting(Verification.Fact::name, Verification.Fact::actual).contains(
+                org.assertj.core.groups.Tuple.tuple("backups holding the originals (same SHA-256)", "10"));
+    }
+
+    @Test
     void theRewriteRefusesALivePlatformAndBlocksOnABackupConflict() throws Exception {
         RewriteWorkflowsStep step = new RewriteWorkflowsStep(scanner);
         TreeMap<String, String> before = Corpus.digest(fast);
