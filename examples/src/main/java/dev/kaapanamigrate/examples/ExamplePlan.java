@@ -34,7 +34,7 @@ public final class ExamplePlan {
     public static MigrationPlan plan(Path dataDir, MigrationListener listener) {
         return MigrationPlan.builder()
                 .step(new RenameFolderStep(dataDir.resolve("settings-0.4"), dataDir.resolve("settings-0.5")))
-                .step(new RewriteDagIdsStep(dataDir.resolve("settings-0.5")))
+                .step(new RewriteDagIdsStep(dataDir.resolve("settings-0.5")), RenameFolderStep.ID)   // runs after it
                 // We undeployed the platform ourselves; a PlatformControl could do it for us.
                 .platformControl(PlatformControl.assumeState(PlatformState.UNDEPLOYED))
                 // Journal and lock beside the data: a killed run resumes, a second run is refused.

@@ -1,7 +1,7 @@
 package dev.kaapanamigrate.examples;
 
 import dev.kaapanamigrate.core.Change;
-import dev.kaapanamigrate.core.ErrorCode;
+import dev.kaapanamigrate.core.CoreErrorCode;
 import dev.kaapanamigrate.core.MigrationContext;
 import dev.kaapanamigrate.core.MigrationStep;
 import dev.kaapanamigrate.core.StepCheck;
@@ -19,6 +19,9 @@ import java.util.List;
  */
 public final class RenameFolderStep implements MigrationStep {
 
+    /** The step id. */
+    public static final String ID = "example.rename-folder";
+
     private final Path from;
     private final Path to;
 
@@ -35,7 +38,7 @@ public final class RenameFolderStep implements MigrationStep {
 
     @Override
     public String id() {
-        return "example.rename-folder";
+        return ID;
     }
 
     @Override
@@ -48,11 +51,11 @@ public final class RenameFolderStep implements MigrationStep {
         boolean source = Files.isDirectory(from);
         boolean target = Files.isDirectory(to);
         if (source && target) {
-            return StepCheck.blocked(ErrorCode.PRECONDITION_FAILED, "both " + from + " and " + to + " exist",
+            return StepCheck.blocked(CoreErrorCode.PRECONDITION_FAILED, "both " + from + " and " + to + " exist",
                     "only one of them", "compare the two folders and move the one that is not needed aside");
         }
         if (!source && !target) {
-            return StepCheck.blocked(ErrorCode.PRECONDITION_FAILED, "neither " + from + " nor " + to + " exists",
+            return StepCheck.blocked(CoreErrorCode.PRECONDITION_FAILED, "neither " + from + " nor " + to + " exists",
                     "the folder " + from, "point the example at the right folder");
         }
         return target ? StepCheck.upToDate(to.getFileName() + " is in place")

@@ -56,14 +56,10 @@ public final class RewriteDagIdsStep implements MigrationStep {
     }
 
     @Override
-    public List<String> dependsOn() {
-        return List.of("example.rename-folder");
-    }
-
-    @Override
     public StepCheck check(MigrationContext ctx) {
         if (!Files.isDirectory(folder)) {
-            return StepCheck.waitingFor(dependsOn(), folder.getFileName() + " does not exist until the folder is renamed");
+            return StepCheck.waitingFor(List.of(RenameFolderStep.ID), folder.getFileName()
+                    + " does not exist until the folder is renamed");
         }
         List<Change> changes = new ArrayList<>();
         for (Path file : jsonFiles()) {

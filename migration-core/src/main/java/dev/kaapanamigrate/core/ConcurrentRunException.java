@@ -5,7 +5,7 @@ import java.util.Optional;
 
 /**
  * Another run holds the lock of the same state directory. The message names the holder (process id, host,
- * start time and run id). Code {@link ErrorCode#CONCURRENT_RUN}.
+ * start time and run id). Code {@link CoreErrorCode#CONCURRENT_RUN}.
  */
 public class ConcurrentRunException extends MigrationException {
 
@@ -20,7 +20,7 @@ public class ConcurrentRunException extends MigrationException {
      * @param holder   who holds it, when known
      */
     public ConcurrentRunException(Path lockFile, LockHolder holder) {
-        super(ErrorCode.CONCURRENT_RUN, "Another migration run holds the lock " + lockFile + ": "
+        super(CoreErrorCode.CONCURRENT_RUN, "Another migration run holds the lock " + lockFile + ": "
                 + (holder == null ? "holder unknown" : holder.describe())
                 + ". Wait for it to finish; a lock whose process died is taken over automatically.", null);
         this.holder = holder;

@@ -2,7 +2,7 @@ package dev.kaapanamigrate.core;
 
 /**
  * The configuration or the plan is invalid; thrown when a plan or option is built, before anything runs.
- * The default code is {@link ErrorCode#CONFIGURATION_INVALID}.
+ * The default code is {@link CoreErrorCode#CONFIGURATION_INVALID}.
  */
 public class ConfigurationException extends MigrationException {
 
@@ -14,7 +14,7 @@ public class ConfigurationException extends MigrationException {
      * @param message what was found, what was expected and what to do
      */
     public ConfigurationException(String message) {
-        super(ErrorCode.CONFIGURATION_INVALID, message, null);
+        super(CoreErrorCode.CONFIGURATION_INVALID, message, null);
     }
 
     /**

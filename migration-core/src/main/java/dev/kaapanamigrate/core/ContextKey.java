@@ -1,6 +1,5 @@
 package dev.kaapanamigrate.core;
 
-import com.fasterxml.jackson.core.type.TypeReference;
 import dev.kaapanamigrate.core.internal.Ids;
 import java.lang.reflect.Type;
 import java.util.Objects;
@@ -15,7 +14,7 @@ import java.util.Objects;
  * <pre>{@code
  * public static final ContextKey<ProjectList> PROJECTS = ContextKey.of("postgres.projects", ProjectList.class);
  * public static final ContextKey<List<String>> BUCKETS =
- *         ContextKey.of("minio.buckets", new TypeReference<List<String>>() { });
+ *         ContextKey.of("minio.buckets", new GenericType<List<String>>() { });
  * }</pre>
  *
  * @param <T> the value type
@@ -54,8 +53,8 @@ public final class ContextKey<T> {
      * @param <T>  the value type
      * @return the key
      */
-    public static <T> ContextKey<T> of(String name, TypeReference<T> type) {
-        return new ContextKey<>(name, type.getType());
+    public static <T> ContextKey<T> of(String name, GenericType<T> type) {
+        return new ContextKey<>(name, type.type());
     }
 
     /**

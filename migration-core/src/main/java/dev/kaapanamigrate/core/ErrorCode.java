@@ -1,79 +1,77 @@
 package dev.kaapanamigrate.core;
 
+import dev.kaapanamigrate.core.internal.ErrorCodeRegistry;
+import java.util.Collection;
+
 /**
- * Stable error codes carried by every {@link MigrationException}, by blocked checks and by failed step
- * results. The enum constant's name is the code: it is written into reports and never renamed, so tools
- * can react to it. {@link #summary()} says what the code means and {@link #remedy()} what usually fixes it.
+ * A stable error code, carried by every {@link MigrationException}, by blocked checks and by failed step results.
+ * Its {@link #code()} string is written into reports and never renamed, so tools can react to it; {@link #summary()}
+ * says what the code means and {@link #remedy()} what usually fixes it.
+ *
+ * <p>Each module defines its codes as an enum implementing this interface: the engine's are {@link CoreErrorCode};
+ * another module's code strings start with the module's prefix (for example {@code PGSERVER_DATABASE_SERVER}), so
+ * they are unique across modules. A module makes its codes known to {@link #of(String)} (which reads reports back)
+ * with a {@link Catalog} registered for {@link java.util.ServiceLoader} in
+ * {@code META-INF/services/dev.kaapanamigrate.core.ErrorCode$Catalog}.
  *
  * <pre>{@code
- * try {
- *     plan.run().orThrow();
- * } catch (MigrationException e) {
- *     if (e.code() == ErrorCode.CONCURRENT_RUN) { ... }
+ * public enum MinioErrorCode implements ErrorCode {
+ *     ENDPOINT_UNREACHABLE("The object store cannot be reached.", "Check the endpoint and the network.");
+ *     ...
+ *     public String code() { return "MINIO_" + name(); }
  * }
  * }</pre>
  */
-public enum ErrorCode {
-    /** A configuration value is missing or invalid. */
-    CONFIGURATION_INVALID("The configuration is missing a value or holds an invalid one.",
-            "Correct the named option; the message shows what to write."),
-    /** The plan cannot be built: duplicate step ids, unknown dependencies, cycles or state order. */
-    PLAN_INVALID("The plan's steps do not form a valid plan.",
-            "Fix the step ids or dependencies named in the message."),
-    /** Something the migration needs before it can touch anything is not so; nothing was changed. */
-    PRECONDITION_FAILED("A precondition does not hold; nothing was changed.",
-            "Do what the message says, then run again."),
-    /** The platform is not in the state a step needs, and the plan cannot move it there. */
-    PLATFORM_STATE("The platform is not in the state the next step needs.",
-            "Move the platform to the named state (or give the plan a PlatformControl that can), then run again."),
-    /** A value a step reads from the context was never put there. */
-    CONTEXT_VALUE_MISSING("A step needs a value that an earlier step should have put into the context.",
-            "Add the step that produces the value to the plan, and declare it in dependsOn()."),
-    /** A step's check, apply or verify threw an unexpected error. */
-    STEP_FAILED("A step failed while it ran.",
-            "Read the message and the cause; the step is safe to run again once the cause is fixed."),
-    /** A step's verification did not hold after it ran. */
-    VERIFICATION_FAILED("A step's verification found a difference between what was expected and what is there.",
-            "Do not continue; compare the facts in the report and restore from the backup if data is missing."),
-    /** Another run holds the lock on the same state directory. */
-    CONCURRENT_RUN("Another migration run holds the lock.",
-            "Wait for the other run to finish; a lock of a process that died is taken over automatically."),
-    /** The journal file cannot be read as a journal. */
-    JOURNAL_CORRUPT("The journal file is damaged.",
-            "Move the journal file aside; every step checks its own state, so a new run is safe."),
-    /** The journal or lock file cannot be written. */
-    JOURNAL_IO("The journal or lock file cannot be read or written.",
-            "Make the state directory writable and check free space."),
-    /** A database server the library runs itself (a temporary server on a data folder) failed. */
-    DATABASE_SERVER("A temporary database server could not be started, reached or stopped.",
-            "Read the server log lines in the message; check the data folder, its owner and the binaries."),
-    /** A report file cannot be read or written. */
-    REPORT_INVALID("A report cannot be written or read.",
-            "Check the path, and that the file is a kaapana-migrate report of a supported format version.");
+public interface ErrorCode {
 
-    private final String summary;
-    private final String remedy;
-
-    ErrorCode(String summary, String remedy) {
-        this.summary = summary;
-        this.remedy = remedy;
-    }
+    /**
+     * The stable code string, as written into reports.
+     *
+     * @return for example {@code PRECONDITION_FAILED}
+     */
+    String code();
 
     /**
      * What this code means, in one sentence.
      *
      * @return the summary
      */
-    public String summary() {
-        return summary;
-    }
+    String summary();
 
     /**
      * What usually fixes a problem with this code.
      *
      * @return the remedy
      */
-    public String remedy() {
-        return remedy;
+    String remedy();
+
+    /**
+     * The code with this code string: one of {@link CoreErrorCode} or of a registered {@link Catalog}, or, for a code
+     * no module on the class path knows (a report written by a newer version, say), a code that keeps the string and
+     * says it is unknown.
+     *
+     * @param code the code string
+     * @return the code; never {@code null}
+     */
+    static ErrorCode of(String code) {
+        return ErrorCodeRegistry.lookup(code);
+    }
+
+    /**
+     * Makes a module's error codes known to {@link ErrorCode#of(String)}; registered for {@link java.util.ServiceLoader}.
+     *
+     * <pre>{@code
+     * public final class MinioErrorCodes implements ErrorCode.Catalog {
+     *     public Collection<? extends ErrorCode> codes() { return List.of(MinioErrorCode.values()); }
+     * }
+     * }</pre>
+     */
+    interface Catalog {
+        /**
+         * The module's codes.
+         *
+         * @return the codes
+         */
+        Collection<? extends ErrorCode> codes();
     }
 }

@@ -1,18 +1,18 @@
 package dev.kaapanamigrate.core;
 
-import dev.kaapanamigrate.core.internal.DefaultMigrationContext;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.UUID;
 
 /**
  * What a step sees while it checks, applies or verifies: a clock, an id source, the platform state, typed
- * values shared between steps, and a way to report progress. A plan creates one per run; custom tooling
- * that calls a single step directly creates one with {@link #standalone()}.
+ * values shared between steps, a file area of its own, and a way to report progress. A plan creates one per run;
+ * custom tooling that calls a step directly creates one with {@link #standalone()} and closes it when done.
  *
  * <pre>{@code
- * MigrationContext ctx = MigrationContext.standalone();
- * StepCheck check = step.check(ctx);
+ * try (StandaloneContext ctx = MigrationContext.standalone()) {
+ *     StepResult result = StepRunner.run(step, ctx);      // check, apply if needed, verify
+ * }
  * }</pre>
  */
 public interface MigrationContext {
@@ -46,11 +46,36 @@ public interface MigrationContext {
     PlatformState platformState();
 
     /**
-     * Whether this is a dry-run: only {@code check} is called and nothing may change.
+     * Whether this is a dry-run ({@link MigrationPlan#check()}): only {@code check} is called and nothing may change;
+     * a step that needs a server to check may rehearse on a copy of the data.
      *
      * @return {@code true} in a dry-run
      */
     boolean dryRun();
+
+    /**
+     * Whether this check is a preview whose values are provisional: a dry-run, or the look-ahead with which a run
+     * checks every step of a platform state before it changes anything. A step whose apply would produce a value
+     * later steps need (new project ids, say) may put a provisional one so that their checks can run; provisional
+     * values are never journaled and never seen by apply or verify.
+     *
+     * @return {@code true} during a dry-run or a run's look-ahead
+     */
+    default boolean provisional() {
+        return dryRun();
+    }
+
+    /**
+     * A directory of the current step's own, for data too large for the context (listings, baselines): in a plan
+     * with a state directory {@code <state directory>/steps/<step id>}, kept across runs like the journal (a run
+     * moved to another state directory starts without it). During a run it is created on first call; in a dry-run or
+     * a verify-only pass it is returned but never created (it exists when an earlier run wrote it). In a plan with
+     * in-memory state or a standalone context it lies in a temporary directory removed when the plan object is no
+     * longer used or the context is closed.
+     *
+     * @return the directory
+     */
+    java.nio.file.Path fileArea();
 
     /**
      * Reads a shared value.
@@ -67,13 +92,14 @@ public interface MigrationContext {
      * @param key the key
      * @param <T> the value type
      * @return the value
-     * @throws PreconditionFailedException with code {@link ErrorCode#CONTEXT_VALUE_MISSING} when absent
+     * @throws PreconditionFailedException with code {@link CoreErrorCode#CONTEXT_VALUE_MISSING} when absent
      */
     default <T> T require(ContextKey<T> key) {
-        return get(key).orElseThrow(() -> new PreconditionFailedException(Problem.of(ErrorCode.CONTEXT_VALUE_MISSING,
+        return get(key).orElseThrow(() -> new PreconditionFailedException(Problem.of(CoreErrorCode.CONTEXT_VALUE_MISSING,
                 "no value for '" + key.name() + "' in the migration context",
                 "an earlier step to have put it",
-                "add the step that produces '" + key.name() + "' to the plan and name it in dependsOn()")));
+                "add the step that produces '" + key.name() + "' to the plan before this one, or give the value with "
+                        + "MigrationPlan.Builder.contextValue(...)")));
     }
 
     /**
@@ -84,6 +110,19 @@ public interface MigrationContext {
      * @param <T>   the value type
      */
     <T> void put(ContextKey<T> key, T value);
+
+    /**
+     * Shares bookkeeping that must survive a crash even when it is put during a check: the process id of a server a
+     * check started, say, which the next run must stop if this one is killed. During a run it is journaled, also from
+     * the run's look-ahead checks (where {@link #put} keeps values provisional); elsewhere it is {@link #put}.
+     *
+     * @param key   the key
+     * @param value the value, plain data without secrets
+     * @param <T>   the value type
+     */
+    default <T> void putDurable(ContextKey<T> key, T value) {
+        put(key, value);
+    }
 
     /**
      * Reports progress of the current step to the plan's listeners.
@@ -115,28 +154,21 @@ public interface MigrationContext {
      * server, say) to the plan, which closes it, in reverse order of registration, before it moves the
      * platform to another state and when the run or dry-run ends, whether it succeeded or not. A failure
      * to close is logged and noted in the result; it does not fail the run. A {@linkplain #standalone()
-     * standalone} context has no end: its caller closes what it registered with {@link #closeResources()}.
+     * standalone} context closes what was registered when it is closed itself.
      *
      * @param resource the resource
      */
     void closeBeforeLeavingState(AutoCloseable resource);
 
     /**
-     * Closes the resources registered with {@link #closeBeforeLeavingState(AutoCloseable)}, newest first,
-     * now. Plans call this themselves; callers of standalone contexts call it when they are done.
-     *
-     * @return a message per resource that failed to close; empty when all closed
-     */
-    java.util.List<String> closeResources();
-
-    /**
      * A context for calling steps directly, outside a plan: system clock, random ids, platform assumed
-     * {@link PlatformState#UNDEPLOYED}, values kept in memory, progress ignored.
+     * {@link PlatformState#UNDEPLOYED}, values kept in memory, progress ignored. Close it when done: that closes what
+     * the steps registered and removes its file areas.
      *
      * @return a new context
      */
-    static MigrationContext standalone() {
-        return DefaultMigrationContext.standalone(Clock.systemUTC(), IdSource.random(), PlatformState.UNDEPLOYED, false);
+    static StandaloneContext standalone() {
+        return new StandaloneContext(Clock.systemUTC(), IdSource.random(), PlatformState.UNDEPLOYED, false);
     }
 
     /**
@@ -148,7 +180,7 @@ public interface MigrationContext {
      * @param dryRun whether this is a dry-run
      * @return a new context
      */
-    static MigrationContext standalone(Clock clock, IdSource ids, PlatformState state, boolean dryRun) {
-        return DefaultMigrationContext.standalone(clock, ids, state, dryRun);
+    static StandaloneContext standalone(Clock clock, IdSource ids, PlatformState state, boolean dryRun) {
+        return new StandaloneContext(clock, ids, state, dryRun);
     }
 }

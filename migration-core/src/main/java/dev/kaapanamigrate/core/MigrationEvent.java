@@ -5,14 +5,25 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * The events a plan sends to its {@link MigrationListener}s. All are immutable records.
+ * The events a plan sends to its {@link MigrationListener}s. All are immutable records. A run and a verify-only pass
+ * send {@link PlanStarted}, then per step {@link StepStarted}, {@link StepProgress} and {@link StepFinished}, then
+ * {@link PlanFinished}; a dry-run sends {@link PreviewStarted}, per step {@link StepStarted}, {@link StepProgress} and
+ * {@link StepChecked}, then {@link PreviewFinished}.
  */
 public sealed interface MigrationEvent permits MigrationEvent.PlanStarted, MigrationEvent.PlanFinished,
         MigrationEvent.StepStarted, MigrationEvent.StepFinished, MigrationEvent.StepProgress,
-        MigrationEvent.PlatformTransition {
+        MigrationEvent.PlatformTransition, MigrationEvent.PreviewStarted, MigrationEvent.StepChecked,
+        MigrationEvent.PreviewFinished {
 
     /**
-     * A run started (a dry-run sends no plan events, only progress).
+     * The id of the run, verify-only pass or dry-run the event belongs to.
+     *
+     * @return the run id
+     */
+    UUID runId();
+
+    /**
+     * A run or a verify-only pass started.
      *
      * @param runId   the run id
      * @param at      when
@@ -37,10 +48,55 @@ public sealed interface MigrationEvent permits MigrationEvent.PlanStarted, Migra
      * @param result the result
      */
     record PlanFinished(MigrationResult result) implements MigrationEvent {
+        @Override
+        public UUID runId() {
+            return result.runId();
+        }
     }
 
     /**
-     * A step started.
+     * A dry-run started.
+     *
+     * @param runId   the dry-run's id
+     * @param at      when
+     * @param stepIds the steps in the order they are checked
+     */
+    record PreviewStarted(UUID runId, Instant at, List<String> stepIds) implements MigrationEvent {
+        /**
+         * Copies the list.
+         *
+         * @param runId   the dry-run's id
+         * @param at      when
+         * @param stepIds the steps in order
+         */
+        public PreviewStarted {
+            stepIds = List.copyOf(stepIds);
+        }
+    }
+
+    /**
+     * A dry-run checked one step.
+     *
+     * @param runId   the dry-run's id
+     * @param preview what the check found
+     */
+    record StepChecked(UUID runId, StepPreview preview) implements MigrationEvent {
+    }
+
+    /**
+     * A dry-run finished.
+     *
+     * @param preview the preview
+     */
+    record PreviewFinished(PlanPreview preview) implements MigrationEvent {
+        @Override
+        public UUID runId() {
+            return preview.runId();
+        }
+    }
+
+    /**
+     * A step started (in a dry-run: its check started).
      *
      * @param runId  the run id
      * @param stepId the step id

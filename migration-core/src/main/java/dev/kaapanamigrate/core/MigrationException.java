@@ -27,7 +27,7 @@ public class MigrationException extends RuntimeException {
      * @param cause   the underlying cause, or {@code null}
      */
     public MigrationException(ErrorCode code, String message, Throwable cause) {
-        super("[" + Objects.requireNonNull(code, "code") + "] " + message, cause);
+        super("[" + Objects.requireNonNull(code, "code").code() + "] " + message, cause);
         this.code = code;
         this.problem = null;
     }
@@ -39,7 +39,7 @@ public class MigrationException extends RuntimeException {
      * @param cause   the underlying cause, or {@code null}
      */
     public MigrationException(Problem problem, Throwable cause) {
-        super("[" + problem.code() + "] " + problem.message(), cause);
+        super("[" + problem.code().code() + "] " + problem.message(), cause);
         this.code = problem.code();
         this.problem = problem;
     }

@@ -14,10 +14,10 @@ import java.util.stream.Collectors;
  * Writes and reads results and previews as JSON, in a documented, versioned format (see
  * {@code docs/report-format.md}), and renders them as text for people.
  *
- * <p>Format: an object with {@code "format": "kaapana-migrate-report"}, {@code "formatVersion": 1},
+ * <p>Format: an object with {@code "format": "kaapana-migrate-report"}, {@code "formatVersion": 2},
  * {@code "kind": "run"} or {@code "preview"}, and the {@link MigrationResult} under {@code "result"} or the
- * {@link PlanPreview} under {@code "preview"}. Fields may be added within version 1; readers ignore fields they
- * do not know. A change that removes or redefines a field raises the version.
+ * {@link PlanPreview} under {@code "preview"}. Fields may be added within a version; readers ignore fields they
+ * do not know. A change that removes or redefines a field raises the version. Reports of version 1 are read too.
  *
  * <pre>{@code
  * MigrationResult result = plan.run();
@@ -30,8 +30,8 @@ public final class MigrationReport {
 
     /** The value of the {@code format} field. */
     public static final String FORMAT = "kaapana-migrate-report";
-    /** The format version this library writes and reads. */
-    public static final int FORMAT_VERSION = 1;
+    /** The format version this library writes; it reads this one and version 1. */
+    public static final int FORMAT_VERSION = 2;
 
     private MigrationReport() {
     }
@@ -81,7 +81,7 @@ public final class MigrationReport {
      *
      * @param json the report
      * @return the result
-     * @throws MigrationException with {@link ErrorCode#REPORT_INVALID} when it is not a run report of a
+     * @throws MigrationException with {@link CoreErrorCode#REPORT_INVALID} when it is not a run report of a
      *                            supported version
      */
     public static MigrationResult parseResult(String json) {
@@ -93,7 +93,7 @@ public final class MigrationReport {
      *
      * @param json the report
      * @return the preview
-     * @throws MigrationException with {@link ErrorCode#REPORT_INVALID} when it is not a preview report of a
+     * @throws MigrationException with {@link CoreErrorCode#REPORT_INVALID} when it is not a preview report of a
      *                            supported version
      */
     public static PlanPreview parsePreview(String json) {
@@ -137,13 +137,17 @@ public final class MigrationReport {
      */
     public static String summary(MigrationResult result) {
         StringBuilder s = new StringBuilder();
-        s.append("Migration run ").append(result.runId()).append(": ").append(result.status())
+        s.append(result.operation() == MigrationResult.Operation.VERIFY ? "Verify-only pass " : "Migration run ")
+                .append(result.runId()).append(": ").append(result.status())
                 .append(" in ").append(result.duration().toMillis()).append(" ms\n");
         for (StepResult step : result.steps()) {
             s.append(String.format("  %-20s %s%s%n", step.status(), step.stepId(),
                     step.message() == null ? "" : " - " + step.message()));
             for (Change c : step.changes()) {
                 s.append("      ").append(c.describe()).append('\n');
+            }
+            if (step.problem() != null && !step.status().isDone()) {
+                s.append("      fix: ").append(step.problem().fix()).append('\n');
             }
         }
         if (result.awaitingState() != null) {
@@ -165,6 +169,9 @@ public final class MigrationReport {
         s.append("Dry-run ").append(preview.runId()).append(" (platform ").append(preview.platformState())
                 .append("): ").append(preview.changes().size()).append(" changes")
                 .append(preview.isBlocked() ? ", BLOCKED" : "").append('\n');
+        for (Problem p : preview.problems()) {
+            s.append("  PLAN         ").append(p.message()).append('\n');
+        }
         for (StepPreview step : preview.steps()) {
             StepCheck check = step.check();
             String outcome;
@@ -178,6 +185,9 @@ public final class MigrationReport {
             } else if (check instanceof StepCheck.Blocked b) {
                 outcome = "BLOCKED";
                 detail = b.problem().message();
+            } else if (check instanceof StepCheck.Skipped k) {
+                outcome = "SKIPPED";
+                detail = k.reason();
             } else if (check instanceof StepCheck.Waiting w) {
                 outcome = "WAITING";
                 detail = "checked after " + String.join(", ", w.stepIds()) + " ran: " + w.reason();
@@ -201,7 +211,7 @@ public final class MigrationReport {
         try {
             return Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(root);
         } catch (IOException e) {
-            throw new MigrationException(ErrorCode.REPORT_INVALID, "Cannot write the report as JSON: " + e, e);
+            throw new MigrationException(CoreErrorCode.REPORT_INVALID, "Cannot write the report as JSON: " + e, e);
         }
     }
 
@@ -216,7 +226,7 @@ public final class MigrationReport {
             throw invalid("JSON without \"format\": \"" + FORMAT + "\"", kind);
         }
         int version = root.path("formatVersion").asInt(-1);
-        if (version != FORMAT_VERSION) {
+        if (version != FORMAT_VERSION && version != 1) {
             throw invalid("format version " + version, kind);
         }
         if (!kind.equals(root.path("kind").asText()) || !root.hasNonNull(field)) {
@@ -226,8 +236,8 @@ public final class MigrationReport {
     }
 
     private static MigrationException invalid(String found, String kind) {
-        return new MigrationException(Problem.of(ErrorCode.REPORT_INVALID, found,
-                "a kaapana-migrate report of kind '" + kind + "', format version " + FORMAT_VERSION,
+        return new MigrationException(Problem.of(CoreErrorCode.REPORT_INVALID, found,
+                "a kaapana-migrate report of kind '" + kind + "', format version 1 or " + FORMAT_VERSION,
                 "read it with the kaapana-migrate version that wrote it, or pass the right file"), null);
     }
 
@@ -235,7 +245,7 @@ public final class MigrationReport {
         try {
             return Files.readString(file);
         } catch (IOException e) {
-            throw new MigrationException(ErrorCode.REPORT_INVALID, "Cannot read the report " + file + ": " + e, e);
+            throw new MigrationException(CoreErrorCode.REPORT_INVALID, "Cannot read the report " + file + ": " + e, e);
         }
     }
 
@@ -243,7 +253,7 @@ public final class MigrationReport {
         try {
             DurableFiles.writeAtomically(file, json.getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
-            throw new MigrationException(ErrorCode.REPORT_INVALID, "Cannot write the report " + file + ": " + e, e);
+            throw new MigrationException(CoreErrorCode.REPORT_INVALID, "Cannot write the report " + file + ": " + e, e);
         }
     }
 }

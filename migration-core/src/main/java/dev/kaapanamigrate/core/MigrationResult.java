@@ -8,8 +8,8 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * The result of {@link MigrationPlan#run()}: the plan's status and every step's result, in order. Write it
- * with {@link MigrationReport#write(MigrationResult, java.nio.file.Path)}.
+ * The result of {@link MigrationPlan#run()} or of a verify-only pass, {@link MigrationPlan#verify()}: the plan's status
+ * and every step's result, in order. Write it with {@link MigrationReport#write(MigrationResult, java.nio.file.Path)}.
  *
  * <pre>{@code
  * MigrationResult result = plan.run();
@@ -26,10 +26,19 @@ import java.util.UUID;
  * @param message       what stopped the run, or {@code null} when it succeeded
  * @param awaitingState the platform state needed to go on when {@link PlanStatus#PAUSED}, else {@code null}
  * @param notes         plan-level remarks (a stale lock taken over, an interrupted run resumed)
+ * @param operation     what produced the result: a run or a verify-only pass; {@link Operation#RUN} when {@code null}
  */
 public record MigrationResult(UUID runId, PlanStatus status, Instant startedAt, Instant finishedAt,
                               List<StepResult> steps, ErrorCode errorCode, String message,
-                              PlatformState awaitingState, List<String> notes) {
+                              PlatformState awaitingState, List<String> notes, Operation operation) {
+
+    /** What produced a result. */
+    public enum Operation {
+        /** {@link MigrationPlan#run()}: check, apply and verify. */
+        RUN,
+        /** {@link MigrationPlan#verify()}: every step's verify against the installation as it is now. */
+        VERIFY
+    }
 
     /**
      * Validates the components and copies the lists.
@@ -43,6 +52,7 @@ public record MigrationResult(UUID runId, PlanStatus status, Instant startedAt, 
      * @param message       the message or {@code null}
      * @param awaitingState the awaited state or {@code null}
      * @param notes         the notes
+     * @param operation     run or verify-only
      */
     public MigrationResult {
         Objects.requireNonNull(runId, "runId");
@@ -51,6 +61,35 @@ public record MigrationResult(UUID runId, PlanStatus status, Instant startedAt, 
         Objects.requireNonNull(finishedAt, "finishedAt");
         steps = List.copyOf(steps);
         notes = notes == null ? List.of() : List.copyOf(notes);
+        operation = operation == null ? Operation.RUN : operation;
+    }
+
+    /**
+     * The result of a run.
+     *
+     * @param runId         the run id
+     * @param status        the status
+     * @param startedAt     the start
+     * @param finishedAt    the end
+     * @param steps         the step results
+     * @param errorCode     the error code or {@code null}
+     * @param message       the message or {@code null}
+     * @param awaitingState the awaited state or {@code null}
+     * @param notes         the notes
+     */
+    public MigrationResult(UUID runId, PlanStatus status, Instant startedAt, Instant finishedAt, List<StepResult> steps,
+                           ErrorCode errorCode, String message, PlatformState awaitingState, List<String> notes) {
+        this(runId, status, startedAt, finishedAt, steps, errorCode, message, awaitingState, notes, Operation.RUN);
+    }
+
+    /**
+     * The problem of the step that stopped the run, when it has a structured one.
+     *
+     * @return the problem, or empty
+     */
+    public Optional<Problem> problem() {
+        return steps.stream().filter(s -> s.problem() != null && !s.status().isDone()
+                && s.status() != StepStatus.NOT_RUN && s.status() != StepStatus.SKIPPED).map(StepResult::problem).findFirst();
     }
 
     /**
@@ -94,6 +133,9 @@ public record MigrationResult(UUID runId, PlanStatus status, Instant startedAt, 
                 return this;
             case BLOCKED:
             case PAUSED:
+                if (problem().isPresent() && status == PlanStatus.BLOCKED) {
+                    throw new PreconditionFailedException(problem().get());
+                }
                 throw new PreconditionFailedException(errorCode, message, null);
             default:
                 Optional<StepResult> failed = steps.stream()
@@ -102,7 +144,7 @@ public record MigrationResult(UUID runId, PlanStatus status, Instant startedAt, 
                 if (failed.isPresent()) {
                     throw new VerificationFailedException(failed.get().stepId(), failed.get().verification());
                 }
-                throw new StepFailedException(errorCode == null ? ErrorCode.STEP_FAILED : errorCode, message, null);
+                throw new StepFailedException(errorCode == null ? CoreErrorCode.STEP_FAILED : errorCode, message, null);
         }
     }
 }

@@ -10,7 +10,9 @@ import java.util.List;
  *   <li>{@link #apply(MigrationContext) apply}: idempotent, safe to call again after a crash at any point;</li>
  *   <li>{@link #verify(MigrationContext) verify}: proves the step's postcondition and that nothing was lost.</li>
  * </ul>
- * Steps never call each other; they share facts through {@link MigrationContext#put(ContextKey, Object)}.
+ * Steps never call each other and never name each other: they share facts through
+ * {@link MigrationContext#put(ContextKey, Object)}, and the plan that composes them says which must run first
+ * ({@link MigrationPlan.Builder#step(MigrationStep, String...)}). A step can be run alone with {@link StepRunner}.
  *
  * <pre>{@code
  * final class CreateMarker implements MigrationStep {
@@ -45,13 +47,15 @@ public interface MigrationStep {
     String description();
 
     /**
-     * The ids of the steps that must have completed before this one. They must be in the same plan, in
-     * the same or an earlier platform state.
+     * Whether the step may be left out when a run starts after the platform has left the step's state (a baseline
+     * meant for "0.4 running" when the caller starts with the platform already undeployed, say): then the plan
+     * reports it {@link StepStatus#SKIPPED} with this reason instead of refusing the run. Steps whose work is needed
+     * say nothing (the default), and a run that starts past their state is refused.
      *
-     * @return the dependency ids; none by default
+     * @return the reason to report, including what stands in for the step; empty when it may not be skipped
      */
-    default List<String> dependsOn() {
-        return List.of();
+    default java.util.Optional<String> optionalOnceStatePassed() {
+        return java.util.Optional.empty();
     }
 
     /**

@@ -20,8 +20,11 @@ import java.util.stream.Collectors;
  * @param checkedAt     when the checks ran
  * @param platformState the platform state during the checks
  * @param steps         every step's preview, in run order
+ * @param problems      problems of the plan itself that would stop a run before any step (its state directory, a
+ *                      journal of another installation); empty when none
  */
-public record PlanPreview(UUID runId, Instant checkedAt, PlatformState platformState, List<StepPreview> steps) {
+public record PlanPreview(UUID runId, Instant checkedAt, PlatformState platformState, List<StepPreview> steps,
+                          List<Problem> problems) {
 
     /**
      * Validates the components and copies the list.
@@ -30,11 +33,25 @@ public record PlanPreview(UUID runId, Instant checkedAt, PlatformState platformS
      * @param checkedAt     when
      * @param platformState the platform state
      * @param steps         the previews
+     * @param problems      the plan-level problems
      */
     public PlanPreview {
         Objects.requireNonNull(runId, "runId");
         Objects.requireNonNull(checkedAt, "checkedAt");
         steps = List.copyOf(steps);
+        problems = problems == null ? List.of() : List.copyOf(problems);
+    }
+
+    /**
+     * A preview without plan-level problems.
+     *
+     * @param runId         the dry-run id
+     * @param checkedAt     when
+     * @param platformState the platform state
+     * @param steps         the step previews
+     */
+    public PlanPreview(UUID runId, Instant checkedAt, PlatformState platformState, List<StepPreview> steps) {
+        this(runId, checkedAt, platformState, steps, List.of());
     }
 
     /**
@@ -66,12 +83,13 @@ public record PlanPreview(UUID runId, Instant checkedAt, PlatformState platformS
     }
 
     /**
-     * Whether any step is blocked.
+     * Whether a run would stop: a step is blocked, or the plan itself has a problem (its state directory cannot hold a
+     * journal and lock, or the journal belongs to another installation).
      *
-     * @return {@code true} if a run would stop at a blocked step
+     * @return {@code true} if a run would not complete
      */
     public boolean isBlocked() {
-        return !blockers().isEmpty();
+        return !problems.isEmpty() || !blockers().isEmpty();
     }
 
     /**

@@ -3,7 +3,7 @@ package dev.kaapanamigrate.core;
 /**
  * Thrown by a {@link PlatformControl} that cannot move the platform to the state a plan needs (for example
  * {@link PlatformControl#assumeState(PlatformState)}, whose caller moves the platform). The plan then ends
- * with status {@link PlanStatus#PAUSED} instead of failing. Code {@link ErrorCode#PLATFORM_STATE}.
+ * with status {@link PlanStatus#PAUSED} instead of failing. Code {@link CoreErrorCode#PLATFORM_STATE}.
  */
 public class PlatformCannotMoveException extends PreconditionFailedException {
 
@@ -32,7 +32,7 @@ public class PlatformCannotMoveException extends PreconditionFailedException {
      * @return the problem
      */
     public static Problem pauseProblem(PlatformState from, PlatformState to) {
-        return Problem.of(ErrorCode.PLATFORM_STATE,
+        return Problem.of(CoreErrorCode.PLATFORM_STATE,
                 "the platform is in state " + from + " (" + from.description() + ")",
                 "state " + to + " (" + to.description() + ") for the next steps",
                 "bring the platform to " + to + " yourself, then run the plan again with "

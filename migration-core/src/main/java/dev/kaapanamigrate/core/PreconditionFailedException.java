@@ -2,7 +2,7 @@ package dev.kaapanamigrate.core;
 
 /**
  * A precondition does not hold, so nothing was changed: the platform state, a missing context value, a blocked check.
- * The default code is {@link ErrorCode#PRECONDITION_FAILED}.
+ * The default code is {@link CoreErrorCode#PRECONDITION_FAILED}.
  */
 public class PreconditionFailedException extends MigrationException {
 
@@ -14,7 +14,7 @@ public class PreconditionFailedException extends MigrationException {
      * @param message what was found, what was expected and what to do
      */
     public PreconditionFailedException(String message) {
-        super(ErrorCode.PRECONDITION_FAILED, message, null);
+        super(CoreErrorCode.PRECONDITION_FAILED, message, null);
     }
 
     /**

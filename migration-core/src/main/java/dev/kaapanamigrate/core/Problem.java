@@ -7,7 +7,7 @@ import java.util.Objects;
  * Used by {@link StepCheck.Blocked} and by {@link MigrationException}, so that both read alike.
  *
  * <pre>{@code
- * Problem p = Problem.of(ErrorCode.PRECONDITION_FAILED,
+ * Problem p = Problem.of(CoreErrorCode.PRECONDITION_FAILED,
  *         "/data/postgres-backend has no PG_VERSION file",
  *         "a PostgreSQL data folder",
  *         "point FAST_DATA_DIR at the Kaapana data folder");

@@ -10,7 +10,9 @@ import java.util.Objects;
  *   <li>{@link Pending}: apply would make exactly these changes;</li>
  *   <li>{@link Blocked}: the step cannot run safely; the problem says what was found and how to fix it;</li>
  *   <li>{@link Deferred}: the step can only be checked in another platform state (a dry-run never guesses);</li>
- *   <li>{@link Waiting}: in a dry-run, the step can only be checked once steps it depends on are applied.</li>
+ *   <li>{@link Waiting}: in a dry-run, the step can only be checked once steps it depends on are applied;</li>
+ *   <li>{@link Skipped}: set by the plan, never returned by a step: the step's platform state has passed and the step
+ *   may be left out ({@link MigrationStep#optionalOnceStatePassed()}).</li>
  * </ul>
  * A dry-run reports a step as waiting by itself when its check throws while one of its dependencies still
  * has work to do.
@@ -21,7 +23,7 @@ import java.util.Objects;
  * }</pre>
  */
 public sealed interface StepCheck permits StepCheck.UpToDate, StepCheck.Pending, StepCheck.Blocked, StepCheck.Deferred,
-        StepCheck.Waiting {
+        StepCheck.Waiting, StepCheck.Skipped {
 
     /**
      * The step's work is already done.
@@ -108,6 +110,22 @@ public sealed interface StepCheck permits StepCheck.UpToDate, StepCheck.Pending,
          */
         public Waiting {
             stepIds = List.copyOf(stepIds);
+            Objects.requireNonNull(reason, "reason");
+        }
+    }
+
+    /**
+     * The plan leaves the step out: its platform state has passed and the step says it may be skipped then.
+     *
+     * @param reason why the step may be left out, and what stands in for it
+     */
+    record Skipped(String reason) implements StepCheck {
+        /**
+         * Validates the component.
+         *
+         * @param reason why
+         */
+        public Skipped {
             Objects.requireNonNull(reason, "reason");
         }
     }

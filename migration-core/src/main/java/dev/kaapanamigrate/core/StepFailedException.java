@@ -2,7 +2,7 @@ package dev.kaapanamigrate.core;
 
 /**
  * A step failed while it checked, applied or verified; the step is safe to run again once the cause is fixed.
- * The default code is {@link ErrorCode#STEP_FAILED}.
+ * The default code is {@link CoreErrorCode#STEP_FAILED}.
  */
 public class StepFailedException extends MigrationException {
 
@@ -14,7 +14,7 @@ public class StepFailedException extends MigrationException {
      * @param message what was found, what was expected and what to do
      */
     public StepFailedException(String message) {
-        super(ErrorCode.STEP_FAILED, message, null);
+        super(CoreErrorCode.STEP_FAILED, message, null);
     }
 
     /**

@@ -12,8 +12,8 @@ import java.util.stream.Collectors;
  *
  * <pre>{@code
  * return Verification.builder()
- *         .expect("rows in job", before.jobs(), after.jobs())
- *         .expect("digest of job", before.jobDigest(), after.jobDigest())
+ *         .expect("schema of job", "0.5.2", schemaNow)                     // a postcondition
+ *         .againstBaseline("rows in job", baseline.jobs(), now.jobs())     // proven against the baseline
  *         .build();
  * }</pre>
  *
@@ -22,6 +22,14 @@ import java.util.stream.Collectors;
  */
 public record Verification(boolean passed, List<Fact> facts) {
 
+    /** What a fact's expected value comes from. */
+    public enum Basis {
+        /** A property the step's result must have, checked on the installation as it is (for example a schema). */
+        POSTCONDITION,
+        /** A comparison with a baseline the step recorded before it changed anything (counts, digests). */
+        BASELINE
+    }
+
     /**
      * One checked fact.
      *
@@ -29,8 +37,9 @@ public record Verification(boolean passed, List<Fact> facts) {
      * @param expected the expected value, as text
      * @param actual   the actual value, as text
      * @param passed   whether it matched
+     * @param basis    what the expected value comes from; {@link Basis#POSTCONDITION} when {@code null}
      */
-    public record Fact(String name, String expected, String actual, boolean passed) {
+    public record Fact(String name, String expected, String actual, boolean passed, Basis basis) {
         /**
          * Validates the components.
          *
@@ -38,9 +47,23 @@ public record Verification(boolean passed, List<Fact> facts) {
          * @param expected the expected value
          * @param actual   the actual value
          * @param passed   whether it matched
+         * @param basis    the basis, {@code null} for a postcondition
          */
         public Fact {
             Objects.requireNonNull(name, "name");
+            basis = basis == null ? Basis.POSTCONDITION : basis;
+        }
+
+        /**
+         * A postcondition fact.
+         *
+         * @param name     what was checked
+         * @param expected the expected value
+         * @param actual   the actual value
+         * @param passed   whether it matched
+         */
+        public Fact(String name, String expected, String actual, boolean passed) {
+            this(name, expected, actual, passed, Basis.POSTCONDITION);
         }
     }
 
@@ -117,6 +140,21 @@ public record Verification(boolean passed, List<Fact> facts) {
          */
         public Builder expect(String name, Object expected, Object actual) {
             facts.add(new Fact(name, String.valueOf(expected), String.valueOf(actual), Objects.equals(expected, actual)));
+            return this;
+        }
+
+        /**
+         * Adds a fact proven against a baseline the step recorded before it changed anything: passes when the
+         * baseline value equals {@code actual}.
+         *
+         * @param name     what was checked
+         * @param baseline the value recorded before the change (with the step's documented rewrites applied)
+         * @param actual   the value now
+         * @return this builder
+         */
+        public Builder againstBaseline(String name, Object baseline, Object actual) {
+            facts.add(new Fact(name, String.valueOf(baseline), String.valueOf(actual), Objects.equals(baseline, actual),
+                    Basis.BASELINE));
             return this;
         }
 

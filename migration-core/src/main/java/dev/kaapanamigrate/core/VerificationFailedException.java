@@ -4,7 +4,7 @@ import java.util.Objects;
 
 /**
  * A step's verification did not hold: the facts in {@link #verification()} show what was expected and what
- * was found. Code {@link ErrorCode#VERIFICATION_FAILED}.
+ * was found. Code {@link CoreErrorCode#VERIFICATION_FAILED}.
  */
 public class VerificationFailedException extends MigrationException {
 
@@ -19,7 +19,7 @@ public class VerificationFailedException extends MigrationException {
      * @param verification the failed verification
      */
     public VerificationFailedException(String stepId, Verification verification) {
-        super(ErrorCode.VERIFICATION_FAILED, "Verification of step '" + stepId + "' failed: "
+        super(CoreErrorCode.VERIFICATION_FAILED, "Verification of step '" + stepId + "' failed: "
                 + verification.describeFailures() + ". Do not continue; compare the report with the backup.", null);
         this.verification = Objects.requireNonNull(verification, "verification");
     }

@@ -30,7 +30,7 @@ class DryRunTest {
         }, ctx -> {
             throw new AssertionError("apply must not run in a dry-run");
         }, ctx -> TestSteps.passed());
-        MigrationPlan plan = MigrationPlan.builder().step(a).step(b).step(c)
+        MigrationPlan plan = MigrationPlan.builder().step(a).step(b, "a").step(c)
                 .platformControl(PlatformControl.assumeState(PlatformState.UNDEPLOYED))
                 .stateDirectory(state)
                 .build();
@@ -51,7 +51,7 @@ class DryRunTest {
 
     @Test
     void previewShowsBlockersDeferredStepsAndFailedChecksWithoutStopping() {
-        LambdaStep blocked = new LambdaStep("blocked", ctx -> StepCheck.blocked(ErrorCode.PRECONDITION_FAILED,
+        LambdaStep blocked = new LambdaStep("blocked", ctx -> StepCheck.blocked(CoreErrorCode.PRECONDITION_FAILED,
                 "a target folder with data", "no target folder", "move it aside"), ctx -> List.of(), ctx -> TestSteps.passed());
         LambdaStep deferred = new LambdaStep("deferred", ctx -> StepCheck.deferred(PlatformState.TARGET_RUNNING,
                 "needs the 0.5 services"), ctx -> List.of(), ctx -> TestSteps.passed());
@@ -68,7 +68,7 @@ class DryRunTest {
                 .containsExactly("Blocked", "Deferred", "Blocked", "UpToDate");
         assertThat(preview.blockers()).extracting(StepPreview::stepId).containsExactly("blocked", "throwing");
         StepCheck.Blocked failed = (StepCheck.Blocked) preview.steps().get(2).check();
-        assertThat(failed.problem().code()).isEqualTo(ErrorCode.STEP_FAILED);
+        assertThat(failed.problem().code()).isEqualTo(CoreErrorCode.STEP_FAILED);
         assertThat(failed.problem().found()).contains("disk on fire");
         assertThat(MigrationReport.summary(preview)).contains("BLOCKED", "DEFERRED", "move it aside", "needs the 0.5 services");
     }
@@ -81,16 +81,11 @@ class DryRunTest {
                 throw new IllegalStateException("first.txt missing");
             }
             return StepCheck.upToDate("x");
-        }, ctx -> List.of(), ctx -> TestSteps.passed()) {
-            @Override
-            public List<String> dependsOn() {
-                return List.of("first");
-            }
-        };
+        }, ctx -> List.of(), ctx -> TestSteps.passed());
         LambdaStep independent = new LambdaStep("independent", ctx -> {
             throw new IllegalStateException("really broken");
         }, ctx -> List.of(), ctx -> TestSteps.passed());
-        PlanPreview preview = MigrationPlan.builder().step(first).step(second).step(independent)
+        PlanPreview preview = MigrationPlan.builder().step(first).step(second, "first").step(independent)
                 .platformControl(PlatformControl.assumeState(PlatformState.UNDEPLOYED)).inMemoryState().build().check();
 
         assertThat(preview.steps().get(1).check()).isInstanceOfSatisfying(StepCheck.Waiting.class, w -> {

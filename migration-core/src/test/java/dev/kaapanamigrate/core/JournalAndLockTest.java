@@ -24,7 +24,7 @@ class JournalAndLockTest {
     Path dir;
 
     private MigrationPlan.Builder plan(MigrationStep... steps) {
-        return MigrationPlan.builder().steps(List.of(steps))
+        return TestSteps.wire(MigrationPlan.builder(), steps)
                 .platformControl(PlatformControl.assumeState(PlatformState.UNDEPLOYED))
                 .stateDirectory(dir.resolve("state"));
     }
@@ -57,7 +57,7 @@ class JournalAndLockTest {
                 .isInstanceOf(PreconditionFailedException.class)
                 .hasMessageContaining("line 2")
                 .hasMessageContaining("move journal.jsonl aside")
-                .satisfies(e -> assertThat(((MigrationException) e).code()).isEqualTo(ErrorCode.JOURNAL_CORRUPT));
+                .satisfies(e -> assertThat(((MigrationException) e).code()).isEqualTo(CoreErrorCode.JOURNAL_CORRUPT));
         assertThat(a.checks.get()).isZero();
     }
 

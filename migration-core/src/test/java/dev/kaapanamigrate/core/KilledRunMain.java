@@ -14,7 +14,7 @@ public final class KilledRunMain {
     static MigrationPlan plan(Path work, int pauseAfter) {
         return MigrationPlan.builder()
                 .step(new TestSteps.CopyFilesStep(work.resolve("source"), work.resolve("target"), pauseAfter,
-                        work.resolve("halfway")))
+                        work.resolve("halfway")), "files.seed")
                 .step(new TestSteps.SeedFilesStep(work.resolve("source"), 10))
                 .platformControl(PlatformControl.assumeState(PlatformState.UNDEPLOYED))
                 .stateDirectory(work.resolve("state"))

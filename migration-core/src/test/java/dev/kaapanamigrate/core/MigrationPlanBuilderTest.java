@@ -26,14 +26,14 @@ class MigrationPlanBuilderTest {
         assertThatThrownBy(() -> base().step(new MarkerStep("a.one", dir)).step(new MarkerStep("a.one", dir)).build())
                 .isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining("Two steps have the id 'a.one'")
-                .satisfies(e -> assertThat(((MigrationException) e).code()).isEqualTo(ErrorCode.PLAN_INVALID));
+                .satisfies(e -> assertThat(((MigrationException) e).code()).isEqualTo(CoreErrorCode.PLAN_INVALID));
     }
 
     @Test
     void unknownDependencyIsRefusedListingTheSteps() {
-        assertThatThrownBy(() -> base().step(new MarkerStep("a", dir, "missing")).build())
+        assertThatThrownBy(() -> base().step(new MarkerStep("a", dir), "missing").build())
                 .isInstanceOf(ConfigurationException.class)
-                .hasMessageContaining("'a' depends on 'missing', which is not in the plan")
+                .hasMessageContaining("'a' is to run after 'missing', which is not in the plan")
                 .hasMessageContaining("[a]");
     }
 
@@ -41,9 +41,9 @@ class MigrationPlanBuilderTest {
     void cycleIsRefusedNamingTheCycle() {
         assertThatThrownBy(() -> base()
                 .step(new MarkerStep("x", dir))
-                .step(new MarkerStep("a", dir, "c"))
-                .step(new MarkerStep("b", dir, "a"))
-                .step(new MarkerStep("c", dir, "b"))
+                .step(new MarkerStep("a", dir), "c")
+                .step(new MarkerStep("b", dir), "a")
+                .step(new MarkerStep("c", dir), "b")
                 .build())
                 .isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining("cycle")
@@ -55,7 +55,7 @@ class MigrationPlanBuilderTest {
         List<String> log = new CopyOnWriteArrayList<>();
         assertThatThrownBy(() -> base()
                 .step(new MarkerStep("later", dir, PlatformState.TARGET_RUNNING, log))
-                .step(new MarkerStep("early", dir, PlatformState.UNDEPLOYED, log, "later"))
+                .step(new MarkerStep("early", dir, PlatformState.UNDEPLOYED, log), "later")
                 .build())
                 .isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining("'early' (state UNDEPLOYED) depends on 'later' (state TARGET_RUNNING)");
@@ -89,9 +89,9 @@ class MigrationPlanBuilderTest {
         List<String> log = new CopyOnWriteArrayList<>();
         MigrationPlan plan = base()
                 .step(new MarkerStep("verify-after", dir, PlatformState.TARGET_RUNNING, log))
-                .step(new MarkerStep("db", dir, PlatformState.UNDEPLOYED, log, "folders"))
+                .step(new MarkerStep("db", dir, PlatformState.UNDEPLOYED, log), "folders")
                 .step(new MarkerStep("baseline", dir, PlatformState.SOURCE_RUNNING, log))
-                .step(new MarkerStep("folders", dir, PlatformState.UNDEPLOYED, log, "baseline"))
+                .step(new MarkerStep("folders", dir, PlatformState.UNDEPLOYED, log), "baseline")
                 .step(new MarkerStep("backup", dir, PlatformState.UNDEPLOYED, log))
                 .build();
         assertThat(plan.steps()).extracting(MigrationStep::id)

@@ -74,9 +74,9 @@ class ModelTest {
 
     @Test
     void everyErrorCodeIsDocumented() {
-        for (ErrorCode code : ErrorCode.values()) {
-            assertThat(code.summary()).as(code.name()).isNotBlank().endsWith(".");
-            assertThat(code.remedy()).as(code.name()).isNotBlank().endsWith(".");
+        for (ErrorCode code : CoreErrorCode.values()) {
+            assertThat(code.summary()).as(code.code()).isNotBlank().endsWith(".");
+            assertThat(code.remedy()).as(code.code()).isNotBlank().endsWith(".");
         }
     }
 }

@@ -3,7 +3,6 @@ package dev.kaapanamigrate.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.fasterxml.jackson.core.type.TypeReference;
 import dev.kaapanamigrate.core.TestSteps.LambdaStep;
 import dev.kaapanamigrate.core.TestSteps.MarkerStep;
 import java.nio.file.Files;
@@ -15,6 +14,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,7 +25,7 @@ class PlanRunTest {
     Path dir;
 
     private MigrationPlan.Builder plan(MigrationStep... steps) {
-        return MigrationPlan.builder().steps(List.of(steps))
+        return TestSteps.wire(MigrationPlan.builder(), steps)
                 .platformControl(PlatformControl.assumeState(PlatformState.UNDEPLOYED))
                 .stateDirectory(dir.resolve("state"));
     }
@@ -52,21 +52,21 @@ class PlanRunTest {
     void failureStopsTheRunAndIsReportedWithItsCode() {
         MarkerStep first = new MarkerStep("first", dir);
         LambdaStep failing = new LambdaStep("failing", ctx -> TestSteps.pendingOne("t"), ctx -> {
-            throw new PreconditionFailedException(Problem.of(ErrorCode.PRECONDITION_FAILED, "x", "y", "z"));
+            throw new PreconditionFailedException(Problem.of(CoreErrorCode.PRECONDITION_FAILED, "x", "y", "z"));
         }, ctx -> TestSteps.passed());
         MarkerStep after = new MarkerStep("after", dir, "failing");
 
         MigrationResult result = plan(first, failing, after).build().run();
 
         assertThat(result.status()).isEqualTo(PlanStatus.FAILED);
-        assertThat(result.errorCode()).isEqualTo(ErrorCode.PRECONDITION_FAILED);
+        assertThat(result.errorCode()).isEqualTo(CoreErrorCode.PRECONDITION_FAILED);
         assertThat(result.message()).contains("step 'failing'", "apply failed", "Found: x; expected: y. Fix: z");
         assertThat(result.steps()).extracting(StepResult::status)
                 .containsExactly(StepStatus.APPLIED, StepStatus.FAILED, StepStatus.NOT_RUN);
-        assertThat(after.checks.get()).isZero();
+        assertThat(after.applies.get()).isZero();
         assertThat(dir.resolve("after.txt")).doesNotExist();
         assertThatThrownBy(result::orThrow).isInstanceOf(StepFailedException.class)
-                .satisfies(e -> assertThat(((MigrationException) e).code()).isEqualTo(ErrorCode.PRECONDITION_FAILED));
+                .satisfies(e -> assertThat(((MigrationException) e).code()).isEqualTo(CoreErrorCode.PRECONDITION_FAILED));
     }
 
     @Test
@@ -75,13 +75,13 @@ class PlanRunTest {
             throw new IllegalArgumentException("bad value 7");
         }, ctx -> List.of(), ctx -> TestSteps.passed());
         MigrationResult result = plan(failing).build().run();
-        assertThat(result.errorCode()).isEqualTo(ErrorCode.STEP_FAILED);
+        assertThat(result.errorCode()).isEqualTo(CoreErrorCode.STEP_FAILED);
         assertThat(result.steps().get(0).message()).isEqualTo("check failed: IllegalArgumentException: bad value 7");
     }
 
     @Test
     void blockedCheckStopsBeforeApplyWithTheProblem() {
-        LambdaStep blocked = new LambdaStep("blocked", ctx -> StepCheck.blocked(ErrorCode.PRECONDITION_FAILED,
+        LambdaStep blocked = new LambdaStep("blocked", ctx -> StepCheck.blocked(CoreErrorCode.PRECONDITION_FAILED,
                 "both folders hold data", "only the source", "remove the empty target"), ctx -> List.of(), ctx -> TestSteps.passed());
         MigrationResult result = plan(blocked).build().run();
         assertThat(result.status()).isEqualTo(PlanStatus.BLOCKED);
@@ -96,7 +96,7 @@ class PlanRunTest {
                 ctx -> Verification.builder().expect("rows in job", 10, 9).expect("tables", 3, 3).build());
         MigrationResult result = plan(lossy, new MarkerStep("next", dir)).build().run();
         assertThat(result.status()).isEqualTo(PlanStatus.FAILED);
-        assertThat(result.errorCode()).isEqualTo(ErrorCode.VERIFICATION_FAILED);
+        assertThat(result.errorCode()).isEqualTo(CoreErrorCode.VERIFICATION_FAILED);
         assertThat(result.steps().get(0).status()).isEqualTo(StepStatus.VERIFICATION_FAILED);
         assertThat(result.message()).contains("rows in job: expected 10, found 9");
         assertThatThrownBy(result::orThrow).isInstanceOf(VerificationFailedException.class)
@@ -104,13 +104,16 @@ class PlanRunTest {
     }
 
     @Test
-    void reRunSkipsStepsTheJournalRecordsAsVerified() {
+    void reRunConfirmsStepsTheJournalRecordsAsVerifiedByTheirCheckAndDoesNotApplyThemAgain() {
         MarkerStep a = new MarkerStep("a", dir);
         AtomicInteger failures = new AtomicInteger(1);
-        LambdaStep flaky = new LambdaStep("flaky", ctx -> TestSteps.pendingOne("t"), ctx -> {
+        AtomicBoolean applied = new AtomicBoolean();
+        LambdaStep flaky = new LambdaStep("flaky", ctx -> applied.get() ? StepCheck.upToDate("done")
+                : TestSteps.pendingOne("t"), ctx -> {
             if (failures.getAndDecrement() > 0) {
                 throw new IllegalStateException("network hiccup");
             }
+            applied.set(true);
             return List.of(Change.of(Change.Kind.UPDATE, "t"));
         }, ctx -> TestSteps.passed());
         MigrationPlan plan = plan(a, flaky).build();
@@ -121,8 +124,12 @@ class PlanRunTest {
         assertThat(second.status()).isEqualTo(PlanStatus.SUCCEEDED);
         assertThat(second.steps()).extracting(StepResult::status)
                 .containsExactly(StepStatus.VERIFIED_EARLIER, StepStatus.APPLIED);
-        assertThat(a.checks.get()).isEqualTo(1);
+        // one check per run: the first run's look-ahead check served as its own check; the second confirmed the journal
+        assertThat(a.checks.get()).isEqualTo(2);
         assertThat(a.applies.get()).isEqualTo(1);
+        assertThat(a.verifies.get()).isEqualTo(1);
+        assertThat(second.steps().get(0).verification()).as("the facts proven by the first run").isNotNull()
+                .satisfies(v -> assertThat(v.passed()).isTrue());
         assertThat(plan.check().isUpToDate()).isTrue();
     }
 
@@ -144,7 +151,7 @@ class PlanRunTest {
 
     @Test
     void contextValuesAreJournaledAndSeenByANewPlanOnTheSameStateDirectory() {
-        ContextKey<List<Project>> projects = ContextKey.of("test.projects", new TypeReference<List<Project>>() { });
+        ContextKey<List<Project>> projects = ContextKey.of("test.projects", new GenericType<List<Project>>() { });
         LambdaStep producer = new LambdaStep("producer", ctx -> TestSteps.pendingOne("t"), ctx -> {
             ctx.put(projects, List.of(new Project(1, "admin"), new Project(2, "ünïcode project")));
             return List.of(Change.of(Change.Kind.UPDATE, "t"));
@@ -159,9 +166,9 @@ class PlanRunTest {
             seen.addAll(ctx.require(projects));
             return List.of(Change.of(Change.Kind.UPDATE, "t"));
         }, ctx -> TestSteps.passed());
-        LambdaStep producerAgain = new LambdaStep("producer", ctx -> {
-            throw new AssertionError("verified earlier; must not be checked");
-        }, ctx -> List.of(), ctx -> TestSteps.passed());
+        LambdaStep producerAgain = new LambdaStep("producer", ctx -> StepCheck.upToDate("done"), ctx -> {
+            throw new AssertionError("verified earlier; must not be applied");
+        }, ctx -> TestSteps.passed());
         MigrationResult result = plan(producerAgain, consumer).build().run();
 
         assertThat(result.status()).isEqualTo(PlanStatus.SUCCEEDED);
@@ -176,8 +183,8 @@ class PlanRunTest {
             return StepCheck.upToDate("x");
         }, ctx -> List.of(), ctx -> TestSteps.passed());
         MigrationResult result = plan(consumer).build().run();
-        assertThat(result.errorCode()).isEqualTo(ErrorCode.CONTEXT_VALUE_MISSING);
-        assertThat(result.message()).contains("test.never-put", "dependsOn()");
+        assertThat(result.errorCode()).isEqualTo(CoreErrorCode.CONTEXT_VALUE_MISSING);
+        assertThat(result.message()).contains("test.never-put", "MigrationPlan.Builder.contextValue");
     }
 
     @Test
@@ -351,7 +358,7 @@ class PlanRunTest {
 
         assertThat(first.status()).isEqualTo(PlanStatus.PAUSED);
         assertThat(first.awaitingState()).isEqualTo(PlatformState.TARGET_RUNNING);
-        assertThat(first.errorCode()).isEqualTo(ErrorCode.PLATFORM_STATE);
+        assertThat(first.errorCode()).isEqualTo(CoreErrorCode.PLATFORM_STATE);
         assertThat(first.message()).contains("PlatformControl.assumeState(PlatformState.TARGET_RUNNING)");
         assertThat(first.steps()).extracting(StepResult::status).containsExactly(StepStatus.APPLIED, StepStatus.NOT_RUN);
         assertThat(online.checks.get()).isZero();
@@ -371,7 +378,7 @@ class PlanRunTest {
         MigrationResult result = plan(offline)
                 .platformControl(PlatformControl.assumeState(PlatformState.TARGET_RUNNING)).build().run();
         assertThat(result.status()).isEqualTo(PlanStatus.FAILED);
-        assertThat(result.errorCode()).isEqualTo(ErrorCode.PLATFORM_STATE);
+        assertThat(result.errorCode()).isEqualTo(CoreErrorCode.PLATFORM_STATE);
         assertThat(result.message()).contains("never moves the platform backwards");
         assertThat(offline.checks.get()).isZero();
     }

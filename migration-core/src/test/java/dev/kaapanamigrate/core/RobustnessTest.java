@@ -20,7 +20,7 @@ class RobustnessTest {
     Path dir;
 
     private MigrationPlan.Builder plan(PlatformControl control, MigrationStep... steps) {
-        return MigrationPlan.builder().steps(List.of(steps)).platformControl(control).stateDirectory(dir.resolve("state"));
+        return TestSteps.wire(MigrationPlan.builder(), steps).platformControl(control).stateDirectory(dir.resolve("state"));
     }
 
     private static MigrationStep inState(PlatformState state, MigrationStep step) {
@@ -90,7 +90,7 @@ class RobustnessTest {
         };
         MigrationResult result = plan(broken, new MarkerStep("a", dir)).build().run();
         assertThat(result.status()).isEqualTo(PlanStatus.FAILED);
-        assertThat(result.errorCode()).isEqualTo(ErrorCode.PLATFORM_STATE);
+        assertThat(result.errorCode()).isEqualTo(CoreErrorCode.PLATFORM_STATE);
         assertThat(result.message()).contains("kubectl not found");
     }
 
@@ -182,8 +182,8 @@ class RobustnessTest {
         MigrationPlan past = plan(PlatformControl.assumeState(PlatformState.TARGET_RUNNING), offline).build();
         PlanPreview preview = past.check();
         assertThat(preview.blockers()).singleElement()
-                .satisfies(s -> assertThat(((StepCheck.Blocked) s.check()).problem().code()).isEqualTo(ErrorCode.PLATFORM_STATE));
-        assertThat(past.run().errorCode()).isEqualTo(ErrorCode.PLATFORM_STATE);
+                .satisfies(s -> assertThat(((StepCheck.Blocked) s.check()).problem().code()).isEqualTo(CoreErrorCode.PLATFORM_STATE));
+        assertThat(past.run().errorCode()).isEqualTo(CoreErrorCode.PLATFORM_STATE);
 
         PlanPreview early = plan(PlatformControl.assumeState(PlatformState.UNDEPLOYED),
                 inState(PlatformState.TARGET_RUNNING, online)).build().check();
@@ -214,7 +214,7 @@ class RobustnessTest {
         Files.write(journal, lines);
         assertThatThrownBy(() -> plan(PlatformControl.assumeState(PlatformState.UNDEPLOYED), new MarkerStep("a", dir))
                 .build().run())
-                .satisfies(e -> assertThat(((MigrationException) e).code()).isEqualTo(ErrorCode.JOURNAL_CORRUPT))
+                .satisfies(e -> assertThat(((MigrationException) e).code()).isEqualTo(CoreErrorCode.JOURNAL_CORRUPT))
                 .hasMessageContaining("line 2");
     }
 
@@ -224,7 +224,7 @@ class RobustnessTest {
                 "\"status\" : \"EXPLODED\"");
         assertThatThrownBy(() -> MigrationReport.parseResult(json))
                 .isInstanceOf(MigrationException.class)
-                .satisfies(e -> assertThat(((MigrationException) e).code()).isEqualTo(ErrorCode.REPORT_INVALID))
+                .satisfies(e -> assertThat(((MigrationException) e).code()).isEqualTo(CoreErrorCode.REPORT_INVALID))
                 .hasMessageContaining("EXPLODED");
     }
 }

@@ -18,6 +18,25 @@ final class TestSteps {
     private TestSteps() {
     }
 
+    /** The steps a test step runs after, as the plan is to wire them. */
+    static String[] after(MigrationStep step) {
+        if (step instanceof MarkerStep m) {
+            return m.deps.toArray(String[]::new);
+        }
+        if (step instanceof CopyFilesStep) {
+            return new String[] {"files.seed"};
+        }
+        return new String[0];
+    }
+
+    /** Adds steps with the dependencies they carry. */
+    static MigrationPlan.Builder wire(MigrationPlan.Builder b, MigrationStep... steps) {
+        for (MigrationStep step : steps) {
+            b = b.step(step, after(step));
+        }
+        return b;
+    }
+
     /** Writes {@code name} with {@code content} into a folder; counts its calls. */
     static class MarkerStep implements MigrationStep {
         final String id;
@@ -54,10 +73,6 @@ final class TestSteps {
             return "Write " + file.getFileName();
         }
 
-        @Override
-        public List<String> dependsOn() {
-            return deps;
-        }
 
         @Override
         public PlatformState requiredState() {
@@ -115,10 +130,6 @@ final class TestSteps {
             return "Copy the source files";
         }
 
-        @Override
-        public List<String> dependsOn() {
-            return List.of("files.seed");
-        }
 
         private List<Path> missing() {
             List<Path> missing = new ArrayList<>();

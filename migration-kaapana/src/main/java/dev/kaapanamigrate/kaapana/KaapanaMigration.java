@@ -1,5 +1,6 @@
 package dev.kaapanamigrate.kaapana;
 
+import dev.kaapanamigrate.core.ConfigurationException;
 import dev.kaapanamigrate.core.MigrationListener;
 import dev.kaapanamigrate.core.MigrationPlan;
 import dev.kaapanamigrate.core.MigrationStep;
@@ -7,6 +8,7 @@ import dev.kaapanamigrate.core.PlatformControl;
 import dev.kaapanamigrate.postgres.BackendReferencesOptions;
 import dev.kaapanamigrate.postgres.BackendReferencesStep;
 import dev.kaapanamigrate.postgres.DatabaseConnections;
+import dev.kaapanamigrate.domain.DataFolderMove;
 import dev.kaapanamigrate.postgres.DatabaseMigrationOptions;
 import dev.kaapanamigrate.postgres.DetectVersionStep;
 import dev.kaapanamigrate.postgres.MigrateAccessInformationStep;
@@ -20,6 +22,7 @@ import dev.kaapanamigrate.postgres.RolePasswordStep;
 import dev.kaapanamigrate.postgres.StopTemporaryServersStep;
 import dev.kaapanamigrate.postgres.TemporaryServers;
 import dev.kaapanamigrate.postgres.WriteVersionStep;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,6 +45,10 @@ import java.util.Objects;
  *         .plan();
  * PlanPreview preview = plan.check();        // dry-run: database steps rehearse on copies of the folders
  * MigrationResult result = plan.run();       // journal and lock in FAST_DATA_DIR/.kaapana-migrate
+ *
+ * // every plan setting (clock, ids, timeouts, more steps) through the plan builder:
+ * MigrationPlan seeded = KaapanaMigration.configure(fast).platformControl(control)
+ *         .planBuilder().idSource(IdSource.seeded(42)).build();
  * }</pre>
  */
 public final class KaapanaMigration {
@@ -89,8 +96,7 @@ public final class KaapanaMigration {
     public static KaapanaMigration configure(Path fastDataDir) {
         Path fast = Objects.requireNonNull(fastDataDir, "fastDataDir");
         return new KaapanaMigration(fast, fast.resolve(STATE_DIRECTORY), null, null, List.of(), null,
-                DatabaseMigrationOptions.defaults(), BackendReferencesOptions.defaults(),
-                RolePasswordOptions.defaults().withDependsOn(List.of(RenameDataFoldersStep.ID)));
+                DatabaseMigrationOptions.defaults(), BackendReferencesOptions.defaults(), RolePasswordOptions.defaults());
     }
 
     /**
@@ -131,14 +137,14 @@ public final class KaapanaMigration {
 
     /**
      * Whether a role password 0.5 cannot use is reset (default: reported, the run blocks before any database
-     * changes). The step always runs right after the folder moves.
+     * changes). The step runs right after the folder moves.
      *
      * @param options the options
      * @return a new configuration
      */
     public KaapanaMigration rolePasswords(RolePasswordOptions options) {
         return with(stateDirectory, backupDirectory, platformControl, listeners, connections, databaseOptions,
-                referenceOptions, Objects.requireNonNull(options, "options").withDependsOn(List.of(RenameDataFoldersStep.ID)));
+                referenceOptions, Objects.requireNonNull(options, "options"));
     }
 
     /**
@@ -188,43 +194,69 @@ public final class KaapanaMigration {
     }
 
     /**
-     * The steps, in the order they run: all need the platform undeployed, and the version is written last,
-     * once everything else is done. Each call creates new steps; with the default connections, new temporary
-     * servers.
+     * A plan builder holding the Kaapana steps, wired in the order the guide needs, the state directory (bound to
+     * FAST_DATA_DIR), the platform control and the listeners: add steps of your own, or set the clock, the id source or
+     * the platform timeout, then {@code build()}. Each call creates new steps; with the default connections, new
+     * temporary servers.
      *
-     * @return the steps
+     * @return the builder
+     * @throws ConfigurationException when FAST_DATA_DIR does not exist, or the state directory lies in a data folder
      */
-    public List<MigrationStep> steps() {
-        DatabaseConnections conns = connections != null ? connections : TemporaryServers.builder(fastDataDir).build();
-        List<MigrationStep> steps = new ArrayList<>(List.of(new DetectVersionStep(fastDataDir),
-                new PreflightStep(fastDataDir, backupDirectory), new RenameDataFoldersStep(fastDataDir),
-                new RolePasswordStep(conns, passwordOptions),
-                new MigrateAccessInformationStep(conns, databaseOptions),
-                new MigrateDicomWebFilterStep(conns, databaseOptions),
-                new MigrateBackendStep(conns),
-                new BackendReferencesStep(conns, referenceOptions),
-                new ReportExtensionDagsStep(conns, List.of(BackendReferencesStep.ID))));
-        if (conns instanceof TemporaryServers servers) {
-            steps.add(new StopTemporaryServersStep(servers, List.of(ReportExtensionDagsStep.ID)));
+    public MigrationPlan.Builder planBuilder() {
+        if (!Files.isDirectory(fastDataDir)) {
+            throw new ConfigurationException("FAST_DATA_DIR " + fastDataDir + (Files.exists(fastDataDir)
+                    ? " is not a folder" : " does not exist") + "; expected Kaapana's data folder (FAST_DATA_DIR of the "
+                    + "platform's deploy script). Check the path for a typo; nothing was created.");
         }
-        steps.add(new WriteVersionStep(fastDataDir));
-        return steps;
+        Path state = stateDirectory.toAbsolutePath().normalize();
+        for (DataFolderMove move : DataFolderMove.values()) {
+            for (String name : List.of(move.from(), move.to())) {
+                Path folder = fastDataDir.toAbsolutePath().normalize().resolve(name);
+                if (state.startsWith(folder)) {
+                    throw new ConfigurationException("The state directory " + stateDirectory + " lies in the data "
+                            + "folder " + folder + ", which the migration moves (the journal would move with it); "
+                            + "expected a state directory outside the five PostgreSQL data folders, for example "
+                            + fastDataDir.resolve(STATE_DIRECTORY) + " (the default).");
+                }
+            }
+        }
+        DatabaseConnections conns = connections != null ? connections : TemporaryServers.builder(fastDataDir).build();
+        MigrationPlan.Builder b = MigrationPlan.builder()
+                .step(new DetectVersionStep(fastDataDir))
+                .step(new PreflightStep(fastDataDir, backupDirectory), DetectVersionStep.ID)
+                .step(new RenameDataFoldersStep(fastDataDir), PreflightStep.ID)
+                .step(new RolePasswordStep(conns, passwordOptions), RenameDataFoldersStep.ID)
+                .step(new MigrateAccessInformationStep(conns, databaseOptions), RolePasswordStep.ID)
+                .step(new MigrateDicomWebFilterStep(conns, databaseOptions), MigrateAccessInformationStep.ID)
+                .step(new MigrateBackendStep(conns), MigrateAccessInformationStep.ID)
+                .step(new BackendReferencesStep(conns, referenceOptions), MigrateBackendStep.ID)
+                .step(new ReportExtensionDagsStep(conns), BackendReferencesStep.ID);
+        String last = ReportExtensionDagsStep.ID;
+        if (conns instanceof TemporaryServers servers) {
+            b = b.step(new StopTemporaryServersStep(servers), ReportExtensionDagsStep.ID, MigrateDicomWebFilterStep.ID);
+            last = StopTemporaryServersStep.ID;
+        }
+        // The version marker last: 0.5.2's deploy migrates by itself when FAST/version is missing.
+        b = b.step(new WriteVersionStep(fastDataDir), last, MigrateDicomWebFilterStep.ID)
+                .stateDirectory(stateDirectory)
+                .installationRoot(fastDataDir);
+        if (platformControl != null) {
+            b = b.platformControl(platformControl);
+        }
+        for (MigrationListener listener : listeners) {
+            b = b.listener(listener);
+        }
+        return b;
     }
 
     /**
-     * Builds the plan.
+     * Builds the plan: {@code planBuilder().build()}.
      *
      * @return the plan
-     * @throws dev.kaapanamigrate.core.ConfigurationException when no platform control was given
+     * @throws ConfigurationException when no platform control was given, FAST_DATA_DIR does not exist, or the state
+     *                                directory lies in a data folder
      */
     public MigrationPlan plan() {
-        MigrationPlan.Builder builder = MigrationPlan.builder().steps(steps()).stateDirectory(stateDirectory);
-        if (platformControl != null) {
-            builder = builder.platformControl(platformControl);
-        }
-        for (MigrationListener listener : listeners) {
-            builder = builder.listener(listener);
-        }
-        return builder.build();
+        return planBuilder().build();
     }
 }

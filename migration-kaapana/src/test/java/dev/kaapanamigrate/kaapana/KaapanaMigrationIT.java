@@ -136,7 +136,7 @@ class KaapanaMigrationIT {
     @Order(3)
     void aSecondRunChangesNothing(GeneratedInstallation install, SimulatedPlatform platform) {
         MigrationResult again = migration(install, platform).plan().run();
-        assertThat(again.status()).isEqualTo(PlanStatus.SUCCEEDED);
+        assertThat(again.status()).as(again.message()).isEqualTo(PlanStatus.SUCCEEDED);
         assertThat(again.steps()).extracting(StepResult::status).containsOnly(StepStatus.VERIFIED_EARLIER);
     }
 

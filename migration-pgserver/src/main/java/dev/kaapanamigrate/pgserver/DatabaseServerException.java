@@ -1,12 +1,11 @@
 package dev.kaapanamigrate.pgserver;
 
-import dev.kaapanamigrate.core.ErrorCode;
 import dev.kaapanamigrate.core.MigrationException;
 import dev.kaapanamigrate.core.Problem;
 
 /**
  * PostgreSQL binaries could not be resolved, or a server on a data folder could not be started, reached or
- * stopped ({@link ErrorCode#DATABASE_SERVER}, or the code of the {@link Problem} given). The message says
+ * stopped ({@link PgServerErrorCode#DATABASE_SERVER}, or the code of the {@link Problem} given). The message says
  * what was found, what was expected and how to fix it; it never contains passwords.
  */
 public class DatabaseServerException extends MigrationException {
@@ -19,7 +18,7 @@ public class DatabaseServerException extends MigrationException {
      * @param message what was found, what was expected, how to fix it
      */
     public DatabaseServerException(String message) {
-        super(ErrorCode.DATABASE_SERVER, message, null);
+        super(PgServerErrorCode.DATABASE_SERVER, message, null);
     }
 
     /**
@@ -29,7 +28,7 @@ public class DatabaseServerException extends MigrationException {
      * @param cause   the underlying cause
      */
     public DatabaseServerException(String message, Throwable cause) {
-        super(ErrorCode.DATABASE_SERVER, message, cause);
+        super(PgServerErrorCode.DATABASE_SERVER, message, cause);
     }
 
     /**

@@ -1,7 +1,10 @@
 package dev.kaapanamigrate.postgres;
 
+import dev.kaapanamigrate.domain.ProjectList;
+import dev.kaapanamigrate.domain.Project;
+import dev.kaapanamigrate.domain.ServiceDatabase;
 import dev.kaapanamigrate.core.Change;
-import dev.kaapanamigrate.core.ErrorCode;
+import dev.kaapanamigrate.core.CoreErrorCode;
 import dev.kaapanamigrate.core.MigrationContext;
 import dev.kaapanamigrate.core.MigrationStep;
 import dev.kaapanamigrate.core.Problem;
@@ -46,9 +49,8 @@ import org.slf4j.LoggerFactory;
  *   (log warning, up-to-date detail, verification fact).</li>
  * </ul>
  * The columns touched are the same in the 0.4.2 and 0.5.2 schemas, so the step runs before or after the backend
- * schema migration; by default it depends on {@value BackendReferencesOptions#MIGRATE_BACKEND_STEP}
- * ({@link BackendReferencesOptions#withDependsOn(List)} changes that). Every rewrite is counted per table, field
- * and value in the check and in the applied changes.
+ * schema migration (the Kaapana plan runs it after {@code postgres.migrate-backend}). Every rewrite is counted per
+ * table, field and value in the check and in the applied changes.
  *
  * <pre>{@code
  * MigrationPlan.builder()
@@ -100,10 +102,6 @@ public final class BackendReferencesStep implements MigrationStep {
                 + (what.isEmpty() ? "nothing (every rewrite is turned off)" : String.join("; ", what));
     }
 
-    @Override
-    public List<String> dependsOn() {
-        return options.dependsOn();
-    }
 
     @Override
     public StepCheck check(MigrationContext ctx) {
@@ -150,7 +148,7 @@ public final class BackendReferencesStep implements MigrationStep {
                     // Proven inside the transaction: if anything is left, the rollback leaves the database as it was.
                     Scan after = scan(c, projects);
                     if (!after.changes().isEmpty()) {
-                        throw new StepFailedException(Problem.of(ErrorCode.STEP_FAILED,
+                        throw new StepFailedException(Problem.of(CoreErrorCode.STEP_FAILED,
                                 "after the rewrite these references were still there: " + describe(after.changes()),
                                 "none", "report this as a bug; the transaction was rolled back and nothing was changed"));
                     }
@@ -216,7 +214,7 @@ public final class BackendReferencesStep implements MigrationStep {
     }
 
     private ProjectList projects(MigrationContext ctx) {
-        return options.projectIds() ? ctx.require(ProjectList.KEY) : null;
+        return options.projectIds() ? MigrateAccessInformationStep.requireProjects(ctx, connections) : null;
     }
 
     private boolean enabled(Target target) {
@@ -249,7 +247,7 @@ public final class BackendReferencesStep implements MigrationStep {
         s.renames.addAll(jobs.renames());
         if (projects != null) {
             jobs.integerProjectIds().forEach((text, rows) -> {
-                Optional<MigratedProject> p = parseInt(text).flatMap(projects::byOldId);
+                Optional<Project> p = parseInt(text).flatMap(projects::byOldId);
                 if (p.isPresent()) {
                     s.knownProjectIds.put(text, p.get());
                     s.knownCounts.put(text, rows);
@@ -278,7 +276,7 @@ public final class BackendReferencesStep implements MigrationStep {
 
     private final class Scan {
         final List<RenameCount> renames = new ArrayList<>();
-        final Map<String, MigratedProject> knownProjectIds = new LinkedHashMap<>();
+        final Map<String, Project> knownProjectIds = new LinkedHashMap<>();
         final Map<String, Long> knownCounts = new LinkedHashMap<>();
         final Map<String, Long> unknownProjects = new LinkedHashMap<>();
         final List<String> rebuildObstacles = new ArrayList<>();

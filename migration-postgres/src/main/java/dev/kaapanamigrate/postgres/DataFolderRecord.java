@@ -1,5 +1,7 @@
 package dev.kaapanamigrate.postgres;
 
+import dev.kaapanamigrate.domain.DataFolderMove;
+
 /**
  * What a data folder was before it moved: its identity on disk (device and inode: the same inode after the
  * move proves a rename, not a copy), owner, mode, and how many regular files and bytes it held. Plain data,

@@ -1,5 +1,6 @@
 package dev.kaapanamigrate.postgres;
 
+import dev.kaapanamigrate.domain.DataFolderMove;
 import java.util.List;
 import java.util.Optional;
 
@@ -7,16 +8,27 @@ import java.util.Optional;
  * The records of all data folders taken before they moved, in the order of {@link DataFolderMove}.
  *
  * @param folders one record per move that has been recorded
+ * @param runId   the run that recorded them, or {@code null} when unknown
  */
-public record DataFolderRecords(List<DataFolderRecord> folders) {
+public record DataFolderRecords(List<DataFolderRecord> folders, java.util.UUID runId) {
 
     /**
      * Copies the list.
      *
      * @param folders one record per move
+     * @param runId   the run that recorded them, or {@code null}
      */
     public DataFolderRecords {
         folders = List.copyOf(folders);
+    }
+
+    /**
+     * Records without the run that took them.
+     *
+     * @param folders one record per move
+     */
+    public DataFolderRecords(List<DataFolderRecord> folders) {
+        this(folders, null);
     }
 
     /**

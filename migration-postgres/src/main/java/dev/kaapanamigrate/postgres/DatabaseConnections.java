@@ -1,5 +1,6 @@
 package dev.kaapanamigrate.postgres;
 
+import dev.kaapanamigrate.domain.ServiceDatabase;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Objects;
@@ -9,7 +10,7 @@ import javax.sql.DataSource;
 import org.jdbi.v3.core.Jdbi;
 
 import dev.kaapanamigrate.core.ConfigurationException;
-import dev.kaapanamigrate.core.ErrorCode;
+import dev.kaapanamigrate.core.CoreErrorCode;
 import dev.kaapanamigrate.core.MigrationContext;
 import dev.kaapanamigrate.core.Problem;
 
@@ -67,7 +68,7 @@ public interface DatabaseConnections {
         return (database, ctx) -> {
             DataSource ds = copy.get(Objects.requireNonNull(database, "database"));
             if (ds == null) {
-                throw new ConfigurationException(Problem.of(ErrorCode.CONFIGURATION_INVALID,
+                throw new ConfigurationException(Problem.of(CoreErrorCode.CONFIGURATION_INVALID,
                         "no data source for the " + database.stableName() + " database",
                         "a data source for every database the plan migrates",
                         "add ServiceDatabase." + database.name() + " to the map given to DatabaseConnections.of"));

@@ -2,7 +2,7 @@ package dev.kaapanamigrate.postgres;
 
 import dev.kaapanamigrate.core.Change;
 import dev.kaapanamigrate.core.ContextKey;
-import dev.kaapanamigrate.core.ErrorCode;
+import dev.kaapanamigrate.core.CoreErrorCode;
 import dev.kaapanamigrate.core.MigrationContext;
 import dev.kaapanamigrate.core.MigrationStep;
 import dev.kaapanamigrate.core.PlatformState;
@@ -145,7 +145,7 @@ public final class DetectVersionStep implements MigrationStep {
     }
 
     private static Outcome blocked(String found, String expected, String fix) {
-        return new Outcome(null, Problem.of(ErrorCode.PRECONDITION_FAILED, found + "; nothing was changed", expected, fix));
+        return new Outcome(null, Problem.of(CoreErrorCode.PRECONDITION_FAILED, found + "; nothing was changed", expected, fix));
     }
 
     private static Outcome inspect(Path fast) {

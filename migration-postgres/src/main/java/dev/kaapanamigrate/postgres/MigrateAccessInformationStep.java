@@ -1,8 +1,11 @@
 package dev.kaapanamigrate.postgres;
 
+import dev.kaapanamigrate.domain.ProjectList;
+import dev.kaapanamigrate.domain.Project;
+import dev.kaapanamigrate.domain.ServiceDatabase;
 import dev.kaapanamigrate.core.Change;
 import dev.kaapanamigrate.core.ContextKey;
-import dev.kaapanamigrate.core.ErrorCode;
+import dev.kaapanamigrate.core.CoreErrorCode;
 import dev.kaapanamigrate.core.MigrationContext;
 import dev.kaapanamigrate.core.MigrationStep;
 import dev.kaapanamigrate.core.PreconditionFailedException;
@@ -16,6 +19,7 @@ import dev.kaapanamigrate.postgres.internal.SchemaState;
 import dev.kaapanamigrate.postgres.internal.TableDigests;
 import dev.kaapanamigrate.postgres.internal.TableProgress;
 import dev.kaapanamigrate.postgres.internal.Transactions;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -115,10 +119,12 @@ public final class MigrateAccessInformationStep implements MigrationStep {
                     if (!source.findings.isEmpty()) {
                         return new StepCheck.Blocked(Finding.problem(source.findings, "nothing was changed"));
                     }
-                    if (ctx.dryRun()) {
-                        // Provisional UUIDs, so that a dry-run can preview the two databases that need them; the run
-                        // generates its own in apply.
-                        ctx.put(ProjectList.KEY, projectList(source, ctx));
+                    if (ctx.provisional()) {
+                        // Provisional UUIDs, so that a dry-run or a run's look-ahead can check the two databases that
+                        // need them; derived from the old ids rather than drawn from the id source, whose UUIDs apply
+                        // gives the projects.
+                        ctx.put(ProjectList.KEY, projectList(source, oldId -> UUID.nameUUIDFromBytes(
+                                ("kaapana-migrate provisional project " + oldId).getBytes(StandardCharsets.UTF_8))));
                     }
                     return StepCheck.pending(changes(state, source));
                 }
@@ -146,7 +152,7 @@ public final class MigrateAccessInformationStep implements MigrationStep {
             if (!source.findings.isEmpty()) {
                 throw new PreconditionFailedException(Finding.problem(source.findings, "nothing was changed"));
             }
-            ProjectList list = projectList(source, ctx);
+            ProjectList list = projectList(source, oldId -> ctx.ids().newId());
             migrate(c, ctx, list, state);
             return new Applied(changes(state, source), list);
         });
@@ -180,10 +186,10 @@ public final class MigrateAccessInformationStep implements MigrationStep {
     }
 
     /** One new UUID per project, in order of the old ids. */
-    private static ProjectList projectList(Source source, MigrationContext ctx) {
-        List<MigratedProject> projects = new ArrayList<>();
+    private static ProjectList projectList(Source source, java.util.function.IntFunction<UUID> uuids) {
+        List<Project> projects = new ArrayList<>();
         for (SourceProject p : source.projects) {
-            projects.add(new MigratedProject(p.id, ctx.ids().newId(), p.name, p.bucket, p.index, p.namespace));
+            projects.add(new Project(p.id, uuids.apply(p.id), p.name, p.bucket, p.index, p.namespace));
         }
         return new ProjectList(projects, source.adminOldId);
     }
@@ -267,15 +273,48 @@ public final class MigrateAccessInformationStep implements MigrationStep {
     }
 
     /** The project list of a database at head: old id = int_id; the admin project from admin_project. */
+    /**
+     * The project list the later database steps need: from the context (put by this step, or given by the caller),
+     * else read from the access-information database when it is already migrated (a tool that runs those steps
+     * without this one), else the context's "missing value" error with its fix.
+     *
+     * @param ctx         the context
+     * @param connections where the access-information database is reached, if the caller configured it
+     * @return the project list
+     * @throws dev.kaapanamigrate.core.PreconditionFailedException with {@code CONTEXT_VALUE_MISSING} when it is nowhere
+     */
+    static ProjectList requireProjects(MigrationContext ctx, DatabaseConnections connections) {
+        Optional<ProjectList> known = ctx.get(ProjectList.KEY);
+        if (known.isPresent()) {
+            return known.get();
+        }
+        javax.sql.DataSource aii;
+        try {
+            aii = connections.dataSource(DB, ctx);
+        } catch (dev.kaapanamigrate.core.ConfigurationException e) {
+            return ctx.require(ProjectList.KEY); // the caller gave no access-information database: say what is missing
+        }
+        Optional<ProjectList> migrated = Transactions.read(aii, DB.stableName(), "project list", c ->
+                inspect(c).kind() == SchemaState.Kind.UP_TO_DATE ? Optional.ofNullable(readMigrated(c).list)
+                        : Optional.<ProjectList>empty());
+        if (migrated.isEmpty()) {
+            return ctx.require(ProjectList.KEY);
+        }
+        LOG.info("Read the project list from the migrated {} database: {} project(s)", DB.stableName(),
+                migrated.get().projects().size());
+        ctx.put(ProjectList.KEY, migrated.get());
+        return migrated.get();
+    }
+
     private static Migrated readMigrated(Connection c) throws SQLException {
-        List<MigratedProject> projects = Jdbc.query(c, "SELECT int_id, id, name, s3_bucket, opensearch_index, "
+        List<Project> projects = Jdbc.query(c, "SELECT int_id, id, name, s3_bucket, opensearch_index, "
                 + "kubernetes_namespace FROM projects WHERE int_id IS NOT NULL AND name IS NOT NULL ORDER BY int_id",
-                rs -> new MigratedProject(rs.getInt(1), rs.getObject(2, UUID.class), rs.getString(3), rs.getString(4),
+                rs -> new Project(rs.getInt(1), rs.getObject(2, UUID.class), rs.getString(3), rs.getString(4),
                         rs.getString(5), rs.getString(6)));
         List<Integer> admin = Jdbc.query(c, "SELECT p.int_id FROM admin_project a JOIN projects p ON p.id = a.project_id "
                 + "WHERE p.int_id IS NOT NULL AND p.name IS NOT NULL ORDER BY a.id LIMIT 1", rs -> rs.getInt(1));
         if (admin.isEmpty()) {
-            return new Migrated(null, Problem.of(ErrorCode.PRECONDITION_FAILED, DB.stableName() + " is at revision "
+            return new Migrated(null, Problem.of(CoreErrorCode.PRECONDITION_FAILED, DB.stableName() + " is at revision "
                     + DB.targetRevision() + " but admin_project names no project with an old id",
                     "admin_project pointing at the admin project (0.5 cannot start without it)",
                     "insert the admin project's UUID into admin_project (INSERT INTO admin_project (project_id) SELECT id "
@@ -341,8 +380,8 @@ public final class MigrateAccessInformationStep implements MigrationStep {
         Jdbc.executeAll(c, "CREATE TEMP TABLE project_map (old_id integer PRIMARY KEY, new_id uuid NOT NULL UNIQUE) "
                 + "ON COMMIT DROP");
         Jdbc.execute(c, "INSERT INTO project_map SELECT * FROM unnest(?::integer[], ?::uuid[])",
-                Jdbc.intArray(c, list.projects().stream().map(MigratedProject::oldId).toList()),
-                Jdbc.uuidArray(c, list.projects().stream().map(MigratedProject::id).toList()));
+                Jdbc.intArray(c, list.projects().stream().map(Project::oldId).toList()),
+                Jdbc.uuidArray(c, list.projects().stream().map(Project::id).toList()));
         Map<String, String> before = beforeQueries();
         ctx.put(BASELINE, DatabaseSteps.baseline(c, ctx, before));
         // Upstream's revision, in its order (reference §5), each statement set-based.

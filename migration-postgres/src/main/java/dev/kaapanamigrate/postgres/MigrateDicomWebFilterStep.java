@@ -1,5 +1,8 @@
 package dev.kaapanamigrate.postgres;
 
+import dev.kaapanamigrate.domain.ProjectList;
+import dev.kaapanamigrate.domain.Project;
+import dev.kaapanamigrate.domain.ServiceDatabase;
 import dev.kaapanamigrate.core.Change;
 import dev.kaapanamigrate.core.ContextKey;
 import dev.kaapanamigrate.core.MigrationContext;
@@ -79,10 +82,6 @@ public final class MigrateDicomWebFilterStep implements MigrationStep {
                 + "UUIDs; unknown projects: " + options.unknownProjectMappings() + ")";
     }
 
-    @Override
-    public List<String> dependsOn() {
-        return List.of(MigrateAccessInformationStep.ID);
-    }
 
     @Override
     public StepCheck check(MigrationContext ctx) {
@@ -96,11 +95,12 @@ public final class MigrateDicomWebFilterStep implements MigrationStep {
                     return new StepCheck.Blocked(DatabaseSteps.blocked(DB, state));
                 }
                 default -> {
-                    Source source = readSource(c, ctx.require(ProjectList.KEY));
+                    ProjectList projects = MigrateAccessInformationStep.requireProjects(ctx, connections);
+                    Source source = readSource(c, projects);
                     if (source.blocker != null) {
                         return new StepCheck.Blocked(Finding.problem(List.of(source.blocker), "nothing was changed"));
                     }
-                    return StepCheck.pending(changes(state, source, ctx.require(ProjectList.KEY)));
+                    return StepCheck.pending(changes(state, source, projects));
                 }
             }
         });
@@ -108,7 +108,7 @@ public final class MigrateDicomWebFilterStep implements MigrationStep {
 
     @Override
     public List<Change> apply(MigrationContext ctx) {
-        ProjectList projects = ctx.require(ProjectList.KEY);
+        ProjectList projects = MigrateAccessInformationStep.requireProjects(ctx, connections);
         return Transactions.write(connections.dataSource(DB, ctx), DB.stableName(), "migration", c -> {
             SchemaState state = inspect(c);
             if (state.kind() == SchemaState.Kind.UP_TO_DATE) {
@@ -137,7 +137,7 @@ public final class MigrateDicomWebFilterStep implements MigrationStep {
             DatabaseSteps.verifySchema(c, DB, "dwf", v);
             var projects = ctx.get(ProjectList.KEY);
             if (projects.isPresent()) {
-                List<java.util.UUID> ids = projects.get().projects().stream().map(MigratedProject::id).toList();
+                List<java.util.UUID> ids = projects.get().projects().stream().map(Project::id).toList();
                 v.expect("data_projects rows whose project is not in the project list", 0L, Jdbc.queryLong(c,
                         "SELECT count(*) FROM data_projects WHERE project_id <> ALL (?::uuid[])", Jdbc.uuidArray(c, ids)));
             }
@@ -158,7 +158,7 @@ public final class MigrateDicomWebFilterStep implements MigrationStep {
     }
 
     private Source readSource(Connection c, ProjectList projects) throws SQLException {
-        List<Integer> known = projects.projects().stream().map(MigratedProject::oldId).toList();
+        List<Integer> known = projects.projects().stream().map(Project::oldId).toList();
         // Rows that would collide with UNIQUE(project_id, series_instance_uid) once remapped to the admin project:
         // the series is mapped to the admin project already, or by an earlier (lower id) unknown row. NULL series
         // never collide (NULLs are distinct in a unique constraint).
@@ -191,7 +191,7 @@ public final class MigrateDicomWebFilterStep implements MigrationStep {
         String db = DB.stableName();
         List<Change> changes = new ArrayList<>();
         changes.add(Change.of(Change.Kind.SCHEMA, db, state.description(), "revision " + DB.targetRevision() + " (0.5.2)", 1));
-        MigratedProject admin = projects.admin();
+        Project admin = projects.admin();
         long dropped = 0;
         for (UnknownMapping u : source.unknown) {
             String row = db + ".data_projects id " + u.id;
@@ -256,8 +256,8 @@ public final class MigrateDicomWebFilterStep implements MigrationStep {
         Jdbc.executeAll(c, "CREATE TEMP TABLE project_map (old_id integer PRIMARY KEY, new_id uuid NOT NULL UNIQUE) "
                 + "ON COMMIT DROP");
         Jdbc.execute(c, "INSERT INTO project_map SELECT * FROM unnest(?::integer[], ?::uuid[])",
-                Jdbc.intArray(c, projects.projects().stream().map(MigratedProject::oldId).toList()),
-                Jdbc.uuidArray(c, projects.projects().stream().map(MigratedProject::id).toList()));
+                Jdbc.intArray(c, projects.projects().stream().map(Project::oldId).toList()),
+                Jdbc.uuidArray(c, projects.projects().stream().map(Project::id).toList()));
         Jdbc.executeAll(c, "ANALYZE project_map");
         // Taken after the unknown mappings were handled (each reported as a change): the rest must survive exactly.
         Map<String, String> before = beforeQueries();

@@ -1,5 +1,8 @@
 package dev.kaapanamigrate.postgres;
 
+import dev.kaapanamigrate.domain.ProjectList;
+import dev.kaapanamigrate.domain.Project;
+import dev.kaapanamigrate.domain.ServiceDatabase;
 import dev.kaapanamigrate.core.Change;
 import dev.kaapanamigrate.core.MigrationContext;
 import dev.kaapanamigrate.core.MigrationStep;
@@ -41,17 +44,14 @@ public final class ReportExtensionDagsStep implements MigrationStep {
     private static final Logger LOG = LoggerFactory.getLogger(ReportExtensionDagsStep.class);
 
     private final DatabaseConnections connections;
-    private final List<String> dependsOn;
 
     /**
      * Creates the step.
      *
      * @param connections where the kaapana-backend database is reached
-     * @param dependsOn   the ids of steps that must run first; usually none
      */
-    public ReportExtensionDagsStep(DatabaseConnections connections, List<String> dependsOn) {
+    public ReportExtensionDagsStep(DatabaseConnections connections) {
         this.connections = Objects.requireNonNull(connections, "connections");
-        this.dependsOn = List.copyOf(dependsOn);
     }
 
     @Override
@@ -64,10 +64,6 @@ public final class ReportExtensionDagsStep implements MigrationStep {
         return "List the DAG ids used in 0.4 that no Kaapana 0.5.2 default software mapping covers (read-only)";
     }
 
-    @Override
-    public List<String> dependsOn() {
-        return dependsOn;
-    }
 
     @Override
     public StepCheck check(MigrationContext ctx) {
@@ -114,7 +110,7 @@ public final class ReportExtensionDagsStep implements MigrationStep {
                         return null;
                     }
                     try {
-                        return projects.byId(java.util.UUID.fromString(uuid)).map(MigratedProject::name).orElse(null);
+                        return projects.byId(java.util.UUID.fromString(uuid)).map(Project::name).orElse(null);
                     } catch (IllegalArgumentException notAUuid) {
                         return null;
                     }

@@ -1,5 +1,6 @@
 package dev.kaapanamigrate.postgres;
 
+import dev.kaapanamigrate.domain.ServiceDatabase;
 import java.util.List;
 import java.util.Objects;
 
@@ -13,20 +14,17 @@ import java.util.Objects;
  * @param reset     set the role's password to the one Kaapana 0.5 uses when it differs (with a verifier computed
  *                  client-side); off by default, so a different password blocks the plan with the two fixes
  * @param databases the databases whose role is checked
- * @param dependsOn the ids of the steps that must run first
  */
-public record RolePasswordOptions(boolean reset, List<ServiceDatabase> databases, List<String> dependsOn) {
+public record RolePasswordOptions(boolean reset, List<ServiceDatabase> databases) {
 
     /**
      * Copies the lists and checks them.
      *
      * @param reset     reset a different password
      * @param databases the databases, at least one
-     * @param dependsOn the dependencies
      */
     public RolePasswordOptions {
         databases = List.copyOf(Objects.requireNonNull(databases, "databases"));
-        dependsOn = List.copyOf(Objects.requireNonNull(dependsOn, "dependsOn"));
         if (databases.isEmpty()) {
             throw new IllegalArgumentException("at least one database");
         }
@@ -38,14 +36,12 @@ public record RolePasswordOptions(boolean reset, List<ServiceDatabase> databases
     }
 
     /**
-     * Check the access-information and dicom-web-filter databases, report a different password (no reset), no
-     * dependencies.
+     * Check the access-information and dicom-web-filter databases, report a different password (no reset).
      *
      * @return the defaults
      */
     public static RolePasswordOptions defaults() {
-        return new RolePasswordOptions(false, List.of(ServiceDatabase.ACCESS_INFORMATION, ServiceDatabase.DICOM_WEB_FILTER),
-                List.of());
+        return new RolePasswordOptions(false, List.of(ServiceDatabase.ACCESS_INFORMATION, ServiceDatabase.DICOM_WEB_FILTER));
     }
 
     /**
@@ -55,7 +51,7 @@ public record RolePasswordOptions(boolean reset, List<ServiceDatabase> databases
      * @return changed options
      */
     public RolePasswordOptions withReset(boolean on) {
-        return new RolePasswordOptions(on, databases, dependsOn);
+        return new RolePasswordOptions(on, databases);
     }
 
     /**
@@ -65,16 +61,6 @@ public record RolePasswordOptions(boolean reset, List<ServiceDatabase> databases
      * @return changed options
      */
     public RolePasswordOptions withDatabases(List<ServiceDatabase> which) {
-        return new RolePasswordOptions(reset, which, dependsOn);
-    }
-
-    /**
-     * Sets the steps that must run first.
-     *
-     * @param stepIds their ids
-     * @return changed options
-     */
-    public RolePasswordOptions withDependsOn(List<String> stepIds) {
-        return new RolePasswordOptions(reset, databases, stepIds);
+        return new RolePasswordOptions(reset, which);
     }
 }

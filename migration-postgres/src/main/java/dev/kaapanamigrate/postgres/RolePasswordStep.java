@@ -1,7 +1,8 @@
 package dev.kaapanamigrate.postgres;
 
+import dev.kaapanamigrate.domain.ServiceDatabase;
 import dev.kaapanamigrate.core.Change;
-import dev.kaapanamigrate.core.ErrorCode;
+import dev.kaapanamigrate.core.CoreErrorCode;
 import dev.kaapanamigrate.core.MigrationContext;
 import dev.kaapanamigrate.core.MigrationStep;
 import dev.kaapanamigrate.core.PreconditionFailedException;
@@ -81,10 +82,6 @@ public final class RolePasswordStep implements MigrationStep {
                 + (options.reset() ? ", and reset them where not" : "");
     }
 
-    @Override
-    public List<String> dependsOn() {
-        return options.dependsOn();
-    }
 
     @Override
     public StepCheck check(MigrationContext ctx) {
@@ -193,7 +190,7 @@ public final class RolePasswordStep implements MigrationStep {
             }
         } catch (SQLException e) {
             if ("42501".equals(e.getSQLState())) {
-                throw new PreconditionFailedException(Problem.of(ErrorCode.PRECONDITION_FAILED,
+                throw new PreconditionFailedException(Problem.of(CoreErrorCode.PRECONDITION_FAILED,
                         "the connection to the " + db.stableName() + " database may not read pg_authid",
                         "a connection as the database superuser (" + db.superuser() + ")",
                         "give the step a data source that logs in as a superuser of that server"));

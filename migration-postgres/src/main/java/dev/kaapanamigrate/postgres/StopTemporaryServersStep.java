@@ -1,27 +1,33 @@
 package dev.kaapanamigrate.postgres;
 
+import dev.kaapanamigrate.domain.ServiceDatabase;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
 
 import dev.kaapanamigrate.core.Change;
 import dev.kaapanamigrate.core.MigrationContext;
 import dev.kaapanamigrate.core.MigrationStep;
 import dev.kaapanamigrate.core.StepCheck;
 import dev.kaapanamigrate.core.Verification;
+import dev.kaapanamigrate.postgres.internal.FolderFacts;
 import dev.kaapanamigrate.postgres.internal.LiveServers;
 
 /**
- * The last step of the undeployed state when a plan uses {@link TemporaryServers}: stops every temporary
- * server, including one an earlier, crashed run left running (journaled under {@link TemporaryServers#RUNNING}),
- * and proves that no process uses the three database folders any more, so the 0.5 deployment cannot start a
- * second server on a folder. The plan would close this run's servers anyway before it deploys; this step also
- * covers a resumed run in which no database step asked for a server.
+ * The last database step of the undeployed state when a plan uses {@link TemporaryServers}: stops the temporary servers
+ * an earlier, crashed run left running (journaled under {@link TemporaryServers#RUNNING}) and proves that no other
+ * process uses the three database folders, so the 0.5 deployment cannot start a second server on a folder. The servers
+ * this run started are not its work: the plan closes them before it moves the platform and when the run ends (a check
+ * that counted them would find work again in every re-run, whose checks start servers too).
  *
  * <pre>{@code
- * plan.step(new StopTemporaryServersStep(servers, List.of("postgres.migrate-backend")));
+ * plan.step(new StopTemporaryServersStep(servers), "postgres.migrate-backend");
  * }</pre>
  */
 public final class StopTemporaryServersStep implements MigrationStep {
@@ -30,17 +36,14 @@ public final class StopTemporaryServersStep implements MigrationStep {
     public static final String ID = "postgres.stop-temporary-servers";
 
     private final TemporaryServers servers;
-    private final List<String> dependsOn;
 
     /**
      * Creates the step.
      *
-     * @param servers   the temporary servers of the plan
-     * @param dependsOn the steps that use them (this step runs after them)
+     * @param servers the temporary servers of the plan; the plan runs this step after the steps that use them
      */
-    public StopTemporaryServersStep(TemporaryServers servers, List<String> dependsOn) {
+    public StopTemporaryServersStep(TemporaryServers servers) {
         this.servers = Objects.requireNonNull(servers, "servers");
-        this.dependsOn = List.copyOf(dependsOn);
     }
 
     @Override
@@ -50,40 +53,24 @@ public final class StopTemporaryServersStep implements MigrationStep {
 
     @Override
     public String description() {
-        return "Stop the temporary PostgreSQL servers (also any an interrupted run left running)";
-    }
-
-    @Override
-    public List<String> dependsOn() {
-        return dependsOn;
+        return "Stop temporary PostgreSQL servers an interrupted run left running; prove no other process uses the "
+                + "database folders";
     }
 
     @Override
     public StepCheck check(MigrationContext ctx) {
         List<Change> changes = new ArrayList<>();
-        for (ServiceDatabase db : ServiceDatabase.values()) {
-            if (servers.server(db).isPresent()) {
-                changes.add(Change.of(Change.Kind.UPDATE, servers.folderOf(db).toString(), "temporary server running",
-                        "stopped", 1));
-            }
+        for (String folder : leftovers(ctx).keySet()) {
+            changes.add(Change.of(Change.Kind.UPDATE, folder, "temporary server recorded by an earlier run", "stopped", 1));
         }
-        for (String folder : ctx.get(TemporaryServers.RUNNING).orElse(Map.of()).keySet()) {
-            if (changes.stream().noneMatch(c -> c.target().equals(folder))) {
-                changes.add(Change.of(Change.Kind.UPDATE, folder, "temporary server recorded by an earlier run",
-                        "stopped", 1));
-            }
-        }
-        return changes.isEmpty() ? StepCheck.upToDate("no temporary server is running") : StepCheck.pending(changes);
+        return changes.isEmpty() ? StepCheck.upToDate("no server of an earlier run is left; this run's servers stop when "
+                + "the plan leaves the undeployed state") : StepCheck.pending(changes);
     }
 
     @Override
     public List<Change> apply(MigrationContext ctx) {
         List<Change> changes = check(ctx).changes();
-        servers.close();
         servers.stopLeftovers(ctx);
-        if (!ctx.get(TemporaryServers.RUNNING).orElse(Map.of()).isEmpty()) {
-            ctx.put(TemporaryServers.RUNNING, Map.of()); // what is recorded but no longer runs is gone
-        }
         return changes;
     }
 
@@ -91,13 +78,51 @@ public final class StopTemporaryServersStep implements MigrationStep {
     public Verification verify(MigrationContext ctx) {
         Verification.Builder v = Verification.builder();
         LiveServers live = LiveServers.scan();
+        Set<Long> own = new HashSet<>();
+        for (ServiceDatabase db : ServiceDatabase.values()) {
+            servers.server(db).ifPresent(s -> own.add(s.pid()));
+        }
         for (ServiceDatabase db : ServiceDatabase.values()) {
             Path folder = servers.folderOf(db);
-            v.expect("processes using " + folder, "none",
-                    live.judge(folder).finding().map(f -> f[0]).orElse("none"));
+            List<String> others = new ArrayList<>();
+            if (java.nio.file.Files.isDirectory(folder)) {
+                for (LiveServers.User u : live.usersOf(folder, FolderFacts.stat(folder))) {
+                    if (!ofOwnServer(u.pid(), own)) {
+                        others.add("pid " + u.pid() + " (" + u.command() + ")");
+                    }
+                }
+            }
+            v.expect("processes other than this run's temporary server using " + folder, "none",
+                    others.isEmpty() ? "none" : String.join("; ", others));
         }
-        v.expect("temporary servers recorded as running", 0,
-                ctx.get(TemporaryServers.RUNNING).orElse(Map.of()).size());
+        v.expect("servers of earlier runs recorded as running", 0, leftovers(ctx).size());
         return v.build();
+    }
+
+    /** Recorded servers that this run's connections did not start. */
+    private Map<String, TemporaryServers.ServerRecord> leftovers(MigrationContext ctx) {
+        Set<Long> own = new HashSet<>();
+        for (ServiceDatabase db : ServiceDatabase.values()) {
+            servers.server(db).ifPresent(s -> own.add(s.pid()));
+        }
+        Map<String, TemporaryServers.ServerRecord> left = new LinkedHashMap<>();
+        ctx.get(TemporaryServers.RUNNING).orElse(Map.of()).forEach((folder, r) -> {
+            if (!own.contains(r.pid())) {
+                left.put(folder, r);
+            }
+        });
+        return left;
+    }
+
+    /** Whether a process is one of this run's servers or one of their backends. */
+    private static boolean ofOwnServer(long pid, Set<Long> own) {
+        Optional<ProcessHandle> p = ProcessHandle.of(pid);
+        for (int depth = 0; depth < 4 && p.isPresent(); depth++) {
+            if (own.contains(p.get().pid())) {
+                return true;
+            }
+            p = p.get().parent();
+        }
+        return false;
     }
 }

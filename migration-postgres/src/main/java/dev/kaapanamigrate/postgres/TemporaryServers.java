@@ -1,5 +1,6 @@
 package dev.kaapanamigrate.postgres;
 
+import dev.kaapanamigrate.domain.ServiceDatabase;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -21,10 +22,10 @@ import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import com.fasterxml.jackson.core.type.TypeReference;
+import dev.kaapanamigrate.core.GenericType;
 
 import dev.kaapanamigrate.core.ContextKey;
-import dev.kaapanamigrate.core.ErrorCode;
+import dev.kaapanamigrate.core.CoreErrorCode;
 import dev.kaapanamigrate.core.MigrationContext;
 import dev.kaapanamigrate.core.PreconditionFailedException;
 import dev.kaapanamigrate.core.Problem;
@@ -69,7 +70,7 @@ public final class TemporaryServers implements DatabaseConnections, AutoCloseabl
 
     /** Servers started and not yet stopped, journaled so that a resumed run can stop leftovers. */
     public static final ContextKey<Map<String, ServerRecord>> RUNNING = ContextKey.of("postgres.temporary-servers",
-            new TypeReference<Map<String, ServerRecord>>() { });
+            new GenericType<Map<String, ServerRecord>>() { });
 
     private static final Logger LOG = LoggerFactory.getLogger(TemporaryServers.class);
 
@@ -270,7 +271,7 @@ public final class TemporaryServers implements DatabaseConnections, AutoCloseabl
             }
         }
         if (!still.equals(recorded)) {
-            ctx.put(RUNNING, still);
+            ctx.putDurable(RUNNING, still);
         }
         return stopped;
     }
@@ -279,7 +280,7 @@ public final class TemporaryServers implements DatabaseConnections, AutoCloseabl
         Map<String, ServerRecord> recorded = new LinkedHashMap<>(ctx.get(RUNNING).orElse(Map.of()));
         recorded.put(folder.toString(), new ServerRecord(folder.toString(), server.pid(),
                 server.startedAt().orElse(null)));
-        ctx.put(RUNNING, recorded);
+        ctx.putDurable(RUNNING, recorded);
     }
 
     private synchronized void stop(ServiceDatabase database, MigrationContext ctx) {
@@ -293,7 +294,7 @@ public final class TemporaryServers implements DatabaseConnections, AutoCloseabl
             if (ctx != null && !running.rehearsal()) {
                 Map<String, ServerRecord> recorded = new LinkedHashMap<>(ctx.get(RUNNING).orElse(Map.of()));
                 if (recorded.remove(running.server().dataDir().toString()) != null) {
-                    ctx.put(RUNNING, recorded);
+                    ctx.putDurable(RUNNING, recorded);
                 }
             }
             if (servers.values().stream().noneMatch(Running::rehearsal)) {
@@ -313,14 +314,14 @@ public final class TemporaryServers implements DatabaseConnections, AutoCloseabl
 
     private static void requireStoppedDataFolder(ServiceDatabase database, Path folder) {
         if (!Files.isRegularFile(folder.resolve("PG_VERSION"))) {
-            throw new PreconditionFailedException(Problem.of(ErrorCode.PRECONDITION_FAILED,
+            throw new PreconditionFailedException(Problem.of(CoreErrorCode.PRECONDITION_FAILED,
                     "no PostgreSQL data folder at " + folder + " (no PG_VERSION) for the " + database + " database",
                     "the 0.5 data folder " + database.folder().to() + " in FAST_DATA_DIR",
                     "run the data folder moves (step postgres.rename-data-folders) first, or pass FAST_DATA_DIR"));
         }
         LiveServers.Verdict verdict = LiveServers.scan().judge(folder);
         verdict.finding().ifPresent(f -> {
-            throw new PreconditionFailedException(Problem.of(ErrorCode.PRECONDITION_FAILED,
+            throw new PreconditionFailedException(Problem.of(CoreErrorCode.PRECONDITION_FAILED,
                     f[0] + "; no temporary server was started", f[1], f[2]));
         });
     }
@@ -373,7 +374,7 @@ public final class TemporaryServers implements DatabaseConnections, AutoCloseabl
                     + "(accepted by the caller)", name(runs), name(folderLibc), server.dataDir(), affected);
             return;
         }
-        throw new PreconditionFailedException(Problem.of(ErrorCode.PRECONDITION_FAILED,
+        throw new PreconditionFailedException(Problem.of(CoreErrorCode.PRECONDITION_FAILED,
                 "the data folder " + server.dataDir() + " was made by " + name(folderLibc) + "-built PostgreSQL and its "
                         + "databases " + String.join(", ", affected) + " sort text with the C library, but the binaries "
                         + "at hand are " + name(runs) + "-built (" + server.binaries().home() + "); the server was stopped "

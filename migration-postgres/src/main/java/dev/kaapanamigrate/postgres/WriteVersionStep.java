@@ -1,7 +1,7 @@
 package dev.kaapanamigrate.postgres;
 
 import dev.kaapanamigrate.core.Change;
-import dev.kaapanamigrate.core.ErrorCode;
+import dev.kaapanamigrate.core.CoreErrorCode;
 import dev.kaapanamigrate.core.MigrationContext;
 import dev.kaapanamigrate.core.MigrationStep;
 import dev.kaapanamigrate.core.PlatformState;
@@ -139,17 +139,17 @@ public final class WriteVersionStep implements MigrationStep {
 
     private Optional<Problem> problem(Path file) {
         if (!Files.isDirectory(fastDataDir)) {
-            return Optional.of(Problem.of(ErrorCode.PRECONDITION_FAILED, "FAST_DATA_DIR " + fastDataDir
+            return Optional.of(Problem.of(CoreErrorCode.PRECONDITION_FAILED, "FAST_DATA_DIR " + fastDataDir
                     + " is missing or not a directory; nothing was changed", "the Kaapana FAST_DATA_DIR",
                     "point FAST_DATA_DIR at the folder that holds the Kaapana data"));
         }
         if (FolderFacts.present(file) && !Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
-            return Optional.of(Problem.of(ErrorCode.PRECONDITION_FAILED, file + " is not a regular file; nothing was changed",
+            return Optional.of(Problem.of(CoreErrorCode.PRECONDITION_FAILED, file + " is not a regular file; nothing was changed",
                     "a text file holding the Kaapana version, or none", "remove or replace " + file + ", then run again"));
         }
         Optional<KaapanaVersion> v = VersionFiles.readMarker(fastDataDir).flatMap(KaapanaVersion::tryParse);
         if (v.isPresent() && v.get().compareTo(KaapanaVersion.TARGET) > 0 && !v.get().isSeries(0, 5)) {
-            return Optional.of(Problem.of(ErrorCode.PRECONDITION_FAILED, file + " holds " + v.get()
+            return Optional.of(Problem.of(CoreErrorCode.PRECONDITION_FAILED, file + " holds " + v.get()
                     + ", newer than " + KaapanaVersion.TARGET + "; nothing was changed",
                     "a 0.4.x or 0.5.x installation", "do not downgrade the marker: this installation needs no 0.4→0.5 migration"));
         }

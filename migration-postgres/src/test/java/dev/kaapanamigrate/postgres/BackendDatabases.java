@@ -1,5 +1,8 @@
 package dev.kaapanamigrate.postgres;
 
+import dev.kaapanamigrate.domain.ProjectList;
+import dev.kaapanamigrate.domain.Project;
+import dev.kaapanamigrate.domain.ServiceDatabase;
 import dev.kaapanamigrate.testkit.KaapanaDatabase;
 import dev.kaapanamigrate.testkit.SimulatedPlatform;
 import java.nio.charset.StandardCharsets;
@@ -47,12 +50,12 @@ final class BackendDatabases {
 
     /** What the access-information migration would put into the context, from the 0.4 projects table. */
     static ProjectList projectList(DataSource aii) throws SQLException {
-        List<MigratedProject> projects = new ArrayList<>();
+        List<Project> projects = new ArrayList<>();
         try (Connection c = aii.getConnection(); Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("SELECT id, name, s3_bucket, opensearch_index, kubernetes_namespace "
                      + "FROM projects ORDER BY id")) {
             while (rs.next()) {
-                projects.add(new MigratedProject(rs.getInt(1), uuidOf(rs.getInt(1)), rs.getString(2), rs.getString(3),
+                projects.add(new Project(rs.getInt(1), uuidOf(rs.getInt(1)), rs.getString(2), rs.getString(3),
                         rs.getString(4), rs.getString(5)));
             }
         }

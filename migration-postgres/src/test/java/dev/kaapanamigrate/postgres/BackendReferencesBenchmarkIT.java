@@ -1,5 +1,6 @@
 package dev.kaapanamigrate.postgres;
 
+import dev.kaapanamigrate.domain.ProjectList;
 import static dev.kaapanamigrate.postgres.BackendDatabases.execute;
 import static dev.kaapanamigrate.postgres.BackendDatabases.string;
 import static org.assertj.core.api.Assertions.assertThat;

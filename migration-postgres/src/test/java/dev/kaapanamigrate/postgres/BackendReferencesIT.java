@@ -1,5 +1,7 @@
 package dev.kaapanamigrate.postgres;
 
+import dev.kaapanamigrate.domain.ProjectList;
+import dev.kaapanamigrate.domain.ServiceDatabase;
 import static dev.kaapanamigrate.postgres.BackendDatabases.digest;
 import static dev.kaapanamigrate.postgres.BackendDatabases.execute;
 import static dev.kaapanamigrate.postgres.BackendDatabases.rowVersions;
@@ -82,7 +84,7 @@ class BackendReferencesIT {
     @Order(1)
     void theExtensionDagsAreExactlyWhatTheModelGenerated(InstallationModel model) {
         MigrationContext ctx = context(true);
-        ReportExtensionDagsStep report = new ReportExtensionDagsStep(connections, List.of());
+        ReportExtensionDagsStep report = new ReportExtensionDagsStep(connections);
 
         StepCheck check = report.check(ctx);
 
@@ -295,7 +297,7 @@ class BackendReferencesIT {
     @Order(6)
     void theExtensionDagListIsTheSameAfterTheRewrites(InstallationModel model) {
         MigrationContext ctx = context(false);
-        new ReportExtensionDagsStep(connections, List.of()).verify(ctx);
+        new ReportExtensionDagsStep(connections).verify(ctx);
         assertThat(ctx.get(ExtensionDags.KEY)).contains(new ExtensionDags(List.of(expectedExtensionDag(model))));
     }
 
@@ -311,7 +313,7 @@ class BackendReferencesIT {
                 + "false, 1, '[\"central\"]', '" + uuidOf(3) + "')");
         MigrationContext ctx = context(false);
         try {
-            new ReportExtensionDagsStep(connections, List.of()).check(ctx);
+            new ReportExtensionDagsStep(connections).check(ctx);
 
             assertThat(ctx.get(ExtensionDags.KEY)).contains(new ExtensionDags(List.of(expectedExtensionDag(model),
                     new ExtensionDag("only-a-workflow-dag", List.of(model.project(3).name()), 0, 1, List.of(), List.of()))));

@@ -1,5 +1,6 @@
 package dev.kaapanamigrate.postgres;
 
+import dev.kaapanamigrate.domain.ServiceDatabase;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kaapanamigrate.core.Change;
@@ -152,7 +153,10 @@ class DatabaseMigrationBenchmarkIT {
                 ServiceDatabase.BACKEND));
         MigrationResult result = MigrationPlan.builder()
                 .platformControl(PlatformControl.assumeState(PlatformState.UNDEPLOYED)).inMemoryState()
-                .listener(new ProgressLog()).steps(List.copyOf(steps.values())).build().run();
+                .listener(new ProgressLog())
+                .step(steps.get(ServiceDatabase.ACCESS_INFORMATION))
+                .step(steps.get(ServiceDatabase.DICOM_WEB_FILTER), MigrateAccessInformationStep.ID)
+                .step(steps.get(ServiceDatabase.BACKEND), MigrateAccessInformationStep.ID).build().run();
 
         assertThat(result.status()).as(result.toString()).isEqualTo(PlanStatus.SUCCEEDED);
         Round round = new Round(raw, new EnumMap<>(ServiceDatabase.class), new EnumMap<>(ServiceDatabase.class),
@@ -300,11 +304,6 @@ class DatabaseMigrationBenchmarkIT {
         @Override
         public String description() {
             return step.description();
-        }
-
-        @Override
-        public List<String> dependsOn() {
-            return step.dependsOn();
         }
 
         @Override

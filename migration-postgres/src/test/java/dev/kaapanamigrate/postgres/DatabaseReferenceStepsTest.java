@@ -1,10 +1,11 @@
 package dev.kaapanamigrate.postgres;
 
+import dev.kaapanamigrate.domain.ServiceDatabase;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.kaapanamigrate.core.Change;
-import dev.kaapanamigrate.core.ErrorCode;
+import dev.kaapanamigrate.core.CoreErrorCode;
 import dev.kaapanamigrate.core.MigrationContext;
 import dev.kaapanamigrate.core.MigrationException;
 import dev.kaapanamigrate.core.MigrationPlan;
@@ -27,27 +28,27 @@ class DatabaseReferenceStepsTest {
     };
 
     @Test
-    void backendReferenceDefaultsRewriteConfigurationAndProjectIdsAfterTheBackendMigration() {
+    void backendReferenceDefaultsRewriteConfigurationAndProjectIds() {
         BackendReferencesOptions defaults = BackendReferencesOptions.defaults();
-        assertThat(defaults).isEqualTo(new BackendReferencesOptions(true, false, true, List.of("postgres.migrate-backend")));
+        assertThat(defaults).isEqualTo(new BackendReferencesOptions(true, false, true));
         BackendReferencesStep step = new BackendReferencesStep(NO_DATABASE, defaults);
         assertThat(step.id()).isEqualTo("postgres.rewrite-backend-references");
-        assertThat(step.dependsOn()).containsExactly("postgres.migrate-backend");
         assertThat(step.requiredState()).isEqualTo(PlatformState.UNDEPLOYED);
         assertThat(step.description()).contains("allowed DAGs", "project ids").doesNotContain("history");
-        BackendReferencesOptions custom = defaults.withHistory(true).withProjectIds(false).withDependsOn(List.of());
-        assertThat(custom).isEqualTo(new BackendReferencesOptions(true, true, false, List.of()));
-        assertThat(new BackendReferencesStep(NO_DATABASE, custom).dependsOn()).isEmpty();
+        BackendReferencesOptions custom = defaults.withHistory(true).withProjectIds(false);
+        assertThat(custom).isEqualTo(new BackendReferencesOptions(true, true, false));
     }
 
     @Test
-    void withoutTheProjectListTheReferenceStepNamesTheMissingValueBeforeItConnects() {
-        BackendReferencesStep step = new BackendReferencesStep(NO_DATABASE, BackendReferencesOptions.defaults());
+    void withoutTheProjectListOrAnAccessInformationDatabaseTheReferenceStepNamesTheMissingValue() {
+        // No database configured at all: the step cannot read the list from a migrated access-information database.
+        BackendReferencesStep step = new BackendReferencesStep(DatabaseConnections.of(java.util.Map.of()),
+                BackendReferencesOptions.defaults());
         for (var call : List.<java.util.function.Consumer<MigrationContext>>of(step::check, step::apply, step::verify)) {
             assertThatThrownBy(() -> call.accept(MigrationContext.standalone()))
                     .isInstanceOfSatisfying(MigrationException.class, e -> {
-                        assertThat(e.code()).isEqualTo(ErrorCode.CONTEXT_VALUE_MISSING);
-                        assertThat(e.getMessage()).contains("postgres.projects");
+                        assertThat(e.code()).isEqualTo(CoreErrorCode.CONTEXT_VALUE_MISSING);
+                        assertThat(e.getMessage()).contains("kaapana.projects");
                     });
         }
     }
@@ -56,7 +57,7 @@ class DatabaseReferenceStepsTest {
     void aDryRunReportsTheReferenceStepWaitingForTheMigrationThatProducesTheProjectList() {
         MigrationPlan plan = MigrationPlan.builder()
                 .step(new ProducesProjectList())
-                .step(new BackendReferencesStep(NO_DATABASE, BackendReferencesOptions.defaults()))
+                .step(new BackendReferencesStep(NO_DATABASE, BackendReferencesOptions.defaults()), MigrateBackendStep.ID)
                 .platformControl(PlatformControl.assumeState(PlatformState.UNDEPLOYED))
                 .inMemoryState()
                 .build();
@@ -75,7 +76,6 @@ class DatabaseReferenceStepsTest {
         RolePasswordOptions defaults = RolePasswordOptions.defaults();
         assertThat(defaults.reset()).isFalse();
         assertThat(defaults.databases()).containsExactly(ServiceDatabase.ACCESS_INFORMATION, ServiceDatabase.DICOM_WEB_FILTER);
-        assertThat(defaults.dependsOn()).isEmpty();
         RolePasswordStep step = new RolePasswordStep(NO_DATABASE, defaults.withReset(true));
         assertThat(step.id()).isEqualTo("postgres.align-role-passwords");
         assertThat(step.description()).contains("access-information and dicom-web-filter", "reset");
@@ -85,10 +85,7 @@ class DatabaseReferenceStepsTest {
     }
 
     @Test
-    void theExtensionDagReportHasNoDependenciesUnlessGiven() {
-        assertThat(new ReportExtensionDagsStep(NO_DATABASE, List.of()).dependsOn()).isEmpty();
-        assertThat(new ReportExtensionDagsStep(NO_DATABASE, List.of("postgres.migrate-backend")).dependsOn())
-                .containsExactly("postgres.migrate-backend");
+    void anExtensionDagDescribesWhereItIsUsed() {
         ExtensionDag dag = new ExtensionDag("my-dag", List.of("admin", "neuro"), 12, 3, List.of("site-a"), List.of("kaapana"));
         assertThat(dag.describe()).isEqualTo("my-dag: projects admin, neuro; 12 jobs, 3 workflows; allowed on site-a; "
                 + "saved settings of kaapana");

@@ -1,5 +1,7 @@
 package dev.kaapanamigrate.postgres;
 
+import dev.kaapanamigrate.domain.ProjectList;
+import dev.kaapanamigrate.domain.ServiceDatabase;
 import static dev.kaapanamigrate.postgres.BackendDatabases.digest;
 import static dev.kaapanamigrate.postgres.BackendDatabases.execute;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -99,8 +101,8 @@ class DatabaseReferencesPlanIT {
     private static MigrationPlan plan(DatabaseConnections connections, ProjectList projects, Path state) {
         MigrationPlan.Builder b = MigrationPlan.builder()
                 .step(new ProjectListStandIn(projects))
-                .step(new BackendReferencesStep(connections, BackendReferencesOptions.defaults()))
-                .step(new ReportExtensionDagsStep(connections, List.of()))
+                .step(new BackendReferencesStep(connections, BackendReferencesOptions.defaults()), MigrateBackendStep.ID)
+                .step(new ReportExtensionDagsStep(connections))
                 .step(new RolePasswordStep(connections, RolePasswordOptions.defaults()))
                 .platformControl(PlatformControl.assumeState(PlatformState.UNDEPLOYED));
         return (state == null ? b.inMemoryState() : b.stateDirectory(state)).build();
@@ -110,7 +112,7 @@ class DatabaseReferencesPlanIT {
     private record ProjectListStandIn(ProjectList projects) implements MigrationStep {
         @Override
         public String id() {
-            return BackendReferencesOptions.MIGRATE_BACKEND_STEP;
+            return MigrateBackendStep.ID;
         }
 
         @Override

@@ -1,5 +1,6 @@
 package dev.kaapanamigrate.postgres;
 
+import dev.kaapanamigrate.domain.DataFolderMove;
 import dev.kaapanamigrate.testkit.postgres.ClusterSpec;
 import dev.kaapanamigrate.testkit.postgres.PostgresCluster;
 import java.io.IOException;

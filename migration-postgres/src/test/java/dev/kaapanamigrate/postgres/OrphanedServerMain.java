@@ -1,5 +1,6 @@
 package dev.kaapanamigrate.postgres;
 
+import dev.kaapanamigrate.domain.ServiceDatabase;
 import dev.kaapanamigrate.core.Change;
 import dev.kaapanamigrate.core.MigrationContext;
 import dev.kaapanamigrate.core.MigrationPlan;
@@ -29,7 +30,7 @@ public final class OrphanedServerMain {
     static MigrationPlan plan(Path fast, Path state, Libc folderLibc, Path marker) {
         TemporaryServers servers = TemporaryServers.builder(fast).folderLibc(folderLibc).build();
         return MigrationPlan.builder().step(new CountProjectsStep(servers, marker))
-                .step(new StopTemporaryServersStep(servers, List.of(CountProjectsStep.ID)))
+                .step(new StopTemporaryServersStep(servers), CountProjectsStep.ID)
                 .platformControl(PlatformControl.assumeState(PlatformState.UNDEPLOYED)).stateDirectory(state).build();
     }
 

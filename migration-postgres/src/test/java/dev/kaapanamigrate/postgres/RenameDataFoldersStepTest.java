@@ -1,5 +1,6 @@
 package dev.kaapanamigrate.postgres;
 
+import dev.kaapanamigrate.domain.DataFolderMove;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kaapanamigrate.core.Change;

@@ -1,5 +1,6 @@
 package dev.kaapanamigrate.postgres;
 
+import dev.kaapanamigrate.domain.ServiceDatabase;
 import dev.kaapanamigrate.testkit.KaapanaDatabase;
 import dev.kaapanamigrate.testkit.Manifest;
 import dev.kaapanamigrate.testkit.SchemaFingerprint;

@@ -1,5 +1,6 @@
 package dev.kaapanamigrate.postgres;
 
+import dev.kaapanamigrate.domain.ServiceDatabase;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -11,6 +12,7 @@ import dev.kaapanamigrate.core.MigrationStep;
 import dev.kaapanamigrate.core.PlanStatus;
 import dev.kaapanamigrate.core.PlatformControl;
 import dev.kaapanamigrate.core.MigrationContext;
+import dev.kaapanamigrate.core.StandaloneContext;
 import dev.kaapanamigrate.core.PlatformState;
 import dev.kaapanamigrate.core.PreconditionFailedException;
 import dev.kaapanamigrate.core.StepCheck;
@@ -71,7 +73,7 @@ class TemporaryServersIT {
             throws Exception {
         Path folder = fast.resolve(ServiceDatabase.ACCESS_INFORMATION.folder().to());
         Map<String, String> config = configDigests(folder);
-        MigrationContext ctx = MigrationContext.standalone();
+        StandaloneContext ctx = MigrationContext.standalone();
         TemporaryServers servers = servers().build();
 
         DataSource ds = servers.dataSource(ServiceDatabase.ACCESS_INFORMATION, ctx);
@@ -95,7 +97,7 @@ class TemporaryServersIT {
         }
         assertThat(ctx.get(TemporaryServers.RUNNING).orElseThrow()).containsKey(folder.toString());
 
-        assertThat(ctx.closeResources()).isEmpty();
+        ctx.close();
 
         assertThat(server.isRunning()).isFalse();
         assertThat(ProcessHandle.of(server.pid())).isEmpty();
@@ -114,7 +116,7 @@ class TemporaryServersIT {
         Files.writeString(autoConf, "archive_mode = on\narchive_command = '/bin/true'\n",
                 java.nio.file.StandardOpenOption.APPEND);
         try {
-            MigrationContext ctx = MigrationContext.standalone();
+            StandaloneContext ctx = MigrationContext.standalone();
             TemporaryServers servers = servers().build();
             try (Connection c = servers.dataSource(ServiceDatabase.DICOM_WEB_FILTER, ctx).getConnection();
                  Statement st = c.createStatement()) {
@@ -122,7 +124,7 @@ class TemporaryServersIT {
                 assertThat(single(st, "SHOW wal_level")).isEqualTo("replica");
                 assertThat(single(st, "SHOW autovacuum")).isEqualTo("off");
             } finally {
-                ctx.closeResources();
+                ctx.close();
             }
         } finally {
             Files.write(autoConf, original);
@@ -134,7 +136,7 @@ class TemporaryServersIT {
         Path folder = fast.resolve(ServiceDatabase.DICOM_WEB_FILTER.folder().to());
         try (PostgresServer other = PostgresServer.start(folder)) {
             TemporaryServers servers = servers().build();
-            MigrationContext ctx = MigrationContext.standalone();
+            StandaloneContext ctx = MigrationContext.standalone();
 
             assertThatThrownBy(() -> servers.dataSource(ServiceDatabase.DICOM_WEB_FILTER, ctx))
                     .isInstanceOf(PreconditionFailedException.class)
@@ -153,7 +155,7 @@ class TemporaryServersIT {
         // the binaries of the libc that made the folder, while the caller claims the other one made it
         PostgresBinaries actual = PostgresBinaries.resolve(folderLibc);
         TemporaryServers lying = TemporaryServers.builder(fast).folderLibc(claimed).binaries(actual).build();
-        MigrationContext ctx = MigrationContext.standalone();
+        StandaloneContext ctx = MigrationContext.standalone();
 
         assertThatThrownBy(() -> lying.dataSource(ServiceDatabase.BACKEND, ctx))
                 .isInstanceOf(PreconditionFailedException.class)
@@ -180,7 +182,7 @@ class TemporaryServersIT {
         Path folder = fast.resolve(ServiceDatabase.BACKEND.folder().to());
         String before = Folders.digest(folder);
         Path scratch = fast.getParent().resolve("rehearsals");
-        MigrationContext dryRun = MigrationContext.standalone(Clock.systemUTC(), IdSource.random(),
+        StandaloneContext dryRun = MigrationContext.standalone(Clock.systemUTC(), IdSource.random(),
                 PlatformState.UNDEPLOYED, true);
         TemporaryServers servers = servers().rehearsalDirectory(scratch).build();
 
@@ -193,7 +195,7 @@ class TemporaryServersIT {
         assertThat(used).startsWith(scratch).isNotEqualTo(folder);
         assertThat(dryRun.get(TemporaryServers.RUNNING)).as("nothing journaled for a rehearsal").isEmpty();
 
-        assertThat(dryRun.closeResources()).isEmpty();
+        dryRun.close();
 
         assertThat(Folders.digest(folder)).isEqualTo(before);
         try (var left = Files.list(scratch)) {

@@ -1,5 +1,6 @@
 package dev.kaapanamigrate.postgres;
 
+import dev.kaapanamigrate.domain.ServiceDatabase;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

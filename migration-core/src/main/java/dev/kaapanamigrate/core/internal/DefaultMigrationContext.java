@@ -4,11 +4,12 @@ import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kaapanamigrate.core.ConfigurationException;
 import dev.kaapanamigrate.core.ContextKey;
-import dev.kaapanamigrate.core.ErrorCode;
+import dev.kaapanamigrate.core.CoreErrorCode;
 import dev.kaapanamigrate.core.IdSource;
 import dev.kaapanamigrate.core.MigrationContext;
 import dev.kaapanamigrate.core.MigrationEvent;
 import dev.kaapanamigrate.core.PlatformState;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -23,55 +24,127 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The context of a run, a dry-run or a standalone call. Values put during a run are journaled as JSON;
- * journaled values of an earlier run are read back lazily, as the type their key names.
+ * The context of a run, a dry-run, a verify-only pass or a standalone call. Values put during a run are journaled as
+ * JSON; journaled values of an earlier run are read back lazily, as the type their key names. A run's look-ahead
+ * ({@link #lookAhead()}) sees the run's values and keeps what it puts to itself.
  */
 public final class DefaultMigrationContext implements MigrationContext {
 
     private static final Logger LOG = LoggerFactory.getLogger(DefaultMigrationContext.class);
 
+    /** What the context is for; decides journaling, provisional values and whether file areas are created. */
+    public enum Mode {
+        /** A run: values journaled, file areas created. */
+        RUN(false, false, true),
+        /** A dry-run: nothing written. */
+        DRY_RUN(true, true, false),
+        /** A run's look-ahead checks: nothing written, values provisional. */
+        LOOK_AHEAD(false, true, false),
+        /** A verify-only pass: nothing written. */
+        VERIFY(false, false, false);
+
+        private final boolean dryRun;
+        private final boolean provisional;
+        private final boolean writes;
+
+        Mode(boolean dryRun, boolean provisional, boolean writes) {
+            this.dryRun = dryRun;
+            this.provisional = provisional;
+            this.writes = writes;
+        }
+    }
+
     private final Clock clock;
     private final IdSource ids;
     private final UUID runId;
-    private final boolean dryRun;
+    private final Mode mode;
     private final Journal journal;
     private final SafeListener listener;
+    private final FileAreas areas;
+    private final DefaultMigrationContext parent;
     private final Map<String, Object> values = new ConcurrentHashMap<>();
     private final Map<String, JsonNode> journaledValues;
+    private final Deque<AutoCloseable> resources;
     private volatile PlatformState platformState;
     private volatile String currentStep;
-    private final Deque<AutoCloseable> resources = new ArrayDeque<>();
 
-    DefaultMigrationContext(Clock clock, IdSource ids, UUID runId, PlatformState platformState, boolean dryRun,
-                            Journal journal, Map<String, JsonNode> journaledValues, SafeListener listener) {
+    /**
+     * Creates a context.
+     *
+     * @param clock           the clock
+     * @param ids             the id source
+     * @param runId           the run id
+     * @param platformState   the platform state, or {@code null} until known
+     * @param mode            what the context is for
+     * @param journal         where values are journaled (runs), or {@code null}
+     * @param journaledValues values of earlier runs, by key name
+     * @param listener        where progress goes, or {@code null}
+     * @param areas           the step file areas
+     */
+    public DefaultMigrationContext(Clock clock, IdSource ids, UUID runId, PlatformState platformState, Mode mode,
+                                   Journal journal, Map<String, JsonNode> journaledValues, SafeListener listener,
+                                   FileAreas areas) {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.ids = Objects.requireNonNull(ids, "ids");
         this.runId = Objects.requireNonNull(runId, "runId");
         this.platformState = platformState;
-        this.dryRun = dryRun;
-        this.journal = journal;
+        this.mode = Objects.requireNonNull(mode, "mode");
+        this.journal = mode.writes ? journal : null;
         this.journaledValues = new ConcurrentHashMap<>(journaledValues);
         this.listener = listener;
+        this.areas = Objects.requireNonNull(areas, "areas");
+        this.parent = null;
+        this.resources = new ArrayDeque<>();
+    }
+
+    private DefaultMigrationContext(DefaultMigrationContext parent) {
+        this.clock = parent.clock;
+        this.ids = parent.ids;
+        this.runId = parent.runId;
+        this.platformState = parent.platformState;
+        this.mode = Mode.LOOK_AHEAD;
+        this.journal = null;
+        this.journaledValues = Map.of();
+        this.listener = parent.listener;
+        this.areas = parent.areas;
+        this.parent = parent;
+        this.resources = parent.resources;
     }
 
     /**
-     * A context for calling steps outside a plan.
+     * A context for a run's look-ahead checks: reads this context's values, keeps what it puts to itself (provisional,
+     * never journaled), and hands resources to this context.
      *
-     * @param clock  the clock
-     * @param ids    the id source
-     * @param state  the platform state
-     * @param dryRun whether this is a dry-run
-     * @return the context
+     * @return the look-ahead context
      */
-    public static MigrationContext standalone(Clock clock, IdSource ids, PlatformState state, boolean dryRun) {
-        return new DefaultMigrationContext(clock, ids, ids.newId(), state, dryRun, null, Map.of(), null);
+    public DefaultMigrationContext lookAhead() {
+        return new DefaultMigrationContext(this);
     }
 
-    void enterStep(String stepId) {
+    /**
+     * Whether this context holds values of its own (a look-ahead's provisional values).
+     *
+     * @return {@code true} when a value was put into this context
+     */
+    public boolean holdsOwnValues() {
+        return !values.isEmpty();
+    }
+
+    /**
+     * Marks the step now running (for progress events, journaled values and file areas).
+     *
+     * @param stepId the step
+     */
+    public void enterStep(String stepId) {
         this.currentStep = stepId;
     }
 
-    void platformState(PlatformState state) {
+    /**
+     * Sets the platform state steps see.
+     *
+     * @param state the state
+     */
+    public void platformState(PlatformState state) {
         this.platformState = state;
     }
 
@@ -97,7 +170,17 @@ public final class DefaultMigrationContext implements MigrationContext {
 
     @Override
     public boolean dryRun() {
-        return dryRun;
+        return mode.dryRun;
+    }
+
+    @Override
+    public boolean provisional() {
+        return mode.provisional;
+    }
+
+    @Override
+    public Path fileArea() {
+        return areas.area(currentStep, mode.writes);
     }
 
     @Override
@@ -112,12 +195,15 @@ public final class DefaultMigrationContext implements MigrationContext {
             try {
                 return Json.mapper().treeToValue(json, type);
             } catch (com.fasterxml.jackson.core.JsonProcessingException | IllegalArgumentException e) {
-                throw new ConfigurationException(ErrorCode.JOURNAL_CORRUPT, "The journaled value '" + name
+                throw new ConfigurationException(CoreErrorCode.JOURNAL_CORRUPT, "The journaled value '" + name
                         + "' cannot be read as " + key.type().getTypeName() + ": " + e.getMessage()
                         + ". The key's type changed since the value was journaled: use the version of the step that "
                         + "wrote it, or move the journal aside and run again.", e);
             }
         });
+        if (value == null && parent != null) {
+            return parent.get(key);
+        }
         return Optional.ofNullable((T) value);
     }
 
@@ -132,14 +218,34 @@ public final class DefaultMigrationContext implements MigrationContext {
             // back fails here, and later changes to the caller's object are not seen in one run but lost in another.
             copy = Json.mapper().treeToValue(json, Json.mapper().getTypeFactory().constructType(key.type()));
         } catch (IllegalArgumentException | com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new ConfigurationException(ErrorCode.CONFIGURATION_INVALID, "The value for '" + key.name()
+            throw new ConfigurationException(CoreErrorCode.CONFIGURATION_INVALID, "The value for '" + key.name()
                     + "' cannot be written as JSON and read back as " + key.type().getTypeName() + " (" + e.getMessage()
                     + "); context values must be plain data such as records, lists, maps, strings and numbers.", e);
         }
-        if (journal != null && !dryRun) {
+        if (journal != null) {
             journal.append(JournalEntry.value(runId, clock.instant(), currentStep, key.name(), json));
         }
         values.put(key.name(), copy);
+    }
+
+    @Override
+    public <T> void putDurable(ContextKey<T> key, T value) {
+        if (parent != null) {
+            parent.put(key, value);
+        } else {
+            put(key, value);
+        }
+    }
+
+    /**
+     * Puts a value given by the caller of the plan: kept in memory for this run, never journaled (the caller gives it
+     * again on the next run).
+     *
+     * @param name  the key name
+     * @param value the value, already a copy
+     */
+    void putGiven(String name, Object value) {
+        values.put(name, value);
     }
 
     @Override
@@ -162,7 +268,11 @@ public final class DefaultMigrationContext implements MigrationContext {
         }
     }
 
-    @Override
+    /**
+     * Closes the registered resources, newest first.
+     *
+     * @return a message per resource that failed to close
+     */
     public List<String> closeResources() {
         List<String> failures = new ArrayList<>();
         while (true) {

@@ -1,7 +1,7 @@
 package dev.kaapanamigrate.core.internal;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import dev.kaapanamigrate.core.ErrorCode;
+import dev.kaapanamigrate.core.CoreErrorCode;
 import dev.kaapanamigrate.core.MigrationException;
 import dev.kaapanamigrate.core.PreconditionFailedException;
 import dev.kaapanamigrate.core.Problem;
@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The journal as a file of JSON lines. Every append is followed by {@code fsync}, so an entry that was
  * appended survives {@code kill -9} and power loss. A last line cut short by a crash is dropped on open;
- * a damaged line anywhere else is refused with {@link ErrorCode#JOURNAL_CORRUPT}.
+ * a damaged line anywhere else is refused with {@link CoreErrorCode#JOURNAL_CORRUPT}.
  */
 public final class FileJournal implements Journal {
 
@@ -46,7 +46,7 @@ public final class FileJournal implements Journal {
         try {
             Path dir = file.toAbsolutePath().getParent();
             if (!Files.isDirectory(dir)) {
-                Files.createDirectories(dir);
+                Files.createDirectory(dir); // never its parents: a mistyped path must create nothing
                 DurableFiles.syncDirectory(dir.getParent());
             }
             boolean created = !Files.exists(file);
@@ -71,7 +71,7 @@ public final class FileJournal implements Journal {
                 throw e;
             }
         } catch (IOException e) {
-            throw new MigrationException(ErrorCode.JOURNAL_IO, "Cannot open the journal " + file + ": " + e
+            throw new MigrationException(CoreErrorCode.JOURNAL_IO, "Cannot open the journal " + file + ": " + e
                     + ". Make the state directory writable and check free space.", e);
         }
     }
@@ -86,7 +86,7 @@ public final class FileJournal implements Journal {
         try {
             return replay(file).state;
         } catch (IOException e) {
-            throw new MigrationException(ErrorCode.JOURNAL_IO, "Cannot read the journal " + file + ": " + e, e);
+            throw new MigrationException(CoreErrorCode.JOURNAL_IO, "Cannot read the journal " + file + ": " + e, e);
         }
     }
 
@@ -121,7 +121,7 @@ public final class FileJournal implements Journal {
             } catch (JsonProcessingException e) {
                 throw corrupt(file, lineNumber, "a line that is not a journal entry");
             }
-            if (entry == null || entry.type() == null || entry.v() != JournalEntry.VERSION) {
+            if (entry == null || entry.type() == null || !JournalEntry.readable(entry.v())) {
                 throw corrupt(file, lineNumber, entry == null ? "a null entry"
                         : "an entry of journal format version " + entry.v());
             }
@@ -141,7 +141,7 @@ public final class FileJournal implements Journal {
     }
 
     private static PreconditionFailedException corrupt(Path file, int line, String found) {
-        return new PreconditionFailedException(Problem.of(ErrorCode.JOURNAL_CORRUPT,
+        return new PreconditionFailedException(Problem.of(CoreErrorCode.JOURNAL_CORRUPT,
                 found + " at line " + line + " of " + file,
                 "one JSON entry of journal format version " + JournalEntry.VERSION + " per line",
                 "move " + file.getFileName() + " aside and run again: every step checks its own state, so no step "
@@ -157,7 +157,7 @@ public final class FileJournal implements Journal {
     @Override
     public synchronized void append(JournalEntry entry) {
         if (broken) {
-            throw new MigrationException(ErrorCode.JOURNAL_IO, "The journal " + file + " could not be written earlier in "
+            throw new MigrationException(CoreErrorCode.JOURNAL_IO, "The journal " + file + " could not be written earlier in "
                     + "this run, so nothing more is recorded. Make the state directory writable and run again.", null);
         }
         long start = -1;
@@ -183,7 +183,7 @@ public final class FileJournal implements Journal {
                     e.addSuppressed(again);
                 }
             }
-            throw new MigrationException(ErrorCode.JOURNAL_IO, "Cannot append to the journal " + file + ": " + e
+            throw new MigrationException(CoreErrorCode.JOURNAL_IO, "Cannot append to the journal " + file + ": " + e
                     + ". Make the state directory writable and check free space, then run again.", e);
         }
     }

@@ -1,7 +1,7 @@
 package dev.kaapanamigrate.core.internal;
 
 import dev.kaapanamigrate.core.ConcurrentRunException;
-import dev.kaapanamigrate.core.ErrorCode;
+import dev.kaapanamigrate.core.CoreErrorCode;
 import dev.kaapanamigrate.core.LockHolder;
 import dev.kaapanamigrate.core.MigrationException;
 import java.io.IOException;
@@ -66,7 +66,7 @@ public final class FileRunLock implements RunLock {
             try {
                 Path dir = file.toAbsolutePath().getParent();
                 if (!Files.isDirectory(dir)) {
-                    Files.createDirectories(dir);
+                    Files.createDirectory(dir); // never its parents: a mistyped path must create nothing
                     DurableFiles.syncDirectory(dir.getParent());
                 }
                 try {
@@ -106,7 +106,7 @@ public final class FileRunLock implements RunLock {
                 return new FileRunLock(file, key, channel, lock, stale);
             } catch (IOException e) {
                 closeQuietly(channel);
-                throw new MigrationException(ErrorCode.JOURNAL_IO, "Cannot take the lock " + file + ": " + e
+                throw new MigrationException(CoreErrorCode.JOURNAL_IO, "Cannot take the lock " + file + ": " + e
                         + ". Make the state directory writable.", e);
             }
         }

@@ -8,7 +8,9 @@ import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.kaapanamigrate.core.ErrorCode;
 import dev.kaapanamigrate.core.StepCheck;
 
 /** The one Jackson configuration used for journals, reports and context values. */
@@ -23,12 +25,14 @@ public final class Json {
             @JsonSubTypes.Type(value = StepCheck.Pending.class, name = "PENDING"),
             @JsonSubTypes.Type(value = StepCheck.Blocked.class, name = "BLOCKED"),
             @JsonSubTypes.Type(value = StepCheck.Deferred.class, name = "DEFERRED"),
-            @JsonSubTypes.Type(value = StepCheck.Waiting.class, name = "WAITING")})
+            @JsonSubTypes.Type(value = StepCheck.Waiting.class, name = "WAITING"),
+            @JsonSubTypes.Type(value = StepCheck.Skipped.class, name = "SKIPPED")})
     interface StepCheckMixin {
     }
 
     private static final ObjectMapper MAPPER = JsonMapper.builder()
             .addModule(new JavaTimeModule())
+            .addModule(errorCodes())
             .addMixIn(StepCheck.class, StepCheckMixin.class)
             // Derived accessors such as PlanPreview.isBlocked() are not part of the format.
             .disable(MapperFeature.AUTO_DETECT_IS_GETTERS)
@@ -40,6 +44,26 @@ public final class Json {
             .build();
 
     private Json() {
+    }
+
+    /** Error codes of any module are written as their code string and read back through {@link ErrorCode#of}. */
+    private static SimpleModule errorCodes() {
+        SimpleModule module = new SimpleModule("kaapana-migrate-error-codes");
+        module.addSerializer(ErrorCode.class, new com.fasterxml.jackson.databind.JsonSerializer<ErrorCode>() {
+            @Override
+            public void serialize(ErrorCode code, com.fasterxml.jackson.core.JsonGenerator gen,
+                                  com.fasterxml.jackson.databind.SerializerProvider provider) throws java.io.IOException {
+                gen.writeString(code.code());
+            }
+        });
+        module.addDeserializer(ErrorCode.class, new com.fasterxml.jackson.databind.JsonDeserializer<ErrorCode>() {
+            @Override
+            public ErrorCode deserialize(com.fasterxml.jackson.core.JsonParser p,
+                                         com.fasterxml.jackson.databind.DeserializationContext ctxt) throws java.io.IOException {
+                return ErrorCode.of(p.getValueAsString());
+            }
+        });
+        return module;
     }
 
     /**

@@ -1,7 +1,7 @@
 package dev.kaapanamigrate.core.internal;
 
 import dev.kaapanamigrate.core.ConfigurationException;
-import dev.kaapanamigrate.core.ErrorCode;
+import dev.kaapanamigrate.core.CoreErrorCode;
 import dev.kaapanamigrate.core.MigrationStep;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -9,7 +9,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.PriorityQueue;
 
 /**
@@ -24,12 +23,14 @@ public final class PlanOrder {
     /**
      * Validates and orders steps.
      *
-     * @param steps the steps in the order they were added
+     * @param steps        the steps in the order they were added
+     * @param dependencies per step id, the ids of the steps that must be done first (the plan's wiring)
      * @return the steps in run order
-     * @throws ConfigurationException with {@link ErrorCode#PLAN_INVALID} on invalid ids, duplicates, unknown
+     * @throws ConfigurationException with {@link CoreErrorCode#PLAN_INVALID} on invalid ids, duplicates, unknown
      *                                dependencies, dependencies on a later state, or cycles
      */
-    public static List<MigrationStep> order(List<MigrationStep> steps) {
+    public static List<MigrationStep> order(List<MigrationStep> steps, Map<String, List<String>> dependencies) {
+        java.util.function.Function<String, List<String>> depsOf = id -> dependencies.getOrDefault(id, List.of());
         Map<String, MigrationStep> byId = new LinkedHashMap<>();
         Map<String, Integer> added = new HashMap<>();
         for (MigrationStep step : steps) {
@@ -48,12 +49,19 @@ public final class PlanOrder {
             }
             added.put(id, added.size());
         }
+        for (String id : dependencies.keySet()) {
+            if (!byId.containsKey(id)) {
+                throw invalid("The plan names dependencies of a step '" + id + "' that is not in the plan. Steps in the "
+                        + "plan: " + byId.keySet() + ".");
+            }
+        }
         for (MigrationStep step : steps) {
-            for (String dep : Objects.requireNonNull(step.dependsOn(), "dependsOn() of " + step.id())) {
+            for (String dep : depsOf.apply(step.id())) {
                 MigrationStep target = byId.get(dep);
                 if (target == null) {
-                    throw invalid("Step '" + step.id() + "' depends on '" + dep + "', which is not in the plan; add that "
-                            + "step to the plan or remove it from dependsOn(). Steps in the plan: " + byId.keySet() + ".");
+                    throw invalid("Step '" + step.id() + "' is to run after '" + dep + "', which is not in the plan; add "
+                            + "that step to the plan or leave it out of .step(step, after...) (give what it would produce "
+                            + "with .contextValue(...)). Steps in the plan: " + byId.keySet() + ".");
                 }
                 if (target.requiredState().compareTo(step.requiredState()) > 0) {
                     throw invalid("Step '" + step.id() + "' (state " + step.requiredState() + ") depends on '" + dep
@@ -65,8 +73,8 @@ public final class PlanOrder {
         Map<String, Integer> missing = new HashMap<>();
         Map<String, List<String>> dependents = new HashMap<>();
         for (MigrationStep step : steps) {
-            missing.put(step.id(), (int) step.dependsOn().stream().distinct().count());
-            for (String dep : step.dependsOn().stream().distinct().toList()) {
+            missing.put(step.id(), (int) depsOf.apply(step.id()).stream().distinct().count());
+            for (String dep : depsOf.apply(step.id()).stream().distinct().toList()) {
                 dependents.computeIfAbsent(dep, k -> new ArrayList<>()).add(step.id());
             }
         }
@@ -85,17 +93,19 @@ public final class PlanOrder {
             }
         }
         if (ordered.size() < steps.size()) {
-            throw invalid("The step dependencies form a cycle (each step depends on the next): " + String.join(" -> ", findCycle(byId))
+            throw invalid("The step dependencies form a cycle (each step depends on the next): "
+                    + String.join(" -> ", findCycle(byId, depsOf))
                     + "; remove one of these dependencies.");
         }
         return List.copyOf(ordered);
     }
 
-    private static List<String> findCycle(Map<String, MigrationStep> byId) {
+    private static List<String> findCycle(Map<String, MigrationStep> byId,
+                                          java.util.function.Function<String, List<String>> depsOf) {
         Map<String, Integer> color = new HashMap<>(); // 1 = on the path, 2 = done
         for (String start : byId.keySet()) {
             List<String> path = new ArrayList<>();
-            List<String> cycle = visit(start, byId, color, path);
+            List<String> cycle = visit(start, depsOf, color, path);
             if (cycle != null) {
                 return cycle;
             }
@@ -103,8 +113,8 @@ public final class PlanOrder {
         return List.of("(unknown)");
     }
 
-    private static List<String> visit(String id, Map<String, MigrationStep> byId, Map<String, Integer> color,
-                                      List<String> path) {
+    private static List<String> visit(String id, java.util.function.Function<String, List<String>> depsOf,
+                                      Map<String, Integer> color, List<String> path) {
         Integer c = color.get(id);
         if (c != null && c == 2) {
             return null;
@@ -116,8 +126,8 @@ public final class PlanOrder {
         }
         color.put(id, 1);
         path.add(id);
-        for (String dep : byId.get(id).dependsOn()) {
-            List<String> cycle = visit(dep, byId, color, path);
+        for (String dep : depsOf.apply(id)) {
+            List<String> cycle = visit(dep, depsOf, color, path);
             if (cycle != null) {
                 return cycle;
             }
@@ -128,6 +138,6 @@ public final class PlanOrder {
     }
 
     private static ConfigurationException invalid(String message) {
-        return new ConfigurationException(ErrorCode.PLAN_INVALID, message, null);
+        return new ConfigurationException(CoreErrorCode.PLAN_INVALID, message, null);
     }
 }

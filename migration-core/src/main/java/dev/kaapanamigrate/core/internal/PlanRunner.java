@@ -1,6 +1,7 @@
 package dev.kaapanamigrate.core.internal;
 
-import dev.kaapanamigrate.core.Change;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.kaapanamigrate.core.CoreErrorCode;
 import dev.kaapanamigrate.core.ErrorCode;
 import dev.kaapanamigrate.core.IdSource;
 import dev.kaapanamigrate.core.LockHolder;
@@ -13,6 +14,7 @@ import dev.kaapanamigrate.core.PlanStatus;
 import dev.kaapanamigrate.core.PlatformCannotMoveException;
 import dev.kaapanamigrate.core.PlatformControl;
 import dev.kaapanamigrate.core.PlatformState;
+import dev.kaapanamigrate.core.PreconditionFailedException;
 import dev.kaapanamigrate.core.Problem;
 import dev.kaapanamigrate.core.StepCheck;
 import dev.kaapanamigrate.core.StepPreview;
@@ -23,47 +25,78 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Runs and dry-runs a plan: the flow of {@code MigrationPlan.run()} and {@code check()}. */
+/**
+ * Runs, dry-runs and verifies a plan: the flow of {@code MigrationPlan.run()}, {@code check()} and {@code verify()}.
+ *
+ * <p>What the journal records as done is trusted only as far as the installation bears it out: a journal of another
+ * installation is refused; a step of the current state that the journal records as verified is checked again and must
+ * be up to date; a step of a state the platform has left is trusted only when the journal is bound to this
+ * installation. Before a run changes anything in a platform state it checks every step of that state it can check
+ * (the look-ahead), and refuses with every problem found.
+ */
 public final class PlanRunner {
 
     private static final Logger LOG = LoggerFactory.getLogger(PlanRunner.class);
 
     private final List<MigrationStep> steps;
+    private final Map<String, List<String>> dependencies;
     private final PlatformControl control;
     private final StateStore store;
     private final SafeListener listener;
     private final Clock clock;
     private final IdSource ids;
     private final Duration platformTimeout;
+    private final Map<String, JsonNode> givenValues;
 
     /**
      * Creates a runner for validated, ordered steps.
      *
      * @param steps           the steps in run order
+     * @param dependencies    per step id, the steps that must be done first
      * @param control         the platform control
-     * @param store           the journal and lock
+     * @param store           the journal, lock and file areas
      * @param listener        the listeners
      * @param clock           the clock
      * @param ids             the id source
      * @param platformTimeout how long to wait for a platform transition
+     * @param givenValues     context values the caller gave, by key name, as JSON
      */
-    public PlanRunner(List<MigrationStep> steps, PlatformControl control, StateStore store, SafeListener listener,
-                      Clock clock, IdSource ids, Duration platformTimeout) {
+    public PlanRunner(List<MigrationStep> steps, Map<String, List<String>> dependencies, PlatformControl control,
+                      StateStore store, SafeListener listener, Clock clock, IdSource ids, Duration platformTimeout,
+                      Map<String, JsonNode> givenValues) {
         this.steps = steps;
+        this.dependencies = dependencies;
         this.control = control;
         this.store = store;
         this.listener = listener;
         this.clock = clock;
         this.ids = ids;
         this.platformTimeout = platformTimeout;
+        this.givenValues = givenValues;
+    }
+
+    private List<String> dependenciesOf(MigrationStep step) {
+        return dependencies.getOrDefault(step.id(), List.of());
+    }
+
+    /** Journaled values, then the caller's (which win). */
+    private Map<String, JsonNode> startingValues(JournalState journal, boolean useJournal) {
+        Map<String, JsonNode> values = new LinkedHashMap<>(useJournal ? journal.values() : Map.of());
+        values.putAll(givenValues);
+        return values;
     }
 
     // ---------------------------------------------------------------------------------------------- dry-run
@@ -76,38 +109,77 @@ public final class PlanRunner {
     public PlanPreview check() {
         UUID runId = ids.newId();
         Instant at = clock.instant();
-        JournalState journal = store.readJournal();
+        List<Problem> planProblems = new ArrayList<>(store.problems());
+        JournalState journal = new JournalState();
+        if (store.exists() && planProblems.isEmpty()) {
+            try {
+                journal = store.readJournal();
+            } catch (MigrationException e) {
+                planProblems.add(e.problem().orElse(Problem.of(e.code(), StepExecution.describe(e),
+                        "a readable journal", e.code().remedy())));
+            }
+        }
+        JournalTrust trust = JournalTrust.assess(store, journal);
+        if (trust.mismatch() != null) {
+            planProblems.add(trust.mismatch());
+        }
         PlatformState state = currentState();
-        DefaultMigrationContext ctx = new DefaultMigrationContext(clock, ids, runId, state, true, null,
-                journal.values(), listener);
+        DefaultMigrationContext ctx = new DefaultMigrationContext(clock, ids, runId, state, DefaultMigrationContext.Mode.DRY_RUN,
+                null, startingValues(journal, trust.mismatch() == null), listener, store.fileAreas());
+        listener.previewStarted(new MigrationEvent.PreviewStarted(runId, at, stepIds()));
         List<StepPreview> previews = new ArrayList<>();
         Set<String> notDone = new HashSet<>();
         try {
             for (MigrationStep step : steps) {
-                StepCheck check = previewOf(step, journal, state, ctx, notDone);
-                if (!(check instanceof StepCheck.UpToDate)) {
+                ctx.enterStep(step.id());
+                listener.stepStarted(new MigrationEvent.StepStarted(runId, step.id(), step.requiredState(), clock.instant()));
+                StepCheck check = previewOf(step, journal, trust, state, ctx, notDone);
+                if (!(check instanceof StepCheck.UpToDate) && !(check instanceof StepCheck.Skipped)) {
                     notDone.add(step.id());
                 }
-                previews.add(new StepPreview(step.id(), step.description(), step.requiredState(), check));
+                StepPreview preview = new StepPreview(step.id(), step.description(), step.requiredState(), check);
+                previews.add(preview);
+                listener.stepChecked(new MigrationEvent.StepChecked(runId, preview));
             }
         } finally {
             ctx.closeResources();
         }
-        return new PlanPreview(runId, at, state, previews);
+        PlanPreview preview = new PlanPreview(runId, at, state, previews, planProblems);
+        listener.previewFinished(new MigrationEvent.PreviewFinished(preview));
+        return preview;
     }
 
-    private StepCheck previewOf(MigrationStep step, JournalState journal, PlatformState state,
+    private StepCheck previewOf(MigrationStep step, JournalState journal, JournalTrust trust, PlatformState state,
                                 DefaultMigrationContext ctx, Set<String> notDone) {
-        Optional<JournalState.Mark> verified = journal.verified(step.id());
+        int order = step.requiredState().compareTo(state);
+        Optional<JournalState.Mark> verified = trust.mismatch() == null ? journal.verified(step.id()) : Optional.empty();
         if (verified.isPresent()) {
-            return StepCheck.upToDate(verifiedEarlier(verified.get()));
+            if (order < 0) {
+                return trust.bound() ? StepCheck.upToDate(verifiedEarlier(verified.get()))
+                        : new StepCheck.Blocked(JournalTrust.unboundLeftState(store, step.id(), step.requiredState(), state));
+            }
+            if (order > 0) {
+                return StepCheck.upToDate(verifiedEarlier(verified.get()) + "; checked again in state " + step.requiredState());
+            }
+            StepCheck now = safeCheck(step, ctx, List.of(), state);
+            return now instanceof StepCheck.UpToDate ? StepCheck.upToDate(verifiedEarlier(verified.get()))
+                    : new StepCheck.Blocked(JournalTrust.contradicted(store, step.id(), verified.get(), now));
         }
-        if (step.requiredState().compareTo(state) < 0) {
+        if (order < 0) {
+            Optional<String> skip = step.optionalOnceStatePassed();
+            if (skip.isPresent()) {
+                return new StepCheck.Skipped(skip.get());
+            }
             // run() would refuse it: say so here too.
             return new StepCheck.Blocked(platformPast(state, step.requiredState()));
         }
-        ctx.enterStep(step.id());
-        List<String> waitingFor = step.dependsOn().stream().filter(notDone::contains).distinct().toList();
+        List<String> waitingFor = dependenciesOf(step).stream().filter(notDone::contains).distinct().toList();
+        return safeCheck(step, ctx, waitingFor, state);
+    }
+
+    /** A check that never throws: a failure is waiting, deferred or blocked, as a dry-run reports it. */
+    private StepCheck safeCheck(MigrationStep step, DefaultMigrationContext ctx, List<String> waitingFor,
+                                PlatformState state) {
         try {
             StepCheck check = step.check(ctx);
             if (check == null) {
@@ -117,17 +189,21 @@ public final class PlanRunner {
         } catch (VirtualMachineError e) {
             throw e;
         } catch (Throwable e) {
+            if (step.requiredState().compareTo(state) > 0) {
+                // Before anything else: in this state the step's check cannot run at all.
+                return StepCheck.deferred(step.requiredState(), "it cannot be checked while " + state.description()
+                        + " (" + StepExecution.describe(e) + ")");
+            }
             if (!waitingFor.isEmpty()) {
                 // The step's input is what its dependencies will produce: it cannot be checked yet.
-                return StepCheck.waitingFor(waitingFor, "its check needs their changes (" + describe(e) + ")");
-            }
-            if (step.requiredState().compareTo(state) > 0) {
-                return StepCheck.deferred(step.requiredState(), "it cannot be checked while " + state.description()
-                        + " (" + describe(e) + ")");
+                String reason = e instanceof MigrationException m && m.code() == CoreErrorCode.CONTEXT_VALUE_MISSING
+                        ? "its check needs what they produce" : "its check needs their changes (" + StepExecution.describe(e) + ")";
+                return StepCheck.waitingFor(waitingFor, reason);
             }
             LOG.warn("Check of step '{}' failed", step.id(), e);
-            return new StepCheck.Blocked(Problem.of(codeOf(e), "the check of step '" + step.id() + "' failed: "
-                    + describe(e), "a check that completes", "fix the cause named here, then check again"));
+            return new StepCheck.Blocked(Problem.of(StepExecution.codeOf(e), "the check of step '" + step.id()
+                    + "' failed: " + StepExecution.describe(e), "a check that completes",
+                    "fix the cause named here, then check again"));
         }
     }
 
@@ -139,6 +215,10 @@ public final class PlanRunner {
      * @return the result
      */
     public MigrationResult run() {
+        List<Problem> problems = store.problems();
+        if (!problems.isEmpty()) {
+            throw new PreconditionFailedException(combine(problems, "the run cannot keep its journal and lock in " + store));
+        }
         UUID runId = ids.newId();
         Instant startedAt = clock.instant();
         LockHolder me = new LockHolder(ProcessHandle.current().pid(), HostName.get(), startedAt, runId);
@@ -153,9 +233,20 @@ public final class PlanRunner {
         private final Instant startedAt;
         private final Journal journal;
         private final JournalState state;
+        private final JournalTrust trust;
         private final DefaultMigrationContext ctx;
         private final List<String> notes = new ArrayList<>();
-        private final List<StepResult> results = new ArrayList<>();
+        private final Map<String, StepResult> results = new LinkedHashMap<>();
+        /** Steps of the current state that the look-ahead could not check yet. */
+        private final Set<String> unchecked = new LinkedHashSet<>();
+        /** Journal-verified steps of the current state whose check the look-ahead found up to date. */
+        private final Set<String> confirmed = new HashSet<>();
+        private final Set<String> done = new HashSet<>();
+        /** Look-ahead checks valid as the step's own check while no step was applied since. */
+        private final Map<String, ReusableCheck> reusable = new HashMap<>();
+        private final Stop[] refusedBy = new Stop[1];
+        private int applies;
+        private PlatformState lookedAhead;
         private boolean journalFailed;
 
         Run(UUID runId, Instant startedAt, Journal journal, RunLock lock) {
@@ -163,141 +254,298 @@ public final class PlanRunner {
             this.startedAt = startedAt;
             this.journal = journal;
             this.state = journal.state();
-            this.ctx = new DefaultMigrationContext(clock, ids, runId, null, false, journal, state.values(), listener);
+            this.trust = JournalTrust.assess(store, state);
+            this.ctx = new DefaultMigrationContext(clock, ids, runId, null, DefaultMigrationContext.Mode.RUN, journal,
+                    startingValues(state, true), listener, store.fileAreas());
             lock.staleHolder().ifPresent(h -> notes.add("took over the lock left by a run that is gone: " + h.describe()));
         }
 
         MigrationResult execute() {
-            List<String> stepIds = steps.stream().map(MigrationStep::id).toList();
-            journal.append(JournalEntry.runStarted(runId, startedAt, stepIds));
+            List<String> stepIds = stepIds();
+            if (trust.mismatch() != null) {
+                // The journal is another installation's: record nothing in it, change nothing.
+                return finish(PlanStatus.BLOCKED, trust.mismatch(), null, false);
+            }
+            journal.append(JournalEntry.runStarted(runId, startedAt, stepIds, store.installation().orElse(null)));
             listener.planStarted(new MigrationEvent.PlanStarted(runId, startedAt, stepIds));
             LOG.info("Migration run {} started: {} steps, state directory {}", runId, steps.size(), store);
 
-            StepResult stoppedBy = null;
+            Problem stop = null;
             PlanStatus status = PlanStatus.SUCCEEDED;
             PlatformState awaiting = null;
             for (MigrationStep step : steps) {
-                if (stoppedBy != null) {
-                    results.add(result(step, StepStatus.NOT_RUN, List.of(), null, Duration.ZERO, null, null));
+                if (stop != null || results.containsKey(step.id())) {
                     continue;
                 }
                 Optional<JournalState.Mark> verified = state.verified(step.id());
-                if (verified.isPresent()) {
-                    results.add(result(step, StepStatus.VERIFIED_EARLIER, List.of(), null, Duration.ZERO, null,
-                            verifiedEarlier(verified.get())));
-                    continue;
+                PlatformState now = currentOrNull();
+                if (now != null && step.requiredState().compareTo(now) < 0) {
+                    // A state already left: only the journal can say the step is done.
+                    if (verified.isPresent() && trust.bound()) {
+                        finished(verifiedEarlierResult(step, verified.get()));
+                        continue;
+                    }
+                    if (verified.isPresent()) {
+                        stop = JournalTrust.unboundLeftState(store, step.id(), step.requiredState(), now);
+                        finished(StepExecution.result(step, StepStatus.BLOCKED, List.of(), null, Duration.ZERO, stop));
+                        status = PlanStatus.BLOCKED;
+                        continue;
+                    }
+                    Optional<String> skip = step.optionalOnceStatePassed();
+                    if (skip.isPresent()) {
+                        StepResult skipped = new StepResult(step.id(), step.description(), step.requiredState(),
+                                StepStatus.SKIPPED, List.of(), null, Duration.ZERO, null, skip.get(), null);
+                        finished(skipped);
+                        listener.stepFinished(new MigrationEvent.StepFinished(runId, skipped));
+                        continue;
+                    }
                 }
                 Optional<PlatformStop> platformStop = reachState(step.requiredState());
                 if (platformStop.isPresent()) {
-                    Problem p = platformStop.get().problem();
+                    stop = platformStop.get().problem();
                     boolean pause = platformStop.get().pause();
-                    stoppedBy = result(step, pause ? StepStatus.NOT_RUN : StepStatus.FAILED, List.of(), null,
-                            Duration.ZERO, p.code(), p.message());
-                    results.add(stoppedBy);
+                    finished(StepExecution.result(step, pause ? StepStatus.NOT_RUN : StepStatus.FAILED, List.of(), null,
+                            Duration.ZERO, stop));
                     status = pause ? PlanStatus.PAUSED : PlanStatus.FAILED;
                     awaiting = pause ? step.requiredState() : null;
                     continue;
                 }
-                Optional<JournalState.Mark> interrupted = state.interrupted(step.id());
-                StepResult result = executeStep(step);
-                interrupted.ifPresent(m -> notes.add("step '" + step.id() + "' was interrupted in run " + m.runId()
-                        + " (started " + m.at() + "); this run checked it again: " + result.status()));
-                results.add(result);
-                if (!result.status().isDone()) {
-                    stoppedBy = result;
-                    status = result.status() == StepStatus.BLOCKED ? PlanStatus.BLOCKED : PlanStatus.FAILED;
+                if (lookedAhead != step.requiredState()) {
+                    lookedAhead = step.requiredState();
+                    Optional<Stop> refused = lookAheadOnEntry(step.requiredState());
+                    if (refused.isPresent()) {
+                        stop = refused.get().problem();
+                        status = refused.get().status();
+                        continue;
+                    }
                 }
-                if (journalFailed && stoppedBy == null) {
-                    stoppedBy = result;
+                if (verified.isPresent() && confirmed.contains(step.id())) {
+                    finished(verifiedEarlierResult(step, verified.get()));
+                    continue;
+                }
+                StepResult result = executeStep(step, s -> refusedBy[0] = s);
+                if (result == null) {
+                    // the look-ahead refused before the step's apply; it recorded every stopped step
+                    stop = refusedBy[0].problem();
+                    status = refusedBy[0].status();
+                    continue;
+                }
+                finished(result);
+                if (!result.status().isDone()) {
+                    stop = result.problem();
+                    status = result.status() == StepStatus.BLOCKED ? PlanStatus.BLOCKED : PlanStatus.FAILED;
+                } else if (journalFailed) {
+                    stop = Problem.of(CoreErrorCode.JOURNAL_IO, "the journal could not be written; the run stopped after "
+                            + "step '" + step.id() + "'", "a writable journal", "make the state directory writable and "
+                            + "run again");
                     status = PlanStatus.FAILED;
                 }
             }
+            return finish(status, stop, awaiting, true);
+        }
+
+        private MigrationResult finish(PlanStatus status, Problem stop, PlatformState awaiting, boolean started) {
             notes.addAll(ctx.closeResources());
             Instant finishedAt = clock.instant();
-            ErrorCode code = stoppedBy == null ? null : journalFailed ? ErrorCode.JOURNAL_IO : stoppedBy.errorCode();
-            String message = stoppedBy == null ? null : journalFailed
-                    ? "the journal could not be written; the run stopped after step '" + stoppedBy.stepId()
-                    + "'. Make the state directory writable and run again"
-                    : "step '" + stoppedBy.stepId() + "': " + stoppedBy.message();
-            record(JournalEntry.runFinished(runId, finishedAt, status, code));
-            MigrationResult result = new MigrationResult(runId, status, startedAt, finishedAt, results, code, message,
-                    awaiting, notes);
+            List<StepResult> ordered = new ArrayList<>();
+            for (MigrationStep step : steps) {
+                ordered.add(results.getOrDefault(step.id(), StepExecution.result(step, StepStatus.NOT_RUN, List.of(),
+                        null, Duration.ZERO, null)));
+            }
+            ErrorCode code = stop == null ? null : stop.code();
+            String message = stop == null ? null : messageOf(ordered, stop);
+            if (started) {
+                record(JournalEntry.runFinished(runId, finishedAt, status, code));
+            }
+            MigrationResult result = new MigrationResult(runId, status, startedAt, finishedAt, ordered, code, message,
+                    awaiting, notes, MigrationResult.Operation.RUN);
             LOG.info("Migration run {} finished: {}{}", runId, status, message == null ? "" : " at " + message);
-            listener.planFinished(new MigrationEvent.PlanFinished(result));
+            if (started) {
+                listener.planFinished(new MigrationEvent.PlanFinished(result));
+            }
             return result;
         }
 
-        private StepResult executeStep(MigrationStep step) {
-            Instant start = clock.instant();
+        private String messageOf(List<StepResult> ordered, Problem stop) {
+            List<StepResult> blocked = ordered.stream().filter(r -> r.status() == StepStatus.BLOCKED).toList();
+            if (blocked.size() > 1) {
+                return blocked.size() + " steps are blocked; nothing of them was changed: " + blocked.stream()
+                        .map(r -> "step '" + r.stepId() + "': " + r.message()).collect(Collectors.joining(" | "));
+            }
+            Optional<StepResult> at = ordered.stream().filter(r -> stop.equals(r.problem())).findFirst();
+            return at.map(r -> "step '" + r.stepId() + "': " + (r.message() != null ? r.message() : stop.message()))
+                    .orElse(stop.message());
+        }
+
+        private void finished(StepResult result) {
+            results.put(result.stepId(), result);
+            if (result.status().isDone() || result.status() == StepStatus.SKIPPED) {
+                done.add(result.stepId());
+            }
+        }
+
+        private StepResult verifiedEarlierResult(MigrationStep step, JournalState.Mark mark) {
+            StepResult result = new StepResult(step.id(), step.description(), step.requiredState(),
+                    StepStatus.VERIFIED_EARLIER, List.of(), mark.verification(), Duration.ZERO, null,
+                    verifiedEarlier(mark), null);
+            listener.stepFinished(new MigrationEvent.StepFinished(runId, result));
+            return result;
+        }
+
+        /**
+         * On entering a state: confirms the journal's verified steps of that state by their checks and checks every
+         * other step of it that can be checked. Empty when nothing stops the run.
+         */
+        private Optional<Stop> lookAheadOnEntry(PlatformState platformState) {
+            unchecked.clear();
+            List<MigrationStep> ofState = steps.stream().filter(s -> s.requiredState() == platformState
+                    && !results.containsKey(s.id())).toList();
+            ofState.forEach(s -> unchecked.add(s.id()));
+            return lookAhead(ofState);
+        }
+
+        /**
+         * Checks steps in a look-ahead context. When a step is blocked, or its check fails while nothing it depends on
+         * is still to be done, records every such step and returns why the run stops; nothing was changed by them.
+         */
+        private Optional<Stop> lookAhead(List<MigrationStep> candidates) {
+            DefaultMigrationContext ahead = ctx.lookAhead();
+            Set<String> notDoneYet = new HashSet<>();
+            for (MigrationStep s : steps) {
+                if (!done.contains(s.id()) && !confirmed.contains(s.id())) {
+                    notDoneYet.add(s.id());
+                }
+            }
+            List<StepResult> stopped = new ArrayList<>();
+            for (MigrationStep step : candidates) {
+                if (!unchecked.contains(step.id())) {
+                    continue;
+                }
+                ahead.enterStep(step.id());
+                Optional<JournalState.Mark> verified = state.verified(step.id());
+                List<String> waitingFor = verified.isPresent() ? List.of()
+                        : dependenciesOf(step).stream().filter(notDoneYet::contains).distinct().toList();
+                boolean cleanBefore = !ahead.holdsOwnValues();
+                Instant start = clock.instant();
+                StepCheck check;
+                try {
+                    check = step.check(ahead);
+                    if (check == null) {
+                        throw new IllegalStateException("check() returned null");
+                    }
+                } catch (VirtualMachineError e) {
+                    throw e;
+                } catch (Throwable e) {
+                    if (!waitingFor.isEmpty()) {
+                        continue; // its input is what its dependencies will produce: checked again later
+                    }
+                    unchecked.remove(step.id());
+                    stopped.add(StepExecution.failed(step, e, "check", List.of(), null, clock, start, runId,
+                            StepExecution.Recorder.NONE));
+                    continue;
+                }
+                if (verified.isPresent()) {
+                    unchecked.remove(step.id());
+                    if (check instanceof StepCheck.UpToDate) {
+                        confirmed.add(step.id());
+                    } else {
+                        stopped.add(StepExecution.result(step, StepStatus.BLOCKED, List.of(), null, Duration.ZERO,
+                                JournalTrust.contradicted(store, step.id(), verified.get(), check)));
+                    }
+                    continue;
+                }
+                if (check instanceof StepCheck.Blocked b) {
+                    unchecked.remove(step.id());
+                    stopped.add(StepExecution.result(step, StepStatus.BLOCKED, List.of(), null, Duration.ZERO, b.problem()));
+                } else if (check instanceof StepCheck.UpToDate || check instanceof StepCheck.Pending) {
+                    unchecked.remove(step.id());
+                    if (cleanBefore && !ahead.holdsOwnValues()) {
+                        // Read nothing provisional and put nothing: valid as the step's own check until something changes.
+                        reusable.put(step.id(), new ReusableCheck(check, applies));
+                    }
+                }
+                // Waiting or deferred: checked again before the next change
+            }
+            if (stopped.isEmpty()) {
+                return Optional.empty();
+            }
+            for (StepResult r : stopped) {
+                LOG.warn("Look-ahead: step '{}' {}: {}", r.stepId(), r.status(), r.message());
+                record(JournalEntry.stepStopped(r.status() == StepStatus.BLOCKED ? JournalEntry.Type.STEP_BLOCKED
+                        : JournalEntry.Type.STEP_FAILED, runId, clock.instant(), r.stepId(), r.errorCode(), r.message()));
+                results.put(r.stepId(), r);
+                listener.stepFinished(new MigrationEvent.StepFinished(runId, r));
+            }
+            boolean anyFailed = stopped.stream().anyMatch(r -> r.status() == StepStatus.FAILED);
+            return Optional.of(new Stop(anyFailed ? PlanStatus.FAILED : PlanStatus.BLOCKED, stopped.get(0).problem()));
+        }
+
+        /** Check, then (after the look-ahead allows it) apply and verify; {@code null} when the look-ahead refused. */
+        private StepResult executeStep(MigrationStep step, java.util.function.Consumer<Stop> refusal) {
             ctx.enterStep(step.id());
-            listener.stepStarted(new MigrationEvent.StepStarted(runId, step.id(), step.requiredState(), start));
+            listener.stepStarted(new MigrationEvent.StepStarted(runId, step.id(), step.requiredState(), clock.instant()));
             LOG.info("Step '{}': {}", step.id(), step.description());
-            List<Change> changes = List.of();
-            Verification verification = null;
-            String phase = "check";
-            StepResult result;
+            Optional<JournalState.Mark> interrupted = state.interrupted(step.id());
+            StepExecution.Recorder recorder = this::append;
+            Instant start = clock.instant();
+            StepCheck check;
             try {
-                journal.append(JournalEntry.of(JournalEntry.Type.STEP_STARTED, runId, start, step.id()));
-                StepCheck check = step.check(ctx);
+                append(JournalEntry.of(JournalEntry.Type.STEP_STARTED, runId, start, step.id()));
+                ReusableCheck cached = reusable.remove(step.id());
+                check = cached != null && cached.appliesBefore() == applies ? cached.check() : step.check(ctx);
                 if (check == null) {
                     throw new IllegalStateException("check() returned null");
-                }
-                if (check instanceof StepCheck.Blocked blocked) {
-                    Problem p = blocked.problem();
-                    journal.append(JournalEntry.stepStopped(JournalEntry.Type.STEP_BLOCKED, runId, clock.instant(),
-                            step.id(), p.code(), p.message()));
-                    result = result(step, StepStatus.BLOCKED, List.of(), null, since(start), p.code(), p.message());
-                } else if (check instanceof StepCheck.Waiting waiting) {
-                    throw new MigrationException(ErrorCode.STEP_FAILED, "step '" + step.id() + "' says it waits for "
-                            + waiting.stepIds() + " (" + waiting.reason() + "), but they are done; a step may wait only "
-                            + "in a dry-run", null);
-                } else if (check instanceof StepCheck.Deferred deferred) {
-                    throw new MigrationException(ErrorCode.PLATFORM_STATE, "step '" + step.id() + "' deferred its check "
-                            + "to state " + deferred.state() + " (" + deferred.reason() + ") although the platform is in "
-                            + ctx.platformState() + ", the state the step requires; the step should require "
-                            + deferred.state(), null);
-                } else {
-                    String upToDate = check instanceof StepCheck.UpToDate u ? u.detail() : null;
-                    if (upToDate == null) {
-                        phase = "apply";
-                        List<Change> applied = step.apply(ctx);
-                        changes = applied == null ? List.of() : applied;
-                        journal.append(JournalEntry.of(JournalEntry.Type.STEP_APPLIED, runId, clock.instant(), step.id()));
-                    }
-                    phase = "verify";
-                    verification = step.verify(ctx);
-                    if (verification == null) {
-                        throw new IllegalStateException("verify() returned null");
-                    }
-                    if (verification.passed()) {
-                        phase = "journal";
-                        journal.append(JournalEntry.of(JournalEntry.Type.STEP_VERIFIED, runId, clock.instant(), step.id()));
-                        result = result(step, upToDate == null ? StepStatus.APPLIED : StepStatus.UP_TO_DATE, changes,
-                                verification, since(start), null, upToDate);
-                    } else {
-                        String message = "verification failed: " + verification.describeFailures();
-                        record(JournalEntry.stepStopped(JournalEntry.Type.STEP_FAILED, runId, clock.instant(), step.id(),
-                                ErrorCode.VERIFICATION_FAILED, message));
-                        result = result(step, StepStatus.VERIFICATION_FAILED, changes, verification, since(start),
-                                ErrorCode.VERIFICATION_FAILED, message);
-                    }
                 }
             } catch (VirtualMachineError e) {
                 throw e;
             } catch (Throwable e) {
-                ErrorCode code = codeOf(e);
-                if (code == ErrorCode.JOURNAL_IO) {
-                    journalFailed = true;
-                }
-                String message = phase + " failed: " + describe(e);
-                LOG.error("Step '{}' failed in {}", step.id(), phase, e);
-                record(JournalEntry.stepStopped(JournalEntry.Type.STEP_FAILED, runId, clock.instant(), step.id(), code,
-                        message));
-                result = result(step, StepStatus.FAILED, changes, verification, since(start), code, message);
+                return report(step, StepExecution.failed(step, e, "check", List.of(), null, clock, start, runId, recorder),
+                        interrupted);
             }
+            unchecked.remove(step.id());
+            if (check instanceof StepCheck.Pending && !unchecked.isEmpty()) {
+                // Before a change, check the steps whose checks could not run yet, this one first (it may provide
+                // provisional values they need).
+                List<MigrationStep> ahead = new ArrayList<>();
+                ahead.add(step);
+                unchecked.add(step.id());
+                steps.stream().filter(s -> unchecked.contains(s.id()) && s != step).forEach(ahead::add);
+                Optional<Stop> refused = lookAhead(ahead);
+                unchecked.remove(step.id());
+                reusable.remove(step.id());
+                if (refused.isPresent()) {
+                    if (!results.containsKey(step.id())) {
+                        record(JournalEntry.stepStopped(JournalEntry.Type.STEP_BLOCKED, runId, clock.instant(), step.id(),
+                                refused.get().problem().code(), "not applied: the look-ahead found steps that cannot run"));
+                        results.put(step.id(), StepExecution.result(step, StepStatus.NOT_RUN, List.of(), null,
+                                Duration.ZERO, null));
+                    }
+                    refusal.accept(refused.get());
+                    return null;
+                }
+            }
+            if (check instanceof StepCheck.Pending) {
+                applies++;
+            }
+            return report(step, StepExecution.execute(step, ctx, clock, runId, recorder, check), interrupted);
+        }
+
+        private StepResult report(MigrationStep step, StepResult result, Optional<JournalState.Mark> interrupted) {
+            interrupted.ifPresent(m -> notes.add("step '" + step.id() + "' was interrupted in run " + m.runId()
+                    + " (started " + m.at() + "); this run checked it again: " + result.status()));
             LOG.info("Step '{}' {}{}", step.id(), result.status(), result.message() == null ? "" : ": " + result.message());
             listener.stepFinished(new MigrationEvent.StepFinished(runId, result));
             return result;
+        }
+
+        /** Appends; a failure stops the run after the current step. */
+        private void append(JournalEntry entry) {
+            try {
+                journal.append(entry);
+            } catch (MigrationException e) {
+                journalFailed = true;
+                throw e;
+            }
         }
 
         /** Appends unless the journal already failed in this run; a failure here stops the run after this step. */
@@ -313,6 +561,14 @@ public final class PlanRunner {
             }
         }
 
+        private PlatformState currentOrNull() {
+            try {
+                return control.current();
+            } catch (RuntimeException e) {
+                return null;
+            }
+        }
+
         /** Moves the platform forward to {@code needed}; says why not when it cannot. */
         private Optional<PlatformStop> reachState(PlatformState needed) {
             PlatformState current;
@@ -322,8 +578,9 @@ public final class PlanRunner {
                     throw new IllegalStateException("current() returned null");
                 }
             } catch (RuntimeException e) {
-                return Optional.of(new PlatformStop(Problem.of(ErrorCode.PLATFORM_STATE, "the PlatformControl could not "
-                        + "tell the platform state: " + describe(e), "the platform state", "check the PlatformControl"), false));
+                return Optional.of(new PlatformStop(Problem.of(CoreErrorCode.PLATFORM_STATE, "the PlatformControl could not "
+                        + "tell the platform state: " + StepExecution.describe(e), "the platform state",
+                        "check the PlatformControl"), false));
             }
             if (current == needed) {
                 ctx.platformState(current);
@@ -351,14 +608,15 @@ public final class PlanRunner {
                 return Optional.of(new PlatformStop(PlatformCannotMoveException.pauseProblem(current, needed), true));
             } catch (RuntimeException e) {
                 return Optional.of(new PlatformStop(Problem.of(e instanceof MigrationException m ? m.code()
-                                : ErrorCode.PLATFORM_STATE, "moving the platform to " + needed + " failed: " + describe(e),
-                        "the platform in state " + needed, "move the platform to " + needed + " yourself, then run "
-                                + "again with PlatformControl.assumeState(PlatformState." + needed + ")"), false));
+                                : CoreErrorCode.PLATFORM_STATE, "moving the platform to " + needed + " failed: "
+                                + StepExecution.describe(e), "the platform in state " + needed, "move the platform to "
+                                + needed + " yourself, then run again with PlatformControl.assumeState(PlatformState."
+                                + needed + ")"), false));
             }
             PlatformState reached = control.current();
             ctx.platformState(reached);
             if (reached != needed) {
-                return Optional.of(new PlatformStop(Problem.of(ErrorCode.PLATFORM_STATE, "the PlatformControl reports "
+                return Optional.of(new PlatformStop(Problem.of(CoreErrorCode.PLATFORM_STATE, "the PlatformControl reports "
                                 + "state " + reached + " after moving the platform", "state " + needed,
                         "check the PlatformControl implementation: current() must report the state it moved to"), false));
             }
@@ -369,51 +627,125 @@ public final class PlanRunner {
             LOG.info("Moving the platform from {} to {}", from, to);
             listener.platformTransition(new MigrationEvent.PlatformTransition(runId, from, to, clock.instant()));
         }
+    }
 
-        private Duration since(Instant start) {
-            return Duration.between(start, clock.instant());
+    // ------------------------------------------------------------------------------------------ verify-only
+
+    /**
+     * Runs every step's verify against the installation as it is now: the journal's "verified" marks are ignored, the
+     * baselines it holds for this installation are used. Steps of a later platform state are not verified.
+     *
+     * @return the result
+     */
+    public MigrationResult verify() {
+        UUID runId = ids.newId();
+        Instant startedAt = clock.instant();
+        LockHolder me = new LockHolder(ProcessHandle.current().pid(), HostName.get(), startedAt, runId);
+        // Take the lock where a run made the state directory, so that no run changes things under the verification.
+        RunLock lock = store.exists() && store.problems().isEmpty() ? store.lock(me) : null;
+        try {
+            return verifyLocked(runId, startedAt);
+        } finally {
+            if (lock != null) {
+                lock.close();
+            }
         }
+    }
+
+    private MigrationResult verifyLocked(UUID runId, Instant startedAt) {
+        JournalState journal = store.exists() ? store.readJournal() : new JournalState();
+        JournalTrust trust = JournalTrust.assess(store, journal);
+        List<String> notes = new ArrayList<>();
+        PlatformState state = currentState();
+        boolean useBaselines = trust.mismatch() == null && trust.bound();
+        if (!useBaselines && journal.hasRuns()) {
+            notes.add("the journal in " + store + " is not bound to this installation: its baselines were not used, so "
+                    + "only postconditions are proven");
+        }
+        DefaultMigrationContext ctx = new DefaultMigrationContext(clock, ids, runId, state, DefaultMigrationContext.Mode.VERIFY,
+                null, startingValues(journal, useBaselines), listener, store.fileAreas());
+        listener.planStarted(new MigrationEvent.PlanStarted(runId, startedAt, stepIds()));
+        List<StepResult> results = new ArrayList<>();
+        try {
+            for (MigrationStep step : steps) {
+                if (step.requiredState().compareTo(state) > 0) {
+                    results.add(new StepResult(step.id(), step.description(), step.requiredState(), StepStatus.NOT_RUN,
+                            List.of(), null, Duration.ZERO, null, "verified once the platform is in state "
+                            + step.requiredState(), null));
+                    continue;
+                }
+                ctx.enterStep(step.id());
+                listener.stepStarted(new MigrationEvent.StepStarted(runId, step.id(), step.requiredState(), clock.instant()));
+                StepResult result = StepExecution.verifyOnly(step, ctx, clock, runId);
+                results.add(result);
+                listener.stepFinished(new MigrationEvent.StepFinished(runId, result));
+            }
+        } finally {
+            notes.addAll(ctx.closeResources());
+        }
+        Optional<StepResult> failed = results.stream().filter(r -> r.status() == StepStatus.VERIFICATION_FAILED
+                || r.status() == StepStatus.FAILED).findFirst();
+        long failures = results.stream().filter(r -> r.status() == StepStatus.VERIFICATION_FAILED
+                || r.status() == StepStatus.FAILED).count();
+        MigrationResult result = new MigrationResult(runId, failed.isPresent() ? PlanStatus.FAILED : PlanStatus.SUCCEEDED,
+                startedAt, clock.instant(), results, failed.map(StepResult::errorCode).orElse(null),
+                failed.map(r -> failures + " step(s) did not verify; first: step '" + r.stepId() + "': " + r.message())
+                        .orElse(null), null, notes, MigrationResult.Operation.VERIFY);
+        listener.planFinished(new MigrationEvent.PlanFinished(result));
+        return result;
+    }
+
+    // --------------------------------------------------------------------------------------------- shared
+
+    /** Why a run stops before it changes anything. */
+    private record Stop(PlanStatus status, Problem problem) {
+    }
+
+    /** A look-ahead check and how many applies preceded it. */
+    private record ReusableCheck(StepCheck check, int appliesBefore) {
     }
 
     /** Why the platform could not be brought to a state; {@code pause} when the control cannot move it. */
     private record PlatformStop(Problem problem, boolean pause) {
     }
 
+    private List<String> stepIds() {
+        return steps.stream().map(MigrationStep::id).toList();
+    }
+
     private PlatformState currentState() {
         PlatformState state = control.current();
         if (state == null) {
-            throw new MigrationException(ErrorCode.PLATFORM_STATE, "The PlatformControl " + control
+            throw new MigrationException(CoreErrorCode.PLATFORM_STATE, "The PlatformControl " + control
                     + " reports no current state; current() must return one.", null);
         }
         return state;
     }
 
     private static Problem platformPast(PlatformState current, PlatformState needed) {
-        return Problem.of(ErrorCode.PLATFORM_STATE,
+        return Problem.of(CoreErrorCode.PLATFORM_STATE,
                 "the platform is already in state " + current + " (" + current.description() + ")",
                 "state " + needed + " for this step, which must run before the platform leaves that state",
                 "a plan never moves the platform backwards: bring it back to " + needed
                         + " or restore the backup, then run again");
     }
 
-    private static StepResult result(MigrationStep step, StepStatus status, List<Change> changes, Verification verification,
-                                     Duration duration, ErrorCode code, String message) {
-        return new StepResult(step.id(), step.description(), step.requiredState(), status, changes, verification,
-                duration, code, message);
-    }
-
     private static String verifiedEarlier(JournalState.Mark mark) {
         return "verified by run " + mark.runId() + " at " + mark.at();
     }
 
-    private static ErrorCode codeOf(Throwable e) {
-        return e instanceof MigrationException m ? m.code() : ErrorCode.STEP_FAILED;
-    }
-
-    private static String describe(Throwable e) {
-        if (e instanceof MigrationException) {
-            return e.getMessage();
+    /** Several problems as one: numbered findings and fixes, the first one's code. */
+    static Problem combine(List<Problem> problems, String context) {
+        if (problems.size() == 1) {
+            return problems.get(0);
         }
-        return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+        StringBuilder found = new StringBuilder(context).append(": ");
+        StringBuilder fix = new StringBuilder();
+        for (int i = 0; i < problems.size(); i++) {
+            Problem p = problems.get(i);
+            found.append(i == 0 ? "" : "; ").append(i + 1).append(") ").append(p.found());
+            fix.append(i == 0 ? "" : "; ").append(i + 1).append(") ").append(p.fix());
+        }
+        return Problem.of(problems.get(0).code(), found.toString(), problems.get(0).expected(), fix.toString());
     }
 }

@@ -3,13 +3,12 @@ package dev.kaapanamigrate.core.internal;
 import dev.kaapanamigrate.core.MigrationEvent;
 import dev.kaapanamigrate.core.MigrationListener;
 import java.util.List;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Delivers events to the plan's listeners. Whatever a listener throws (errors included, except those of the
- * virtual machine itself) is logged and never breaks a run.
+ * Delivers events to the plan's listeners through their typed methods. Whatever a listener throws (errors included,
+ * except those of the virtual machine itself) is logged and never breaks a run.
  */
 public final class SafeListener implements MigrationListener {
 
@@ -26,45 +25,17 @@ public final class SafeListener implements MigrationListener {
         this.listeners = List.copyOf(listeners);
     }
 
-    private void each(String event, Consumer<MigrationListener> call) {
+    @Override
+    public void onEvent(MigrationEvent event) {
         for (MigrationListener listener : listeners) {
             try {
-                call.accept(listener);
+                MigrationListener.dispatch(listener, event);
             } catch (VirtualMachineError e) {
                 throw e;
             } catch (Throwable e) {
-                LOG.warn("Listener {} threw on {}; the run goes on", listener.getClass().getName(), event, e);
+                LOG.warn("Listener {} threw on {}; the run goes on", listener.getClass().getName(),
+                        event.getClass().getSimpleName(), e);
             }
         }
-    }
-
-    @Override
-    public void planStarted(MigrationEvent.PlanStarted event) {
-        each("planStarted", l -> l.planStarted(event));
-    }
-
-    @Override
-    public void planFinished(MigrationEvent.PlanFinished event) {
-        each("planFinished", l -> l.planFinished(event));
-    }
-
-    @Override
-    public void stepStarted(MigrationEvent.StepStarted event) {
-        each("stepStarted", l -> l.stepStarted(event));
-    }
-
-    @Override
-    public void stepFinished(MigrationEvent.StepFinished event) {
-        each("stepFinished", l -> l.stepFinished(event));
-    }
-
-    @Override
-    public void stepProgress(MigrationEvent.StepProgress event) {
-        each("stepProgress", l -> l.stepProgress(event));
-    }
-
-    @Override
-    public void platformTransition(MigrationEvent.PlatformTransition event) {
-        each("platformTransition", l -> l.platformTransition(event));
     }
 }

@@ -1,10 +1,10 @@
 package dev.kaapanamigrate.postgres.internal;
 
-import dev.kaapanamigrate.core.ErrorCode;
+import dev.kaapanamigrate.core.CoreErrorCode;
 import dev.kaapanamigrate.core.MigrationContext;
 import dev.kaapanamigrate.core.Problem;
 import dev.kaapanamigrate.core.Verification;
-import dev.kaapanamigrate.postgres.ServiceDatabase;
+import dev.kaapanamigrate.domain.ServiceDatabase;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
@@ -44,7 +44,7 @@ public final class DatabaseSteps {
                 : "the tables differ from the released schema (schema drift, for example an installation that came from "
                 + "0.3.x); bring them to the " + (atHead ? "0.5.2" : "0.4.2") + " schema by hand (the differences are "
                 + "listed) or restore the database from a backup, then run again";
-        return Problem.of(ErrorCode.PRECONDITION_FAILED, found, expected, fix);
+        return Problem.of(CoreErrorCode.PRECONDITION_FAILED, found, expected, fix);
     }
 
     /**
@@ -58,7 +58,7 @@ public final class DatabaseSteps {
      */
     public static TableDigests baseline(Connection c, MigrationContext ctx, Map<String, String> queries) throws SQLException {
         TableProgress progress = new TableProgress(ctx, "tables in the baseline", List.copyOf(queries.keySet()));
-        return TableDigests.compute(c, queries, progress::finished);
+        return TableDigests.compute(c, queries, progress::finished).takenBy(ctx.runId());
     }
 
     /**
@@ -109,14 +109,45 @@ public final class DatabaseSteps {
      */
     public static void verifyDigests(Connection c, Optional<TableDigests> baseline, Map<String, String> after,
                                      ServiceDatabase db, Verification.Builder v) throws SQLException {
+        verifyDigests(c, baseline, after, db, v, null, java.util.Set.of());
+    }
+
+    /**
+     * As {@link #verifyDigests(Connection, Optional, Map, ServiceDatabase, Verification.Builder)}, but the tables that
+     * later steps of a plan may change in their documented way are compared only in the run that took the baseline
+     * (right after the migration, before those steps); a later verify-only pass proves the other tables.
+     *
+     * @param c          the connection
+     * @param baseline   the journaled baseline, if any
+     * @param after      per table: the query of its business columns in 0.5.2
+     * @param db         the database
+     * @param v          the facts so far
+     * @param ctx        the context of this verification
+     * @param laterSteps the tables later steps may change
+     * @throws SQLException on failure
+     */
+    public static void verifyDigests(Connection c, Optional<TableDigests> baseline, Map<String, String> after,
+                                     ServiceDatabase db, Verification.Builder v, MigrationContext ctx,
+                                     java.util.Set<String> laterSteps) throws SQLException {
         if (baseline.isEmpty()) {
             LOG.info("No baseline of the {} database in the context (migrated by an earlier run without journal): "
                     + "verifying its schema only", db.stableName());
             return;
         }
-        TableDigests now = TableDigests.compute(c, after, table -> { });
+        boolean sameRun = ctx != null && ctx.runId().equals(baseline.get().runId());
+        Map<String, String> compared = new java.util.LinkedHashMap<>();
+        after.forEach((table, query) -> {
+            if (sameRun || !laterSteps.contains(table)) {
+                compared.put(table, query);
+            }
+        });
+        TableDigests now = TableDigests.compute(c, compared, table -> { });
         for (Map.Entry<String, TableDigests.TableDigest> e : baseline.get().tables().entrySet()) {
-            v.expect("rows and digest of " + db.stableName() + "." + e.getKey(), e.getValue(), now.tables().get(e.getKey()));
+            if (!compared.containsKey(e.getKey())) {
+                continue;
+            }
+            v.againstBaseline("rows and digest of " + db.stableName() + "." + e.getKey(), e.getValue(),
+                    now.tables().get(e.getKey()));
         }
     }
 }

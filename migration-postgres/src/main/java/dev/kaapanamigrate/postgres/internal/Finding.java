@@ -1,6 +1,6 @@
 package dev.kaapanamigrate.postgres.internal;
 
-import dev.kaapanamigrate.core.ErrorCode;
+import dev.kaapanamigrate.core.CoreErrorCode;
 import dev.kaapanamigrate.core.Problem;
 import java.util.List;
 
@@ -34,6 +34,6 @@ public record Finding(String found, String expected, String fix) {
             fix.append(sep).append(num).append(x.fix());
         }
         found.append("; ").append(notChanged);
-        return Problem.of(ErrorCode.PRECONDITION_FAILED, found.toString(), expected.toString(), fix.toString());
+        return Problem.of(CoreErrorCode.PRECONDITION_FAILED, found.toString(), expected.toString(), fix.toString());
     }
 }

@@ -1,6 +1,6 @@
 package dev.kaapanamigrate.postgres.internal;
 
-import dev.kaapanamigrate.core.ErrorCode;
+import dev.kaapanamigrate.core.CoreErrorCode;
 import dev.kaapanamigrate.core.Problem;
 import dev.kaapanamigrate.core.StepFailedException;
 import java.sql.Connection;
@@ -143,7 +143,7 @@ public final class JobTableRebuild {
         TableDigests.TableDigest after = TableDigests.compute(c, Map.of("job", "SELECT " + UNCHANGED_COLUMNS
                 + " FROM job_05"), table -> { }).tables().get("job");
         if (!before.equals(after)) {
-            throw new StepFailedException(Problem.of(ErrorCode.STEP_FAILED, "the rebuilt job table differs from the old one "
+            throw new StepFailedException(Problem.of(CoreErrorCode.STEP_FAILED, "the rebuilt job table differs from the old one "
                     + "outside conf_data (" + after + " against " + before + ")",
                     "every job copied, unchanged but for conf_data", "nothing was changed (the transaction was rolled "
                     + "back); report this as a bug"));

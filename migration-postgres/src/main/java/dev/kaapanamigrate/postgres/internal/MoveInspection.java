@@ -1,7 +1,7 @@
 package dev.kaapanamigrate.postgres.internal;
 
 import dev.kaapanamigrate.core.Problem;
-import dev.kaapanamigrate.postgres.DataFolderMove;
+import dev.kaapanamigrate.domain.DataFolderMove;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;

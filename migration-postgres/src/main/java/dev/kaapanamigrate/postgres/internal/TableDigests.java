@@ -21,8 +21,9 @@ import java.util.TreeMap;
  * journaled, so a resumed run verifies against the same numbers.
  *
  * @param tables per table: rows and digest
+ * @param runId  the run that took the baseline, or {@code null} (a digest taken for comparison only)
  */
-public record TableDigests(Map<String, TableDigest> tables) {
+public record TableDigests(Map<String, TableDigest> tables, java.util.UUID runId) {
 
     /**
      * One table's content.
@@ -41,9 +42,20 @@ public record TableDigests(Map<String, TableDigest> tables) {
      * Copies the map, sorted by table.
      *
      * @param tables per table: rows and digest
+     * @param runId  the run that took it, or {@code null}
      */
     public TableDigests {
         tables = Collections.unmodifiableSortedMap(new TreeMap<>(tables));
+    }
+
+    /**
+     * The same digests, marked as a baseline taken by a run.
+     *
+     * @param run the run
+     * @return the marked digests
+     */
+    public TableDigests takenBy(java.util.UUID run) {
+        return new TableDigests(tables, run);
     }
 
     /**
@@ -64,6 +76,6 @@ public record TableDigests(Map<String, TableDigest> tables) {
                     + e.getValue() + ") r", rs -> new TableDigest(rs.getLong(1), rs.getString(2))).get(0));
             onTable.accept(e.getKey());
         }
-        return new TableDigests(out);
+        return new TableDigests(out, null);
     }
 }

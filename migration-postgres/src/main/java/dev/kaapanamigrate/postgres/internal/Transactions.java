@@ -1,6 +1,6 @@
 package dev.kaapanamigrate.postgres.internal;
 
-import dev.kaapanamigrate.core.ErrorCode;
+import dev.kaapanamigrate.core.CoreErrorCode;
 import dev.kaapanamigrate.core.Problem;
 import dev.kaapanamigrate.core.StepFailedException;
 import java.sql.Connection;
@@ -90,7 +90,7 @@ public final class Transactions {
             }
         } catch (SQLException e) {
             LOG.warn("The {} of the {} database failed", what, database, e);
-            throw new StepFailedException(Problem.of(ErrorCode.STEP_FAILED,
+            throw new StepFailedException(Problem.of(CoreErrorCode.STEP_FAILED,
                     "the " + what + " of the " + database + " database failed: " + e.getMessage()
                             + (e.getSQLState() == null ? "" : " [SQLSTATE " + e.getSQLState() + "]"),
                     "a " + what + " that completes",

@@ -1,4 +1,4 @@
-package dev.kaapanamigrate.postgres;
+package dev.kaapanamigrate.domain;
 
 import java.util.Objects;
 

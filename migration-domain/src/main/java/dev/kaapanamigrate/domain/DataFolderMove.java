@@ -1,4 +1,4 @@
-package dev.kaapanamigrate.postgres;
+package dev.kaapanamigrate.domain;
 
 /**
  * The five PostgreSQL data folder moves of Kaapana 0.4.x → 0.5.x, relative to FAST_DATA_DIR

@@ -1,4 +1,4 @@
-package dev.kaapanamigrate.postgres;
+package dev.kaapanamigrate.domain;
 
 import java.util.Objects;
 import java.util.UUID;
@@ -16,7 +16,7 @@ import java.util.UUID;
  * @param opensearchIndex     the project's index, for example {@code project_admin}
  * @param kubernetesNamespace the project's namespace, for example {@code project-admin}
  */
-public record MigratedProject(int oldId, UUID id, String name, String s3Bucket, String opensearchIndex,
+public record Project(int oldId, UUID id, String name, String s3Bucket, String opensearchIndex,
         String kubernetesNamespace) {
 
     /**
@@ -29,7 +29,7 @@ public record MigratedProject(int oldId, UUID id, String name, String s3Bucket, 
      * @param opensearchIndex     the index (may be {@code null})
      * @param kubernetesNamespace the namespace (may be {@code null})
      */
-    public MigratedProject {
+    public Project {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(name, "name");
     }

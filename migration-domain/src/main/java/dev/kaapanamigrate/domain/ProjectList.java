@@ -1,4 +1,4 @@
-package dev.kaapanamigrate.postgres;
+package dev.kaapanamigrate.domain;
 
 import java.util.List;
 import java.util.Objects;
@@ -8,8 +8,10 @@ import java.util.UUID;
 import dev.kaapanamigrate.core.ContextKey;
 
 /**
- * Every project with its old id and new UUID, and which one is the admin project: what the
- * access-information migration puts into the context ({@link #KEY}) for the later steps.
+ * Every project with its old id and new UUID, and which one is the admin project: what the access-information
+ * migration puts into the context ({@link #KEY}) for the later steps, and what the object-store, index and consistency
+ * steps read (they never open a database themselves). A caller who migrated the access-information database outside
+ * the plan gives it with {@code MigrationPlan.Builder.contextValue(ProjectList.KEY, list)}.
  *
  * <pre>{@code
  * ProjectList projects = ctx.require(ProjectList.KEY);
@@ -19,10 +21,10 @@ import dev.kaapanamigrate.core.ContextKey;
  * @param projects    the projects, ordered by old id
  * @param adminOldId  the old id of the admin project
  */
-public record ProjectList(List<MigratedProject> projects, int adminOldId) {
+public record ProjectList(List<Project> projects, int adminOldId) {
 
     /** The context key under which the access-information migration shares the list. */
-    public static final ContextKey<ProjectList> KEY = ContextKey.of("postgres.projects", ProjectList.class);
+    public static final ContextKey<ProjectList> KEY = ContextKey.of("kaapana.projects", ProjectList.class);
 
     /**
      * Copies the list and checks that the admin project is in it.
@@ -43,8 +45,28 @@ public record ProjectList(List<MigratedProject> projects, int adminOldId) {
      *
      * @return the project whose old id is {@link #adminOldId()}
      */
-    public MigratedProject admin() {
+    public Project admin() {
         return byOldId(adminOldId).orElseThrow();
+    }
+
+    /**
+     * Whether a project is the admin project.
+     *
+     * @param project a project of this list
+     * @return {@code true} for the admin project
+     */
+    public boolean isAdmin(Project project) {
+        return project.oldId() == adminOldId;
+    }
+
+    /**
+     * A project by its name.
+     *
+     * @param name the project name
+     * @return the project, or empty
+     */
+    public Optional<Project> byName(String name) {
+        return projects.stream().filter(p -> p.name().equals(name)).findFirst();
     }
 
     /**
@@ -53,7 +75,7 @@ public record ProjectList(List<MigratedProject> projects, int adminOldId) {
      * @param oldId the 0.4 id
      * @return the project, or empty
      */
-    public Optional<MigratedProject> byOldId(int oldId) {
+    public Optional<Project> byOldId(int oldId) {
         return projects.stream().filter(p -> p.oldId() == oldId).findFirst();
     }
 
@@ -63,7 +85,7 @@ public record ProjectList(List<MigratedProject> projects, int adminOldId) {
      * @param id the UUID
      * @return the project, or empty
      */
-    public Optional<MigratedProject> byId(UUID id) {
+    public Optional<Project> byId(UUID id) {
         return projects.stream().filter(p -> p.id().equals(id)).findFirst();
     }
 }
