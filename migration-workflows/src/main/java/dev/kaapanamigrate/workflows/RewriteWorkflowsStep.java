@@ -2,7 +2,7 @@ package dev.kaapanamigrate.workflows;
 
 import dev.kaapanamigrate.core.Change;
 import dev.kaapanamigrate.core.ContextKey;
-import dev.kaapanamigrate.core.ErrorCode;
+import dev.kaapanamigrate.core.CoreErrorCode;
 import dev.kaapanamigrate.core.MigrationContext;
 import dev.kaapanamigrate.core.MigrationStep;
 import dev.kaapanamigrate.core.PlatformState;
@@ -23,7 +23,7 @@ import java.util.Objects;
  * Opt-in: rewrites the mechanical findings of the site's workflow code (the {@code form_data} key, the network-access
  * label, the thumbnail environment variable and keyword, the renamed DAG ids, and {@code HelperMinio} where the
  * replacement is mechanical), while the platform is undeployed: Airflow reloads a changed DAG file at once, so live
- * DAGs are never rewritten. Put it after the backup of the installation ({@code dependsOn}).
+ * DAGs are never rewritten. The plan runs it after the backup of the installation.
  *
  * <ul>
  *   <li>check: one {@link Change} per file; {@link Change#before()} says what is rewritten, with the original's digest
@@ -41,7 +41,7 @@ import java.util.Objects;
  * WorkflowScanner scanner = WorkflowScanner.forKaapana(fast).build();
  * MigrationPlan.builder()
  *         .step(new ScanWorkflowsStep(scanner))                                    // while 0.4 runs
- *         .step(new RewriteWorkflowsStep(scanner, List.of("kaapana.backup")))      // undeployed, after the backup
+ *         .step(new RewriteWorkflowsStep(scanner), "kaapana.backup")               // undeployed, after the backup
  *         ...;
  * }</pre>
  */
@@ -57,26 +57,14 @@ public final class RewriteWorkflowsStep implements MigrationStep {
     static final int FACT_FILES = 50;
 
     private final WorkflowRewriter rewriter;
-    private final List<String> dependsOn;
-
-    /**
-     * Creates the step without dependencies.
-     *
-     * @param scanner the folders and rules
-     */
-    public RewriteWorkflowsStep(WorkflowScanner scanner) {
-        this(scanner, List.of());
-    }
 
     /**
      * Creates the step.
      *
-     * @param scanner   the folders and rules
-     * @param dependsOn ids of steps that must run first: the backup of the installation
+     * @param scanner the folders and rules
      */
-    public RewriteWorkflowsStep(WorkflowScanner scanner, List<String> dependsOn) {
+    public RewriteWorkflowsStep(WorkflowScanner scanner) {
         this.rewriter = WorkflowRewriter.of(Objects.requireNonNull(scanner, "scanner"));
-        this.dependsOn = List.copyOf(dependsOn);
     }
 
     @Override
@@ -92,10 +80,6 @@ public final class RewriteWorkflowsStep implements MigrationStep {
                 + ")";
     }
 
-    @Override
-    public List<String> dependsOn() {
-        return dependsOn;
-    }
 
     @Override
     public PlatformState requiredState() {
@@ -120,7 +104,7 @@ public final class RewriteWorkflowsStep implements MigrationStep {
     @Override
     public List<Change> apply(MigrationContext ctx) {
         if (ctx.platformState() != PlatformState.UNDEPLOYED) {
-            throw new PreconditionFailedException(Problem.of(ErrorCode.PLATFORM_STATE, "the platform is in state "
+            throw new PreconditionFailedException(Problem.of(CoreErrorCode.PLATFORM_STATE, "the platform is in state "
                     + ctx.platformState() + "; nothing was rewritten", "the platform undeployed: Airflow reloads a "
                     + "changed DAG file at once, so rewriting live DAGs would change running workflows",
                     "undeploy Kaapana and back the installation up, then run this step"));

@@ -45,15 +45,14 @@ public final class ScanWorkflowsStep implements MigrationStep {
 
     private final WorkflowScanner scanner;
     private final PlatformState requiredState;
-    private final List<String> dependsOn;
 
     /**
-     * Creates the step for the state {@link PlatformState#SOURCE_RUNNING}, without dependencies.
+     * Creates the step for the state {@link PlatformState#SOURCE_RUNNING}.
      *
      * @param scanner what to scan, with which rules
      */
     public ScanWorkflowsStep(WorkflowScanner scanner) {
-        this(scanner, PlatformState.SOURCE_RUNNING, List.of());
+        this(scanner, PlatformState.SOURCE_RUNNING);
     }
 
     /**
@@ -63,12 +62,10 @@ public final class ScanWorkflowsStep implements MigrationStep {
      * @param requiredState the platform state to scan in (the scan reads files only, so any state works; give
      *                      {@link PlatformState#UNDEPLOYED} when the plan may start with the platform already down, as
      *                      a plan refuses a step of a state the platform has left)
-     * @param dependsOn     ids of steps that must run first
      */
-    public ScanWorkflowsStep(WorkflowScanner scanner, PlatformState requiredState, List<String> dependsOn) {
+    public ScanWorkflowsStep(WorkflowScanner scanner, PlatformState requiredState) {
         this.scanner = Objects.requireNonNull(scanner, "scanner");
         this.requiredState = Objects.requireNonNull(requiredState, "requiredState");
-        this.dependsOn = List.copyOf(dependsOn);
     }
 
     @Override
@@ -82,10 +79,6 @@ public final class ScanWorkflowsStep implements MigrationStep {
                 + scanner.paths()) + " for what Kaapana 0.5 breaks (read-only)";
     }
 
-    @Override
-    public List<String> dependsOn() {
-        return dependsOn;
-    }
 
     @Override
     public PlatformState requiredState() {

@@ -1,6 +1,6 @@
 package dev.kaapanamigrate.workflows;
 
-import dev.kaapanamigrate.core.ErrorCode;
+import dev.kaapanamigrate.core.CoreErrorCode;
 import dev.kaapanamigrate.core.PreconditionFailedException;
 import dev.kaapanamigrate.core.Problem;
 import dev.kaapanamigrate.core.StepFailedException;
@@ -158,7 +158,7 @@ public final class WorkflowRewriter {
      * @return the problem
      */
     static Problem refusal(List<FileIssue> refused) {
-        return Problem.of(ErrorCode.PRECONDITION_FAILED, refused.size() + " workflow file(s) cannot be rewritten; nothing "
+        return Problem.of(CoreErrorCode.PRECONDITION_FAILED, refused.size() + " workflow file(s) cannot be rewritten; nothing "
                 + "was written: " + refused.stream().map(i -> i.root() + "/" + i.describe()).collect(Collectors.joining("; ")),
                 "no backup beside a file to rewrite, or one identical to the file (left by an interrupted run)",
                 "move each conflicting " + BACKUP_SUFFIX + " file aside after checking which content is the original, "
@@ -256,7 +256,7 @@ public final class WorkflowRewriter {
             LOG.info("Rewrote {} ({}); original kept as {}", path, f.summary(), backup.getFileName());
             return f;
         } catch (IOException e) {
-            throw new StepFailedException(ErrorCode.STEP_FAILED, "Rewriting " + path + " failed: " + e.getMessage()
+            throw new StepFailedException(CoreErrorCode.STEP_FAILED, "Rewriting " + path + " failed: " + e.getMessage()
                     + "; the file is unchanged (or fully rewritten, with its backup beside it). Fix the cause and run "
                     + "again: files already rewritten have nothing left to rewrite", e);
         }

@@ -3,7 +3,7 @@ package dev.kaapanamigrate.workflows;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.kaapanamigrate.core.ErrorCode;
+import dev.kaapanamigrate.core.CoreErrorCode;
 import dev.kaapanamigrate.core.PreconditionFailedException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -179,7 +179,7 @@ class RewriteTest {
         assertThat(plan.refused()).extracting(FileIssue::file, FileIssue::kind)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("dags/windows_edit.py", FileIssue.Kind.BACKUP_CONFLICT));
         assertThatThrownBy(() -> rewriter.apply()).isInstanceOf(PreconditionFailedException.class)
-                .satisfies(e -> assertThat(((PreconditionFailedException) e).code()).isEqualTo(ErrorCode.PRECONDITION_FAILED))
+                .satisfies(e -> assertThat(((PreconditionFailedException) e).code()).isEqualTo(CoreErrorCode.PRECONDITION_FAILED))
                 .hasMessageContaining("dags/windows_edit.py: BACKUP_CONFLICT")
                 .hasMessageContaining("nothing was written")
                 .hasMessageContaining("move each conflicting .kaapana-migrate-0.4.bak file aside");

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.kaapanamigrate.core.Change;
-import dev.kaapanamigrate.core.ErrorCode;
+import dev.kaapanamigrate.core.CoreErrorCode;
 import dev.kaapanamigrate.core.IdSource;
 import dev.kaapanamigrate.core.MigrationContext;
 import dev.kaapanamigrate.core.MigrationEvent;
@@ -90,14 +90,13 @@ class WorkflowStepsTest {
 
     @Test
     void theRewriteShowsTheDiffsAppliesThemOnceAndVerifies() throws Exception {
-        RewriteWorkflowsStep step = new RewriteWorkflowsStep(scanner, List.of("kaapana.backup"));
+        RewriteWorkflowsStep step = new RewriteWorkflowsStep(scanner);
         MigrationContext ctx = MigrationContext.standalone();
         TreeMap<String, String> before = Corpus.digest(fast);
 
         StepCheck check = step.check(ctx);
 
         assertThat(step.requiredState()).isEqualTo(PlatformState.UNDEPLOYED);
-        assertThat(step.dependsOn()).containsExactly("kaapana.backup");
         assertThat(Corpus.digest(fast)).isEqualTo(before);
         assertThat(check.changes()).hasSize(10).allSatisfy(c -> {
             assertThat(c.kind()).isEqualTo(Change.Kind.UPDATE);
@@ -157,7 +156,7 @@ class WorkflowStepsTest {
                 false);
         assertThat(step.check(live)).isInstanceOf(StepCheck.Pending.class); // the preview works while 0.4 runs
         assertThatThrownBy(() -> step.apply(live)).isInstanceOf(PreconditionFailedException.class)
-                .satisfies(e -> assertThat(((PreconditionFailedException) e).code()).isEqualTo(ErrorCode.PLATFORM_STATE))
+                .satisfies(e -> assertThat(((PreconditionFailedException) e).code()).isEqualTo(CoreErrorCode.PLATFORM_STATE))
                 .hasMessageContaining("nothing was rewritten").hasMessageContaining("undeploy Kaapana");
         assertThat(Corpus.digest(fast)).isEqualTo(before);
 
@@ -179,7 +178,7 @@ class WorkflowStepsTest {
         };
         MigrationPlan plan = MigrationPlan.builder()
                 .step(new ScanWorkflowsStep(scanner))
-                .step(new RewriteWorkflowsStep(scanner, List.of(ScanWorkflowsStep.ID)))
+                .step(new RewriteWorkflowsStep(scanner), ScanWorkflowsStep.ID)
                 .platformControl(PlatformControl.assumeState(PlatformState.SOURCE_RUNNING))
                 .inMemoryState()
                 .listener(listener)
