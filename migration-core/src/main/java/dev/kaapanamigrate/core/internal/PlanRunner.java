@@ -436,6 +436,14 @@ public final class PlanRunner {
                 } catch (VirtualMachineError e) {
                     throw e;
                 } catch (Throwable e) {
+                    if (verified.isPresent()) {
+                        // the journal says done, yet the step cannot even be checked: the installation changed
+                        unchecked.remove(step.id());
+                        stopped.add(StepExecution.result(step, StepStatus.BLOCKED, List.of(), null, Duration.ZERO,
+                                JournalTrust.contradicted(store, step.id(), verified.get(),
+                                        new StepCheck.Blocked(StepExecution.problemOf(e, step, "check")))));
+                        continue;
+                    }
                     if (!waitingFor.isEmpty()) {
                         continue; // its input is what its dependencies will produce: checked again later
                     }
