@@ -121,7 +121,7 @@ public final class EmbeddedSearchNode extends AbstractSearchNode {
     }
 
     @Override
-    void stopNode() {
+    void stopServer() {
         long t0 = System.nanoTime();
         stop(runner, basePath);
         LOG.info("Embedded OpenSearch at {} stopped in {} ms", httpUrl(),
