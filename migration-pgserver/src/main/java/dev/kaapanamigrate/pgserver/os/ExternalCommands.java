@@ -33,6 +33,8 @@ public final class ExternalCommands {
     private static final List<String> SCRUBBED = List.of("PGDATA", "PGPORT", "PGHOST", "PGUSER", "PGPASSWORD",
             "PGPASSFILE", "PGDATABASE", "PGOPTIONS", "PGSERVICE", "PGSERVICEFILE", "PGSYSCONFDIR", "PGTZ",
             "PGCLIENTENCODING", "LD_PRELOAD");
+    /** How long to wait for a killed command to be gone (SIGKILL cannot be ignored). */
+    private static final long KILL_WAIT_SECONDS = 10;
 
     private ExternalCommands() {
     }
@@ -84,7 +86,8 @@ public final class ExternalCommands {
      * @param command          the program and its arguments
      * @param workingDirectory the directory it runs in
      * @param log              its output (created if missing, appended to)
-     * @param timeout          how long it may run; then it and its child processes are killed
+     * @param timeout          how long it may run; then it and its child processes are killed (SIGKILL) and it
+     *                         has exited when this method throws
      * @return its exit code
      * @throws IOException if it cannot start, does not end in time, or the wait is interrupted (the thread's
      *                     interrupt flag is then set again)
@@ -95,7 +98,7 @@ public final class ExternalCommands {
         try {
             if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 p.descendants().forEach(ProcessHandle::destroyForcibly);
-                p.destroyForcibly();
+                p.destroyForcibly().waitFor(KILL_WAIT_SECONDS, TimeUnit.SECONDS); // gone (and reaped) on return
                 throw new IOException("'" + command.get(0) + "' did not finish within " + timeout.toSeconds()
                         + " s and was killed. Output (last lines):\n" + tail(log, 5));
             }
