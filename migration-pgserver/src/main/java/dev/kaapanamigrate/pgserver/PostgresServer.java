@@ -442,7 +442,8 @@ public final class PostgresServer implements AutoCloseable {
      * Stops a server this library started earlier on a data folder but never stopped, because the process
      * that started it died (a crash, a kill). The server is identified by its pid, the instant it started
      * (so that a reused pid is not mistaken for it) and its working directory, which must be the data folder;
-     * it is stopped like {@link #close()}: fast shutdown with a checkpoint.
+     * it is stopped like {@link #close()}: fast shutdown with a checkpoint, and the private directory it had (socket,
+     * log, temporary hba file) is removed.
      *
      * @param dataDir   the data folder the server ran on
      * @param pid       the postmaster's pid, as {@link #pid()} reported it

@@ -1,9 +1,12 @@
 package dev.kaapanamigrate.pgserver.internal;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
@@ -16,6 +19,7 @@ import org.slf4j.LoggerFactory;
 import dev.kaapanamigrate.pgserver.DatabaseServerException;
 import dev.kaapanamigrate.pgserver.PostgresBinaries;
 import dev.kaapanamigrate.pgserver.os.ExternalCommands;
+import dev.kaapanamigrate.pgserver.os.FileTrees;
 import dev.kaapanamigrate.pgserver.os.PrivateDirectory;
 
 /**
@@ -53,6 +57,7 @@ public final class LeftoverServer {
             return false;
         }
         LOG.warn("Stopping PostgreSQL (pid {}) left running on {} by an earlier run", pid, dir);
+        Optional<Path> leftBehind = privateDirectoryOf(pid);
         ServerUser user = ServerUser.toStop(dir);
         try (PrivateDirectory work = user.privateDirectory()) {
             Path log = work.resolve("pg_ctl.log");
@@ -63,6 +68,7 @@ public final class LeftoverServer {
                         Duration.ofSeconds(10));
             }
             handle.get().onExit().get(ServerStop.TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            leftBehind.ifPresent(FileTrees::deleteQuietly); // its socket, log and hba file
             return true;
         } catch (IOException | ExecutionException | TimeoutException e) {
             throw new DatabaseServerException("The PostgreSQL server (pid " + pid + ") left running on " + dir
@@ -72,6 +78,22 @@ public final class LeftoverServer {
             Thread.currentThread().interrupt();
             throw new DatabaseServerException("Interrupted while stopping the server left on " + dir, e);
         }
+    }
+
+    /** The private directory the server's command line names for its socket, if it is one of ours. */
+    private static Optional<Path> privateDirectoryOf(long pid) {
+        String cmdline;
+        try {
+            cmdline = Files.readString(Path.of("/proc", Long.toString(pid), "cmdline"), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+        String setting = "unix_socket_directories=";
+        return Arrays.stream(cmdline.split("\0")).filter(arg -> arg.startsWith(setting))
+                .map(arg -> Path.of(arg.substring(setting.length())))
+                .filter(p -> p.isAbsolute() && p.getFileName() != null
+                        && p.getFileName().toString().startsWith(PrivateDirectory.NAME_PREFIX))
+                .findFirst();
     }
 
     private static Path workingDirectory(long pid) {

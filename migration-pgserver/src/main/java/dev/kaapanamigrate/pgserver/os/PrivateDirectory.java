@@ -22,6 +22,12 @@ import java.nio.file.Path;
  */
 public final class PrivateDirectory implements AutoCloseable {
 
+    /**
+     * The start of every private directory's name, so that one a process left behind when it died can be told
+     * from any other directory.
+     */
+    public static final String NAME_PREFIX = "kmig-pg-";
+
     /** Unix socket paths are limited to 107 bytes; keep the directory short. */
     private static final int MAX_BASE_LENGTH = 60;
 
@@ -46,7 +52,7 @@ public final class PrivateDirectory implements AutoCloseable {
         }
         Path dir = null;
         try {
-            dir = Files.createTempDirectory(base, "kmig-pg-");
+            dir = Files.createTempDirectory(base, NAME_PREFIX);
             Posix.chmod(dir, 0700);
             if (Posix.uid() != uid) {
                 Posix.chown(dir, uid, gid);

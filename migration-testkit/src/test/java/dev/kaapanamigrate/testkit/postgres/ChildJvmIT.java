@@ -51,6 +51,7 @@ class ChildJvmIT {
 
             assertThat(ProcessHandle.of(started.pid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
             assertThat(cluster.dataDir().resolve("postmaster.pid")).as("a clean shutdown").doesNotExist();
+            assertThat(started.socketDirectory).as("the dead JVM's private directory is removed").doesNotExist();
             assertThat(PostgresServer.stopLeftover(cluster.dataDir(), started.pid, started.startedAt,
                     cluster.binaries())).as("nothing left to stop").isFalse();
         } finally {
@@ -58,7 +59,7 @@ class ChildJvmIT {
                 p.descendants().forEach(ProcessHandle::destroyForcibly);
                 p.destroyForcibly();
             });
-            FileTrees.deleteRecursively(started.socketDirectory); // nobody closed the server
+            FileTrees.deleteRecursively(started.socketDirectory); // when the test failed before stopLeftover
         }
         try (PostgresServer again = cluster.start()) {
             assertThat(again.isRunning()).isTrue();
