@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kaapanamigrate.core.MigrationResult;
 import dev.kaapanamigrate.core.PlanStatus;
-import dev.kaapanamigrate.pgserver.internal.Dirs;
+import dev.kaapanamigrate.pgserver.os.FileTrees;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -26,7 +26,7 @@ class DemoMigrationIT {
                     "kaapana-backend at revision e689ab05516a", "FAST/version: 0.5.2");
             assertThat(folder.resolve("migration-report.json")).exists();
         } finally {
-            Dirs.deleteRecursively(folder);
+            FileTrees.deleteRecursively(folder);
         }
     }
 }

@@ -2,6 +2,7 @@ package dev.kaapanamigrate.pgserver;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.URL;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -21,8 +22,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.kaapanamigrate.pgserver.internal.ElfInterpreter;
-import dev.kaapanamigrate.pgserver.internal.Posix;
 import dev.kaapanamigrate.pgserver.internal.TxzExtractor;
+import dev.kaapanamigrate.pgserver.os.FileTrees;
+import dev.kaapanamigrate.pgserver.os.Posix;
 
 /**
  * PostgreSQL 17.2 server binaries ({@code initdb}, {@code postgres}, {@code pg_ctl}) extracted from the zonky
@@ -291,7 +293,7 @@ public final class PostgresBinaries {
                                 + artifact(libc) + " has no bin/postgres; the jar is not what was expected.");
                     }
                     if (Files.exists(target)) { // a broken leftover (not complete): move it away
-                        Posix.deleteTree(target);
+                        FileTrees.deleteRecursively(target);
                     }
                     try {
                         Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
@@ -304,7 +306,7 @@ public final class PostgresBinaries {
                             entries, target, (System.nanoTime() - start) / 1_000_000);
                     return target;
                 }
-            } catch (IOException e) {
+            } catch (IOException | UncheckedIOException e) {
                 throw new DatabaseServerException("Could not extract " + resourceName(libc) + " from "
                         + artifact(libc) + " to " + target + ": " + e + ". Check that " + cacheRoot
                         + " is writable, or set " + CACHE_PROPERTY + ".", e);
@@ -321,7 +323,7 @@ public final class PostgresBinaries {
         try (DirectoryStream<Path> stale = Files.newDirectoryStream(cacheRoot, flavor + ".tmp-*")) {
             for (Path p : stale) {
                 LOG.debug("Removing the unfinished extraction {}", p);
-                Posix.deleteTree(p);
+                FileTrees.deleteRecursively(p);
             }
         }
     }

@@ -1,33 +1,32 @@
 package dev.kaapanamigrate.pgserver;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
+import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
+import java.util.Optional;
 
 import javax.sql.DataSource;
 
-import org.postgresql.ds.PGSimpleDataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.kaapanamigrate.pgserver.internal.CommandLine;
-import dev.kaapanamigrate.pgserver.internal.FreePort;
-import dev.kaapanamigrate.pgserver.internal.Posix;
-import dev.kaapanamigrate.pgserver.internal.RunDirectory;
+import dev.kaapanamigrate.pgserver.internal.DataFolderCheck;
+import dev.kaapanamigrate.pgserver.internal.JvmExitHook;
+import dev.kaapanamigrate.pgserver.internal.LeftoverServer;
+import dev.kaapanamigrate.pgserver.internal.PortTakenException;
+import dev.kaapanamigrate.pgserver.internal.Readiness;
+import dev.kaapanamigrate.pgserver.internal.ServerAddress;
+import dev.kaapanamigrate.pgserver.internal.ServerLaunch;
+import dev.kaapanamigrate.pgserver.internal.ServerStop;
+import dev.kaapanamigrate.pgserver.internal.ServerUser;
+import dev.kaapanamigrate.pgserver.os.ExternalCommands;
+import dev.kaapanamigrate.pgserver.os.FreePorts;
+import dev.kaapanamigrate.pgserver.os.PrivateDirectory;
 
 /**
  * A PostgreSQL server running on an existing data folder, started and stopped by this process: the
@@ -46,7 +45,10 @@ import dev.kaapanamigrate.pgserver.internal.RunDirectory;
  * </ul>
  *
  * <p>{@link #close()} shuts the server down cleanly ({@code pg_ctl stop -m fast}: a shutdown checkpoint is
- * written) and waits for it; a JVM shutdown hook closes servers a caller forgot. Thread-safe.
+ * written) and waits for it. A server outlives a JVM that exits without closing it, unless it was started with
+ * {@link Builder#stopOnJvmExit(boolean) stopOnJvmExit(true)}: then a JVM shutdown hook, registered for that
+ * server while it runs, closes it (on a normal exit, SIGTERM or SIGINT; nothing runs on SIGKILL, see
+ * {@link #stopLeftover}). Thread-safe.
  *
  * <pre>{@code
  * try (PostgresServer server = PostgresServer.on(dataFolder).listen(Listen.UNIX_SOCKET_ONLY).start()) {
@@ -61,26 +63,7 @@ public final class PostgresServer implements AutoCloseable {
     public static final Duration DEFAULT_START_TIMEOUT = Duration.ofSeconds(60);
 
     private static final Logger LOG = LoggerFactory.getLogger(PostgresServer.class);
-    private static final Set<PostgresServer> RUNNING = ConcurrentHashMap.newKeySet();
-    private static final String HOST = "127.0.0.1";
-    private static final int STOP_TIMEOUT_SECONDS = 120;
-    private static final String UNIX_SOCKET_FACTORY = "org.newsclub.net.unix.AFUNIXSocketFactory$FactoryArg";
-
-    static {
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            for (PostgresServer server : RUNNING) {
-                try {
-                    server.close();
-                } catch (RuntimeException e) {
-                    LOG.warn("Could not stop the PostgreSQL server on {} at JVM exit: {}", server.dataDir,
-                            e.getMessage());
-                }
-            }
-        }, "kaapana-migrate-postgres-shutdown"));
-    }
-
-    /** The port number in the socket file's name when no TCP port is used. */
-    private static final int SOCKET_ONLY_PORT = 5432;
+    private static final int PORT_ATTEMPTS = 3;
 
     /** How a server can be reached. */
     public enum Listen {
@@ -92,23 +75,20 @@ public final class PostgresServer implements AutoCloseable {
 
     private final PostgresBinaries binaries;
     private final Path dataDir;
-    private final Path runDir;
-    private final int port;
-    private final Listen listen;
-    private final int uid;
-    private final int gid;
+    private final PrivateDirectory runDir;
+    private final ServerAddress address;
+    private final ServerUser user;
     private final Process process;
-    private volatile boolean closed;
+    private JvmExitHook exitHook; // guarded by this
+    private boolean closed; // guarded by this
 
-    private PostgresServer(PostgresBinaries binaries, Path dataDir, Path runDir, int port, Listen listen, int uid,
-            int gid, Process process) {
+    private PostgresServer(PostgresBinaries binaries, Path dataDir, PrivateDirectory runDir, ServerAddress address,
+            ServerUser user, Process process) {
         this.binaries = binaries;
         this.dataDir = dataDir;
         this.runDir = runDir;
-        this.port = port;
-        this.listen = listen;
-        this.uid = uid;
-        this.gid = gid;
+        this.address = address;
+        this.user = user;
         this.process = process;
     }
 
@@ -120,12 +100,12 @@ public final class PostgresServer implements AutoCloseable {
      */
     public static Builder on(Path dataDir) {
         return new Builder(Objects.requireNonNull(dataDir, "dataDir"), null, Listen.UNIX_SOCKET_ONLY,
-                DEFAULT_START_TIMEOUT, Map.of());
+                DEFAULT_START_TIMEOUT, Map.of(), false);
     }
 
     /**
      * Starts a server on a data folder, listening on {@code 127.0.0.1}, with the binaries
-     * {@link PostgresBinaries#resolve()} chooses.
+     * {@link PostgresBinaries#resolve()} chooses. It is not stopped at JVM exit: close it.
      *
      * @param dataDir an initialised, stopped data folder
      * @return the running server
@@ -136,7 +116,8 @@ public final class PostgresServer implements AutoCloseable {
     }
 
     /**
-     * Starts a server on a data folder, listening on {@code 127.0.0.1}, with the given binaries.
+     * Starts a server on a data folder, listening on {@code 127.0.0.1}, with the given binaries. It is not
+     * stopped at JVM exit: close it.
      *
      * @param dataDir  an initialised, stopped data folder
      * @param binaries the binaries (same major version and libc as those that created the folder)
@@ -156,14 +137,16 @@ public final class PostgresServer implements AutoCloseable {
         private final Listen listen;
         private final Duration startTimeout;
         private final Map<String, String> settings;
+        private final boolean stopOnJvmExit;
 
         private Builder(Path dataDir, PostgresBinaries binaries, Listen listen, Duration startTimeout,
-                Map<String, String> settings) {
+                Map<String, String> settings, boolean stopOnJvmExit) {
             this.dataDir = dataDir;
             this.binaries = binaries;
             this.listen = listen;
             this.startTimeout = startTimeout;
             this.settings = settings;
+            this.stopOnJvmExit = stopOnJvmExit;
         }
 
         /**
@@ -173,7 +156,8 @@ public final class PostgresServer implements AutoCloseable {
          * @return a new builder
          */
         public Builder binaries(PostgresBinaries binaries) {
-            return new Builder(dataDir, Objects.requireNonNull(binaries, "binaries"), listen, startTimeout, settings);
+            return new Builder(dataDir, Objects.requireNonNull(binaries, "binaries"), listen, startTimeout, settings,
+                    stopOnJvmExit);
         }
 
         /**
@@ -183,7 +167,8 @@ public final class PostgresServer implements AutoCloseable {
          * @return a new builder
          */
         public Builder listen(Listen listen) {
-            return new Builder(dataDir, binaries, Objects.requireNonNull(listen, "listen"), startTimeout, settings);
+            return new Builder(dataDir, binaries, Objects.requireNonNull(listen, "listen"), startTimeout, settings,
+                    stopOnJvmExit);
         }
 
         /**
@@ -194,7 +179,8 @@ public final class PostgresServer implements AutoCloseable {
          * @return a new builder
          */
         public Builder startTimeout(Duration timeout) {
-            return new Builder(dataDir, binaries, listen, Objects.requireNonNull(timeout, "timeout"), settings);
+            return new Builder(dataDir, binaries, listen, Objects.requireNonNull(timeout, "timeout"), settings,
+                    stopOnJvmExit);
         }
 
         /**
@@ -210,13 +196,26 @@ public final class PostgresServer implements AutoCloseable {
         public Builder setting(String name, String value) {
             Objects.requireNonNull(value, "value");
             if (!Objects.requireNonNull(name, "name").matches("[a-z_][a-z0-9_.]*")
-                    || OWN_SETTINGS.contains(name)) {
+                    || ServerLaunch.OWN_SETTINGS.contains(name)) {
                 throw new IllegalArgumentException("Setting '" + name + "' cannot be set here; the server's own "
-                        + "settings are " + OWN_SETTINGS);
+                        + "settings are " + ServerLaunch.OWN_SETTINGS);
             }
-            Map<String, String> copy = new java.util.LinkedHashMap<>(settings);
+            Map<String, String> copy = new LinkedHashMap<>(settings);
             copy.put(name, value);
-            return new Builder(dataDir, binaries, listen, startTimeout, Map.copyOf(copy));
+            return new Builder(dataDir, binaries, listen, startTimeout, Map.copyOf(copy), stopOnJvmExit);
+        }
+
+        /**
+         * Whether the server is stopped cleanly when the JVM exits without closing it (default {@code false}).
+         * With {@code true}, a JVM shutdown hook is registered for this server when it starts and removed when it
+         * is closed; it runs on a normal exit, SIGTERM and SIGINT, never on SIGKILL. Without it, a server the
+         * caller does not close keeps running after the JVM is gone.
+         *
+         * @param stop whether to stop the server at JVM exit
+         * @return a new builder
+         */
+        public Builder stopOnJvmExit(boolean stop) {
+            return new Builder(dataDir, binaries, listen, startTimeout, settings, stop);
         }
 
         /**
@@ -230,51 +229,73 @@ public final class PostgresServer implements AutoCloseable {
         }
     }
 
-    private static final Set<String> OWN_SETTINGS = Set.of("listen_addresses", "unix_socket_directories", "port",
-            "hba_file", "unix_socket_permissions", "logging_collector", "data_directory");
-
     private static PostgresServer start(Builder b) {
         PostgresBinaries binaries = b.binaries != null ? b.binaries : PostgresBinaries.resolve();
         Path dir = b.dataDir.toAbsolutePath().normalize();
-        checkFolder(dir, binaries);
-        int ownerUid = Posix.ownerUid(dir);
-        int ownerGid = Posix.ownerGid(dir);
-        int runUid;
-        int runGid;
-        if (Posix.isRoot()) {
-            if (ownerUid == 0) {
-                throw new DatabaseServerException("The data folder " + dir + " is owned by root; PostgreSQL "
-                        + "refuses to run as root. Expected the owner of a Kaapana PostgreSQL folder (uid 70): "
-                        + "chown -R 70:70 " + dir + ".");
-            }
-            runUid = ownerUid;
-            runGid = ownerGid;
-        } else {
-            runUid = Posix.uid();
-            runGid = Posix.gid();
-            if (ownerUid != runUid) {
-                throw new DatabaseServerException("The data folder " + dir + " is owned by uid " + ownerUid
-                        + " but this JVM runs as uid " + runUid + "; PostgreSQL only runs as the folder's owner. "
-                        + "Run the JVM as uid " + ownerUid + " or as root.");
-            }
-        }
-        requireReachable(dir, runUid, runGid, "data folder");
-        requireReachable(binaries.bin("postgres"), runUid, runGid, "PostgreSQL binaries");
+        DataFolderCheck.check(dir, binaries);
+        ServerUser user = ServerUser.forFolder(dir);
+        user.requireReachable(dir, "data folder");
+        user.requireReachable(binaries.bin("postgres"), "PostgreSQL binaries");
 
         if (b.listen == Listen.UNIX_SOCKET_ONLY) {
-            return launch(binaries, dir, SOCKET_ONLY_PORT, b, runUid, runGid);
+            return launch(binaries, dir, ServerAddress.SOCKET_ONLY_PORT, b, user);
         }
         DatabaseServerException last = null;
-        for (int attempt = 1; attempt <= 3; attempt++) {
-            int port = FreePort.pick();
+        for (int attempt = 1; attempt <= PORT_ATTEMPTS; attempt++) {
+            int port = FreePorts.pick();
             try {
-                return launch(binaries, dir, port, b, runUid, runGid);
+                return launch(binaries, dir, port, b, user);
             } catch (PortTakenException e) {
-                LOG.debug("Port {} was taken, retrying ({}/3)", port, attempt);
+                LOG.debug("Port {} was taken, retrying ({}/{})", port, attempt, PORT_ATTEMPTS);
                 last = e;
             }
         }
         throw last;
+    }
+
+    private static PostgresServer launch(PostgresBinaries binaries, Path dir, int port, Builder b, ServerUser user) {
+        long start = System.nanoTime();
+        PrivateDirectory runDir = user.privateDirectory();
+        ServerAddress address = new ServerAddress(b.listen, runDir.path(), port);
+        Path log = runDir.resolve("postgres.log");
+        Process process;
+        try {
+            process = ServerLaunch.start(binaries, dir, address, b.settings, user, log);
+        } catch (RuntimeException e) {
+            runDir.close();
+            throw e;
+        }
+        PostgresServer server = new PostgresServer(binaries, dir, runDir, address, user, process);
+        try {
+            if (b.stopOnJvmExit) {
+                server.stopOnJvmExit();
+            }
+            Readiness.await(process, dir, address, log, b.startTimeout);
+        } catch (RuntimeException e) { // not ready, or the JVM is already exiting (no hook can be added)
+            String tail = ExternalCommands.tail(log, 20);
+            try {
+                server.close();
+            } catch (RuntimeException ignored) {
+                // the start failure is what matters
+            }
+            if (PortTakenException.saidBy(tail)) {
+                throw new PortTakenException(port, tail);
+            }
+            throw e instanceof DatabaseServerException ? e
+                    : new DatabaseServerException("PostgreSQL on " + dir + " failed to start: " + e, e);
+        }
+        LOG.info("Started PostgreSQL {} ({}) on {} at {} as uid {} in {} ms", binaries.version(), binaries.libc(),
+                dir, address, user.uid(), (System.nanoTime() - start) / 1_000_000);
+        return server;
+    }
+
+    private synchronized void stopOnJvmExit() {
+        exitHook = JvmExitHook.register("kaapana-migrate-stop-postgres-" + process.pid(), () -> {
+            if (isRunning()) {
+                LOG.warn("Stopping PostgreSQL on {} at JVM exit: it was not closed", dataDir);
+            }
+            close();
+        });
     }
 
     /**
@@ -284,7 +305,7 @@ public final class PostgresServer implements AutoCloseable {
      * @return the port
      */
     public int port() {
-        return port;
+        return address.port();
     }
 
     /**
@@ -294,10 +315,10 @@ public final class PostgresServer implements AutoCloseable {
      * @throws IllegalStateException for a socket-only server
      */
     public String host() {
-        if (listen != Listen.TCP_LOOPBACK) {
+        if (address.listen() != Listen.TCP_LOOPBACK) {
             throw new IllegalStateException("This server listens on a Unix socket only: " + socketFile());
         }
-        return HOST;
+        return ServerAddress.HOST;
     }
 
     /**
@@ -306,7 +327,7 @@ public final class PostgresServer implements AutoCloseable {
      * @return the mode it was started with
      */
     public Listen listen() {
-        return listen;
+        return address.listen();
     }
 
     /**
@@ -315,7 +336,7 @@ public final class PostgresServer implements AutoCloseable {
      * @return the socket file, {@code <dir>/.s.PGSQL.<port>}
      */
     public Path socketFile() {
-        return runDir.resolve(".s.PGSQL." + port);
+        return address.socketFile();
     }
 
     /**
@@ -324,7 +345,7 @@ public final class PostgresServer implements AutoCloseable {
      *
      * @return the start instant, or empty when the system does not tell
      */
-    public java.util.Optional<java.time.Instant> startedAt() {
+    public Optional<Instant> startedAt() {
         return process.info().startInstant();
     }
 
@@ -373,7 +394,7 @@ public final class PostgresServer implements AutoCloseable {
      * @throws IllegalStateException for a socket-only server
      */
     public String jdbcUrl(String database) {
-        return "jdbc:postgresql://" + host() + ":" + port + "/"
+        return "jdbc:postgresql://" + host() + ":" + port() + "/"
                 + URLEncoder.encode(Objects.requireNonNull(database, "database"), StandardCharsets.UTF_8);
     }
 
@@ -387,28 +408,13 @@ public final class PostgresServer implements AutoCloseable {
      * @return the data source
      */
     public DataSource dataSource(String database, String user, String password) {
-        PGSimpleDataSource ds = new PGSimpleDataSource();
-        ds.setDatabaseName(Objects.requireNonNull(database, "database"));
-        ds.setUser(Objects.requireNonNull(user, "user"));
-        ds.setPassword(password);
-        ds.setApplicationName("kaapana-migrate");
-        if (listen == Listen.TCP_LOOPBACK) {
-            ds.setServerNames(new String[] {HOST});
-            ds.setPortNumbers(new int[] {port});
-        } else {
-            ds.setServerNames(new String[] {"localhost"}); // not resolved: the socket factory connects
-            ds.setPortNumbers(new int[] {port});
-            ds.setSocketFactory(UNIX_SOCKET_FACTORY);
-            ds.setSocketFactoryArg(socketFile().toString());
-            ds.setSslMode("disable");
-        }
-        return ds;
+        return address.dataSource(database, user, password);
     }
 
     /**
      * Stops the server cleanly ({@code pg_ctl stop -m fast -w}: clients are disconnected, a shutdown
-     * checkpoint is written), waits for every server process to exit and removes the socket directory.
-     * Idempotent.
+     * checkpoint is written), waits for every server process to exit, removes the socket directory and the
+     * JVM exit hook if the server had one. Idempotent.
      *
      * @throws DatabaseServerException if the server does not stop in time (it is then killed)
      */
@@ -419,47 +425,15 @@ public final class PostgresServer implements AutoCloseable {
         }
         closed = true;
         long start = System.nanoTime();
-        List<ProcessHandle> family = process.descendants().collect(Collectors.toList());
-        String problem = null;
-        try {
-            if (process.isAlive()) {
-                Path log = runDir.resolve("pg_ctl.log");
-                int rc = pgCtlStop(binaries, dataDir, uid, gid, runDir, log);
-                if (rc != 0 && process.isAlive()) {
-                    problem = "pg_ctl stop exited with " + rc + ": " + CommandLine.tail(log, 5);
-                }
-            }
-            if (!process.waitFor(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-                problem = (problem == null ? "" : problem + "; ") + "the postmaster did not exit";
-            }
-        } catch (IOException e) {
-            problem = "pg_ctl stop failed: " + e.getMessage();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            problem = "interrupted while stopping";
+        Optional<String> problem = ServerStop.stop(process, binaries, dataDir, user, runDir.path());
+        if (exitHook != null) {
+            exitHook.remove();
+            exitHook = null;
         }
-        if (problem != null) {
-            LOG.warn("PostgreSQL on {} did not stop cleanly ({}); terminating it", dataDir, problem);
-            process.destroy(); // SIGTERM
-            try {
-                if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                    process.destroyForcibly();
-                    process.waitFor(10, TimeUnit.SECONDS);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        for (ProcessHandle child : family) {
-            if (child.isAlive()) {
-                child.destroyForcibly();
-            }
-        }
-        RUNNING.remove(this);
-        RunDirectory.deleteQuietly(runDir); // includes the temporary hba file and the socket
+        runDir.close(); // includes the temporary hba file and the socket
         LOG.info("Stopped PostgreSQL on {} in {} ms", dataDir, (System.nanoTime() - start) / 1_000_000);
-        if (problem != null) {
-            throw new DatabaseServerException("PostgreSQL on " + dataDir + " did not stop cleanly: " + problem
+        if (problem.isPresent()) {
+            throw new DatabaseServerException("PostgreSQL on " + dataDir + " did not stop cleanly: " + problem.get()
                     + ". It was terminated; the folder may need crash recovery at its next start.");
         }
     }
@@ -468,7 +442,8 @@ public final class PostgresServer implements AutoCloseable {
      * Stops a server this library started earlier on a data folder but never stopped, because the process
      * that started it died (a crash, a kill). The server is identified by its pid, the instant it started
      * (so that a reused pid is not mistaken for it) and its working directory, which must be the data folder;
-     * it is stopped like {@link #close()}: fast shutdown with a checkpoint.
+     * it is stopped like {@link #close()}: fast shutdown with a checkpoint, and the private directory it had (socket,
+     * log, temporary hba file) is removed.
      *
      * @param dataDir   the data folder the server ran on
      * @param pid       the postmaster's pid, as {@link #pid()} reported it
@@ -477,215 +452,12 @@ public final class PostgresServer implements AutoCloseable {
      * @return {@code true} when such a server was running and is now stopped; {@code false} when none runs
      * @throws DatabaseServerException if it runs and cannot be stopped
      */
-    public static boolean stopLeftover(Path dataDir, long pid, java.time.Instant startedAt, PostgresBinaries binaries) {
-        Path dir = dataDir.toAbsolutePath().normalize();
-        java.util.Optional<ProcessHandle> handle = ProcessHandle.of(pid).filter(ProcessHandle::isAlive);
-        if (handle.isEmpty()) {
-            return false;
-        }
-        java.util.Optional<java.time.Instant> actualStart = handle.get().info().startInstant();
-        if (startedAt != null && actualStart.isPresent() && !actualStart.get().equals(startedAt)) {
-            return false; // the pid was reused by another process
-        }
-        if (!dir.equals(workingDirectory(pid))) {
-            return false;
-        }
-        LOG.warn("Stopping PostgreSQL (pid {}) left running on {} by an earlier run", pid, dir);
-        int uid = Posix.isRoot() ? Posix.ownerUid(dir) : Posix.uid();
-        int gid = Posix.isRoot() ? Posix.ownerGid(dir) : Posix.gid();
-        Path runDir = createRunDir(uid, gid);
-        try {
-            Path log = runDir.resolve("pg_ctl.log");
-            int rc = pgCtlStop(binaries, dir, uid, gid, runDir, log);
-            if (rc != 0 && handle.get().isAlive()) {
-                // postmaster.pid may be gone or name another pid: SIGINT is the same fast shutdown
-                CommandLine.run(CommandLine.builder(List.of("kill", "-INT", Long.toString(pid)), runDir, log,
-                        Map.of()), 10);
-            }
-            handle.get().onExit().get(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-            return true;
-        } catch (IOException | java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-            throw new DatabaseServerException("The PostgreSQL server (pid " + pid + ") left running on " + dir
-                    + " by an earlier run could not be stopped: " + e + ". Stop it (kill -INT " + pid
-                    + "), then run again.", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new DatabaseServerException("Interrupted while stopping the server left on " + dir, e);
-        } finally {
-            RunDirectory.deleteQuietly(runDir);
-        }
-    }
-
-    /** {@code pg_ctl stop -m fast -w} as the given user: a clean shutdown with a checkpoint; returns its exit code. */
-    private static int pgCtlStop(PostgresBinaries binaries, Path dataDir, int uid, int gid, Path runDir, Path log)
-            throws IOException {
-        List<String> cmd = CommandLine.asUser(List.of(binaries.bin("pg_ctl").toString(), "stop", "-D",
-                dataDir.toString(), "-m", "fast", "-w", "-t", Integer.toString(STOP_TIMEOUT_SECONDS)), uid, gid);
-        return CommandLine.run(CommandLine.builder(cmd, runDir, log, Map.of()), STOP_TIMEOUT_SECONDS + 10L);
-    }
-
-    private static Path workingDirectory(long pid) {
-        try {
-            return Path.of("/proc", Long.toString(pid), "cwd").toRealPath();
-        } catch (IOException e) {
-            return null; // gone, or not ours to inspect
-        }
+    public static boolean stopLeftover(Path dataDir, long pid, Instant startedAt, PostgresBinaries binaries) {
+        return LeftoverServer.stop(dataDir, pid, startedAt, binaries);
     }
 
     @Override
     public String toString() {
-        return "PostgresServer[" + dataDir + " on " + (listen == Listen.TCP_LOOPBACK ? HOST + ":" + port
-                : "socket " + socketFile()) + ", pid " + process.pid() + ", " + binaries.libc() + "]";
-    }
-
-    private static PostgresServer launch(PostgresBinaries binaries, Path dir, int port, Builder b, int uid, int gid) {
-        long start = System.nanoTime();
-        Path runDir = createRunDir(uid, gid);
-        Path log = runDir.resolve("postgres.log");
-        List<String> args = new ArrayList<>(List.of(binaries.bin("postgres").toString(), "-D", dir.toString(),
-                "-p", Integer.toString(port), "-c", "unix_socket_directories=" + runDir,
-                "-c", "unix_socket_permissions=0700", "-c", "logging_collector=off"));
-        if (b.listen == Listen.TCP_LOOPBACK) {
-            args.addAll(List.of("-c", "listen_addresses=" + HOST));
-        } else {
-            Path hba = runDir.resolve("pg_hba.conf");
-            try {
-                // Only this socket, in a directory only the owner and root can enter: trust is safe here and
-                // means no password is needed (or could leak) for a temporary server.
-                Files.writeString(hba, "# kaapana-migrate temporary server: local socket only\n"
-                        + "local all all trust\n", StandardCharsets.US_ASCII);
-                Posix.chmod(hba, 0600);
-                if (Posix.uid() != uid) {
-                    Posix.chown(hba, uid, gid);
-                }
-            } catch (IOException e) {
-                RunDirectory.deleteQuietly(runDir);
-                throw new DatabaseServerException("Cannot write the temporary hba file in " + runDir + ": " + e, e);
-            }
-            args.addAll(List.of("-c", "listen_addresses=", "-c", "hba_file=" + hba));
-        }
-        b.settings.forEach((name, value) -> args.addAll(List.of("-c", name + "=" + value)));
-        List<String> cmd = CommandLine.asUser(args, uid, gid);
-        Process process;
-        try {
-            process = CommandLine.builder(cmd, runDir, log, Map.of()).start();
-        } catch (IOException e) {
-            RunDirectory.deleteQuietly(runDir);
-            throw new DatabaseServerException("Could not run " + cmd.get(0) + " for " + dir + ": " + e.getMessage()
-                    + (cmd.get(0).equals("setpriv") ? ". setpriv (util-linux) must be on the PATH when running as "
-                    + "root." : ""), e);
-        }
-        PostgresServer server = new PostgresServer(binaries, dir, runDir, port, b.listen, uid, gid, process);
-        RUNNING.add(server);
-        try {
-            awaitReady(server, log, b.startTimeout);
-        } catch (RuntimeException e) {
-            String tail = CommandLine.tail(log, 20);
-            try {
-                server.close();
-            } catch (RuntimeException ignored) {
-                // the start failure is what matters
-            }
-            if (tail.contains("could not bind") || tail.contains("Address already in use")) {
-                throw new PortTakenException(port, tail);
-            }
-            throw e instanceof DatabaseServerException ? e
-                    : new DatabaseServerException("PostgreSQL on " + dir + " failed to start: " + e, e);
-        }
-        LOG.info("Started PostgreSQL {} ({}) on {} at {} as uid {} in {} ms", binaries.version(), binaries.libc(),
-                dir, b.listen == Listen.TCP_LOOPBACK ? HOST + ":" + port : server.socketFile(), uid,
-                (System.nanoTime() - start) / 1_000_000);
-        return server;
-    }
-
-    private static void awaitReady(PostgresServer server, Path log, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        Path pidFile = server.dataDir.resolve("postmaster.pid");
-        while (true) {
-            if (!server.process.isAlive()) {
-                throw new DatabaseServerException("PostgreSQL on " + server.dataDir + " exited with code "
-                        + server.process.exitValue() + " while starting. Server log (last lines):\n"
-                        + CommandLine.tail(log, 20));
-            }
-            if (isReady(pidFile, server.process.pid()) && server.accepts()) {
-                return;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new DatabaseServerException("PostgreSQL on " + server.dataDir + " did not accept connections"
-                        + " within " + timeout.toSeconds() + " s (crash recovery of a big folder can take longer: "
-                        + "pass a longer timeout). Server log (last lines):\n" + CommandLine.tail(log, 20));
-            }
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new DatabaseServerException("Interrupted while waiting for PostgreSQL on " + server.dataDir, e);
-            }
-        }
-    }
-
-    /** postmaster.pid: line 1 = pid, line 8 = status ("ready" once it accepts connections), as pg_ctl -w reads. */
-    private static boolean isReady(Path pidFile, long pid) {
-        try {
-            List<String> lines = Files.readAllLines(pidFile, StandardCharsets.UTF_8);
-            return lines.size() >= 8 && lines.get(0).trim().equals(Long.toString(pid))
-                    && lines.get(7).trim().equals("ready");
-        } catch (IOException | UncheckedIOException e) {
-            return false; // not written yet, or being rewritten
-        }
-    }
-
-    private boolean accepts() {
-        if (listen == Listen.UNIX_SOCKET_ONLY) {
-            return Files.exists(socketFile()); // the postmaster creates it once it accepts connections
-        }
-        try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress(HOST, port), 500);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    private static void checkFolder(Path dir, PostgresBinaries binaries) {
-        Path version = dir.resolve("PG_VERSION");
-        if (!Files.isDirectory(dir) || !Files.isRegularFile(version)) {
-            throw new DatabaseServerException("No PostgreSQL data folder at " + dir + " (expected a directory with "
-                    + "PG_VERSION). Create one with PostgresCluster.create or point to an existing folder.");
-        }
-        String major;
-        try {
-            major = Files.readString(version, StandardCharsets.US_ASCII).trim();
-        } catch (IOException e) {
-            throw new DatabaseServerException("Cannot read " + version + ": " + e.getMessage(), e);
-        }
-        if (!major.equals(Integer.toString(binaries.majorVersion()))) {
-            throw new DatabaseServerException("The data folder " + dir + " is PostgreSQL " + major + " but the "
-                    + "binaries are " + binaries.version() + "; a server only opens folders of its own major version.");
-        }
-    }
-
-    private static void requireReachable(Path path, int uid, int gid, String what) {
-        String unreachable = RunDirectory.unreachable(path, uid, gid, what);
-        if (unreachable != null) {
-            throw new DatabaseServerException(unreachable);
-        }
-    }
-
-    private static Path createRunDir(int uid, int gid) {
-        try {
-            return RunDirectory.create(uid, gid);
-        } catch (UncheckedIOException e) {
-            throw new DatabaseServerException(e.getMessage(), e);
-        }
-    }
-
-    /** The chosen port was taken between picking and binding. */
-    private static final class PortTakenException extends DatabaseServerException {
-        private static final long serialVersionUID = 1L;
-
-        PortTakenException(int port, String tail) {
-            super("Port " + port + " was taken by another process. Server log (last lines):\n" + tail);
-        }
+        return "PostgresServer[" + dataDir + " on " + address + ", pid " + process.pid() + ", " + binaries.libc() + "]";
     }
 }

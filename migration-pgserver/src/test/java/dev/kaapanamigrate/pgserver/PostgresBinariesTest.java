@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.kaapanamigrate.pgserver.internal.Posix;
+import dev.kaapanamigrate.pgserver.os.Posix;
 
 class PostgresBinariesTest {
 

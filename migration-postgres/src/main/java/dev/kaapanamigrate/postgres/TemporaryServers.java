@@ -169,7 +169,7 @@ public final class TemporaryServers implements DatabaseConnections, AutoCloseabl
     private PostgresServer startServer(Path folder, boolean minimalWal) {
         PostgresBinaries binaries = binaries();
         PostgresServer.Builder builder = PostgresServer.on(folder).binaries(binaries)
-                .listen(PostgresServer.Listen.UNIX_SOCKET_ONLY).startTimeout(startTimeout);
+                .listen(PostgresServer.Listen.UNIX_SOCKET_ONLY).startTimeout(startTimeout).stopOnJvmExit(true);
         for (Map.Entry<String, String> setting : serverSettings(minimalWal, binaries.majorVersion()).entrySet()) {
             builder = builder.setting(setting.getKey(), setting.getValue());
         }

@@ -19,7 +19,7 @@ import dev.kaapanamigrate.core.StepCheck;
 import dev.kaapanamigrate.pgserver.Libc;
 import dev.kaapanamigrate.pgserver.PostgresBinaries;
 import dev.kaapanamigrate.pgserver.PostgresServer;
-import dev.kaapanamigrate.pgserver.internal.Posix;
+import dev.kaapanamigrate.pgserver.os.Posix;
 import dev.kaapanamigrate.postgres.internal.LiveServers;
 import dev.kaapanamigrate.testkit.GeneratedInstallation;
 import dev.kaapanamigrate.testkit.InstallationSize;

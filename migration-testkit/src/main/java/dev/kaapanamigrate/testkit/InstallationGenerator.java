@@ -9,6 +9,7 @@ import dev.kaapanamigrate.testkit.internal.ClusterTemplates;
 import dev.kaapanamigrate.testkit.internal.DatabaseLoader;
 import dev.kaapanamigrate.testkit.internal.Digest;
 import dev.kaapanamigrate.testkit.internal.ObjectStoreLoader;
+import dev.kaapanamigrate.testkit.internal.PodServers;
 import dev.kaapanamigrate.testkit.internal.SearchLoader;
 import dev.kaapanamigrate.testkit.postgres.ClusterSpec;
 import dev.kaapanamigrate.pgserver.PostgresBinaries;
@@ -118,7 +119,7 @@ public final class InstallationGenerator {
                 Path folder = fast.resolve(db.folder04());
                 Files.createDirectories(folder.getParent());
                 ClusterTemplates.create(folder, ClusterSpec.of(db.superuser(), db.password(), db.database()), binaries);
-                try (PostgresServer server = PostgresServer.start(folder, binaries);
+                try (PostgresServer server = PodServers.start(folder, binaries);
                      Connection c = server.dataSource(db.database(), db.superuser(), db.password()).getConnection()) {
                     switch (db) {
                         case ACCESS_INFORMATION -> loader.loadAccessInformation(c);

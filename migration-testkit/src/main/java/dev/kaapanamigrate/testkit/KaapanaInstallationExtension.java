@@ -4,7 +4,7 @@ import dev.kaapanamigrate.testkit.backends.ObjectStore;
 import dev.kaapanamigrate.testkit.backends.SearchNode;
 import dev.kaapanamigrate.testkit.backends.TestBackends;
 import dev.kaapanamigrate.testkit.internal.BackendReset;
-import dev.kaapanamigrate.pgserver.internal.Dirs;
+import dev.kaapanamigrate.pgserver.os.FileTrees;
 import dev.kaapanamigrate.pgserver.PostgresBinaries;
 import io.minio.MinioClient;
 import java.nio.file.Files;
@@ -65,7 +65,7 @@ public final class KaapanaInstallationExtension implements BeforeAllCallback, Af
             context.getStore(NS).put(ClassState.class, new ClassState(installation,
                     new SimulatedPlatform(installation, binaries), root));
         } catch (Exception | Error e) {
-            Dirs.deleteRecursively(root);
+            FileTrees.deleteRecursively(root);
             throw e;
         }
     }
@@ -77,7 +77,7 @@ public final class KaapanaInstallationExtension implements BeforeAllCallback, Af
             try {
                 state.platform().close();
             } finally {
-                Dirs.deleteRecursively(state.root());
+                FileTrees.deleteRecursively(state.root());
             }
         }
     }

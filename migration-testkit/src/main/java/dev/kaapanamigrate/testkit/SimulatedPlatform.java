@@ -4,6 +4,7 @@ import dev.kaapanamigrate.core.PlatformControl;
 import dev.kaapanamigrate.core.PlatformState;
 import dev.kaapanamigrate.pgserver.PostgresBinaries;
 import dev.kaapanamigrate.pgserver.PostgresServer;
+import dev.kaapanamigrate.testkit.internal.PodServers;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -108,7 +109,7 @@ public final class SimulatedPlatform implements PlatformControl, AutoCloseable {
                     throw new IllegalStateException("Cannot start " + db + ": its data folder " + folder + " does not exist"
                             + (target ? " (has the migration moved it?)" : ""));
                 }
-                servers.put(db, PostgresServer.start(folder, binaries));
+                servers.put(db, PodServers.start(folder, binaries));
             }
         } catch (RuntimeException e) {
             // Never leave some servers running while the platform reports UNDEPLOYED.

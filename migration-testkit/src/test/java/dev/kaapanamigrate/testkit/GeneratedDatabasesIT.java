@@ -1,6 +1,6 @@
 package dev.kaapanamigrate.testkit;
 
-import dev.kaapanamigrate.pgserver.internal.Dirs;
+import dev.kaapanamigrate.pgserver.os.FileTrees;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -69,7 +69,7 @@ class GeneratedDatabasesIT {
         if (server != null) {
             server.close();
         }
-        Dirs.deleteRecursively(root);
+        FileTrees.deleteRecursively(root);
     }
 
     static Connection connect(String db) throws Exception {

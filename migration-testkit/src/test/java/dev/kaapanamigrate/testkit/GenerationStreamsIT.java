@@ -1,6 +1,6 @@
 package dev.kaapanamigrate.testkit;
 
-import dev.kaapanamigrate.pgserver.internal.Dirs;
+import dev.kaapanamigrate.pgserver.os.FileTrees;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -31,7 +31,7 @@ class GenerationStreamsIT {
 
     @AfterEach
     void clean() {
-        Dirs.deleteRecursively(temp);
+        FileTrees.deleteRecursively(temp);
     }
 
     @Test

@@ -1,6 +1,6 @@
 package dev.kaapanamigrate.testkit;
 
-import dev.kaapanamigrate.pgserver.internal.Dirs;
+import dev.kaapanamigrate.pgserver.os.FileTrees;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -52,7 +52,7 @@ class InstallationGeneratorIT {
                 search.close();
             }
         } finally {
-            Dirs.deleteRecursively(temp);
+            FileTrees.deleteRecursively(temp);
         }
     }
 
@@ -140,7 +140,7 @@ class InstallationGeneratorIT {
         } finally {
             // leave the shared node as the first generation left it for the other tests
             BackendReset.empty(objects.client(), search.client());
-            Dirs.deleteRecursively(temp.resolve("regenerated"));
+            FileTrees.deleteRecursively(temp.resolve("regenerated"));
             InstallationGenerator.generate(InstallationSpec.of(InstallationSize.SMALL), temp.resolve("regenerated"),
                     objects, search);
         }

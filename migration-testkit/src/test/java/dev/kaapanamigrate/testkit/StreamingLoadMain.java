@@ -2,6 +2,7 @@ package dev.kaapanamigrate.testkit;
 
 import dev.kaapanamigrate.testkit.internal.ClusterTemplates;
 import dev.kaapanamigrate.testkit.internal.DatabaseLoader;
+import dev.kaapanamigrate.testkit.internal.PodServers;
 import dev.kaapanamigrate.testkit.postgres.ClusterSpec;
 import dev.kaapanamigrate.pgserver.PostgresBinaries;
 import dev.kaapanamigrate.pgserver.PostgresServer;
@@ -35,7 +36,7 @@ public final class StreamingLoadMain {
         PostgresBinaries binaries = PostgresBinaries.resolve();
         KaapanaDatabase db = KaapanaDatabase.BACKEND;
         ClusterTemplates.create(folder, ClusterSpec.of(db.superuser(), db.password(), db.database()), binaries);
-        try (PostgresServer server = PostgresServer.start(folder, binaries)) {
+        try (PostgresServer server = PodServers.start(folder, binaries)) {
             for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
                 pool.resetPeakUsage();
             }

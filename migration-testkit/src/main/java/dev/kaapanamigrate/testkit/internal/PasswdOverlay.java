@@ -1,6 +1,6 @@
 package dev.kaapanamigrate.testkit.internal;
 
-import dev.kaapanamigrate.pgserver.internal.Posix;
+import dev.kaapanamigrate.pgserver.os.Posix;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -67,7 +67,7 @@ public final class PasswdOverlay {
     /**
      * Wraps a command so it sees {@code overlay} as {@code /etc/passwd}; needs root (CAP_SYS_ADMIN).
      *
-     * @param command the command (typically already wrapped by {@link CommandLine#asUser})
+     * @param command the command (typically already wrapped by {@link dev.kaapanamigrate.pgserver.os.ExternalCommands#asUser})
      * @param overlay the passwd copy
      * @return the wrapped command
      */

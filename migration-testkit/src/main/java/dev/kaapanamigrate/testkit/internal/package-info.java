@@ -1,5 +1,6 @@
 /**
- * Implementation details of the testkit. <strong>Not API</strong>: anything here may change in any release
- * without notice. Use the public packages of the testkit instead.
+ * Implementation details of the testkit. <strong>Not API and unsupported</strong>: anything here may change or
+ * disappear in any release without notice, and no other module may use it. Use the public packages of the testkit
+ * instead.
  */
 package dev.kaapanamigrate.testkit.internal;

@@ -11,9 +11,9 @@ import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -21,10 +21,11 @@ import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.kaapanamigrate.pgserver.internal.CommandLine;
+import dev.kaapanamigrate.pgserver.os.ExternalCommands;
+import dev.kaapanamigrate.pgserver.os.Posix;
+import dev.kaapanamigrate.pgserver.os.PrivateDirectory;
 import dev.kaapanamigrate.testkit.internal.PasswdOverlay;
-import dev.kaapanamigrate.pgserver.internal.Posix;
-import dev.kaapanamigrate.pgserver.internal.RunDirectory;
+import dev.kaapanamigrate.testkit.internal.PodServers;
 
 /**
  * A PostgreSQL data folder created the way the official {@code postgres} image (and so Kaapana's PostgreSQL
@@ -45,6 +46,7 @@ import dev.kaapanamigrate.pgserver.internal.RunDirectory;
 public final class PostgresCluster {
 
     private static final Logger LOG = LoggerFactory.getLogger(PostgresCluster.class);
+    private static final Duration INITDB_TIMEOUT = Duration.ofMinutes(10);
     private static final Pattern LISTEN = Pattern.compile("^#?(listen_addresses)\\s*=\\s*\\S+.*$",
             Pattern.MULTILINE);
 
@@ -131,13 +133,15 @@ public final class PostgresCluster {
     }
 
     /**
-     * Starts a server on this folder with the binaries that created it.
+     * Starts a server on this folder with the binaries that created it, on {@code 127.0.0.1} with the folder's own
+     * {@code pg_hba.conf}, like a database pod behind a port-forward. A server the test does not close is stopped
+     * when the test JVM exits.
      *
      * @return the running server; close it to stop it
-     * @throws PostgresTestkitException if it does not start
+     * @throws dev.kaapanamigrate.pgserver.DatabaseServerException if it does not start
      */
     public PostgresServer start() {
-        return PostgresServer.start(dataDir, binaries);
+        return PodServers.start(dataDir, binaries);
     }
 
     @Override
@@ -172,47 +176,45 @@ public final class PostgresCluster {
     }
 
     private static void requireReachable(Path path, int uid, int gid, String what) {
-        String unreachable = RunDirectory.unreachable(path, uid, gid, what);
-        if (unreachable != null) {
-            throw new PostgresTestkitException(unreachable);
-        }
+        Posix.unreachable(path, uid, gid, what).ifPresent(why -> {
+            throw new PostgresTestkitException(why);
+        });
     }
 
     private static void initdb(Path dir, ClusterSpec spec, PostgresBinaries binaries, int uid, int gid,
             String locale) {
-        Path work = RunDirectory.create(uid, gid);
-        Path pwfile = work.resolve("pwfile");
-        Path log = work.resolve("initdb.log");
-        try {
-            Files.writeString(pwfile, spec.password() + "\n", StandardCharsets.UTF_8);
-            Posix.chmod(pwfile, 0600);
-            if (Posix.uid() != uid) {
-                Posix.chown(pwfile, uid, gid);
+        try (PrivateDirectory work = PrivateDirectory.create(uid, gid)) { // deleted with the password file
+            Path pwfile = work.resolve("pwfile");
+            Path log = work.resolve("initdb.log");
+            try {
+                Files.writeString(pwfile, spec.password() + "\n", StandardCharsets.UTF_8);
+                Posix.chmod(pwfile, 0600);
+                if (Posix.uid() != uid) {
+                    Posix.chown(pwfile, uid, gid);
+                }
+                List<String> args = new ArrayList<>(List.of(binaries.bin("initdb").toString(), "-D", dir.toString(),
+                        "--username=" + spec.superuser(), "--pwfile=" + pwfile, "-E", "UTF8", "--locale=" + locale,
+                        "--auth-local=trust", "--auth-host=scram-sha-256"));
+                if (!spec.syncToDisk()) {
+                    args.add("--no-sync");
+                }
+                List<String> cmd = ExternalCommands.asUser(args, uid, gid);
+                if (Posix.isRoot() && !PasswdOverlay.hasEntry(uid)) {
+                    // initdb looks its uid up in /etc/passwd; give it an entry in a private mount namespace
+                    Path passwd = work.resolve("passwd");
+                    PasswdOverlay.write(passwd, uid, gid);
+                    cmd = PasswdOverlay.wrap(cmd, passwd);
+                }
+                int rc = ExternalCommands.run(cmd, work.path(), log, INITDB_TIMEOUT);
+                if (rc != 0) {
+                    String output = ExternalCommands.tail(log, 20);
+                    throw new PostgresTestkitException("initdb for " + dir + " (locale " + locale + ", uid " + uid
+                            + ") exited with code " + rc + ". Output (last lines):\n" + output + hint(output, locale));
+                }
+            } catch (IOException e) {
+                throw new PostgresTestkitException("Could not run initdb for " + dir + ": " + e.getMessage()
+                        + ". Output (last lines):\n" + ExternalCommands.tail(log, 20), e);
             }
-            List<String> args = new ArrayList<>(List.of(binaries.bin("initdb").toString(), "-D", dir.toString(),
-                    "--username=" + spec.superuser(), "--pwfile=" + pwfile, "-E", "UTF8", "--locale=" + locale,
-                    "--auth-local=trust", "--auth-host=scram-sha-256"));
-            if (!spec.syncToDisk()) {
-                args.add("--no-sync");
-            }
-            List<String> cmd = CommandLine.asUser(args, uid, gid);
-            if (Posix.isRoot() && !PasswdOverlay.hasEntry(uid)) {
-                // initdb looks its uid up in /etc/passwd; give it an entry in a private mount namespace
-                Path passwd = work.resolve("passwd");
-                PasswdOverlay.write(passwd, uid, gid);
-                cmd = PasswdOverlay.wrap(cmd, passwd);
-            }
-            int rc = CommandLine.run(CommandLine.builder(cmd, work, log, Map.of()), 600);
-            if (rc != 0) {
-                throw new PostgresTestkitException("initdb for " + dir + " (locale " + locale + ", uid " + uid
-                        + ") exited with code " + rc + ". Output (last lines):\n" + CommandLine.tail(log, 20)
-                        + hint(CommandLine.tail(log, 20), locale));
-            }
-        } catch (IOException e) {
-            throw new PostgresTestkitException("Could not run initdb for " + dir + ": " + e.getMessage()
-                    + ". Output (last lines):\n" + CommandLine.tail(log, 20), e);
-        } finally {
-            RunDirectory.deleteQuietly(work); // includes the password file
         }
     }
 
@@ -251,7 +253,7 @@ public final class PostgresCluster {
 
     /** The entrypoint's temporary server: here on 127.0.0.1 (pgjdbc has no Unix sockets without extra jars). */
     private static void createDatabase(Path dir, ClusterSpec spec, PostgresBinaries binaries) {
-        try (PostgresServer server = PostgresServer.start(dir, binaries);
+        try (PostgresServer server = PodServers.start(dir, binaries);
                 Connection c = server.dataSource("postgres", spec.superuser(), spec.password()).getConnection();
                 Statement s = c.createStatement()) {
             // an identifier cannot be a bind parameter; quoted as psql's :"db" does

@@ -3,6 +3,7 @@ package dev.kaapanamigrate.testkit.postgres;
 import dev.kaapanamigrate.pgserver.PostgresBinaries;
 import dev.kaapanamigrate.pgserver.PostgresServer;
 import dev.kaapanamigrate.pgserver.Libc;
+import dev.kaapanamigrate.testkit.internal.PodServers;
 
 import java.nio.file.Path;
 
@@ -14,12 +15,14 @@ final class ChildJvm {
 
     public static void main(String[] args) throws Exception {
         switch (args[0]) {
-            case "start": {
+            case "start": { // the testkit's way: stopped at JVM exit
+                PostgresServer server = PodServers.start(Path.of(args[1]), PostgresBinaries.resolve());
+                report(server);
+                break;
+            }
+            case "start-without-exit-hook": { // the library's default
                 PostgresServer server = PostgresServer.start(Path.of(args[1]));
-                System.out.println("PID " + server.pid());
-                System.out.flush();
-                Thread.sleep(120_000); // never closed: the parent terminates this JVM
-                System.exit(3);
+                report(server);
                 break;
             }
             case "resolve": {
@@ -30,6 +33,15 @@ final class ChildJvm {
             default:
                 throw new IllegalArgumentException(args[0]);
         }
+    }
+
+    /** Prints pid, start instant and socket directory, then waits: the server is never closed here. */
+    private static void report(PostgresServer server) throws InterruptedException {
+        System.out.println("PID " + server.pid() + " " + server.startedAt().map(Object::toString).orElse("-") + " "
+                + server.socketFile().getParent());
+        System.out.flush();
+        Thread.sleep(120_000); // the parent terminates this JVM
+        System.exit(3);
     }
 
     static ProcessBuilder command(String... args) {

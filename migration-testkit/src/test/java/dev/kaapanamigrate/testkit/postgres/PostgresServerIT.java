@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.kaapanamigrate.pgserver.DatabaseServerException;
-import dev.kaapanamigrate.pgserver.internal.Posix;
+import dev.kaapanamigrate.pgserver.os.Posix;
 
 /** Creates folders the way the postgres image does and runs real servers on them. */
 class PostgresServerIT {
@@ -226,7 +226,7 @@ class PostgresServerIT {
     @Test
     void refusesAFolderThatUid70CannotReach(@TempDir Path tmp) {
         if (!Posix.isRoot()) {
-            assertThat(Posix.unreachableAncestor(tmp.resolve("x"), Posix.uid(), Posix.gid())).isNull();
+            assertThat(Posix.unreachable(tmp.resolve("x"), Posix.uid(), Posix.gid(), "folder")).isEmpty();
             return;
         }
         // @TempDir is 0700 root: uid 70 cannot search it
@@ -237,12 +237,9 @@ class PostgresServerIT {
 
     @Test
     void failedStartReportsTheServerLog(@TempDir Path tmp) throws IOException {
-        searchable(tmp);
-        Path broken = tmp.resolve("broken");
-        Files.createDirectory(broken);
-        Files.writeString(broken.resolve("PG_VERSION"), "17\n");
-        Files.setPosixFilePermissions(broken, PosixFilePermissions.fromString("rwx------"));
-        Files.setPosixFilePermissions(broken.resolve("PG_VERSION"), PosixFilePermissions.fromString("rw-------"));
+        Path broken = folderWithOnly(tmp.resolve("broken"), "17");
+        Posix.chmod(broken, 0700);
+        Posix.chmod(broken.resolve("PG_VERSION"), 0600);
         if (Posix.isRoot()) {
             Posix.chownTree(broken, 70, 70);
         }
@@ -254,10 +251,7 @@ class PostgresServerIT {
 
     @Test
     void refusesARootOwnedFolderOrAWrongMajorVersion(@TempDir Path tmp) throws IOException {
-        searchable(tmp);
-        Path folder = tmp.resolve("pg");
-        Files.createDirectory(folder);
-        Files.writeString(folder.resolve("PG_VERSION"), "16\n");
+        Path folder = folderWithOnly(tmp.resolve("pg"), "16");
         assertThatThrownBy(() -> PostgresServer.start(folder)).isInstanceOf(DatabaseServerException.class)
                 .hasMessageContaining("PostgreSQL 16").hasMessageContaining("17.2");
 
@@ -266,6 +260,14 @@ class PostgresServerIT {
             assertThatThrownBy(() -> PostgresServer.start(folder)).isInstanceOf(DatabaseServerException.class)
                     .hasMessageContaining("owned by root").hasMessageContaining("chown -R 70:70");
         }
+    }
+
+    /** A folder with nothing but {@code PG_VERSION}, in a directory uid 70 can reach. */
+    private static Path folderWithOnly(Path folder, String pgVersion) throws IOException {
+        searchable(folder.getParent());
+        Files.createDirectory(folder);
+        Files.writeString(folder.resolve("PG_VERSION"), pgVersion + "\n");
+        return folder;
     }
 
     private static void searchable(Path dir) throws IOException {
