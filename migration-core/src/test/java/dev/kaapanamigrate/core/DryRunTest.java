@@ -102,4 +102,21 @@ class DryRunTest {
                     .sorted().toList();
         }
     }
+
+    @Test
+    void aStepWaitingBehindABlockedStepSaysSoInsteadOfAskingForTheProducer() {
+        ContextKey<String> projects = ContextKey.of("test.projects", String.class);
+        LambdaStep blocked = new LambdaStep("producer", ctx -> StepCheck.blocked(CoreErrorCode.PRECONDITION_FAILED,
+                "admin project missing", "an admin project", "name it"), ctx -> List.of(), ctx -> TestSteps.passed());
+        LambdaStep consumer = new LambdaStep("consumer", ctx -> {
+            ctx.require(projects);
+            return StepCheck.upToDate("x");
+        }, ctx -> List.of(), ctx -> TestSteps.passed());
+        PlanPreview preview = MigrationPlan.builder().step(blocked).step(consumer, "producer")
+                .platformControl(PlatformControl.assumeState(PlatformState.UNDEPLOYED)).inMemoryState().build().check();
+
+        assertThat(preview.steps().get(1).check()).isInstanceOfSatisfying(StepCheck.Waiting.class, w -> {
+            assertThat(w.reason()).contains("waits for producer, which cannot run").doesNotContain("add the step");
+        });
+    }
 }

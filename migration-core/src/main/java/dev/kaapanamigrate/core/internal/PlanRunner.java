@@ -129,11 +129,23 @@ public final class PlanRunner {
         listener.previewStarted(new MigrationEvent.PreviewStarted(runId, at, stepIds()));
         List<StepPreview> previews = new ArrayList<>();
         Set<String> notDone = new HashSet<>();
+        Set<String> cannotRun = new HashSet<>();
         try {
             for (MigrationStep step : steps) {
                 ctx.enterStep(step.id());
                 listener.stepStarted(new MigrationEvent.StepStarted(runId, step.id(), step.requiredState(), clock.instant()));
                 StepCheck check = previewOf(step, journal, trust, state, ctx, notDone);
+                if (check instanceof StepCheck.Waiting w) {
+                    List<String> behind = w.stepIds().stream().filter(cannotRun::contains).toList();
+                    if (!behind.isEmpty()) {
+                        // Not "add the producing step": it is in the plan, but it cannot run.
+                        check = StepCheck.waitingFor(w.stepIds(), "it waits for " + String.join(", ", behind)
+                                + ", which cannot run as things are: fix that first");
+                        cannotRun.add(step.id());
+                    }
+                } else if (check instanceof StepCheck.Blocked) {
+                    cannotRun.add(step.id());
+                }
                 if (!(check instanceof StepCheck.UpToDate) && !(check instanceof StepCheck.Skipped)) {
                     notDone.add(step.id());
                 }
