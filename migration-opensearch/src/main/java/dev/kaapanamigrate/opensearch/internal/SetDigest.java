@@ -1,0 +1,79 @@
+package dev.kaapanamigrate.opensearch.internal;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * An order-independent digest of a multiset of items: the sum (mod 2^128) of the first 16 bytes of each item's SHA-256,
+ * where an item is a list of text fields, each written as {@code 0x01}, its UTF-8 bytes and {@code 0x1F}. The same in
+ * whatever order a server lists the items; the testkit's manifest digests use the same item framing.
+ */
+public final class SetDigest {
+
+    private static final HexFormat HEX = HexFormat.of();
+
+    private final MessageDigest sha;
+    private long high;
+    private long low;
+    private long count;
+
+    /** An empty digest. */
+    public SetDigest() {
+        try {
+            sha = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Adds one item.
+     *
+     * @param fields its fields
+     */
+    public void add(String... fields) {
+        for (String f : fields) {
+            sha.update((byte) 1);
+            sha.update(f.getBytes(StandardCharsets.UTF_8));
+            sha.update((byte) 0x1F);
+        }
+        ByteBuffer h = ByteBuffer.wrap(sha.digest());
+        long addHigh = h.getLong();
+        long addLow = h.getLong();
+        long newLow = low + addLow;
+        high += addHigh + (Long.compareUnsigned(newLow, low) < 0 ? 1 : 0);
+        low = newLow;
+        count++;
+    }
+
+    /**
+     * Items added.
+     *
+     * @return the count
+     */
+    public long count() {
+        return count;
+    }
+
+    /**
+     * The digest as 32 hex digits.
+     *
+     * @return the digest
+     */
+    public String hex() {
+        return String.format("%016x%016x", high, low);
+    }
+
+    /**
+     * A hash as hex.
+     *
+     * @param hash the bytes
+     * @return lower-case hex
+     */
+    public static String hex(byte[] hash) {
+        return HEX.formatHex(hash);
+    }
+}
