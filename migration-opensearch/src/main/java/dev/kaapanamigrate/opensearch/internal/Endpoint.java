@@ -169,8 +169,33 @@ public final class Endpoint {
             }
             return reply;
         } catch (IOException e) {
-            throw unreachable(method, path, e);
+            Reply reply = answerIn(e);
+            if (reply == null) {
+                throw unreachable(method, path, e);
+            }
+            if (reply.status() == 401) {
+                throw unauthorized(method, path);
+            }
+            return reply;
         }
+    }
+
+    /**
+     * The answer an Apache HttpClient 5 transport turned into an exception (it throws for 401 and 403 even through
+     * the generic client), or {@code null} when the exception holds none (no answer at all).
+     */
+    private static Reply answerIn(IOException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof org.opensearch.client.transport.httpclient5.ResponseException re) {
+                // Its message is "method [..], host [..], URI [..], status line [..]" and the body on the next line.
+                String m = String.valueOf(re.getMessage());
+                int nl = m.indexOf('\n');
+                byte[] body = nl < 0 ? new byte[0] : m.substring(nl + 1).getBytes(StandardCharsets.UTF_8);
+                return new Reply(re.status(), re.status() == 401 ? "Unauthorized" : re.status() == 403 ? "Forbidden"
+                        : "HTTP " + re.status(), body);
+            }
+        }
+        return null;
     }
 
     /** Reads a streamed answer. */
@@ -213,7 +238,14 @@ public final class Endpoint {
                 return reader.read(in);
             }
         } catch (IOException e) {
-            throw unreachable(method, path, e);
+            Reply reply = answerIn(e);
+            if (reply == null) {
+                throw unreachable(method, path, e);
+            }
+            if (reply.status() == 401) {
+                throw unauthorized(method, path);
+            }
+            throw onError.apply(reply);
         }
     }
 
