@@ -20,6 +20,7 @@ public final class SortedListingWriter implements AutoCloseable {
     public static final long DEFAULT_BUDGET = 4L << 20;
 
     private static final Comparator<Listing.Entry> BY_ID = Comparator.comparing(Listing.Entry::id);
+    private static final java.util.concurrent.atomic.AtomicLong SPILLED = new java.util.concurrent.atomic.AtomicLong();
 
     private final Path target;
     private final Path scratch;
@@ -112,6 +113,16 @@ public final class SortedListingWriter implements AutoCloseable {
             }
         }
         runs.add(run);
+        SPILLED.incrementAndGet();
+    }
+
+    /**
+     * Sorted runs spilled to disk by every writer of this JVM so far (for tests and benchmarks).
+     *
+     * @return the runs
+     */
+    public static long spilledTotal() {
+        return SPILLED.get();
     }
 
     private void convertToPlain(Path gz) throws IOException {
