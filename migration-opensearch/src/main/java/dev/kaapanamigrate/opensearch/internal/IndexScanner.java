@@ -114,45 +114,60 @@ public final class IndexScanner {
         throw endpoint.failure("opening a point in time on index " + index, r);
     }
 
+    /**
+     * Pages are pipelined: as soon as a page's bytes have arrived, the next page is requested (its search_after value
+     * is the last {@code "sort":[…]} of the page, found by a scan from the end), and the page is parsed and hashed
+     * while the node prepares the next one. The value is checked against the fully parsed page; a mismatch discards
+     * the prefetched page and asks again.
+     */
     private Result scanPit(String index, int shards, String firstPit, Digests d) {
         String pit = firstPit;
         long requests = 0;
         long expected = 0;
+        java.util.concurrent.ExecutorService fetcher = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "opensearch-inventory-fetch");
+            t.setDaemon(true);
+            return t;
+        });
         try {
             int slices = Math.max(1, shards);
             for (int slice = 0; slice < slices; slice++) {
                 String after = null;
+                java.util.concurrent.Future<byte[]> pending = fetcher.submit(fetch(index, pit, slice, slices, null));
+                requests++;
                 while (true) {
-                    StringBuilder body = new StringBuilder(256).append("{\"size\":").append(pageSize)
-                            .append(",\"pit\":{\"id\":").append(quote(pit)).append(",\"keep_alive\":")
-                            .append(quote(keepAlive)).append("},\"sort\":[{\"_doc\":\"asc\"}]");
-                    if (slices > 1) {
-                        body.append(",\"slice\":{\"id\":").append(slice).append(",\"max\":").append(slices).append('}');
-                    }
-                    body.append(",\"track_total_hits\":").append(after == null);
-                    if (after != null) {
-                        body.append(",\"search_after\":[").append(after).append(']');
-                    }
-                    body.append('}');
-                    Page page = endpoint.stream("POST", "/_search", body.toString(), in -> readPage(in, d),
-                            reply -> endpoint.failure("listing index " + index, reply));
-                    requests++;
+                    byte[] body = await(pending);
+                    String guess = lastSort(body);
+                    pending = guess == null ? null : fetcher.submit(fetch(index, pit, slice, slices, guess));
+                    Page page = readPage(new java.io.ByteArrayInputStream(body), d);
                     if (page.pitId != null) {
                         pit = page.pitId;
                     }
                     if (after == null) {
                         expected += page.total;
                     }
-                    if (page.hits == 0) {
+                    if (page.hits == 0 || page.hits < pageSize) {
+                        if (pending != null) {
+                            pending.cancel(false);
+                            await(pending, true);
+                        }
                         break;
                     }
                     after = page.lastSort;
-                    if (page.hits < pageSize) {
-                        break;
+                    if (pending == null || !after.equals(guess)) {
+                        if (pending != null) {
+                            await(pending, true);
+                        }
+                        pending = fetcher.submit(fetch(index, pit, slice, slices, after));
                     }
+                    requests++;
                 }
             }
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading a page of index " + index + " from " + endpoint.name() + " failed: "
+                    + e.getMessage(), e);
         } finally {
+            fetcher.shutdownNow();
             closePit(pit);
         }
         if (d.content.count() != expected) {
@@ -162,6 +177,72 @@ public final class IndexScanner {
                     "every document listed exactly once", "run again; if it repeats, check the cluster's health"), null);
         }
         return new Result(d.content.count(), d.content.hex(), d.ids.hex(), Method.PIT, requests);
+    }
+
+    private java.util.concurrent.Callable<byte[]> fetch(String index, String pit, int slice, int slices, String after) {
+        StringBuilder body = new StringBuilder(256).append("{\"size\":").append(pageSize)
+                .append(",\"pit\":{\"id\":").append(quote(pit)).append(",\"keep_alive\":")
+                .append(quote(keepAlive)).append("},\"sort\":[{\"_doc\":\"asc\"}]");
+        if (slices > 1) {
+            body.append(",\"slice\":{\"id\":").append(slice).append(",\"max\":").append(slices).append('}');
+        }
+        body.append(",\"track_total_hits\":").append(after == null);
+        if (after != null) {
+            body.append(",\"search_after\":[").append(after).append(']');
+        }
+        String json = body.append('}').toString();
+        return () -> {
+            Endpoint.Reply r = endpoint.call("POST", "/_search", json);
+            if (!r.ok()) {
+                throw endpoint.failure("listing index " + index, r);
+            }
+            return r.body();
+        };
+    }
+
+    private static byte[] await(java.util.concurrent.Future<byte[]> f) {
+        return await(f, false);
+    }
+
+    private static byte[] await(java.util.concurrent.Future<byte[]> f, boolean discard) {
+        try {
+            return f.get();
+        } catch (java.util.concurrent.CancellationException e) {
+            return new byte[0];
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while listing", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (discard) {
+                return new byte[0];
+            }
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    private static final byte[] SORT = "\"sort\":[".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+    /** The content of the last {@code "sort":[…]} of a page (the last hit's sort values), or {@code null}. */
+    static String lastSort(byte[] body) {
+        outer:
+        for (int i = body.length - SORT.length; i >= 0; i--) {
+            for (int k = 0; k < SORT.length; k++) {
+                if (body[i + k] != SORT[k]) {
+                    continue outer;
+                }
+            }
+            int from = i + SORT.length;
+            int to = from;
+            while (to < body.length && body[to] != ']') {
+                to++;
+            }
+            return to < body.length && to > from
+                    ? new String(body, from, to - from, java.nio.charset.StandardCharsets.UTF_8) : null;
+        }
+        return null;
     }
 
     private void closePit(String pit) {
@@ -222,7 +303,7 @@ public final class IndexScanner {
         }
 
         void add(String id, byte[] hash) throws IOException {
-            content.add(id, SetDigest.hex(hash));
+            content.addIdAndHash(id, hash);
             ids.add(id);
             sink.accept(new Listing.Entry(id, hash));
         }

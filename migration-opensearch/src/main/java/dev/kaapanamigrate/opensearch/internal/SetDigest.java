@@ -40,6 +40,33 @@ public final class SetDigest {
             sha.update(f.getBytes(StandardCharsets.UTF_8));
             sha.update((byte) 0x1F);
         }
+        fold();
+    }
+
+    private static final byte[] DIGITS = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+    private final byte[] hexBuffer = new byte[64];
+
+    /**
+     * Adds the item (id, hex of hash) without building the hex text: the same as {@code add(id, hex(hash))}.
+     *
+     * @param id   the id
+     * @param hash the hash bytes (at most 32)
+     */
+    public void addIdAndHash(String id, byte[] hash) {
+        sha.update((byte) 1);
+        sha.update(id.getBytes(StandardCharsets.UTF_8));
+        sha.update((byte) 0x1F);
+        sha.update((byte) 1);
+        for (int i = 0; i < hash.length; i++) {
+            hexBuffer[2 * i] = DIGITS[(hash[i] >> 4) & 0xF];
+            hexBuffer[2 * i + 1] = DIGITS[hash[i] & 0xF];
+        }
+        sha.update(hexBuffer, 0, 2 * hash.length);
+        sha.update((byte) 0x1F);
+        fold();
+    }
+
+    private void fold() {
         ByteBuffer h = ByteBuffer.wrap(sha.digest());
         long addHigh = h.getLong();
         long addLow = h.getLong();
