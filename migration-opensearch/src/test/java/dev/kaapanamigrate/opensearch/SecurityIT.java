@@ -12,7 +12,11 @@ import dev.kaapanamigrate.core.StepRunner;
 import dev.kaapanamigrate.core.StepStatus;
 import dev.kaapanamigrate.domain.Project;
 import dev.kaapanamigrate.domain.ProjectList;
+import dev.kaapanamigrate.testkit.GeneratedInstallation;
+import dev.kaapanamigrate.testkit.KaapanaDatabase;
 import dev.kaapanamigrate.testkit.KaapanaInstallation;
+import dev.kaapanamigrate.testkit.SimulatedPlatform;
+import java.nio.file.Files;
 import dev.kaapanamigrate.testkit.Manifest;
 import dev.kaapanamigrate.testkit.InstallationModel;
 import dev.kaapanamigrate.testkit.backends.SearchNode;
@@ -94,6 +98,31 @@ class SecurityIT {
         }
         Project admin = projects.admin();
         assertThat(security.roleMappings()).containsEntry("admin_project_admin", List.of("admin_project_" + admin.id()));
+    }
+
+    @Test
+    void theSimulatedDeployPerforms05sStartUpActions(SearchNode node, GeneratedInstallation installation,
+                                                     SimulatedPlatform platform) throws Exception {
+        // deploy() starts the servers on the 0.5 folders: move them there (their content does not matter here)
+        for (KaapanaDatabase db : KaapanaDatabase.values()) {
+            Files.createDirectories(installation.folder05(db).getParent());
+            Files.move(installation.folder04(db), installation.folder05(db));
+        }
+        try {
+            platform.onDeploy(p -> new OpenSearchStartup().run(security, node.client(), startupProjects()));
+            platform.deploy();
+            assertThat(security.roleMappings()).containsEntry("admin_project_admin",
+                    List.of("admin_project_" + projects.admin().id()));
+            try (StandaloneContext ctx = target()) {
+                assertThat(StepRunner.check(new CheckSecurityStep(admin, OpenSearchOptions.defaults()), ctx))
+                        .isInstanceOf(StepCheck.UpToDate.class);
+            }
+        } finally {
+            platform.undeploy();
+            for (KaapanaDatabase db : KaapanaDatabase.values()) {
+                Files.move(installation.folder05(db), installation.folder04(db));
+            }
+        }
     }
 
     @Test
