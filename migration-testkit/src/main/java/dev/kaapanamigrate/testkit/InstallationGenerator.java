@@ -132,14 +132,15 @@ public final class InstallationGenerator {
             }
             Map<String, Manifest.Content> buckets = new ObjectStoreLoader(model).load(objects.client());
             SearchLoader searchLoader = new SearchLoader(model);
-            searchLoader.load(search.client());
+            Map<String, Manifest.Content> indexContents = searchLoader.load(search.client());
             Map<String, Manifest.Content> indices = new TreeMap<>();
             for (String index : searchLoader.indices()) {
                 indices.put(index, indexDigest(search.client(), index));
             }
             Manifest manifest = new Manifest(Manifest.FORMAT_VERSION, KAAPANA_VERSION, spec, binaries.libc().name(),
                     binaries.defaultLocale(), model.projects(),
-                    model.datasets().stream().map(InstallationModel.Dataset::name).toList(), databases, buckets, indices);
+                    model.datasets().stream().map(InstallationModel.Dataset::name).toList(), databases, buckets, indices,
+                    indexContents);
             JSON.writeValue(root.resolve("manifest.json").toFile(), manifest);
             LOG.info("Generated a Kaapana {} installation in {} ms: {} series, {} jobs, under {}", KAAPANA_VERSION,
                     (System.nanoTime() - start) / 1_000_000, spec.series(), spec.jobs(), root);

@@ -20,15 +20,17 @@ import java.util.TreeMap;
  * @param datasets        the dataset names
  * @param databases       per database: its folder and its tables
  * @param buckets         per bucket: objects and digest
- * @param indices         per index: documents and digest
+ * @param indices         per index: documents and the digest of their ids
+ * @param indexContents   per index: documents and the digest of (id, canonical hash of the source) as computed from
+ *                        the documents sent (format 2; empty in a format 1 manifest); see {@code SourceHash}
  */
 public record Manifest(int formatVersion, String kaapanaVersion, InstallationSpec spec, String postgresLibc,
                        String postgresLocale, List<InstallationModel.Project> projects, List<String> datasets,
                        Map<KaapanaDatabase, DatabaseContent> databases, Map<String, Content> buckets,
-                       Map<String, Content> indices) {
+                       Map<String, Content> indices, Map<String, Content> indexContents) {
 
-    /** The format version this testkit writes. */
-    public static final int FORMAT_VERSION = 1;
+    /** The format version this testkit writes (2 added {@code indexContents}). */
+    public static final int FORMAT_VERSION = 2;
 
     /**
      * Copies the collections.
@@ -43,6 +45,7 @@ public record Manifest(int formatVersion, String kaapanaVersion, InstallationSpe
      * @param databases      the databases
      * @param buckets        the buckets
      * @param indices        the indices
+     * @param indexContents  the indices' content digests ({@code null} in a format 1 manifest)
      */
     public Manifest {
         projects = List.copyOf(projects);
@@ -52,6 +55,7 @@ public record Manifest(int formatVersion, String kaapanaVersion, InstallationSpe
                 ? new EnumMap<KaapanaDatabase, DatabaseContent>(KaapanaDatabase.class) : databases));
         buckets = Collections.unmodifiableSortedMap(new TreeMap<>(buckets));
         indices = Collections.unmodifiableSortedMap(new TreeMap<>(indices));
+        indexContents = Collections.unmodifiableSortedMap(new TreeMap<>(indexContents == null ? Map.of() : indexContents));
     }
 
     /**

@@ -36,6 +36,8 @@ public final class SimulatedPlatform implements PlatformControl, AutoCloseable {
     private final PostgresBinaries binaries;
     private final Map<KaapanaDatabase, PostgresServer> servers = new EnumMap<>(KaapanaDatabase.class);
     private PlatformState state = PlatformState.UNDEPLOYED;
+    private final java.util.List<java.util.function.Consumer<SimulatedPlatform>> deployActions =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /**
      * Creates the simulation; the platform starts undeployed.
@@ -66,11 +68,25 @@ public final class SimulatedPlatform implements PlatformControl, AutoCloseable {
         state = PlatformState.UNDEPLOYED;
     }
 
-    /** Starts servers on the 0.5 data folders: the platform is then {@link PlatformState#TARGET_RUNNING}. */
+    /**
+     * Starts servers on the 0.5 data folders, then runs the start-up actions given to {@link #onDeploy}: the platform
+     * is then {@link PlatformState#TARGET_RUNNING}.
+     */
     @Override
     public synchronized void deploy() {
         startServers(true);
         state = PlatformState.TARGET_RUNNING;
+        deployActions.forEach(a -> a.accept(this));
+    }
+
+    /**
+     * Adds a start-up action that every {@link #deploy()} runs once the 0.5 servers are up, as 0.5's own jobs do at
+     * start (for OpenSearch: {@code dev.kaapanamigrate.testkit.security.OpenSearchStartup}).
+     *
+     * @param action the action; it may read {@link #dataSource} of the 0.5 databases
+     */
+    public void onDeploy(java.util.function.Consumer<SimulatedPlatform> action) {
+        deployActions.add(java.util.Objects.requireNonNull(action, "action"));
     }
 
     @Override

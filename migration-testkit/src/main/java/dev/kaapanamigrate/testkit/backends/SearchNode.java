@@ -11,7 +11,7 @@ import java.util.Optional;
  * {@link #close()} stops the node and closes the client's transport.
  *
  * <p>Neither kind runs the security plugin: there are no users, roles or TLS. Tests of Kaapana's
- * per-project roles need a separate fake of the security REST API.
+ * per-project roles put {@code dev.kaapanamigrate.testkit.security.SecurityStandIn} in front of the node.
  */
 public interface SearchNode extends AutoCloseable {
 

@@ -1,6 +1,7 @@
 package dev.kaapanamigrate.testkit.internal;
 
 import dev.kaapanamigrate.testkit.InstallationModel;
+import dev.kaapanamigrate.testkit.Manifest;
 import dev.kaapanamigrate.testkit.InstallationModel.Project;
 import dev.kaapanamigrate.testkit.InstallationModel.Series;
 import java.time.format.DateTimeFormatter;
@@ -76,10 +77,10 @@ public final class SearchLoader {
      * Registers the template, creates the indices and indexes the documents.
      *
      * @param client the client
-     * @return documents per index
+     * @return per index, documents and the digest of (id, {@link SourceHash} of the document sent)
      * @throws Exception when OpenSearch refuses
      */
-    public Map<String, Long> load(OpenSearchClient client) throws Exception {
+    public Map<String, Manifest.Content> load(OpenSearchClient client) throws Exception {
         // Sent as meta-init sends it: the JSON body as written, through the generic client.
         try (Response response = client.generic().execute(Requests.builder().method("PUT")
                 .endpoint("/_index_template/project_").json(TEMPLATE).build())) {
@@ -88,21 +89,22 @@ public final class SearchLoader {
                         + response.getStatus() + " " + response.getReason());
             }
         }
-        Map<String, Long> counts = new TreeMap<>();
+        Map<String, Digest> contents = new TreeMap<>();
         for (String index : indices()) {
             client.indices().create(c -> c.index(index));
-            counts.put(index, 0L);
+            contents.put(index, new Digest());
         }
         List<BulkOperation> batch = new ArrayList<>(BATCH * 2);
         for (int i = 0; i < model.spec().series(); i++) {
             Series s = model.series(i);
             Map<String, Object> doc = document(s);
             Project own = model.project(s.projectId());
+            String hash = SourceHash.hex(doc);
             batch.add(index(own.index(), s.uid(), doc));
-            counts.merge(own.index(), 1L, Long::sum);
+            contents.get(own.index()).add(List.of(s.uid(), hash));
             if (own.id() != 1) {
                 batch.add(index(model.project(1).index(), s.uid(), doc));
-                counts.merge(model.project(1).index(), 1L, Long::sum);
+                contents.get(model.project(1).index()).add(List.of(s.uid(), hash));
             }
             if (batch.size() >= BATCH) {
                 flush(client, batch);
@@ -110,7 +112,9 @@ public final class SearchLoader {
         }
         flush(client, batch);
         client.indices().refresh(r -> r.index("project_*"));
-        return counts;
+        Map<String, Manifest.Content> out = new TreeMap<>();
+        contents.forEach((index, digest) -> out.put(index, digest.content()));
+        return out;
     }
 
     private static BulkOperation index(String index, String id, Map<String, Object> doc) {

@@ -1,0 +1,173 @@
+package dev.kaapanamigrate.opensearch.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.kaapanamigrate.core.MigrationContext;
+import dev.kaapanamigrate.domain.KaapanaNames;
+import dev.kaapanamigrate.opensearch.IndexInventory;
+import dev.kaapanamigrate.opensearch.OpenSearchOptions;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Inventories a set of indices into a folder: a sorted listing and the mapping per index, settings captured. */
+public final class Inventories {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Inventories.class);
+
+    /** The flat settings an inventory keeps. */
+    static final Set<String> KEPT_SETTINGS = Set.of("index.number_of_shards", "index.number_of_replicas",
+            "index.mapping.total_fields.limit", "index.max_docvalue_fields_search", "index.uuid", "index.creation_date",
+            "index.version.created");
+
+    private final Endpoint endpoint;
+    private final OpenSearchOptions options;
+
+    /**
+     * Creates an inventory taker.
+     *
+     * @param endpoint the endpoint
+     * @param options  the options
+     */
+    public Inventories(Endpoint endpoint, OpenSearchOptions options) {
+        this.endpoint = endpoint;
+        this.options = options;
+    }
+
+    /**
+     * The flat settings of every open {@code project_*} index and of the given ones, by index name.
+     *
+     * @param extra indices that must exist besides {@code project_*}
+     * @return settings per index, sorted by name
+     */
+    public Map<String, Map<String, String>> settings(Iterable<String> extra) {
+        Map<String, Map<String, String>> all = new TreeMap<>();
+        read(KaapanaNames.INDEX_PATTERN, all);
+        Set<String> wanted = new TreeSet<>();
+        extra.forEach(wanted::add);
+        wanted.removeAll(all.keySet());
+        if (!wanted.isEmpty()) {
+            read(String.join(",", wanted), all);
+        }
+        return all;
+    }
+
+    private void read(String target, Map<String, Map<String, String>> into) {
+        Endpoint.Reply r = endpoint.call("GET", "/" + target + "/_settings?flat_settings=true", null);
+        if (!r.ok()) {
+            throw endpoint.failure("reading the settings of " + target, r);
+        }
+        for (Map.Entry<String, JsonNode> e : r.json().properties()) {
+            Map<String, String> kept = new TreeMap<>();
+            for (Map.Entry<String, JsonNode> setting : e.getValue().path("settings").properties()) {
+                if (KEPT_SETTINGS.contains(setting.getKey())) {
+                    kept.put(setting.getKey(), setting.getValue().asText());
+                }
+            }
+            into.put(e.getKey(), kept);
+        }
+    }
+
+    /**
+     * Inventories indices into a folder.
+     *
+     * @param indices  settings per index, as {@link #settings} returns them
+     * @param folder   where the listings and mappings go (created)
+     * @param scratch  where sort runs go
+     * @param ctx      for progress, or {@code null}
+     * @return one inventory per index, in name order
+     */
+    public List<IndexInventory> take(Map<String, Map<String, String>> indices, Path folder, Path scratch,
+                                     MigrationContext ctx) {
+        try {
+            Files.createDirectories(folder);
+            List<IndexInventory> out = new ArrayList<>();
+            IndexScanner scanner = new IndexScanner(endpoint, options.pageSize(), options.keepAlive(),
+                    options.scrollOnly());
+            int done = 0;
+            for (Map.Entry<String, Map<String, String>> e : indices.entrySet()) {
+                String index = e.getKey();
+                long t0 = System.nanoTime();
+                String listingFile = fileName(index) + ".listing.gz";
+                String mappingFile = fileName(index) + ".mapping.json";
+                JsonNode mapping = mapping(index);
+                Files.write(folder.resolve(mappingFile), Endpoint.JSON.writeValueAsBytes(mapping));
+                int shards = Integer.parseInt(e.getValue().getOrDefault("index.number_of_shards", "1"));
+                IndexScanner.Result result;
+                SortedListingWriter writer = new SortedListingWriter(folder.resolve(listingFile),
+                        scratch.resolve("runs-" + fileName(index) + "-" + System.nanoTime()), options.sortBudgetBytes());
+                try (writer) {
+                    result = scanner.scan(index, shards, writer::add);
+                }
+                Map<String, String> fields = Mappings.fields(mapping);
+                out.add(new IndexInventory(index, result.documents(), result.contentDigest(), result.idDigest(),
+                        e.getValue(), Mappings.digest(mapping), fields.size(), listingFile, mappingFile,
+                        result.method().name()));
+                done++;
+                LOG.info("Inventoried {} at {}: {} documents in {} ms ({}, {} requests, {} sort runs)", index,
+                        endpoint.name(), result.documents(), (System.nanoTime() - t0) / 1_000_000, result.method(),
+                        result.requests(), writer.runs());
+                if (ctx != null) {
+                    ctx.progress(done, indices.size(), "indices inventoried", index);
+                }
+            }
+            return out;
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing the inventory to " + folder + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The mapping of an index ({@code mappings} of {@code GET /index/_mapping}).
+     *
+     * @param index the index
+     * @return the mapping
+     */
+    public JsonNode mapping(String index) {
+        Endpoint.Reply r = endpoint.call("GET", "/" + index + "/_mapping", null);
+        if (!r.ok()) {
+            throw endpoint.failure("reading the mapping of index " + index, r);
+        }
+        JsonNode node = r.json().path(index).path("mappings");
+        return node.isMissingNode() ? Endpoint.JSON.createObjectNode() : node;
+    }
+
+    /**
+     * A file name for an index (index names are lower-case and have no path separators).
+     *
+     * @param index the index
+     * @return the name
+     */
+    public static String fileName(String index) {
+        return index.replaceAll("[^a-z0-9._+-]", "_");
+    }
+
+    /**
+     * Documents per index without each of the given fields, counted by the node ({@code _count}).
+     *
+     * @param index  the index
+     * @param fields the fields
+     * @return per field, the documents without it
+     */
+    public Map<String, Long> missingFields(String index, List<String> fields) {
+        Map<String, Long> out = new LinkedHashMap<>();
+        for (String field : fields) {
+            Endpoint.Reply r = endpoint.call("POST", "/" + index + "/_count",
+                    "{\"query\":{\"bool\":{\"must_not\":{\"exists\":{\"field\":" + IndexScanner.quote(field) + "}}}}}");
+            if (!r.ok()) {
+                throw endpoint.failure("counting documents of " + index + " without field " + field, r);
+            }
+            out.put(field, r.json().path("count").asLong());
+        }
+        return out;
+    }
+}
