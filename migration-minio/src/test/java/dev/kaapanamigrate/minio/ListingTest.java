@@ -90,4 +90,27 @@ class ListingTest {
             assertThat(d.nothingLost()).isFalse();
         }
     }
+
+    @Test
+    void aListingIsReadBackThroughTheApiAndADamagedOneIsACodedError() throws Exception {
+        Path file = dir.resolve("b.lst.gz");
+        try (ListingFile.Writer w = new ListingFile.Writer(file)) {
+            w.write("a key\nwith a newline", 3, null);
+            w.write("thumbnails/1.2.3.png", -1, "etag");
+        }
+        List<ObjectListing.Entry> read = new ArrayList<>();
+        try (ObjectListing listing = ObjectListing.open(file)) {
+            listing.forEach(read::add);
+        }
+        assertThat(read).containsExactly(new ObjectListing.Entry("a key\nwith a newline", 3, null),
+                new ObjectListing.Entry("thumbnails/1.2.3.png", -1, "etag"));
+        Path damaged = dir.resolve("damaged.lst.gz");
+        Files.write(damaged, new byte[] {1, 2, 3});
+        dev.kaapanamigrate.core.MigrationException e = org.assertj.core.api.Assertions.catchThrowableOfType(
+                dev.kaapanamigrate.core.MigrationException.class, () -> ObjectListing.open(damaged));
+        assertThat(e.code()).isEqualTo(MinioErrorCode.LISTING_FILE_INVALID);
+        assertThat(e.getMessage()).contains(damaged.toString());
+        assertThat(dev.kaapanamigrate.core.ErrorCode.of("MINIO_LISTING_FILE_INVALID"))
+                .isEqualTo(MinioErrorCode.LISTING_FILE_INVALID);
+    }
 }

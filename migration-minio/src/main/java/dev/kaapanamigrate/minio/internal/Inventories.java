@@ -17,7 +17,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Function;
 import java.util.zip.GZIPOutputStream;
 import org.slf4j.Logger;
@@ -214,10 +213,5 @@ public final class Inventories {
      */
     public static ListingMerge.Source source(ListingFile.Reader reader) {
         return reader::next;
-    }
-
-    /** Unused marker to keep the map import meaningful for future per-bucket options. */
-    static Map<String, String> none() {
-        return Map.of();
     }
 }
