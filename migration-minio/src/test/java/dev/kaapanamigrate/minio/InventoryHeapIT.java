@@ -68,8 +68,13 @@ class InventoryHeapIT {
         long seeded = (System.nanoTime() - t0) / 1_000_000;
         try (ObjectStore s3 = TestBackends.startEmbeddedObjectStore(dir, "minioadmin", "minioadmin")) {
             child("raw", s3, "-Xmx64m"); // warm the server's caches for both
-            Map<String, String> raw = child("raw", s3, "-Xmx64m");
-            Map<String, String> inv = child("inventory", s3, "-Xmx64m");
+            // Alternate, best of three each: the machine is shared, so single runs are noisy.
+            Map<String, String> raw = null;
+            Map<String, String> inv = null;
+            for (int round = 0; round < 3; round++) {
+                raw = faster(raw, child("raw", s3, "-Xmx64m"));
+                inv = faster(inv, child("inventory", s3, "-Xmx64m"));
+            }
             assertThat(inv.get("OBJECTS")).isEqualTo(raw.get("OBJECTS")).isEqualTo(Integer.toString(n));
             double ratio = Double.parseDouble(raw.get("MILLIS")) / Double.parseDouble(inv.get("MILLIS"));
             System.out.printf("BENCHMARK %d objects (seeded in %d ms): raw listObjects loop %s ms (peak heap %.1f MiB),"
@@ -77,6 +82,10 @@ class InventoryHeapIT {
                     raw.get("MILLIS"), Long.parseLong(raw.get("PEAK_HEAP_BYTES")) / 1048576.0, inv.get("MILLIS"),
                     Long.parseLong(inv.get("PEAK_HEAP_BYTES")) / 1048576.0, ratio);
         }
+    }
+
+    private static Map<String, String> faster(Map<String, String> a, Map<String, String> b) {
+        return a == null || Long.parseLong(b.get("MILLIS")) < Long.parseLong(a.get("MILLIS")) ? b : a;
     }
 
     /**
