@@ -130,7 +130,7 @@ public final class InstallationGenerator {
                     databases.put(db, new Manifest.DatabaseContent(db.folder04(), tableDigests(c)));
                 }
             }
-            Map<String, Manifest.Content> buckets = new ObjectStoreLoader(model).load(objects.client());
+            Map<String, Manifest.Content> buckets = new ObjectStoreLoader(model, slow.resolve("minio")).load(objects.client());
             SearchLoader searchLoader = new SearchLoader(model);
             Map<String, Manifest.Content> indexContents = searchLoader.load(search.client());
             Map<String, Manifest.Content> indices = new TreeMap<>();

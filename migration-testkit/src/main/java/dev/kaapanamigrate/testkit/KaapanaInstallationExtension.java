@@ -63,7 +63,7 @@ public final class KaapanaInstallationExtension implements BeforeAllCallback, Af
             GeneratedInstallation installation = InstallationGenerator.generate(spec, root.resolve("installation"),
                     backends.objects(), backends.search(), binaries);
             context.getStore(NS).put(ClassState.class, new ClassState(installation,
-                    new SimulatedPlatform(installation, binaries), root));
+                    new SimulatedPlatform(installation, binaries, backends.objects(), backends.search()), root));
         } catch (Exception | Error e) {
             FileTrees.deleteRecursively(root);
             throw e;

@@ -11,6 +11,7 @@ import io.minio.MinioClient;
 import io.minio.PutObjectArgs;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -32,21 +33,34 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class ObjectStoreLoader {
 
     /** Buckets minio-init creates in every install. */
-    public static final List<String> GLOBAL_BUCKETS = List.of("uploads", "staticwebsiteresults", "template-analysis-scripts");
+    public static final List<String> GLOBAL_BUCKETS = List.of("cache", "uploads", "staticwebsiteresults", "template-analysis-scripts");
     /** A bucket named after a DAG id, as an operator creates it when it finds no project bucket. */
     public static final String DAG_BUCKET = "download-selected-files";
 
     private static final int THREADS = 4;
 
     private final InstallationModel model;
+    private final Path minioDir;
 
     /**
-     * Creates a loader.
+     * Creates a loader that fills the object store only.
      *
      * @param model the data
      */
     public ObjectStoreLoader(InstallationModel model) {
+        this(model, null);
+    }
+
+    /**
+     * Creates a loader that also writes every bucket and object in MinIO's single-drive layout under
+     * {@code minioDir} (SLOW_DATA_DIR/minio), as the MinIO of a real installation keeps them.
+     *
+     * @param model    the data
+     * @param minioDir SLOW_DATA_DIR/minio, or {@code null} for none
+     */
+    public ObjectStoreLoader(InstallationModel model, Path minioDir) {
         this.model = model;
+        this.minioDir = minioDir;
     }
 
     /**
@@ -72,13 +86,17 @@ public final class ObjectStoreLoader {
      */
     public Map<String, Manifest.Content> load(MinioClient client) throws Exception {
         Map<String, Digest> digests = new ConcurrentHashMap<>();
+        XlSingleLayout layout = minioDir == null ? null : new XlSingleLayout(minioDir);
         for (String bucket : buckets()) {
+            if (layout != null) {
+                layout.bucket(bucket);
+            }
             if (!client.bucketExists(BucketExistsArgs.builder().bucket(bucket).build())) {
                 client.makeBucket(MakeBucketArgs.builder().bucket(bucket).build());
             }
             digests.put(bucket, new Digest());
         }
-        Uploads uploads = new Uploads(client, digests);
+        Uploads uploads = new Uploads(client, digests, layout);
         try {
             upload(uploads);
             uploads.finish();
@@ -97,6 +115,7 @@ public final class ObjectStoreLoader {
     private static final class Uploads {
         private final MinioClient client;
         private final Map<String, Digest> digests;
+        private final XlSingleLayout layout;
         private final ExecutorService pool = Executors.newFixedThreadPool(THREADS, r -> {
             Thread t = new Thread(r, "testkit-s3-upload");
             t.setDaemon(true);
@@ -105,9 +124,10 @@ public final class ObjectStoreLoader {
         private final Semaphore inFlight = new Semaphore(THREADS * 8);
         private final AtomicReference<Exception> failure = new AtomicReference<>();
 
-        Uploads(MinioClient client, Map<String, Digest> digests) {
+        Uploads(MinioClient client, Map<String, Digest> digests, XlSingleLayout layout) {
             this.client = client;
             this.digests = digests;
+            this.layout = layout;
         }
 
         void put(String bucket, String key, byte[] data, String contentType) throws Exception {
@@ -115,7 +135,10 @@ public final class ObjectStoreLoader {
             inFlight.acquire();
             pool.execute(() -> {
                 try {
-                    ObjectStoreLoader.put(client, digests.get(bucket), bucket, key, data, contentType);
+                    String etag = ObjectStoreLoader.put(client, digests.get(bucket), bucket, key, data, contentType);
+                    if (layout != null) {
+                        layout.object(bucket, key, data, etag);
+                    }
                 } catch (Exception e) {
                     failure.compareAndSet(null, e);
                 } finally {
@@ -171,8 +194,8 @@ public final class ObjectStoreLoader {
         }
     }
 
-    private static void put(MinioClient client, Digest digest, String bucket, String key, byte[] data,
-                            String contentType) throws Exception {
+    private static String put(MinioClient client, Digest digest, String bucket, String key, byte[] data,
+                              String contentType) throws Exception {
         client.putObject(PutObjectArgs.builder().bucket(bucket).object(key)
                 .stream(new ByteArrayInputStream(data), (long) data.length, null).contentType(contentType).build());
         // A single-part upload's ETag is the MD5 of its content, in MinIO and s3proxy alike.
@@ -180,6 +203,7 @@ public final class ObjectStoreLoader {
         synchronized (digest) {
             digest.add(List.of(key, Long.toString(data.length), etag));
         }
+        return etag;
     }
 
     /** A small, valid-looking PNG: signature plus bytes derived from the series uid. */
