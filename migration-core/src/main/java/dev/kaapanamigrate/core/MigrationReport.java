@@ -154,6 +154,7 @@ public final class MigrationReport {
             s.append("Waiting for the platform state ").append(result.awaitingState()).append(": move the platform ")
                     .append("there and run again.\n");
         }
+        result.unproven().forEach(u -> s.append("Not proven: ").append(u).append('\n'));
         result.notes().forEach(n -> s.append("Note: ").append(n).append('\n'));
         return s.toString();
     }

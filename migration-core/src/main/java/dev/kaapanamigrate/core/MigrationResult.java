@@ -83,6 +83,24 @@ public record MigrationResult(UUID runId, PlanStatus status, Instant startedAt, 
     }
 
     /**
+     * The guarantees the run could not prove, from every step's verification ({@link Verification.Basis#NOT_PROVEN}),
+     * each named after its step: {@code "minio.verify: objects of the MinIO store: no client given"}.
+     *
+     * @return the unproven guarantees, in step order
+     */
+    public List<String> unproven() {
+        List<String> out = new java.util.ArrayList<>();
+        for (StepResult s : steps) {
+            if (s.verification() != null) {
+                for (Verification.Fact f : s.verification().unproven()) {
+                    out.add(s.stepId() + ": " + f.name() + ": " + f.actual());
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
      * The problem of the step that stopped the run, when it has a structured one.
      *
      * @return the problem, or empty
@@ -121,7 +139,8 @@ public record MigrationResult(UUID runId, PlanStatus status, Instant startedAt, 
     }
 
     /**
-     * Returns this result when the run succeeded, and otherwise throws the matching exception:
+     * Returns this result when the run succeeded (also {@link PlanStatus#INCOMPLETE}: every step done, some guarantees
+     * not proven; see {@link #unproven()}), and otherwise throws the matching exception:
      * {@link PreconditionFailedException} when blocked or paused, {@link VerificationFailedException} when a
      * verification failed, {@link StepFailedException} when a step failed.
      *
@@ -130,6 +149,7 @@ public record MigrationResult(UUID runId, PlanStatus status, Instant startedAt, 
     public MigrationResult orThrow() {
         switch (status) {
             case SUCCEEDED:
+            case INCOMPLETE:
                 return this;
             case BLOCKED:
             case PAUSED:

@@ -27,7 +27,12 @@ public record Verification(boolean passed, List<Fact> facts) {
         /** A property the step's result must have, checked on the installation as it is (for example a schema). */
         POSTCONDITION,
         /** A comparison with a baseline the step recorded before it changed anything (counts, digests). */
-        BASELINE
+        BASELINE,
+        /**
+         * A guarantee the step could not prove (a store without a client, a baseline that could not be taken): it does
+         * not fail the step, but a run whose steps report one ends {@link PlanStatus#INCOMPLETE}, listing it.
+         */
+        NOT_PROVEN
     }
 
     /**
@@ -101,6 +106,15 @@ public record Verification(boolean passed, List<Fact> facts) {
     }
 
     /**
+     * The guarantees this verification could not prove.
+     *
+     * @return the facts with basis {@link Basis#NOT_PROVEN}
+     */
+    public List<Fact> unproven() {
+        return facts.stream().filter(f -> f.basis() == Basis.NOT_PROVEN).collect(Collectors.toUnmodifiableList());
+    }
+
+    /**
      * The facts that did not pass.
      *
      * @return the failed facts, possibly empty
@@ -155,6 +169,19 @@ public record Verification(boolean passed, List<Fact> facts) {
         public Builder againstBaseline(String name, Object baseline, Object actual) {
             facts.add(new Fact(name, String.valueOf(baseline), String.valueOf(actual), Objects.equals(baseline, actual),
                     Basis.BASELINE));
+            return this;
+        }
+
+        /**
+         * Records a guarantee this verification could not prove, and why. It does not fail the verification; the run's
+         * result lists it ({@link MigrationResult#unproven()}) and ends {@link PlanStatus#INCOMPLETE}.
+         *
+         * @param guarantee what could not be proven, for example {@code "objects of the MinIO store"}
+         * @param why       why not, and what would prove it
+         * @return this builder
+         */
+        public Builder notProven(String guarantee, String why) {
+            facts.add(new Fact(guarantee, "proven", Objects.requireNonNull(why, "why"), true, Basis.NOT_PROVEN));
             return this;
         }
 

@@ -200,4 +200,23 @@ class PlanApiTest {
     private static String read(Path file) {
         return TestSteps.readOrNull(file);
     }
+
+    @Test
+    void aGuaranteeAStepCouldNotProveEndsTheRunIncompleteAndIsListed() {
+        LambdaStep objects = new LambdaStep("store.verify", ctx -> StepCheck.upToDate("nothing to change"),
+                ctx -> List.of(), ctx -> Verification.builder().expect("step ran", true, true)
+                .notProven("objects of the MinIO store", "no MinIO client was given").build());
+        MigrationPlan plan = MigrationPlan.builder().step(objects)
+                .platformControl(PlatformControl.assumeState(PlatformState.UNDEPLOYED)).inMemoryState().build();
+
+        MigrationResult result = plan.run();
+
+        assertThat(result.status()).isEqualTo(PlanStatus.INCOMPLETE);
+        assertThat(result.succeeded()).isFalse();
+        assertThat(result.orThrow()).as("not a failure").isSameAs(result);
+        assertThat(result.unproven()).containsExactly("store.verify: objects of the MinIO store: no MinIO client was given");
+        assertThat(MigrationReport.summary(result)).contains("INCOMPLETE", "Not proven: store.verify");
+        assertThat(plan.verify().status()).isEqualTo(PlanStatus.INCOMPLETE);
+        assertThat(MigrationReport.parseResult(MigrationReport.toJson(result))).isEqualTo(result);
+    }
 }

@@ -3,12 +3,14 @@ package dev.kaapanamigrate.kaapana;
 import dev.kaapanamigrate.core.ConfigurationException;
 import dev.kaapanamigrate.core.MigrationListener;
 import dev.kaapanamigrate.core.MigrationPlan;
-import dev.kaapanamigrate.core.MigrationStep;
 import dev.kaapanamigrate.core.PlatformControl;
+import dev.kaapanamigrate.domain.DataFolderMove;
+import dev.kaapanamigrate.kaapana.internal.StoresNotCheckedStep;
+import dev.kaapanamigrate.minio.MinioSteps;
+import dev.kaapanamigrate.opensearch.OpenSearchSteps;
 import dev.kaapanamigrate.postgres.BackendReferencesOptions;
 import dev.kaapanamigrate.postgres.BackendReferencesStep;
 import dev.kaapanamigrate.postgres.DatabaseConnections;
-import dev.kaapanamigrate.domain.DataFolderMove;
 import dev.kaapanamigrate.postgres.DatabaseMigrationOptions;
 import dev.kaapanamigrate.postgres.DetectVersionStep;
 import dev.kaapanamigrate.postgres.MigrateAccessInformationStep;
@@ -22,25 +24,36 @@ import dev.kaapanamigrate.postgres.RolePasswordStep;
 import dev.kaapanamigrate.postgres.StopTemporaryServersStep;
 import dev.kaapanamigrate.postgres.TemporaryServers;
 import dev.kaapanamigrate.postgres.WriteVersionStep;
+import dev.kaapanamigrate.workflows.RewriteWorkflowsStep;
+import dev.kaapanamigrate.workflows.ScanWorkflowsStep;
+import dev.kaapanamigrate.workflows.WorkflowScanner;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
- * The Kaapana 0.4.x → 0.5.2 migration plan: the part that runs while the platform is undeployed and needs
- * only FAST_DATA_DIR. In order: detect the installed version, preflight the PostgreSQL data folders, move
- * them to their 0.5 names, check the access-information/dicom-web-filter role password 0.5 uses, migrate the
- * three service databases to their exact 0.5.2 schemas (project UUIDs shared), rewrite the backend's stored
- * references, report extension DAGs, stop the temporary servers, and finally write the full target version
- * to {@code FAST/version}. The object-store and index steps join it as they are built.
+ * The Kaapana 0.4.x → 0.5.2 migration plan across the platform's states. While 0.4 runs: the object-store and index
+ * baselines (when their clients are given). Undeployed: detect the installed version, the offline inventories of the
+ * object and index data folders, preflight the PostgreSQL data folders, move them to their 0.5 names, check the
+ * access-information/dicom-web-filter role password 0.5 uses, migrate the three service databases to their exact
+ * 0.5.2 schemas (project UUIDs shared), rewrite the backend's stored references, report extension DAGs, scan the
+ * site's workflow code (and rewrite what is mechanical, on request), stop leftover temporary servers, prove the index
+ * data folder unchanged, and write the full target version to {@code FAST/version} last (0.5.2's deploy migrates by
+ * itself when the marker is missing). Once 0.5 runs: verify objects, documents, policies and roles against the
+ * baselines. A store whose client is not given is reported as not checked: the run ends
+ * {@link dev.kaapanamigrate.core.PlanStatus#INCOMPLETE}, never silently successful.
  *
  * <p>The database steps connect through {@link TemporaryServers} on the moved folders by default (embedded
  * musl-built PostgreSQL 17.2); callers who run their own servers pass {@link #databaseConnections}.
  *
  * <pre>{@code
  * MigrationPlan plan = KaapanaMigration.configure(Path.of("/home/kaapana"))
+ *         .slowDataDir(Path.of("/home/kaapana-slow"))
+ *         .objectStore(MinioSteps.of(MinioStore.of(minio, "https://kaapana.example/minio")))
+ *         .searchIndex(OpenSearchSteps.of(openSearch))
  *         .platformControl(PlatformControl.assumeState(PlatformState.UNDEPLOYED))
  *         .plan();
  * PlanPreview preview = plan.check();        // dry-run: database steps rehearse on copies of the folders
@@ -57,34 +70,47 @@ public final class KaapanaMigration {
     public static final String STATE_DIRECTORY = DetectVersionStep.STATE_DIRECTORY;
 
     private final Path fastDataDir;
-    private final Path stateDirectory;
-    private final Path backupDirectory;
-    private final PlatformControl platformControl;
-    private final List<MigrationListener> listeners;
-    private final DatabaseConnections connections;
-    private final DatabaseMigrationOptions databaseOptions;
-    private final BackendReferencesOptions referenceOptions;
-    private final RolePasswordOptions passwordOptions;
+    private Path stateDirectory;
+    private Path backupDirectory;
+    private Path slowDataDir;
+    private PlatformControl platformControl;
+    private List<MigrationListener> listeners;
+    private DatabaseConnections connections;
+    private DatabaseMigrationOptions databaseOptions;
+    private BackendReferencesOptions referenceOptions;
+    private RolePasswordOptions passwordOptions;
+    private MinioSteps objectStore;
+    private OpenSearchSteps searchIndex;
+    private WorkflowScanner workflowScanner;
+    private boolean rewriteWorkflows;
 
-    private KaapanaMigration(Path fastDataDir, Path stateDirectory, Path backupDirectory, PlatformControl platformControl,
-                             List<MigrationListener> listeners, DatabaseConnections connections,
-                             DatabaseMigrationOptions databaseOptions, BackendReferencesOptions referenceOptions,
-                             RolePasswordOptions passwordOptions) {
+    private KaapanaMigration(Path fastDataDir) {
         this.fastDataDir = fastDataDir;
-        this.stateDirectory = stateDirectory;
-        this.backupDirectory = backupDirectory;
-        this.platformControl = platformControl;
-        this.listeners = List.copyOf(listeners);
-        this.connections = connections;
-        this.databaseOptions = databaseOptions;
-        this.referenceOptions = referenceOptions;
-        this.passwordOptions = passwordOptions;
+        this.stateDirectory = fastDataDir.resolve(STATE_DIRECTORY);
+        this.listeners = List.of();
+        this.databaseOptions = DatabaseMigrationOptions.defaults();
+        this.referenceOptions = BackendReferencesOptions.defaults();
+        this.passwordOptions = RolePasswordOptions.defaults();
     }
 
-    private KaapanaMigration with(Path stateDir, Path backupDir, PlatformControl control, List<MigrationListener> ls,
-            DatabaseConnections conns, DatabaseMigrationOptions dbOptions, BackendReferencesOptions refOptions,
-            RolePasswordOptions pwOptions) {
-        return new KaapanaMigration(fastDataDir, stateDir, backupDir, control, ls, conns, dbOptions, refOptions, pwOptions);
+    /** A copy with one change; the instance the caller holds never changes. */
+    private KaapanaMigration with(Consumer<KaapanaMigration> change) {
+        KaapanaMigration c = new KaapanaMigration(fastDataDir);
+        c.stateDirectory = stateDirectory;
+        c.backupDirectory = backupDirectory;
+        c.slowDataDir = slowDataDir;
+        c.platformControl = platformControl;
+        c.listeners = listeners;
+        c.connections = connections;
+        c.databaseOptions = databaseOptions;
+        c.referenceOptions = referenceOptions;
+        c.passwordOptions = passwordOptions;
+        c.objectStore = objectStore;
+        c.searchIndex = searchIndex;
+        c.workflowScanner = workflowScanner;
+        c.rewriteWorkflows = rewriteWorkflows;
+        change.accept(c);
+        return c;
     }
 
     /**
@@ -94,9 +120,68 @@ public final class KaapanaMigration {
      * @return an immutable configuration; every method returns a new one
      */
     public static KaapanaMigration configure(Path fastDataDir) {
-        Path fast = Objects.requireNonNull(fastDataDir, "fastDataDir");
-        return new KaapanaMigration(fast, fast.resolve(STATE_DIRECTORY), null, null, List.of(), null,
-                DatabaseMigrationOptions.defaults(), BackendReferencesOptions.defaults(), RolePasswordOptions.defaults());
+        return new KaapanaMigration(Objects.requireNonNull(fastDataDir, "fastDataDir"));
+    }
+
+    /**
+     * Kaapana's SLOW_DATA_DIR (MinIO's data, the PACS files): with an object store configured, its MinIO folder is
+     * inventoried while the platform is undeployed.
+     *
+     * @param dir SLOW_DATA_DIR
+     * @return a new configuration
+     */
+    public KaapanaMigration slowDataDir(Path dir) {
+        Objects.requireNonNull(dir, "dir");
+        return with(c -> c.slowDataDir = dir);
+    }
+
+    /**
+     * The MinIO steps on the caller's own client: baseline while 0.4 runs, verify, policy check (and the opt-in
+     * cleanups) once 0.5 runs; with {@link #slowDataDir} also the offline inventory while undeployed. Without it the
+     * object store is reported as not checked.
+     *
+     * @param steps the configured MinIO steps, for example {@code MinioSteps.of(MinioStore.of(client, endpoint))}
+     * @return a new configuration
+     */
+    public KaapanaMigration objectStore(MinioSteps steps) {
+        Objects.requireNonNull(steps, "steps");
+        return with(c -> c.objectStore = steps);
+    }
+
+    /**
+     * The OpenSearch steps on the caller's own client: baseline while 0.4 runs, the offline inventory of
+     * {@code FAST/os/data} while undeployed, verify and security check once 0.5 runs. Without it the index is reported
+     * as not checked.
+     *
+     * @param steps the configured OpenSearch steps, for example {@code OpenSearchSteps.of(client)}
+     * @return a new configuration
+     */
+    public KaapanaMigration searchIndex(OpenSearchSteps steps) {
+        Objects.requireNonNull(steps, "steps");
+        return with(c -> c.searchIndex = steps);
+    }
+
+    /**
+     * Which workflow code the scan reads and with which rules; default
+     * {@code WorkflowScanner.forKaapana(fastDataDir).build()} ({@code FAST/workflows}).
+     *
+     * @param scanner the scanner
+     * @return a new configuration
+     */
+    public KaapanaMigration workflowScanner(WorkflowScanner scanner) {
+        Objects.requireNonNull(scanner, "scanner");
+        return with(c -> c.workflowScanner = scanner);
+    }
+
+    /**
+     * Whether the mechanical findings of the workflow scan are rewritten while undeployed (originals kept beside the
+     * files); off by default: the scan only reports.
+     *
+     * @param on whether to rewrite
+     * @return a new configuration
+     */
+    public KaapanaMigration rewriteWorkflows(boolean on) {
+        return with(c -> c.rewriteWorkflows = on);
     }
 
     /**
@@ -109,8 +194,8 @@ public final class KaapanaMigration {
      * @return a new configuration
      */
     public KaapanaMigration databaseConnections(DatabaseConnections connections) {
-        return with(stateDirectory, backupDirectory, platformControl, listeners,
-                Objects.requireNonNull(connections, "connections"), databaseOptions, referenceOptions, passwordOptions);
+        Objects.requireNonNull(connections, "connections");
+        return with(c -> c.connections = connections);
     }
 
     /**
@@ -120,8 +205,8 @@ public final class KaapanaMigration {
      * @return a new configuration
      */
     public KaapanaMigration databaseOptions(DatabaseMigrationOptions options) {
-        return with(stateDirectory, backupDirectory, platformControl, listeners, connections,
-                Objects.requireNonNull(options, "options"), referenceOptions, passwordOptions);
+        Objects.requireNonNull(options, "options");
+        return with(c -> c.databaseOptions = options);
     }
 
     /**
@@ -131,8 +216,8 @@ public final class KaapanaMigration {
      * @return a new configuration
      */
     public KaapanaMigration backendReferences(BackendReferencesOptions options) {
-        return with(stateDirectory, backupDirectory, platformControl, listeners, connections, databaseOptions,
-                Objects.requireNonNull(options, "options"), passwordOptions);
+        Objects.requireNonNull(options, "options");
+        return with(c -> c.referenceOptions = options);
     }
 
     /**
@@ -143,8 +228,8 @@ public final class KaapanaMigration {
      * @return a new configuration
      */
     public KaapanaMigration rolePasswords(RolePasswordOptions options) {
-        return with(stateDirectory, backupDirectory, platformControl, listeners, connections, databaseOptions,
-                referenceOptions, Objects.requireNonNull(options, "options"));
+        Objects.requireNonNull(options, "options");
+        return with(c -> c.passwordOptions = options);
     }
 
     /**
@@ -154,8 +239,8 @@ public final class KaapanaMigration {
      * @return a new configuration
      */
     public KaapanaMigration stateDirectory(Path dir) {
-        return with(Objects.requireNonNull(dir, "dir"), backupDirectory, platformControl, listeners, connections,
-                databaseOptions, referenceOptions, passwordOptions);
+        Objects.requireNonNull(dir, "dir");
+        return with(c -> c.stateDirectory = dir);
     }
 
     /**
@@ -165,8 +250,8 @@ public final class KaapanaMigration {
      * @return a new configuration
      */
     public KaapanaMigration backupDirectory(Path dir) {
-        return with(stateDirectory, Objects.requireNonNull(dir, "dir"), platformControl, listeners, connections,
-                databaseOptions, referenceOptions, passwordOptions);
+        Objects.requireNonNull(dir, "dir");
+        return with(c -> c.backupDirectory = dir);
     }
 
     /**
@@ -176,8 +261,8 @@ public final class KaapanaMigration {
      * @return a new configuration
      */
     public KaapanaMigration platformControl(PlatformControl control) {
-        return with(stateDirectory, backupDirectory, Objects.requireNonNull(control, "control"), listeners, connections,
-                databaseOptions, referenceOptions, passwordOptions);
+        Objects.requireNonNull(control, "control");
+        return with(c -> c.platformControl = control);
     }
 
     /**
@@ -187,10 +272,10 @@ public final class KaapanaMigration {
      * @return a new configuration
      */
     public KaapanaMigration listener(MigrationListener listener) {
+        Objects.requireNonNull(listener, "listener");
         List<MigrationListener> more = new ArrayList<>(listeners);
-        more.add(Objects.requireNonNull(listener, "listener"));
-        return with(stateDirectory, backupDirectory, platformControl, more, connections, databaseOptions,
-                referenceOptions, passwordOptions);
+        more.add(listener);
+        return with(c -> c.listeners = List.copyOf(more));
     }
 
     /**
@@ -203,10 +288,75 @@ public final class KaapanaMigration {
      * @throws ConfigurationException when FAST_DATA_DIR does not exist, or the state directory lies in a data folder
      */
     public MigrationPlan.Builder planBuilder() {
+        checkFolders();
+        DatabaseConnections conns = connections != null ? connections : TemporaryServers.builder(fastDataDir).build();
+        WorkflowScanner scanner = workflowScanner != null ? workflowScanner : WorkflowScanner.forKaapana(fastDataDir).build();
+        MigrationPlan.Builder b = MigrationPlan.builder()
+                .step(new DetectVersionStep(fastDataDir))
+                .step(new PreflightStep(fastDataDir, backupDirectory), DetectVersionStep.ID)
+                .step(new RenameDataFoldersStep(fastDataDir), PreflightStep.ID)
+                .step(new RolePasswordStep(conns, passwordOptions), RenameDataFoldersStep.ID)
+                .step(new MigrateAccessInformationStep(conns, databaseOptions), RolePasswordStep.ID)
+                .step(new MigrateDicomWebFilterStep(conns, databaseOptions), MigrateAccessInformationStep.ID)
+                .step(new MigrateBackendStep(conns), MigrateAccessInformationStep.ID)
+                .step(new BackendReferencesStep(conns, referenceOptions), MigrateBackendStep.ID)
+                .step(new ReportExtensionDagsStep(conns), BackendReferencesStep.ID)
+                // The scan reads files only; in the undeployed state it runs whichever state a run starts in, and a
+                // dry-run while 0.4 runs shows its findings all the same.
+                .step(new ScanWorkflowsStep(scanner, dev.kaapanamigrate.core.PlatformState.UNDEPLOYED),
+                        DetectVersionStep.ID);
+        List<String> beforeVersion = new ArrayList<>(List.of(ReportExtensionDagsStep.ID, MigrateDicomWebFilterStep.ID,
+                ScanWorkflowsStep.ID));
+        if (rewriteWorkflows) {
+            b = b.step(new RewriteWorkflowsStep(scanner), ScanWorkflowsStep.ID, PreflightStep.ID);
+            beforeVersion.add(RewriteWorkflowsStep.ID);
+        }
+        if (conns instanceof TemporaryServers servers) {
+            b = b.step(new StopTemporaryServersStep(servers), ReportExtensionDagsStep.ID, MigrateDicomWebFilterStep.ID);
+            beforeVersion.add(StopTemporaryServersStep.ID);
+        }
+        if (objectStore != null) {
+            b = (slowDataDir != null ? objectStore.offline(slowDataDir) : objectStore).addTo(b);
+        }
+        if (searchIndex != null) {
+            OpenSearchSteps index = searchIndex.offline(fastDataDir);
+            b = index.addTo(b);
+            index.lastUndeployedStep().ifPresent(beforeVersion::add);
+        }
+        List<String> notChecked = new ArrayList<>();
+        if (objectStore == null) {
+            notChecked.add("objects, buckets and policies of the MinIO store");
+        }
+        if (searchIndex == null) {
+            notChecked.add("documents, indices and security roles of OpenSearch");
+        }
+        if (!notChecked.isEmpty()) {
+            b = b.step(new StoresNotCheckedStep(notChecked), DetectVersionStep.ID);
+            beforeVersion.add(StoresNotCheckedStep.ID);
+        }
+        // The version marker last in the undeployed state: 0.5.2's deploy migrates by itself when FAST/version is missing.
+        b = b.step(new WriteVersionStep(fastDataDir), beforeVersion.toArray(String[]::new))
+                .stateDirectory(stateDirectory)
+                .installationRoot(fastDataDir);
+        if (platformControl != null) {
+            b = b.platformControl(platformControl);
+        }
+        for (MigrationListener listener : listeners) {
+            b = b.listener(listener);
+        }
+        return b;
+    }
+
+    private void checkFolders() {
         if (!Files.isDirectory(fastDataDir)) {
             throw new ConfigurationException("FAST_DATA_DIR " + fastDataDir + (Files.exists(fastDataDir)
                     ? " is not a folder" : " does not exist") + "; expected Kaapana's data folder (FAST_DATA_DIR of the "
                     + "platform's deploy script). Check the path for a typo; nothing was created.");
+        }
+        if (slowDataDir != null && !Files.isDirectory(slowDataDir)) {
+            throw new ConfigurationException("SLOW_DATA_DIR " + slowDataDir + (Files.exists(slowDataDir)
+                    ? " is not a folder" : " does not exist") + "; expected Kaapana's SLOW_DATA_DIR (MinIO's data and the "
+                    + "PACS files). Check the path for a typo; nothing was created.");
         }
         Path state = stateDirectory.toAbsolutePath().normalize();
         for (DataFolderMove move : DataFolderMove.values()) {
@@ -220,33 +370,6 @@ public final class KaapanaMigration {
                 }
             }
         }
-        DatabaseConnections conns = connections != null ? connections : TemporaryServers.builder(fastDataDir).build();
-        MigrationPlan.Builder b = MigrationPlan.builder()
-                .step(new DetectVersionStep(fastDataDir))
-                .step(new PreflightStep(fastDataDir, backupDirectory), DetectVersionStep.ID)
-                .step(new RenameDataFoldersStep(fastDataDir), PreflightStep.ID)
-                .step(new RolePasswordStep(conns, passwordOptions), RenameDataFoldersStep.ID)
-                .step(new MigrateAccessInformationStep(conns, databaseOptions), RolePasswordStep.ID)
-                .step(new MigrateDicomWebFilterStep(conns, databaseOptions), MigrateAccessInformationStep.ID)
-                .step(new MigrateBackendStep(conns), MigrateAccessInformationStep.ID)
-                .step(new BackendReferencesStep(conns, referenceOptions), MigrateBackendStep.ID)
-                .step(new ReportExtensionDagsStep(conns), BackendReferencesStep.ID);
-        String last = ReportExtensionDagsStep.ID;
-        if (conns instanceof TemporaryServers servers) {
-            b = b.step(new StopTemporaryServersStep(servers), ReportExtensionDagsStep.ID, MigrateDicomWebFilterStep.ID);
-            last = StopTemporaryServersStep.ID;
-        }
-        // The version marker last: 0.5.2's deploy migrates by itself when FAST/version is missing.
-        b = b.step(new WriteVersionStep(fastDataDir), last, MigrateDicomWebFilterStep.ID)
-                .stateDirectory(stateDirectory)
-                .installationRoot(fastDataDir);
-        if (platformControl != null) {
-            b = b.platformControl(platformControl);
-        }
-        for (MigrationListener listener : listeners) {
-            b = b.listener(listener);
-        }
-        return b;
     }
 
     /**

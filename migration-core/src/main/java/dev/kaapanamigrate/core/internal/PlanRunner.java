@@ -366,12 +366,14 @@ public final class PlanRunner {
             }
             ErrorCode code = stop == null ? null : stop.code();
             String message = stop == null ? null : messageOf(ordered, stop);
+            PlanStatus ended = status == PlanStatus.SUCCEEDED && ordered.stream().anyMatch(r -> r.verification() != null
+                    && !r.verification().unproven().isEmpty()) ? PlanStatus.INCOMPLETE : status;
             if (started) {
-                record(JournalEntry.runFinished(runId, finishedAt, status, code));
+                record(JournalEntry.runFinished(runId, finishedAt, ended, code));
             }
-            MigrationResult result = new MigrationResult(runId, status, startedAt, finishedAt, ordered, code, message,
+            MigrationResult result = new MigrationResult(runId, ended, startedAt, finishedAt, ordered, code, message,
                     awaiting, notes, MigrationResult.Operation.RUN);
-            LOG.info("Migration run {} finished: {}{}", runId, status, message == null ? "" : " at " + message);
+            LOG.info("Migration run {} finished: {}{}", runId, ended, message == null ? "" : " at " + message);
             if (started) {
                 listener.planFinished(new MigrationEvent.PlanFinished(result));
             }
@@ -707,7 +709,9 @@ public final class PlanRunner {
                 || r.status() == StepStatus.FAILED).findFirst();
         long failures = results.stream().filter(r -> r.status() == StepStatus.VERIFICATION_FAILED
                 || r.status() == StepStatus.FAILED).count();
-        MigrationResult result = new MigrationResult(runId, failed.isPresent() ? PlanStatus.FAILED : PlanStatus.SUCCEEDED,
+        boolean unproven = results.stream().anyMatch(r -> r.verification() != null && !r.verification().unproven().isEmpty());
+        MigrationResult result = new MigrationResult(runId, failed.isPresent() ? PlanStatus.FAILED
+                : unproven ? PlanStatus.INCOMPLETE : PlanStatus.SUCCEEDED,
                 startedAt, clock.instant(), results, failed.map(StepResult::errorCode).orElse(null),
                 failed.map(r -> failures + " step(s) did not verify; first: step '" + r.stepId() + "': " + r.message())
                         .orElse(null), null, notes, MigrationResult.Operation.VERIFY);
