@@ -4,7 +4,7 @@ import dev.kaapanamigrate.core.ErrorCode;
 
 /**
  * The error codes of {@code migration-kaapana}: the platform control ({@link KaapanaPlatformControl}), the backup
- * and restore ({@code BackupStep}, {@code KaapanaBackup}) and the orphaned folders ({@code OrphanedFoldersStep}). Their
+ * and restore ({@link BackupStep}, {@link KaapanaBackup}) and the orphaned folders ({@link OrphanedFoldersStep}). Their
  * code strings carry the prefix {@code KAAPANA_}.
  *
  * <pre>{@code
