@@ -258,11 +258,11 @@ public final class KaapanaPlatformControl implements PlatformControl {
         }
         List<String> command = new ArrayList<>();
         if (config.scriptUser != null) {
-            command.addAll(List.of(tool("setpriv", null), "--reuid=" + config.scriptUser.uid(),
+            command.addAll(List.of(systemTool("setpriv"), "--reuid=" + config.scriptUser.uid(),
                     "--regid=" + config.scriptUser.gid(), "--init-groups", "--"));
         }
         if (!Files.isExecutable(script)) {
-            command.add(tool("bash", null));
+            command.add(systemTool("bash"));
         }
         command.add(script.toAbsolutePath().toString());
         command.addAll(arguments);
@@ -577,6 +577,15 @@ public final class KaapanaPlatformControl implements PlatformControl {
                 || e.contains("cluster unreachable") || e.contains("no such host") || e.contains("i/o timeout")
                 || e.contains("couldn't get current server api group list") || e.contains("no route to host")
                 || e.contains("tls handshake timeout") || e.contains("context deadline exceeded");
+    }
+
+    /** A system program (setpriv, bash): on the search path or in the system's folders. */
+    private String systemTool(String name) {
+        String path = (config.searchPath != null ? config.searchPath
+                : Objects.requireNonNullElse(System.getenv("PATH"), "")) + ":/usr/sbin:/usr/bin:/sbin:/bin";
+        return CommandRunner.find(name, path).map(Path::toString).orElseThrow(() -> new MigrationException(Problem.of(
+                KaapanaErrorCode.TOOL_MISSING, name + " is not on the PATH (" + path + ")", "the " + name + " program",
+                "install it (util-linux provides setpriv)"), null));
     }
 
     private String tool(String name, Path configured) {

@@ -2,6 +2,7 @@ package dev.kaapanamigrate.kaapana;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.kaapanamigrate.core.Change;
 import dev.kaapanamigrate.core.MigrationContext;
@@ -18,10 +19,12 @@ import dev.kaapanamigrate.core.Verification;
 import dev.kaapanamigrate.testkit.StandInCluster;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -246,6 +249,26 @@ class KaapanaPlatformControlIT {
             assertThat(e.getMessage()).contains("deploys 0.5.2 (PLATFORM_VERSION)", "says 0.5.3");
         });
         assertThat(cluster.invocations()).noneMatch(l -> l.startsWith("deploy_platform.sh"));
+    }
+
+    @Test
+    void theScriptsRunAsTheConfiguredUser() throws Exception {
+        assumeTrue(dev.kaapanamigrate.pgserver.os.Posix.isRoot(), "switching users needs root");
+        cluster.runningSource();
+        // the stand-in's folders must be usable by another user
+        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwx--x--x"));
+        try (Stream<Path> s = Files.walk(tmp.resolve("host"))) {
+            for (Path p : s.toList()) {
+                Files.setPosixFilePermissions(p, PosixFilePermissions.fromString(Files.isDirectory(p) ? "rwxrwxrwx"
+                        : Files.isExecutable(p) ? "rwxr-xr-x" : "rw-rw-rw-"));
+            }
+        }
+        KaapanaPlatformControl control = control().scriptUser("nobody").build();
+        control.undeploy();
+        assertThat(cluster.invocations()).anyMatch(l -> l.startsWith("deploy_platform.sh(0.4.2) --quiet --undeploy")
+                && l.contains("USER=nobody"));
+        assertThat(control.commands().get(control.commands().size() - 1).commandLine()).startsWith(
+                "/usr/bin/setpriv", "--reuid=65534");
     }
 
     @Test
