@@ -5,6 +5,10 @@ import dev.kaapanamigrate.core.MigrationReport;
 import dev.kaapanamigrate.core.MigrationResult;
 import dev.kaapanamigrate.core.PlanPreview;
 import dev.kaapanamigrate.kaapana.KaapanaMigration;
+import dev.kaapanamigrate.minio.MinioPolicyAdmin;
+import dev.kaapanamigrate.minio.MinioSteps;
+import dev.kaapanamigrate.minio.MinioStore;
+import dev.kaapanamigrate.opensearch.OpenSearchSteps;
 import dev.kaapanamigrate.pgserver.Libc;
 import dev.kaapanamigrate.postgres.TemporaryServers;
 import dev.kaapanamigrate.testkit.GeneratedInstallation;
@@ -16,6 +20,9 @@ import dev.kaapanamigrate.testkit.SimulatedPlatform;
 import dev.kaapanamigrate.testkit.backends.ObjectStore;
 import dev.kaapanamigrate.testkit.backends.SearchNode;
 import dev.kaapanamigrate.testkit.backends.TestBackends;
+import dev.kaapanamigrate.testkit.security.OpenSearchStartup;
+import dev.kaapanamigrate.testkit.security.SecurityStandIn;
+import io.minio.credentials.StaticProvider;
 import dev.kaapanamigrate.pgserver.PostgresBinaries;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -51,25 +58,38 @@ public final class DemoMigration {
             out.println("1. Generating a Kaapana 0.4.2 installation under " + folder + " ...");
             GeneratedInstallation install = InstallationGenerator.generate(InstallationSpec.of(InstallationSize.SMALL),
                     folder.resolve("installation"), s3, search);
-            try (SimulatedPlatform platform = new SimulatedPlatform(install, PostgresBinaries.resolve())) {
+            try (SimulatedPlatform platform = new SimulatedPlatform(install, PostgresBinaries.resolve(), s3, search);
+                 SecurityStandIn security = SecurityStandIn.start(search, "admin", "demo-admin-password")) {
                 Libc folderLibc = Libc.valueOf(install.manifest().postgresLibc().toUpperCase(Locale.ROOT));
-                MigrationPlan plan = KaapanaMigration.configure(install.fastDataDir()).platformControl(platform)
+                // What 0.5 does at its first start: OpenSearch's security reset and the per-project roles (MinIO's
+                // UUID-named policies come with the simulated platform).
+                security.seed04(install.model());
+                platform.onDeploy(p -> new OpenSearchStartup().run(security, search.client(),
+                        OpenSearchStartup.projects(p.dataSource(KaapanaDatabase.ACCESS_INFORMATION))));
+                MinioStore objects = MinioStore.of(platform.minioClient(), platform.objectStoreEndpoint())
+                        .withPolicyAdmin(MinioPolicyAdmin.of(platform.policyEndpoint(),
+                                new StaticProvider(s3.accessKey(), s3.secretKey(), null)));
+                MigrationPlan plan = KaapanaMigration.configure(install.fastDataDir())
+                        .slowDataDir(install.slowDataDir())
+                        .objectStore(MinioSteps.of(objects).removeObsoletePolicies(true))
+                        .searchIndex(OpenSearchSteps.of(security.client("admin", "demo-admin-password")))
+                        .platformControl(platform)
                         // temporary servers on the moved folders, built for the libc that made them (musl, as Kaapana)
                         .databaseConnections(TemporaryServers.builder(install.fastDataDir()).folderLibc(folderLibc).build())
                         .listener(new ConsoleProgress(out)).plan();
 
-                out.println("2. Dry-run (changes nothing):");
+                out.println("2. Kaapana 0.4 is running. Dry-run (changes nothing):");
+                platform.startSource();
                 PlanPreview preview = plan.check();
                 out.println(MigrationReport.summary(preview));
 
-                out.println("3. Kaapana 0.4 is running; the plan undeploys it, then migrates:");
-                platform.startSource();
+                out.println("3. The whole upgrade in one call: baselines while 0.4 runs, undeploy, move and migrate, "
+                        + "deploy 0.5, verify every store:");
                 MigrationResult result = plan.run();
                 MigrationReport.write(result, folder.resolve("migration-report.json"));
                 out.println(MigrationReport.summary(result));
 
-                out.println("4. Kaapana 0.5 starts its databases on the moved folders:");
-                platform.deploy();
+                out.println("4. Kaapana 0.5 runs on the moved folders:");
                 try (Connection c = platform.dataSource(KaapanaDatabase.ACCESS_INFORMATION).getConnection();
                      Statement st = c.createStatement();
                      ResultSet rs = st.executeQuery("SELECT (SELECT version_num FROM alembic_version), count(*), "

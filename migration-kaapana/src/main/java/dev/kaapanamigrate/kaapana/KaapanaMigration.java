@@ -38,7 +38,7 @@ import java.util.function.Consumer;
  * The Kaapana 0.4.x → 0.5.2 migration plan across the platform's states. While 0.4 runs: the object-store and index
  * baselines (when their clients are given). Undeployed: detect the installed version, the offline inventories of the
  * object and index data folders, preflight the PostgreSQL data folders, move them to their 0.5 names, check the
- * access-information/dicom-web-filter role password 0.5 uses, migrate the three service databases to their exact
+ * access-information/dicom-web-filter role password 0.5 uses (after an optional verified backup), migrate the three service databases to their exact
  * 0.5.2 schemas (project UUIDs shared), rewrite the backend's stored references, report extension DAGs, scan the
  * site's workflow code (and rewrite what is mechanical, on request), stop leftover temporary servers, prove the index
  * data folder unchanged, and write the full target version to {@code FAST/version} last (0.5.2's deploy migrates by
@@ -71,7 +71,8 @@ public final class KaapanaMigration {
 
     private final Path fastDataDir;
     private Path stateDirectory;
-    private Path backupDirectory;
+    private BackupOptions backup;
+    private Path orphanArchive;
     private Path slowDataDir;
     private PlatformControl platformControl;
     private List<MigrationListener> listeners;
@@ -97,7 +98,8 @@ public final class KaapanaMigration {
     private KaapanaMigration with(Consumer<KaapanaMigration> change) {
         KaapanaMigration c = new KaapanaMigration(fastDataDir);
         c.stateDirectory = stateDirectory;
-        c.backupDirectory = backupDirectory;
+        c.backup = backup;
+        c.orphanArchive = orphanArchive;
         c.slowDataDir = slowDataDir;
         c.platformControl = platformControl;
         c.listeners = listeners;
@@ -244,14 +246,39 @@ public final class KaapanaMigration {
     }
 
     /**
-     * A folder that will receive a backup of the data folders; the preflight then checks its free space.
+     * Takes a verified backup of the database folders into this existing folder before the folder moves
+     * ({@code kaapana.backup}; {@code backup(BackupOptions.to(dir))}).
      *
-     * @param dir the backup folder
+     * @param dir the folder that receives the backup (outside FAST_DATA_DIR)
      * @return a new configuration
      */
     public KaapanaMigration backupDirectory(Path dir) {
+        return backup(BackupOptions.to(Objects.requireNonNull(dir, "dir")));
+    }
+
+    /**
+     * Takes a verified backup before anything changes ({@code kaapana.backup}, right after the preflight, before the
+     * folder moves and the workflow rewrites): a copy keeping owners, modes, times and links, a SHA-256 manifest proven
+     * after writing, reused on a re-run; {@link KaapanaBackup#restore} puts it back. Without it the plan takes none.
+     *
+     * @param options where and what to back up
+     * @return a new configuration
+     */
+    public KaapanaMigration backup(BackupOptions options) {
+        Objects.requireNonNull(options, "options");
+        return with(c -> c.backup = options);
+    }
+
+    /**
+     * Moves the folders 0.5 no longer uses ({@code alembic}, {@code os/security-backup}) into this archive folder on
+     * FAST_DATA_DIR's file system; by default they are only reported ({@code kaapana.orphaned-folders}).
+     *
+     * @param dir the archive folder
+     * @return a new configuration
+     */
+    public KaapanaMigration archiveOrphanedFolders(Path dir) {
         Objects.requireNonNull(dir, "dir");
-        return with(c -> c.backupDirectory = dir);
+        return with(c -> c.orphanArchive = dir);
     }
 
     /**
@@ -293,8 +320,14 @@ public final class KaapanaMigration {
         WorkflowScanner scanner = workflowScanner != null ? workflowScanner : WorkflowScanner.forKaapana(fastDataDir).build();
         MigrationPlan.Builder b = MigrationPlan.builder()
                 .step(new DetectVersionStep(fastDataDir))
-                .step(new PreflightStep(fastDataDir, backupDirectory), DetectVersionStep.ID)
-                .step(new RenameDataFoldersStep(fastDataDir), PreflightStep.ID)
+                // the backup step checks its own free space, exactly
+                .step(new PreflightStep(fastDataDir, null), DetectVersionStep.ID);
+        String beforeChanges = PreflightStep.ID;
+        if (backup != null) {
+            b = b.step(new BackupStep(fastDataDir, backup.withStateDirectory(stateDirectory)), PreflightStep.ID);
+            beforeChanges = BackupStep.ID;
+        }
+        b = b.step(new RenameDataFoldersStep(fastDataDir), beforeChanges)
                 .step(new RolePasswordStep(conns, passwordOptions), RenameDataFoldersStep.ID)
                 .step(new MigrateAccessInformationStep(conns, databaseOptions), RolePasswordStep.ID)
                 .step(new MigrateDicomWebFilterStep(conns, databaseOptions), MigrateAccessInformationStep.ID)
@@ -305,10 +338,12 @@ public final class KaapanaMigration {
                 // dry-run while 0.4 runs shows its findings all the same.
                 .step(new ScanWorkflowsStep(scanner, dev.kaapanamigrate.core.PlatformState.UNDEPLOYED),
                         DetectVersionStep.ID);
+        b = b.step(orphanArchive == null ? OrphanedFoldersStep.report(fastDataDir)
+                : OrphanedFoldersStep.archiveTo(fastDataDir, orphanArchive), RenameDataFoldersStep.ID);
         List<String> beforeVersion = new ArrayList<>(List.of(ReportExtensionDagsStep.ID, MigrateDicomWebFilterStep.ID,
-                ScanWorkflowsStep.ID));
+                ScanWorkflowsStep.ID, OrphanedFoldersStep.ID));
         if (rewriteWorkflows) {
-            b = b.step(new RewriteWorkflowsStep(scanner), ScanWorkflowsStep.ID, PreflightStep.ID);
+            b = b.step(new RewriteWorkflowsStep(scanner), ScanWorkflowsStep.ID, beforeChanges);
             beforeVersion.add(RewriteWorkflowsStep.ID);
         }
         if (conns instanceof TemporaryServers servers) {

@@ -102,8 +102,9 @@ class KaapanaMigrationIT {
         assertThat(result.steps()).extracting(StepResult::stepId).containsExactly("kaapana.detect-version",
                 "postgres.preflight", "postgres.rename-data-folders", "postgres.align-role-passwords",
                 "postgres.migrate-access-information", "postgres.migrate-dicom-web-filter", "postgres.migrate-backend",
-                "postgres.rewrite-backend-references", "postgres.report-extension-dags",
-                "postgres.stop-temporary-servers", "kaapana.write-version");
+                "postgres.rewrite-backend-references", "postgres.report-extension-dags", "workflows.scan",
+                "kaapana.orphaned-folders", "postgres.stop-temporary-servers", "kaapana.stores-not-checked",
+                "kaapana.write-version");
         assertThat(result.steps()).allSatisfy(s -> assertThat(s.verification().passed()).as(s.stepId()).isTrue());
         assertThat(install.fastDataDir().resolve("version")).hasContent("0.5.2");
         for (KaapanaDatabase db : KaapanaDatabase.values()) {
