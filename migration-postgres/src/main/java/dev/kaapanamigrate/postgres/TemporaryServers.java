@@ -19,6 +19,7 @@ import java.util.Optional;
 
 import javax.sql.DataSource;
 
+import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -122,7 +123,7 @@ public final class TemporaryServers implements DatabaseConnections, AutoCloseabl
     public record ServerRecord(String folder, long pid, Instant startedAt) {
     }
 
-    private record Running(PostgresServer server, DataSource dataSource, boolean rehearsal) {
+    private record Running(PostgresServer server, DataSource dataSource, Jdbi jdbi, boolean rehearsal) {
     }
 
     private TemporaryServers(Builder b) {
@@ -187,11 +188,27 @@ public final class TemporaryServers implements DatabaseConnections, AutoCloseabl
     }
 
     @Override
-    public synchronized DataSource dataSource(ServiceDatabase database, MigrationContext ctx) {
+    public DataSource dataSource(ServiceDatabase database, MigrationContext ctx) {
+        return running(database, ctx).dataSource();
+    }
+
+    /**
+     * JDBI on the server's data source: one {@link Jdbi} per server started.
+     *
+     * @param database the database
+     * @param ctx      the context of the step that asks
+     * @return the server's {@link Jdbi}
+     */
+    @Override
+    public Jdbi jdbi(ServiceDatabase database, MigrationContext ctx) {
+        return running(database, ctx).jdbi();
+    }
+
+    private synchronized Running running(ServiceDatabase database, MigrationContext ctx) {
         Objects.requireNonNull(database, "database");
         Running running = servers.get(database);
         if (running != null && running.server().isRunning() && running.rehearsal() == ctx.dryRun()) {
-            return running.dataSource();
+            return running;
         }
         if (running != null) {
             stop(database, ctx); // stopped behind our back, or a rehearsal server in a run (or the reverse)
@@ -212,7 +229,8 @@ public final class TemporaryServers implements DatabaseConnections, AutoCloseabl
         }
         ctx.closeBeforeLeavingState(new Stopper(database, ctx));
         DataSource ds = server.dataSource(database.database(), database.superuser(), null);
-        servers.put(database, new Running(server, ds, ctx.dryRun()));
+        Running started = new Running(server, ds, Jdbi.create(ds), ctx.dryRun());
+        servers.put(database, started);
         try {
             checkCollations(database, server, ds);
         } catch (RuntimeException e) {
@@ -221,7 +239,7 @@ public final class TemporaryServers implements DatabaseConnections, AutoCloseabl
         }
         LOG.info("Temporary PostgreSQL server for the {} database on {}{}", database, serverFolder,
                 ctx.dryRun() ? " (rehearsal copy)" : "");
-        return ds;
+        return started;
     }
 
     /**
