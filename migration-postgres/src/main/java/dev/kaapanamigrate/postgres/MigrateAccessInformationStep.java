@@ -14,6 +14,7 @@ import dev.kaapanamigrate.core.StepCheck;
 import dev.kaapanamigrate.core.Verification;
 import dev.kaapanamigrate.postgres.internal.DatabaseSteps;
 import dev.kaapanamigrate.postgres.internal.Finding;
+import dev.kaapanamigrate.postgres.internal.SchemaMigration;
 import dev.kaapanamigrate.postgres.internal.SchemaState;
 import dev.kaapanamigrate.postgres.internal.Sql;
 import dev.kaapanamigrate.postgres.internal.TableDigests;
@@ -68,6 +69,8 @@ public final class MigrateAccessInformationStep implements MigrationStep {
     private static final Logger LOG = LoggerFactory.getLogger(MigrateAccessInformationStep.class);
     private static final ServiceDatabase DB = ServiceDatabase.ACCESS_INFORMATION;
     private static final String UNIQUE_DROPPED = "users_projects_roles_project_id_role_id_keycloak_id_key";
+    private static final SchemaMigration MIGRATION = new SchemaMigration(DB, "aii", INITIAL_REVISION, false,
+            "projects, users_projects_roles, roles, rights, roles_rights, data, data_projects");
 
     private final DatabaseConnections connections;
     private final DatabaseMigrationOptions options;
@@ -96,60 +99,41 @@ public final class MigrateAccessInformationStep implements MigrationStep {
 
     @Override
     public StepCheck check(MigrationContext ctx) {
-        return Sql.read(connections.jdbi(DB, ctx), DB.stableName(), "check", h -> {
-            SchemaState state = inspect(h);
-            switch (state.kind()) {
-                case UP_TO_DATE -> {
-                    Migrated migrated = readMigrated(h);
-                    if (migrated.problem != null) {
-                        return new StepCheck.Blocked(migrated.problem);
-                    }
-                    ctx.put(ProjectList.KEY, migrated.list);
-                    return StepCheck.upToDate(DB.stableName() + " is " + state.description() + "; admin project '"
-                            + migrated.list.admin().name() + "' (old id " + migrated.list.adminOldId() + "), "
-                            + migrated.list.projects().size() + " project(s)");
-                }
-                case BLOCKED -> {
-                    return new StepCheck.Blocked(DatabaseSteps.blocked(DB, state));
-                }
-                default -> {
-                    Source source = readSource(h);
-                    if (!source.findings.isEmpty()) {
-                        return new StepCheck.Blocked(Finding.problem(source.findings, "nothing was changed"));
-                    }
-                    if (ctx.provisional()) {
-                        // Provisional UUIDs, so that a dry-run or a run's look-ahead can check the two databases that
-                        // need them; derived from the old ids rather than drawn from the id source, whose UUIDs apply
-                        // gives the projects.
-                        ctx.put(ProjectList.KEY, projectList(source, oldId -> UUID.nameUUIDFromBytes(
-                                ("kaapana-migrate provisional project " + oldId).getBytes(StandardCharsets.UTF_8))));
-                    }
-                    return StepCheck.pending(changes(state, source));
-                }
+        return MIGRATION.check(connections.jdbi(DB, ctx), (h, state) -> {
+            Migrated migrated = readMigrated(h);
+            if (migrated.problem != null) {
+                return new StepCheck.Blocked(migrated.problem);
             }
+            ctx.put(ProjectList.KEY, migrated.list);
+            return StepCheck.upToDate(DB.stableName() + " is " + state.description() + "; admin project '"
+                    + migrated.list.admin().name() + "' (old id " + migrated.list.adminOldId() + "), "
+                    + migrated.list.projects().size() + " project(s)");
+        }, (h, state) -> {
+            Source source = readSource(h);
+            return SchemaMigration.pendingUnless(source.findings, () -> {
+                if (ctx.provisional()) {
+                    // Provisional UUIDs, so that a dry-run or a run's look-ahead can check the two databases that
+                    // need them; derived from the old ids rather than drawn from the id source, whose UUIDs apply
+                    // gives the projects.
+                    ctx.put(ProjectList.KEY, projectList(source, oldId -> UUID.nameUUIDFromBytes(
+                            ("kaapana-migrate provisional project " + oldId).getBytes(StandardCharsets.UTF_8))));
+                }
+                return changes(state, source);
+            });
         });
     }
 
     @Override
     public List<Change> apply(MigrationContext ctx) {
-        Applied applied = Sql.write(connections.jdbi(DB, ctx), DB.stableName(), "migration", h -> {
-            SchemaState state = inspect(h);
-            if (state.kind() == SchemaState.Kind.UP_TO_DATE) {
-                Migrated migrated = readMigrated(h);
-                if (migrated.problem != null) {
-                    throw new PreconditionFailedException(migrated.problem);
-                }
-                return new Applied(List.of(), migrated.list);
+        Applied applied = MIGRATION.apply(connections.jdbi(DB, ctx), (h, state) -> {
+            Migrated migrated = readMigrated(h);
+            if (migrated.problem != null) {
+                throw new PreconditionFailedException(migrated.problem);
             }
-            if (state.kind() == SchemaState.Kind.BLOCKED) {
-                throw new PreconditionFailedException(DatabaseSteps.blocked(DB, state));
-            }
-            Sql.executeAll(h, "LOCK TABLE projects, users_projects_roles, roles, rights, roles_rights, data, data_projects "
-                    + "IN ACCESS EXCLUSIVE MODE");
+            return new Applied(List.of(), migrated.list);
+        }, (h, state) -> {
             Source source = readSource(h);
-            if (!source.findings.isEmpty()) {
-                throw new PreconditionFailedException(Finding.problem(source.findings, "nothing was changed"));
-            }
+            SchemaMigration.refuseIf(source.findings);
             ProjectList list = projectList(source, oldId -> ctx.ids().newId());
             migrate(h, ctx, list, state);
             return new Applied(changes(state, source), list);
@@ -162,14 +146,12 @@ public final class MigrateAccessInformationStep implements MigrationStep {
 
     @Override
     public Verification verify(MigrationContext ctx) {
-        return Sql.read(connections.jdbi(DB, ctx), DB.stableName(), "verification", h -> {
-            Verification.Builder v = Verification.builder();
-            DatabaseSteps.verifySchema(h, DB, "aii", v);
+        return MIGRATION.verify(connections.jdbi(DB, ctx), (h, v) -> {
             Migrated migrated = readMigrated(h);
             if (migrated.problem != null) {
                 v.fact("admin project of " + DB.stableName(), "one admin_project row pointing at a project",
                         migrated.problem.found(), false);
-                return v.build();
+                return;
             }
             Optional<ProjectList> shared = ctx.get(ProjectList.KEY);
             if (shared.isEmpty()) {
@@ -179,7 +161,6 @@ public final class MigrateAccessInformationStep implements MigrationStep {
             }
             v.expect("admin_project rows", 1L, h.createQuery("SELECT count(*) FROM admin_project").mapTo(long.class).one());
             DatabaseSteps.verifyDigests(h, ctx.get(BASELINE), afterQueries(), DB, v);
-            return v.build();
         });
     }
 
@@ -194,9 +175,6 @@ public final class MigrateAccessInformationStep implements MigrationStep {
 
     // ------------------------------------------------------------------------------------------- reading
 
-    private static SchemaState inspect(Handle h) {
-        return SchemaState.inspect(h, "aii", INITIAL_REVISION, DB.targetRevision(), false);
-    }
 
     private record SourceProject(int id, String name, String bucket, String index, String namespace) {
     }
@@ -293,7 +271,7 @@ public final class MigrateAccessInformationStep implements MigrationStep {
             return ctx.require(ProjectList.KEY); // the caller gave no access-information database: say what is missing
         }
         Optional<ProjectList> migrated = Sql.read(aii, DB.stableName(), "project list", h ->
-                inspect(h).kind() == SchemaState.Kind.UP_TO_DATE ? Optional.ofNullable(readMigrated(h).list)
+                MIGRATION.inspect(h).kind() == SchemaState.Kind.UP_TO_DATE ? Optional.ofNullable(readMigrated(h).list)
                         : Optional.<ProjectList>empty());
         if (migrated.isEmpty()) {
             return ctx.require(ProjectList.KEY);

@@ -8,13 +8,13 @@ import dev.kaapanamigrate.core.ContextKey;
 import dev.kaapanamigrate.core.CoreErrorCode;
 import dev.kaapanamigrate.core.MigrationContext;
 import dev.kaapanamigrate.core.MigrationStep;
-import dev.kaapanamigrate.core.PreconditionFailedException;
 import dev.kaapanamigrate.core.Problem;
 import dev.kaapanamigrate.core.StepCheck;
 import dev.kaapanamigrate.core.StepFailedException;
 import dev.kaapanamigrate.core.Verification;
 import dev.kaapanamigrate.postgres.internal.DatabaseSteps;
 import dev.kaapanamigrate.postgres.internal.Finding;
+import dev.kaapanamigrate.postgres.internal.SchemaMigration;
 import dev.kaapanamigrate.postgres.internal.SchemaState;
 import dev.kaapanamigrate.postgres.internal.Sql;
 import dev.kaapanamigrate.postgres.internal.TableDigests;
@@ -62,6 +62,8 @@ public final class MigrateBackendStep implements MigrationStep {
     private static final ServiceDatabase DB = ServiceDatabase.BACKEND;
     private static final String ADMIN_SETTING = "kaapana_migrate.admin_project";
     private static final String ADMIN = "current_setting('" + ADMIN_SETTING + "')::uuid";
+    private static final SchemaMigration MIGRATION = new SchemaMigration(DB, "backend", INITIAL_REVISION, true,
+            "dataset, identifier2dataset, workflow, identifiers, job, kaapana_instance, settings");
 
     private final DatabaseConnections connections;
 
@@ -88,40 +90,17 @@ public final class MigrateBackendStep implements MigrationStep {
 
     @Override
     public StepCheck check(MigrationContext ctx) {
-        return Sql.read(connections.jdbi(DB, ctx), DB.stableName(), "check", h -> {
-            SchemaState state = inspect(h);
-            switch (state.kind()) {
-                case UP_TO_DATE -> {
-                    return StepCheck.upToDate(DB.stableName() + " is " + state.description());
-                }
-                case BLOCKED -> {
-                    return new StepCheck.Blocked(DatabaseSteps.blocked(DB, state));
-                }
-                default -> {
-                    ProjectList projects = MigrateAccessInformationStep.requireProjects(ctx, connections);
-                    Source source = readSource(h, true);
-                    if (source.blocker != null) {
-                        return new StepCheck.Blocked(Finding.problem(List.of(source.blocker), "nothing was changed"));
-                    }
-                    return StepCheck.pending(changes(state, source, projects.admin()));
-                }
-            }
+        return MIGRATION.check(connections.jdbi(DB, ctx), (h, state) -> {
+            ProjectList projects = MigrateAccessInformationStep.requireProjects(ctx, connections);
+            Source source = readSource(h, true);
+            return SchemaMigration.pendingUnless(source.findings, () -> changes(state, source, projects.admin()));
         });
     }
 
     @Override
     public List<Change> apply(MigrationContext ctx) {
         ProjectList projects = MigrateAccessInformationStep.requireProjects(ctx, connections);
-        return Sql.write(connections.jdbi(DB, ctx), DB.stableName(), "migration", h -> {
-            SchemaState state = inspect(h);
-            if (state.kind() == SchemaState.Kind.UP_TO_DATE) {
-                return List.<Change>of();
-            }
-            if (state.kind() == SchemaState.Kind.BLOCKED) {
-                throw new PreconditionFailedException(DatabaseSteps.blocked(DB, state));
-            }
-            Sql.executeAll(h, "LOCK TABLE dataset, identifier2dataset, workflow, identifiers, job, kaapana_instance, settings "
-                    + "IN ACCESS EXCLUSIVE MODE");
+        return MIGRATION.apply(connections.jdbi(DB, ctx), (h, state) -> List.of(), (h, state) -> {
             // The membership check is left to the rebuild (it counts what it copied): one scan of the table, not two.
             Source source = readSource(h, false);
             List<Change> changes = changes(state, source, projects.admin());
@@ -134,50 +113,35 @@ public final class MigrateBackendStep implements MigrationStep {
 
     @Override
     public Verification verify(MigrationContext ctx) {
-        return Sql.read(connections.jdbi(DB, ctx), DB.stableName(), "verification", h -> {
-            Verification.Builder v = Verification.builder();
-            DatabaseSteps.verifySchema(h, DB, "backend", v);
-            var projects = ctx.get(ProjectList.KEY);
-            if (projects.isPresent()) {
-                List<UUID> ids = projects.get().projects().stream().map(Project::id).toList();
-                v.expect("datasets whose project is not in the project list", 0L, h.createQuery(
-                        "SELECT count(*) FROM dataset WHERE project_id <> ALL (?::uuid[])").bindArray(0, UUID.class, ids)
-                        .mapTo(long.class).one());
-                v.expect("workflows whose project is not in the project list", 0L, h.createQuery(
-                        "SELECT count(*) FROM workflow WHERE project_id <> ALL (?::uuid[])").bindArray(0, UUID.class, ids)
-                        .mapTo(long.class).one());
-            }
+        return MIGRATION.verify(connections.jdbi(DB, ctx), (h, v) -> {
+            DatabaseSteps.expectListedProjects(h, ctx.get(ProjectList.KEY), v, "dataset", "datasets");
+            DatabaseSteps.expectListedProjects(h, ctx.get(ProjectList.KEY), v, "workflow", "workflows");
             v.expect("dataset memberships without a dataset", 0L,
                     h.createQuery("SELECT count(*) FROM identifier2dataset WHERE dataset IS NULL").mapTo(long.class).one());
             // The reference rewrites (a later step) change job, settings, kaapana_instance and, on request, workflow.
             DatabaseSteps.verifyDigests(h, ctx.get(BASELINE), afterQueries(), DB, v, ctx,
                     java.util.Set.of("job", "settings", "kaapana_instance", "workflow"));
-            return v.build();
         });
     }
 
-    private static SchemaState inspect(Handle h) {
-        return SchemaState.inspect(h, "backend", INITIAL_REVISION, DB.targetRevision(), true);
-    }
-
-    private record Source(long datasets, long workflows, long memberships, Finding blocker) {
+    private record Source(long datasets, long workflows, long memberships, List<Finding> findings) {
     }
 
     private static Source readSource(Handle h, boolean checkMemberships) {
         long datasets = h.createQuery("SELECT count(*) FROM dataset").mapTo(long.class).one();
         long workflows = h.createQuery("SELECT count(*) FROM workflow").mapTo(long.class).one();
         long memberships = h.createQuery("SELECT count(*) FROM identifier2dataset").mapTo(long.class).one();
-        Finding blocker = null;
+        List<Finding> findings = new ArrayList<>();
         if (checkMemberships) {
             long orphans = h.createQuery("SELECT count(*) FROM identifier2dataset i WHERE NOT EXISTS "
                     + "(SELECT 1 FROM dataset d WHERE d.name = i.dataset)").mapTo(long.class).one();
             if (orphans > 0) {
-                blocker = new Finding(orphans + " identifier2dataset row(s) name no existing dataset",
+                findings.add(new Finding(orphans + " identifier2dataset row(s) name no existing dataset",
                         "every membership names a dataset (the 0.4 foreign key guarantees it)",
-                        "delete the orphan rows or restore the database from the backup, then run again");
+                        "delete the orphan rows or restore the database from the backup, then run again"));
             }
         }
-        return new Source(datasets, workflows, memberships, blocker);
+        return new Source(datasets, workflows, memberships, findings);
     }
 
     private static List<Change> changes(SchemaState state, Source source, Project admin) {

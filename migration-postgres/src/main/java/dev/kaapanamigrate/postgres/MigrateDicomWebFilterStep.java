@@ -7,12 +7,12 @@ import dev.kaapanamigrate.core.Change;
 import dev.kaapanamigrate.core.ContextKey;
 import dev.kaapanamigrate.core.MigrationContext;
 import dev.kaapanamigrate.core.MigrationStep;
-import dev.kaapanamigrate.core.PreconditionFailedException;
 import dev.kaapanamigrate.core.StepCheck;
 import dev.kaapanamigrate.core.Verification;
 import dev.kaapanamigrate.postgres.DatabaseMigrationOptions.UnknownProjectMappings;
 import dev.kaapanamigrate.postgres.internal.DatabaseSteps;
 import dev.kaapanamigrate.postgres.internal.Finding;
+import dev.kaapanamigrate.postgres.internal.SchemaMigration;
 import dev.kaapanamigrate.postgres.internal.SchemaState;
 import dev.kaapanamigrate.postgres.internal.Sql;
 import dev.kaapanamigrate.postgres.internal.TableDigests;
@@ -54,6 +54,8 @@ public final class MigrateDicomWebFilterStep implements MigrationStep {
 
     private static final Logger LOG = LoggerFactory.getLogger(MigrateDicomWebFilterStep.class);
     private static final ServiceDatabase DB = ServiceDatabase.DICOM_WEB_FILTER;
+    private static final SchemaMigration MIGRATION = new SchemaMigration(DB, "dwf", INITIAL_REVISION, false,
+            "data_projects, dicom_data");
 
     private final DatabaseConnections connections;
     private final DatabaseMigrationOptions options;
@@ -83,43 +85,19 @@ public final class MigrateDicomWebFilterStep implements MigrationStep {
 
     @Override
     public StepCheck check(MigrationContext ctx) {
-        return Sql.read(connections.jdbi(DB, ctx), DB.stableName(), "check", h -> {
-            SchemaState state = inspect(h);
-            switch (state.kind()) {
-                case UP_TO_DATE -> {
-                    return StepCheck.upToDate(DB.stableName() + " is " + state.description());
-                }
-                case BLOCKED -> {
-                    return new StepCheck.Blocked(DatabaseSteps.blocked(DB, state));
-                }
-                default -> {
-                    ProjectList projects = MigrateAccessInformationStep.requireProjects(ctx, connections);
-                    Source source = readSource(h, projects);
-                    if (source.blocker != null) {
-                        return new StepCheck.Blocked(Finding.problem(List.of(source.blocker), "nothing was changed"));
-                    }
-                    return StepCheck.pending(changes(state, source, projects));
-                }
-            }
+        return MIGRATION.check(connections.jdbi(DB, ctx), (h, state) -> {
+            ProjectList projects = MigrateAccessInformationStep.requireProjects(ctx, connections);
+            Source source = readSource(h, projects);
+            return SchemaMigration.pendingUnless(source.findings, () -> changes(state, source, projects));
         });
     }
 
     @Override
     public List<Change> apply(MigrationContext ctx) {
         ProjectList projects = MigrateAccessInformationStep.requireProjects(ctx, connections);
-        return Sql.write(connections.jdbi(DB, ctx), DB.stableName(), "migration", h -> {
-            SchemaState state = inspect(h);
-            if (state.kind() == SchemaState.Kind.UP_TO_DATE) {
-                return List.<Change>of();
-            }
-            if (state.kind() == SchemaState.Kind.BLOCKED) {
-                throw new PreconditionFailedException(DatabaseSteps.blocked(DB, state));
-            }
-            Sql.executeAll(h, "LOCK TABLE data_projects, dicom_data IN ACCESS EXCLUSIVE MODE");
+        return MIGRATION.apply(connections.jdbi(DB, ctx), (h, state) -> List.of(), (h, state) -> {
             Source source = readSource(h, projects);
-            if (source.blocker != null) {
-                throw new PreconditionFailedException(Finding.problem(List.of(source.blocker), "nothing was changed"));
-            }
+            SchemaMigration.refuseIf(source.findings);
             List<Change> changes = changes(state, source, projects);
             migrate(h, ctx, projects, source);
             LOG.info("dicom-web-filter migrated: {} mapping(s); {} mapping(s) to unknown projects handled ({})",
@@ -130,30 +108,17 @@ public final class MigrateDicomWebFilterStep implements MigrationStep {
 
     @Override
     public Verification verify(MigrationContext ctx) {
-        return Sql.read(connections.jdbi(DB, ctx), DB.stableName(), "verification", h -> {
-            Verification.Builder v = Verification.builder();
-            DatabaseSteps.verifySchema(h, DB, "dwf", v);
-            var projects = ctx.get(ProjectList.KEY);
-            if (projects.isPresent()) {
-                List<java.util.UUID> ids = projects.get().projects().stream().map(Project::id).toList();
-                v.expect("data_projects rows whose project is not in the project list", 0L, h.createQuery(
-                        "SELECT count(*) FROM data_projects WHERE project_id <> ALL (?::uuid[])")
-                        .bindArray(0, java.util.UUID.class, ids).mapTo(long.class).one());
-            }
+        return MIGRATION.verify(connections.jdbi(DB, ctx), (h, v) -> {
+            DatabaseSteps.expectListedProjects(h, ctx.get(ProjectList.KEY), v, "data_projects", "data_projects rows");
             DatabaseSteps.verifyDigests(h, ctx.get(BASELINE), afterQueries(), DB, v);
-            return v.build();
         });
-    }
-
-    private static SchemaState inspect(Handle h) {
-        return SchemaState.inspect(h, "dwf", INITIAL_REVISION, DB.targetRevision(), false);
     }
 
     /** A mapping to a project id the access-information database does not know, and what happens to it. */
     private record UnknownMapping(int id, String series, int projectId, boolean collidesWithAdmin) {
     }
 
-    private record Source(long mappings, List<UnknownMapping> unknown, Finding blocker) {
+    private record Source(long mappings, List<UnknownMapping> unknown, List<Finding> findings) {
     }
 
     private Source readSource(Handle h, ProjectList projects) {
@@ -169,21 +134,21 @@ public final class MigrateDicomWebFilterStep implements MigrationStep {
                 + "FROM u ORDER BY u.id").bindArray(0, Integer.class, known).bind(1, projects.adminOldId())
                 .map((rs, sc) -> new UnknownMapping(rs.getInt(1), rs.getString(2), rs.getInt(3), rs.getBoolean(4))).list();
         long mappings = h.createQuery("SELECT count(*) FROM data_projects").mapTo(long.class).one();
-        Finding blocker = null;
+        List<Finding> findings = new ArrayList<>();
         if (!unknown.isEmpty() && options.unknownProjectMappings() == UnknownProjectMappings.BLOCK) {
             Map<Integer, Integer> rowsPerProject = new TreeMap<>();
             unknown.forEach(u -> rowsPerProject.merge(u.projectId, 1, Integer::sum));
             StringBuilder list = new StringBuilder();
             rowsPerProject.forEach((id, rows) -> list.append(list.length() == 0 ? "" : ", ").append("project id ").append(id)
                     .append(": ").append(rows).append(" row(s)"));
-            blocker = new Finding(unknown.size() + " data_projects row(s) map series to project ids the access-information "
+            findings.add(new Finding(unknown.size() + " data_projects row(s) map series to project ids the access-information "
                     + "database does not know (" + list + ")",
                     "every mapping's project in the access-information database (upstream's migration fails on the "
                     + "others and the 0.5 service crash-loops)",
                     "choose DatabaseMigrationOptions.withUnknownProjectMappings(REMAP_TO_ADMIN) (series already mapped to "
-                    + "the admin project lose only the duplicate) or DROP; every row is reported");
+                    + "the admin project lose only the duplicate) or DROP; every row is reported"));
         }
-        return new Source(mappings, unknown, blocker);
+        return new Source(mappings, unknown, findings);
     }
 
     private List<Change> changes(SchemaState state, Source source, ProjectList projects) {

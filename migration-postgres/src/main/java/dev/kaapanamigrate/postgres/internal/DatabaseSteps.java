@@ -63,6 +63,25 @@ public final class DatabaseSteps {
     }
 
     /**
+     * Adds the fact that no row of a table names a project outside the project list (when the context holds one).
+     *
+     * @param h        the handle
+     * @param projects the project list, if known
+     * @param v        the facts so far
+     * @param table    a table with a {@code project_id uuid} column
+     * @param rows     what its rows are called in the fact
+     */
+    public static void expectListedProjects(Handle h, Optional<ProjectList> projects, Verification.Builder v,
+                                            String table, String rows) {
+        if (projects.isPresent()) {
+            v.expect(rows + " whose project is not in the project list", 0L,
+                    h.createQuery("SELECT count(*) FROM " + table + " WHERE project_id <> ALL (?::uuid[])")
+                            .bindArray(0, UUID.class, projects.get().projects().stream().map(Project::id).toList())
+                            .mapTo(long.class).one());
+        }
+    }
+
+    /**
      * Creates the transaction's temporary table {@code project_map (old_id integer, new_id uuid)} from the project list:
      * one statement, the two columns bound as arrays.
      *
