@@ -39,6 +39,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import javax.sql.DataSource;
+import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -106,6 +107,100 @@ class TemporaryServersIT {
         assertThat(controlFileState(folder)).as("pg_control says: shut down cleanly").isEqualTo(DB_SHUTDOWNED);
         assertThat(configDigests(folder)).isEqualTo(config);
         assertThat(ctx.get(TemporaryServers.RUNNING).orElseThrow()).isEmpty();
+    }
+
+    @Test
+    void onlyTheFirstRequestOfADatabaseTouchesTheContextAndEveryRequestGetsTheSameJdbi() throws Exception {
+        try (StandaloneContext base = MigrationContext.standalone()) {
+            CountingContext ctx = new CountingContext(base);
+            TemporaryServers servers = servers().build();
+
+            Jdbi first = servers.jdbi(ServiceDatabase.DICOM_WEB_FILTER, ctx);
+            int bookkeeping = ctx.calls;
+            Jdbi again = servers.jdbi(ServiceDatabase.DICOM_WEB_FILTER, ctx);
+            DataSource ds = servers.dataSource(ServiceDatabase.DICOM_WEB_FILTER, ctx);
+
+            assertThat(bookkeeping).as("the start reads and journals the server's record and registers its stop")
+                    .isPositive();
+            assertThat(ctx.calls).as("the data path afterwards leaves the context alone").isEqualTo(bookkeeping);
+            assertThat(again).isSameAs(first);
+            long series = again.withHandle(h -> h.createQuery("SELECT count(*) FROM dicom_data").mapTo(Long.class).one());
+            assertThat(series).isPositive();
+            try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
+                assertThat(single(st, "SELECT current_database()")).isEqualTo(ServiceDatabase.DICOM_WEB_FILTER.database());
+            }
+            assertThat(base.get(TemporaryServers.RUNNING).orElseThrow()).hasSize(1);
+        }
+    }
+
+    /** A context that counts what a caller reads, puts and registers. */
+    private static final class CountingContext implements MigrationContext {
+        private final MigrationContext delegate;
+        int calls;
+
+        CountingContext(MigrationContext delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public java.time.Clock clock() {
+            return delegate.clock();
+        }
+
+        @Override
+        public IdSource ids() {
+            return delegate.ids();
+        }
+
+        @Override
+        public java.util.UUID runId() {
+            return delegate.runId();
+        }
+
+        @Override
+        public PlatformState platformState() {
+            return delegate.platformState();
+        }
+
+        @Override
+        public boolean dryRun() {
+            return delegate.dryRun();
+        }
+
+        @Override
+        public Path fileArea() {
+            calls++;
+            return delegate.fileArea();
+        }
+
+        @Override
+        public <T> java.util.Optional<T> get(dev.kaapanamigrate.core.ContextKey<T> key) {
+            calls++;
+            return delegate.get(key);
+        }
+
+        @Override
+        public <T> void put(dev.kaapanamigrate.core.ContextKey<T> key, T value) {
+            calls++;
+            delegate.put(key, value);
+        }
+
+        @Override
+        public <T> void putDurable(dev.kaapanamigrate.core.ContextKey<T> key, T value) {
+            calls++;
+            delegate.putDurable(key, value);
+        }
+
+        @Override
+        public void progress(long done, long total, String unit) {
+            delegate.progress(done, total, unit);
+        }
+
+        @Override
+        public void closeBeforeLeavingState(AutoCloseable resource) {
+            calls++;
+            delegate.closeBeforeLeavingState(resource);
+        }
     }
 
     @Test
