@@ -9,7 +9,9 @@ import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.HandleCallback;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.JdbiException;
+import org.jdbi.v3.core.statement.ColonPrefixSqlParser;
 import org.jdbi.v3.core.statement.SqlLogger;
+import org.jdbi.v3.core.statement.SqlParser;
 import org.jdbi.v3.core.statement.StatementContext;
 import org.jdbi.v3.core.statement.StatementException;
 import org.jdbi.v3.core.statement.TemplateEngine;
@@ -21,8 +23,8 @@ import org.slf4j.LoggerFactory;
  * and rolled back when it throws or only reads. What JDBI does not know and this class adds: the session settings every
  * transaction starts with (time zone, date and interval styles, float digits, a lock timeout; memory for index builds
  * when writing), a log line with each transaction's time, the step's error model (a failed statement becomes a
- * {@link StepFailedException} that names the statement and says that nothing was changed) and no template processing
- * (the SQL is sent as written; {@code <>} is an operator, not a template).
+ * {@link StepFailedException} that names the statement and says that nothing was changed), no template processing
+ * (the SQL is sent as written; {@code <>} is an operator, not a template) and one statement parser for the process.
  */
 public final class Sql {
 
@@ -30,6 +32,13 @@ public final class Sql {
 
     /** How long a statement waits for a lock before it fails (a lock held by a forgotten client). */
     public static final String LOCK_TIMEOUT = "30s";
+
+    /**
+     * JDBI's parser, one for every handle the steps open: it caches each statement text it parsed, so a statement is
+     * lexed once per process instead of once per {@link Jdbi} (a dry-run's servers and the run's, three databases, a
+     * verify after the run). JDBI's lexer costs about 2 µs per character of a new statement.
+     */
+    private static final SqlParser PARSER = new ColonPrefixSqlParser();
 
     /** Logs each statement's time and text (never its arguments) at debug level. */
     private static final SqlLogger TIMING = new SqlLogger() {
@@ -90,7 +99,7 @@ public final class Sql {
                              HandleCallback<T, SQLException> work) {
         long start = System.nanoTime();
         try (Handle h = jdbi.open()) {
-            h.setTemplateEngine(TemplateEngine.NOP).setSqlLogger(TIMING).setReadOnly(readOnly);
+            h.setTemplateEngine(TemplateEngine.NOP).setSqlParser(PARSER).setSqlLogger(TIMING).setReadOnly(readOnly);
             T result = h.inTransaction(tx -> {
                 settings(tx, readOnly);
                 T r = work.withHandle(tx);
