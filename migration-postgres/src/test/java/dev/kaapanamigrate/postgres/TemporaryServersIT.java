@@ -112,17 +112,18 @@ class TemporaryServersIT {
     @Test
     void onlyTheFirstRequestOfADatabaseTouchesTheContextAndEveryRequestGetsTheSameJdbi() throws Exception {
         try (StandaloneContext base = MigrationContext.standalone()) {
-            CountingContext ctx = new CountingContext(base);
+            java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+            MigrationContext ctx = counting(base, calls);
             TemporaryServers servers = servers().build();
 
             Jdbi first = servers.jdbi(ServiceDatabase.DICOM_WEB_FILTER, ctx);
-            int bookkeeping = ctx.calls;
+            int bookkeeping = calls.get();
             Jdbi again = servers.jdbi(ServiceDatabase.DICOM_WEB_FILTER, ctx);
             DataSource ds = servers.dataSource(ServiceDatabase.DICOM_WEB_FILTER, ctx);
 
             assertThat(bookkeeping).as("the start reads and journals the server's record and registers its stop")
                     .isPositive();
-            assertThat(ctx.calls).as("the data path afterwards leaves the context alone").isEqualTo(bookkeeping);
+            assertThat(calls.get()).as("the data path afterwards leaves the context alone").isEqualTo(bookkeeping);
             assertThat(again).isSameAs(first);
             long series = again.withHandle(h -> h.createQuery("SELECT count(*) FROM dicom_data").mapTo(Long.class).one());
             assertThat(series).isPositive();
@@ -133,74 +134,21 @@ class TemporaryServersIT {
         }
     }
 
-    /** A context that counts what a caller reads, puts and registers. */
-    private static final class CountingContext implements MigrationContext {
-        private final MigrationContext delegate;
-        int calls;
-
-        CountingContext(MigrationContext delegate) {
-            this.delegate = delegate;
-        }
-
-        @Override
-        public java.time.Clock clock() {
-            return delegate.clock();
-        }
-
-        @Override
-        public IdSource ids() {
-            return delegate.ids();
-        }
-
-        @Override
-        public java.util.UUID runId() {
-            return delegate.runId();
-        }
-
-        @Override
-        public PlatformState platformState() {
-            return delegate.platformState();
-        }
-
-        @Override
-        public boolean dryRun() {
-            return delegate.dryRun();
-        }
-
-        @Override
-        public Path fileArea() {
-            calls++;
-            return delegate.fileArea();
-        }
-
-        @Override
-        public <T> java.util.Optional<T> get(dev.kaapanamigrate.core.ContextKey<T> key) {
-            calls++;
-            return delegate.get(key);
-        }
-
-        @Override
-        public <T> void put(dev.kaapanamigrate.core.ContextKey<T> key, T value) {
-            calls++;
-            delegate.put(key, value);
-        }
-
-        @Override
-        public <T> void putDurable(dev.kaapanamigrate.core.ContextKey<T> key, T value) {
-            calls++;
-            delegate.putDurable(key, value);
-        }
-
-        @Override
-        public void progress(long done, long total, String unit) {
-            delegate.progress(done, total, unit);
-        }
-
-        @Override
-        public void closeBeforeLeavingState(AutoCloseable resource) {
-            calls++;
-            delegate.closeBeforeLeavingState(resource);
-        }
+    /** The context, counting the calls that read or write its values or hand it resources. */
+    private static MigrationContext counting(MigrationContext delegate, java.util.concurrent.atomic.AtomicInteger calls) {
+        java.util.Set<String> counted = java.util.Set.of("get", "require", "put", "putDurable", "fileArea",
+                "closeBeforeLeavingState");
+        return (MigrationContext) java.lang.reflect.Proxy.newProxyInstance(MigrationContext.class.getClassLoader(),
+                new Class<?>[] {MigrationContext.class}, (proxy, method, args) -> {
+                    if (counted.contains(method.getName())) {
+                        calls.incrementAndGet();
+                    }
+                    try {
+                        return method.invoke(delegate, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
     }
 
     @Test
