@@ -3,6 +3,8 @@ package dev.kaapanamigrate.kaapana;
 import dev.kaapanamigrate.core.ConfigurationException;
 import dev.kaapanamigrate.core.MigrationListener;
 import dev.kaapanamigrate.core.MigrationPlan;
+import dev.kaapanamigrate.core.MigrationResult;
+import dev.kaapanamigrate.core.MigrationStep;
 import dev.kaapanamigrate.core.PlatformControl;
 import dev.kaapanamigrate.domain.DataFolderMove;
 import dev.kaapanamigrate.kaapana.internal.StoresNotCheckedStep;
@@ -33,6 +35,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 
 /**
  * The Kaapana 0.4.x → 0.5.2 migration plan across the platform's states. While 0.4 runs: the object-store and index
@@ -84,6 +87,13 @@ public final class KaapanaMigration {
     private OpenSearchSteps searchIndex;
     private WorkflowScanner workflowScanner;
     private boolean rewriteWorkflows;
+    private boolean restoreOnFailure;
+    private UnaryOperator<MigrationPlan.Builder> customization = UnaryOperator.identity();
+    private List<AddedStep> addedSteps = List.of();
+
+    /** A step of the caller and the ids of the steps it runs after. */
+    private record AddedStep(MigrationStep step, List<String> after) {
+    }
 
     private KaapanaMigration(Path fastDataDir) {
         this.fastDataDir = fastDataDir;
@@ -111,6 +121,9 @@ public final class KaapanaMigration {
         c.searchIndex = searchIndex;
         c.workflowScanner = workflowScanner;
         c.rewriteWorkflows = rewriteWorkflows;
+        c.restoreOnFailure = restoreOnFailure;
+        c.customization = customization;
+        c.addedSteps = addedSteps;
         change.accept(c);
         return c;
     }
@@ -270,6 +283,58 @@ public final class KaapanaMigration {
     }
 
     /**
+     * Whether {@link #run()} restores FAST_DATA_DIR from the run's verified backup when the run fails after changing
+     * the installation and before 0.5 was deployed (after deploy 0.5 has written to the data: the result then says to
+     * undeploy first). The restore is proven byte-identical to the backup's manifest and moves the journal aside, so
+     * a later run starts fresh. Off by default; needs {@link #backup}.
+     *
+     * @param on whether to restore automatically
+     * @return a new configuration
+     */
+    public KaapanaMigration restoreOnFailure(boolean on) {
+        return with(c -> c.restoreOnFailure = on);
+    }
+
+    /**
+     * Adds a step of the caller to the plan, after the given steps. A step of the undeployed state also runs before
+     * the version marker ({@code kaapana.write-version}, the last step while undeployed: 0.5.2's deploy migrates by
+     * itself when the marker is missing), so its work is in place before 0.5 may start.
+     *
+     * <pre>{@code
+     * KaapanaMigration m = KaapanaMigration.configure(fast).platformControl(control)
+     *         .step(new SiteSpecificCleanupStep(), MigrateBackendStep.ID);
+     * }</pre>
+     *
+     * @param step  the step
+     * @param after the ids of the steps it runs after (Kaapana's, or the caller's added earlier)
+     * @return a new configuration
+     */
+    public KaapanaMigration step(MigrationStep step, String... after) {
+        Objects.requireNonNull(step, "step");
+        List<AddedStep> more = new ArrayList<>(addedSteps);
+        more.add(new AddedStep(step, List.of(after)));
+        return with(c -> c.addedSteps = List.copyOf(more));
+    }
+
+    /**
+     * Changes the plan builder ({@link #planBuilder()}, and so {@link #plan()} and {@link #run()}): the clock, the id
+     * source, the platform timeout, listeners (steps of your own: {@link #step}). Replaces an earlier customization.
+     *
+     * <pre>{@code
+     * KaapanaRun run = KaapanaMigration.configure(fast).platformControl(control)
+     *         .customizePlan(b -> b.platformTimeout(Duration.ofMinutes(30)))
+     *         .run();
+     * }</pre>
+     *
+     * @param change receives the builder with the Kaapana steps and returns the builder to build
+     * @return a new configuration
+     */
+    public KaapanaMigration customizePlan(UnaryOperator<MigrationPlan.Builder> change) {
+        Objects.requireNonNull(change, "change");
+        return with(c -> c.customization = change);
+    }
+
+    /**
      * Moves the folders 0.5 no longer uses ({@code alembic}, {@code os/security-backup}) into this archive folder on
      * FAST_DATA_DIR's file system; by default they are only reported ({@code kaapana.orphaned-folders}).
      *
@@ -309,7 +374,7 @@ public final class KaapanaMigration {
      * A plan builder holding the Kaapana steps, wired in the order the guide needs, the state directory (bound to
      * FAST_DATA_DIR), the platform control and the listeners: add steps of your own, or set the clock, the id source or
      * the platform timeout, then {@code build()}. Each call creates new steps; with the default connections, new
-     * temporary servers.
+     * temporary servers. The {@link #customizePlan} change is applied last.
      *
      * @return the builder
      * @throws ConfigurationException when FAST_DATA_DIR does not exist, or the state directory lies in a data folder
@@ -373,6 +438,12 @@ public final class KaapanaMigration {
             b = b.step(new StoresNotCheckedStep(notChecked), DetectVersionStep.ID);
             beforeVersion.add(StoresNotCheckedStep.ID);
         }
+        for (AddedStep added : addedSteps) {
+            b = b.step(added.step(), added.after().toArray(String[]::new));
+            if (added.step().requiredState() == dev.kaapanamigrate.core.PlatformState.UNDEPLOYED) {
+                beforeVersion.add(added.step().id());
+            }
+        }
         // The version marker last in the undeployed state: 0.5.2's deploy migrates by itself when FAST/version is missing.
         b = b.step(new WriteVersionStep(fastDataDir), beforeVersion.toArray(String[]::new))
                 .stateDirectory(stateDirectory)
@@ -383,7 +454,7 @@ public final class KaapanaMigration {
         for (MigrationListener listener : listeners) {
             b = b.listener(listener);
         }
-        return b;
+        return Objects.requireNonNull(customization.apply(b), "customizePlan returned null instead of the builder");
     }
 
     private void checkFolders() {
@@ -420,5 +491,31 @@ public final class KaapanaMigration {
      */
     public MigrationPlan plan() {
         return planBuilder().build();
+    }
+
+    /**
+     * Runs the whole plan ({@code plan().run()}) and judges what it left: the state the installation is in, how to
+     * finish or undo, and, with {@link #restoreOnFailure}, the proven restore of a run that failed before deploy.
+     *
+     * <pre>{@code
+     * KaapanaRun run = KaapanaMigration.configure(Path.of("/home/kaapana"))
+     *         .backupDirectory(Path.of("/mnt/backup")).restoreOnFailure(true)
+     *         .platformControl(KaapanaPlatformControl.builder()...build())
+     *         .run();
+     * System.out.println(run.summary());
+     * }</pre>
+     *
+     * @return what the run did and what state it left the installation in
+     * @throws ConfigurationException as {@link #plan()}, or when {@link #restoreOnFailure} is on without a backup
+     */
+    public KaapanaRun run() {
+        if (restoreOnFailure && backup == null) {
+            throw new ConfigurationException("restoreOnFailure(true) needs a backup to restore from, and none is "
+                    + "configured; expected backup(BackupOptions.to(dir)) or backupDirectory(dir) as well, or "
+                    + "restoreOnFailure(false).");
+        }
+        MigrationResult result = plan().run();
+        return new RunAssessor(fastDataDir, stateDirectory, backup == null ? null
+                : backup.withStateDirectory(stateDirectory), restoreOnFailure, platformControl).assess(result);
     }
 }
