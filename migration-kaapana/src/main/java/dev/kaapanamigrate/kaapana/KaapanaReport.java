@@ -52,12 +52,15 @@ public final class KaapanaReport {
 
     /** The envelope field holding the platform commands (added within report format version 2). */
     public static final String COMMANDS_FIELD = "platformCommands";
+    /** The envelope field holding what {@link KaapanaMigration#run()} judged of the installation. */
+    public static final String INSTALLATION_FIELD = "installation";
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final MigrationResult result;
     private final PlanPreview preview;
     private final List<PlatformCommand> commands;
+    private final Installation installation;
 
     /**
      * A problem of the report: the step it belongs to (empty for a problem of the plan) and what was found, expected
@@ -80,9 +83,65 @@ public final class KaapanaReport {
     }
 
     private KaapanaReport(MigrationResult result, PlanPreview preview, List<PlatformCommand> commands) {
+        this(result, preview, commands, null);
+    }
+
+    private KaapanaReport(MigrationResult result, PlanPreview preview, List<PlatformCommand> commands,
+            Installation installation) {
         this.result = result;
         this.preview = preview;
         this.commands = List.copyOf(commands);
+        this.installation = installation;
+    }
+
+    /**
+     * What a {@link KaapanaRun} judged: the state the installation is left in, the next steps, and the automatic
+     * restore's summary when one ran.
+     *
+     * @param state     the installation's state
+     * @param nextSteps what to do next, in order
+     * @param restore   the restore's summary, or the empty string
+     */
+    public record Installation(InstallationState state, List<String> nextSteps, String restore) {
+        /**
+         * Validates the components and copies the list.
+         *
+         * @param state     the state
+         * @param nextSteps the next steps
+         * @param restore   the restore's summary
+         */
+        public Installation {
+            Objects.requireNonNull(state, "state");
+            nextSteps = List.copyOf(nextSteps);
+            restore = restore == null ? "" : restore;
+        }
+    }
+
+    /**
+     * The report of {@link KaapanaMigration#run()}: the run's result with the state the installation is left in, the
+     * next steps and the automatic restore.
+     *
+     * @param run the run
+     * @return the report, without platform commands
+     */
+    public static KaapanaReport of(KaapanaRun run) {
+        Objects.requireNonNull(run, "run");
+        String restore = run.restore().map(RestoreResult::summary).orElse("");
+        if (run.restoreProblem() != null) {
+            restore += "Automatic restore not done (" + run.restoreProblem().code().code() + "): "
+                    + run.restoreProblem().found() + ". " + run.restoreProblem().fix() + ".";
+        }
+        return new KaapanaReport(run.result(), null, List.of(), new Installation(run.installation(), run.nextSteps(),
+                restore));
+    }
+
+    /**
+     * What {@link KaapanaMigration#run()} judged of the installation, when this is the report of such a run.
+     *
+     * @return the installation's state and next steps
+     */
+    public Optional<Installation> installation() {
+        return Optional.ofNullable(installation);
     }
 
     /**
@@ -112,7 +171,8 @@ public final class KaapanaReport {
      * @return a new report
      */
     public KaapanaReport withCommands(List<PlatformCommand> platformCommands) {
-        return new KaapanaReport(result, preview, Objects.requireNonNull(platformCommands, "platformCommands"));
+        return new KaapanaReport(result, preview, Objects.requireNonNull(platformCommands, "platformCommands"),
+                installation);
     }
 
     /**
@@ -251,7 +311,15 @@ public final class KaapanaReport {
                 s.append(", ").append(notRun).append(" not run");
             }
             s.append(", ").append(changes).append(" changes.\n");
-            s.append("Platform: ").append(describe(platformState(), result.status())).append('\n');
+            if (installation == null) {
+                s.append("Platform: ").append(describe(platformState(), result.status())).append('\n');
+            } else {
+                s.append("Platform: ").append(stateName(platformState())).append(". Installation: ")
+                        .append(installation.state().description()).append(".\n").append(installation.restore());
+                for (int i = 0; i < installation.nextSteps().size(); i++) {
+                    s.append("Next ").append(i + 1).append(": ").append(installation.nextSteps().get(i)).append('\n');
+                }
+            }
         } else {
             long pending = preview.steps().stream().filter(x -> x.check() instanceof StepCheck.Pending).count();
             s.append("Dry-run: ").append(preview.isBlocked() ? "BLOCKED" : "nothing blocks").append(": ")
@@ -327,6 +395,14 @@ public final class KaapanaReport {
         String core = result != null ? MigrationReport.toJson(result) : MigrationReport.toJson(preview);
         try {
             ObjectNode root = (ObjectNode) JSON.readTree(core);
+            if (installation != null) {
+                ObjectNode n = root.putObject(INSTALLATION_FIELD);
+                n.put("state", installation.state().name());
+                n.put("description", installation.state().description());
+                ArrayNode next = n.putArray("nextSteps");
+                installation.nextSteps().forEach(next::add);
+                n.put("restore", installation.restore());
+            }
             if (!commands.isEmpty()) {
                 ArrayNode list = root.putArray(COMMANDS_FIELD);
                 for (PlatformCommand c : commands) {
@@ -396,6 +472,21 @@ public final class KaapanaReport {
                         + "not fit (" + e.getMessage() + ")", "purpose, commandLine, startedAt, duration, exitCode, "
                         + "timedOut, output", "read it with the kaapana-migrate version that wrote it"), e);
             }
+        }
+        JsonNode inst = root.path(INSTALLATION_FIELD);
+        if (inst.isObject()) {
+            InstallationState state;
+            try {
+                state = InstallationState.valueOf(inst.path("state").asText());
+            } catch (IllegalArgumentException e) {
+                throw new MigrationException(Problem.of(CoreErrorCode.REPORT_INVALID, "an installation state '"
+                        + inst.path("state").asText() + "'", "one of " + java.util.Arrays.toString(
+                        InstallationState.values()), "read it with the kaapana-migrate version that wrote it"), e);
+            }
+            List<String> next = new ArrayList<>();
+            inst.path("nextSteps").forEach(n -> next.add(n.asText()));
+            report = new KaapanaReport(report.result, report.preview, List.of(),
+                    new Installation(state, next, inst.path("restore").asText("")));
         }
         return report.withCommands(list);
     }

@@ -153,4 +153,25 @@ class KaapanaReportTest {
         return new MigrationResult(UUID.randomUUID(), status, Instant.parse("2026-12-01T10:00:00Z"),
                 Instant.parse("2026-12-01T10:01:00Z"), steps, null, "stopped", null, List.of());
     }
+
+    @Test
+    void theInstallationStateAndNextStepsOfARunGoIntoTheBriefTheJsonAndThePageAndReadBack() throws IOException {
+        MigrationResult result = KaapanaReport.parse(demoJson()).result().orElseThrow();
+        KaapanaRun run = new KaapanaRun(result, InstallationState.PARTLY_MIGRATED,
+                List.of("Keep the platform undeployed.", "Run again."), null, null);
+
+        KaapanaReport report = KaapanaReport.of(run);
+        Path html = report.write(tmp.resolve("run.json"));
+
+        assertThat(report.brief()).contains("Installation: " + InstallationState.PARTLY_MIGRATED.description(),
+                "Next 1: Keep the platform undeployed.", "Next 2: Run again.");
+        assertThat(Files.readString(html)).contains("Next 2: Run again.");
+        KaapanaReport back = KaapanaReport.read(tmp.resolve("run.json"));
+        assertThat(back.installation()).hasValue(new KaapanaReport.Installation(InstallationState.PARTLY_MIGRATED,
+                List.of("Keep the platform undeployed.", "Run again."), ""));
+        assertThat(KaapanaReport.parse(demoJson()).installation()).as("a plan's report has none").isEmpty();
+        assertThatThrownBy(() -> KaapanaReport.parse(Files.readString(tmp.resolve("run.json"))
+                .replace("\"PARTLY_MIGRATED\"", "\"HALF_DONE\""))).isInstanceOf(MigrationException.class)
+                .hasMessageContaining("HALF_DONE");
+    }
 }

@@ -157,6 +157,7 @@ class KaapanaRunIT {
         assertThat(run.nextSteps().get(2)).contains("restore the verified backup",
                 backupDisk.resolve("second").toString());
         assertThat(install.folder05(KaapanaDatabase.BACKEND)).exists();
+        assertThat(KaapanaReport.of(run).brief()).contains("Installation: partly migrated", "Next 3: To undo instead");
     }
 
     @Test
