@@ -1,0 +1,193 @@
+package dev.kaapanamigrate.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kaapanamigrate.testkit.GeneratedInstallation;
+import dev.kaapanamigrate.testkit.KaapanaDatabase;
+import dev.kaapanamigrate.testkit.KaapanaInstallation;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The command line end to end, each command a forked {@code java -jar target/kaapana-migrate.jar} on a generated 0.4.2
+ * installation: usage errors and a secret given as an argument exit 2 without echoing it; check changes nothing and
+ * writes both reports; run ("I undeployed myself", a store configured) migrates the databases and pauses for 0.5 with
+ * exit 5, its secret (from the environment) in no output and no report; report renders; restore puts the 0.4 folders
+ * back; resume then has nothing to resume.
+ */
+@KaapanaInstallation
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class CommandLineIT {
+
+    private static final String SECRET = "Sup3r-s3cret-minio-key-7f1c";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    static Path work;
+
+    /** What a forked command printed and how it exited. */
+    record Outcome(int exitCode, String out, String err) {
+        String all() {
+            return out + err;
+        }
+    }
+
+    private static Outcome kaapanaMigrate(Map<String, String> env, String... args) throws Exception {
+        Path jar = Path.of("target", "kaapana-migrate.jar").toAbsolutePath();
+        assertThat(jar).as("the runnable jar (mvn package)").exists();
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", jar.toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command).directory(work.toFile())
+                .redirectOutput(work.resolve("out.txt").toFile()).redirectError(work.resolve("err.txt").toFile());
+        pb.environment().keySet().removeIf(k -> k.startsWith("KAAPANA_MIGRATE_"));
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        p.getOutputStream().close(); // no terminal, no answers
+        assertThat(p.waitFor(10, TimeUnit.MINUTES)).as("the command ends").isTrue();
+        return new Outcome(p.exitValue(), Files.readString(work.resolve("out.txt")),
+                Files.readString(work.resolve("err.txt")));
+    }
+
+    private static String[] installation(GeneratedInstallation install, String command, String... more) {
+        List<String> args = new ArrayList<>(List.of(command, "--fast-data-dir", install.fastDataDir().toString(),
+                "--platform", "undeployed"));
+        args.addAll(List.of(more));
+        return args.toArray(String[]::new);
+    }
+
+    @Test
+    @Order(0)
+    void badUsageExits2WithTheFixAndASecretArgumentIsNeverEchoed(GeneratedInstallation install) throws Exception {
+        assumeTrue("musl".equals(install.manifest().postgresLibc().toLowerCase(Locale.ROOT)),
+                "the command line's temporary servers run the musl build");
+        List<String> before = tree(install.fastDataDir());
+
+        Outcome secret = kaapanaMigrate(Map.of(), installation(install, "run", "--yes", "--minio-secret-key", SECRET));
+        Outcome unknown = kaapanaMigrate(Map.of(), "check", "--fast-data-dir", install.fastDataDir().toString(),
+                "--platfrom", "undeployed");
+        Outcome noPlatform = kaapanaMigrate(Map.of(), "check", "--fast-data-dir", install.fastDataDir().toString());
+        Outcome noJournal = kaapanaMigrate(Map.of(), installation(install, "resume", "--yes"));
+
+        assertThat(secret.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(secret.err()).contains("refused", "KAAPANA_MIGRATE_MINIO_SECRET_KEY", "--minio-secret-key-file");
+        assertThat(secret.all()).doesNotContain(SECRET);
+        assertThat(unknown.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(unknown.err()).contains("--platfrom", "--platform");
+        assertThat(noPlatform.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(noPlatform.err()).contains("--platform is missing", "--platform undeployed");
+        assertThat(noJournal.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(noJournal.err()).contains("nothing to resume");
+        assertThat(tree(install.fastDataDir())).as("nothing changed").isEqualTo(before);
+    }
+
+    @Test
+    @Order(1)
+    void checkChangesNothingAndWritesTheJsonReportAndThePage(GeneratedInstallation install) throws Exception {
+        List<String> before = tree(install.fastDataDir());
+
+        Outcome check = kaapanaMigrate(Map.of("KAAPANA_MIGRATE_REPORT", work.resolve("check.json").toString()),
+                installation(install, "check"));
+
+        assertThat(check.exitCode()).as(check.all()).isEqualTo(ExitCodes.OK);
+        assertThat(check.out()).contains("Dry-run: nothing blocks", "checked postgres.rename-data-folders: 6 changes");
+        assertThat(JSON.readTree(work.resolve("check.json").toFile()).path("kind").asText()).isEqualTo("preview");
+        assertThat(Files.readString(work.resolve("check.html"))).contains("<html", "postgres.rename-data-folders");
+        assertThat(tree(install.fastDataDir())).as("a dry-run changes nothing").isEqualTo(before);
+    }
+
+    @Test
+    @Order(2)
+    void runWithAStoreMigratesTheDatabasesAndPausesFor05WithoutLeakingItsSecret(GeneratedInstallation install)
+            throws Exception {
+        Outcome run = kaapanaMigrate(Map.of("KAAPANA_MIGRATE_MINIO_SECRET_KEY", SECRET),
+                installation(install, "run", "--yes", "--slow-data-dir", install.slowDataDir().toString(),
+                        "--minio-url", "http://127.0.0.1:9", "--minio-access-key", "kaapanaminio",
+                        "--backup-dir", Files.createDirectories(work.resolve("backup")).toString(),
+                        "--report", work.resolve("run.json").toString()));
+
+        assertThat(run.exitCode()).as(run.all()).isEqualTo(ExitCodes.PAUSED);
+        assertThat(run.out()).contains("Installation: migrated, not deployed", "Deploy 0.5.2");
+        assertThat(install.fastDataDir().resolve("version")).hasContent("0.5.2");
+        assertThat(install.folder05(KaapanaDatabase.BACKEND)).exists();
+        JsonNode report = JSON.readTree(work.resolve("run.json").toFile());
+        assertThat(report.path("result").path("status").asText()).isEqualTo("PAUSED");
+        assertThat(report.path("installation").path("state").asText()).isEqualTo("MIGRATED_NOT_DEPLOYED");
+        assertThat(run.all()).doesNotContain(SECRET);
+        for (Path file : List.of(work.resolve("run.json"), work.resolve("run.html"))) {
+            assertThat(Files.readString(file)).as(file.toString()).doesNotContain(SECRET);
+        }
+        try (Stream<Path> state = Files.walk(install.fastDataDir().resolve(".kaapana-migrate"))) {
+            for (Path f : state.filter(Files::isRegularFile).toList()) {
+                assertThat(new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1)).as(f.toString())
+                        .doesNotContain(SECRET);
+            }
+        }
+    }
+
+    @Test
+    @Order(3)
+    void reportRendersASavedReport() throws Exception {
+        Outcome report = kaapanaMigrate(Map.of(), "report", work.resolve("run.json").toString(), "--html",
+                work.resolve("again.html").toString());
+
+        assertThat(report.exitCode()).as(report.all()).isEqualTo(ExitCodes.OK);
+        assertThat(report.out()).contains("Migration PAUSED", "Installation: migrated, not deployed");
+        assertThat(Files.readString(work.resolve("again.html"))).contains("migrated, not deployed");
+        Files.writeString(work.resolve("broken.json"), "{\"kind\": \"result\", \"formatVersion\": 2, \"steps\": 7");
+        Outcome broken = kaapanaMigrate(Map.of(), "report", work.resolve("broken.json").toString());
+        assertThat(broken.exitCode()).isEqualTo(ExitCodes.FAILED);
+        assertThat(broken.err()).contains("REPORT_INVALID");
+    }
+
+    @Test
+    @Order(4)
+    void restorePutsThe04FoldersBackAndThenThereIsNothingToResume(GeneratedInstallation install) throws Exception {
+        Outcome unconfirmed = kaapanaMigrate(Map.of(), installation(install, "restore", "--backup-dir",
+                work.resolve("backup").toString()));
+        assertThat(unconfirmed.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(install.folder05(KaapanaDatabase.BACKEND)).as("nothing restored without --yes").exists();
+
+        Outcome restore = kaapanaMigrate(Map.of(), installation(install, "restore", "--yes", "--backup-dir",
+                work.resolve("backup").toString()));
+
+        assertThat(restore.exitCode()).as(restore.all()).isEqualTo(ExitCodes.OK);
+        assertThat(restore.out()).contains("proven byte-identical");
+        for (KaapanaDatabase db : KaapanaDatabase.values()) {
+            assertThat(install.folder04(db).resolve("PG_VERSION")).exists();
+            assertThat(install.folder05(db)).doesNotExist();
+        }
+        Outcome resume = kaapanaMigrate(Map.of(), installation(install, "resume", "--yes"));
+        assertThat(resume.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(resume.err()).contains("nothing to resume");
+    }
+
+    private static List<String> tree(Path root) throws IOException {
+        try (Stream<Path> files = Files.walk(root)) {
+            return files.map(p -> {
+                try {
+                    return root.relativize(p) + " " + Files.getLastModifiedTime(p) + " "
+                            + (Files.isRegularFile(p) ? Files.size(p) : -1);
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }).sorted().toList();
+        }
+    }
+}
