@@ -28,13 +28,26 @@ abstract class PlanCommand {
         return spec.commandLine().getOut();
     }
 
-    /** The configured migration with the progress printer. */
+    private TerminalProgress live;
+
+    /** The configured migration with the progress view: live on a terminal, plain lines or JSON lines otherwise. */
     KaapanaMigration migration(boolean interactive) {
-        return installation.migration(env(), interactive).listener(new Progress(out(), output));
+        live = TerminalProgress.open(output).orElse(null);
+        return installation.migration(env(), interactive)
+                .listener(live != null ? live : new Progress(out(), output));
+    }
+
+    /** Closes the live view so that plain output (a prompt, the summary) follows on a clean terminal. */
+    void endLiveView() {
+        if (live != null) {
+            live.close();
+            live = null;
+        }
     }
 
     /** Writes the report (JSON and the HTML page beside it) and prints its summary. */
     void report(KaapanaReport report) {
+        endLiveView();
         Path html = report.withCommands(installation.commands()).write(output.report);
         if (!output.json) {
             out().println();

@@ -1,7 +1,6 @@
 package dev.kaapanamigrate.cli;
 
 import dev.kaapanamigrate.core.PlanPreview;
-import dev.kaapanamigrate.kaapana.KaapanaMigration;
 import dev.kaapanamigrate.kaapana.KaapanaReport;
 import dev.kaapanamigrate.kaapana.KaapanaRun;
 import java.io.BufferedReader;
@@ -33,9 +32,9 @@ class RunCommand extends PlanCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        KaapanaMigration migration = migration(!yes);
         if (!yes) {
-            PlanPreview preview = migration.plan().check();
+            PlanPreview preview = migration(true).plan().check();
+            endLiveView();
             out().println();
             out().print(KaapanaReport.of(preview).brief());
             if (preview.isBlocked()) {
@@ -47,7 +46,7 @@ class RunCommand extends PlanCommand implements Callable<Integer> {
                 return ExitCodes.OK;
             }
         }
-        KaapanaRun run = migration.run();
+        KaapanaRun run = migration(!yes).run();
         report(KaapanaReport.of(run));
         return ExitCodes.of(run.result());
     }

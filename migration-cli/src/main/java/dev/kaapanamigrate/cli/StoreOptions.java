@@ -83,6 +83,10 @@ final class StoreOptions {
                 + "asked on the terminal. The value was not used or printed.");
     }
 
+    // resolved once: a command that builds its plan twice (preview, then run) asks at most once
+    private String minioSecret;
+    private String openSearchPassword;
+
     KaapanaMigration configure(KaapanaMigration m, Map<String, String> env, boolean interactive) {
         refuseSecretArguments();
         KaapanaMigration out = m;
@@ -91,13 +95,19 @@ final class StoreOptions {
                 throw new UsageException("--minio-url is given without --minio-access-key; expected both (and the secret "
                         + "key in " + MINIO_SECRET_VARIABLE + " or --minio-secret-key-file)");
             }
-            String secret = secret("MinIO secret key", MINIO_SECRET_VARIABLE, minioSecretKeyFile, env, interactive);
+            if (minioSecret == null) {
+                minioSecret = secret("MinIO secret key", MINIO_SECRET_VARIABLE, minioSecretKeyFile, env, interactive);
+            }
+            String secret = minioSecret;
             out = out.objectStore(MinioSteps.of(MinioStore.of(minio(minioUrl, minioAccessKey, secret), minioUrl)
                     .withPolicyAdmin(MinioPolicyAdmin.of(minioUrl, new StaticProvider(minioAccessKey, secret, null)))));
         }
         if (openSearchUrl != null) {
-            String password = openSearchUser == null ? null
-                    : secret("OpenSearch password", OPENSEARCH_PASSWORD_VARIABLE, openSearchPasswordFile, env, interactive);
+            if (openSearchUser != null && openSearchPassword == null) {
+                openSearchPassword = secret("OpenSearch password", OPENSEARCH_PASSWORD_VARIABLE, openSearchPasswordFile,
+                        env, interactive);
+            }
+            String password = openSearchPassword;
             out = out.searchIndex(OpenSearchSteps.of(openSearch(openSearchUrl, openSearchUser, password)));
         }
         return out;
