@@ -7,7 +7,9 @@ import dev.kaapanamigrate.core.PlanStatus;
 import dev.kaapanamigrate.core.StepResult;
 import dev.kaapanamigrate.core.StepStatus;
 import dev.kaapanamigrate.core.Verification;
+import dev.kaapanamigrate.kaapana.InstallationState;
 import dev.kaapanamigrate.kaapana.KaapanaMigration;
+import dev.kaapanamigrate.kaapana.KaapanaReport;
 import dev.kaapanamigrate.postgres.TemporaryServers;
 import dev.kaapanamigrate.testkit.GeneratedInstallation;
 import dev.kaapanamigrate.testkit.KaapanaInstallation;
@@ -44,6 +46,9 @@ class MigrationIntegrationTestExampleIT {
         assertThat(verified.steps()).extracting(StepResult::status).containsOnly(StepStatus.VERIFIED);
         assertThat(verified.steps()).flatExtracting(s -> s.verification().facts())
                 .filteredOn(f -> f.basis() == Verification.Basis.BASELINE).isNotEmpty().allMatch(Verification.Fact::passed);
+        KaapanaReport saved = KaapanaReport.read(reports.resolve("run.json")); // the report, read back
+        assertThat(saved.installation().orElseThrow().state()).isEqualTo(InstallationState.MIGRATED_NOT_DEPLOYED);
+        assertThat(reports.resolve("run.html")).exists();                   // the page beside it
     }
     // USE-CASE-INTEGRATION-TEST-END
 }
