@@ -34,7 +34,7 @@ abstract class PlanCommand {
     KaapanaMigration migration(boolean interactive) {
         live = TerminalProgress.open(output).orElse(null);
         return installation.migration(env(), interactive)
-                .listener(live != null ? live : new Progress(out(), output));
+                .listener(live != null ? live : Progress.of(out(), output));
     }
 
     /** Closes the live view so that plain output (a prompt, the summary) follows on a clean terminal. */

@@ -11,32 +11,32 @@ import java.io.PrintWriter;
 import java.util.Locale;
 
 /**
- * Prints a run's events: a line per step start, finish and platform move, progress lines at most once per step and
- * ten per cent; as JSON lines with {@code --json}; nothing but the end with {@code --quiet}.
+ * Prints a run's events as plain lines: one per step start, finish and platform move, progress lines at most once per
+ * step and ten per cent. {@link #of} picks JSON lines for {@code --json} and nothing for {@code --quiet}.
  */
 final class Progress implements MigrationListener {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final PrintWriter out;
-    private final OutputOptions options;
     private String progressStep = "";
     private long lastTenth = -1;
 
-    Progress(PrintWriter out, OutputOptions options) {
+    private Progress(PrintWriter out) {
         this.out = out;
-        this.options = options;
     }
 
-    @Override
-    public void onEvent(MigrationEvent event) {
+    /** The listener the output options ask for: JSON lines, nothing ({@code --quiet}), or plain lines. */
+    static MigrationListener of(PrintWriter out, OutputOptions options) {
         if (options.json) {
-            json(event);
-            return;
+            return new MigrationListener() {
+                @Override
+                public void onEvent(MigrationEvent event) {
+                    json(out, event);
+                }
+            };
         }
-        if (!options.quiet) {
-            MigrationListener.super.onEvent(event);
-        }
+        return options.quiet ? MigrationListener.NONE : new Progress(out);
     }
 
     @Override
@@ -86,7 +86,7 @@ final class Progress implements MigrationListener {
         out.flush();
     }
 
-    private void json(MigrationEvent event) {
+    private static void json(PrintWriter out, MigrationEvent event) {
         ObjectNode n = JSON.createObjectNode();
         n.put("event", event.getClass().getSimpleName());
         if (event instanceof MigrationEvent.StepStarted e) {

@@ -94,6 +94,11 @@ class CommandLineIT {
         assertThat(noPlatform.err()).contains("--platform is missing", "--platform undeployed");
         assertThat(noJournal.exitCode()).isEqualTo(ExitCodes.USAGE);
         assertThat(noJournal.err()).contains("nothing to resume");
+        Path empty = Files.createDirectories(work.resolve("empty-fast"));
+        Outcome blocked = kaapanaMigrate(Map.of(), "check", "--fast-data-dir", empty.toString(), "--platform",
+                "undeployed", "--quiet");
+        assertThat(blocked.exitCode()).as(blocked.all()).isEqualTo(ExitCodes.BLOCKED);
+        assertThat(blocked.out()).contains("Dry-run: BLOCKED", "is empty (a fresh install)");
         assertThat(tree(install.fastDataDir())).as("nothing changed").isEqualTo(before);
     }
 
@@ -143,6 +148,23 @@ class CommandLineIT {
 
     @Test
     @Order(3)
+    void verifyProvesTheDatabasesAndSaysTheStoresWereNotChecked(GeneratedInstallation install) throws Exception {
+        Outcome verify = kaapanaMigrate(Map.of(), installation(install, "verify", "--json", "--report",
+                work.resolve("verify.json").toString()));
+
+        assertThat(verify.exitCode()).as(verify.all()).isEqualTo(ExitCodes.INCOMPLETE);
+        List<JsonNode> events = new ArrayList<>();
+        for (String line : verify.out().split("\n")) {
+            events.add(JSON.readTree(line)); // every line of --json output is one JSON event
+        }
+        assertThat(events).anySatisfy(e -> assertThat(e.path("event").asText()).isEqualTo("PlanFinished"));
+        JsonNode report = JSON.readTree(work.resolve("verify.json").toFile()).path("result");
+        assertThat(report.path("status").asText()).isEqualTo("INCOMPLETE");
+        assertThat(report.path("operation").asText()).isEqualTo("VERIFY");
+    }
+
+    @Test
+    @Order(4)
     void reportRendersASavedReport() throws Exception {
         Outcome report = kaapanaMigrate(Map.of(), "report", work.resolve("run.json").toString(), "--html",
                 work.resolve("again.html").toString());
@@ -157,7 +179,7 @@ class CommandLineIT {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void restorePutsThe04FoldersBackAndThenThereIsNothingToResume(GeneratedInstallation install) throws Exception {
         Outcome unconfirmed = kaapanaMigrate(Map.of(), installation(install, "restore", "--backup-dir",
                 work.resolve("backup").toString()));
