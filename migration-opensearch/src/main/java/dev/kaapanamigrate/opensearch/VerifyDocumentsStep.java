@@ -1,5 +1,6 @@
 package dev.kaapanamigrate.opensearch;
 
+import dev.kaapanamigrate.core.Directories;
 import dev.kaapanamigrate.core.Change;
 import dev.kaapanamigrate.core.MigrationContext;
 import dev.kaapanamigrate.core.MigrationStep;
@@ -19,14 +20,12 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeSet;
-import java.util.stream.Stream;
 import org.opensearch.client.opensearch.OpenSearchClient;
 
 /**
@@ -177,7 +176,7 @@ public final class VerifyDocumentsStep implements MigrationStep {
             }
             ctx.put(NewFieldCounts.KEY, new NewFieldCounts(counts));
         } finally {
-            deleteTree(scratch);
+            Directories.deleteTreeQuietly(scratch);
         }
         return Verification.of(facts);
     }
@@ -249,20 +248,6 @@ public final class VerifyDocumentsStep implements MigrationStep {
                     + String.join(", ", lost.subList(0, Math.min(lost.size(), options.firstDifferences())));
         } catch (IOException e) {
             return "not compared: " + e.getMessage();
-        }
-    }
-
-    private static void deleteTree(Path dir) {
-        try (Stream<Path> s = Files.walk(dir)) {
-            s.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException ignored) {
-                    // best effort: scratch only
-                }
-            });
-        } catch (IOException ignored) {
-            // gone already
         }
     }
 }

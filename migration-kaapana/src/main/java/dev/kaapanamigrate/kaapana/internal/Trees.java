@@ -1,5 +1,6 @@
 package dev.kaapanamigrate.kaapana.internal;
 
+import dev.kaapanamigrate.core.Directories;
 import java.io.IOException;
 import java.nio.charset.Charset;
 import java.nio.file.DirectoryStream;
@@ -71,26 +72,11 @@ public final class Trees {
      * @throws IOException when something cannot be deleted
      */
     public static void delete(Path root) throws IOException {
-        if (!Durable.exists(root)) {
-            return;
+        try {
+            Directories.deleteTree(root);
+        } catch (java.io.UncheckedIOException e) {
+            throw e.getCause();
         }
-        Files.walkFileTree(root, new java.nio.file.SimpleFileVisitor<>() {
-            @Override
-            public java.nio.file.FileVisitResult visitFile(Path file, java.nio.file.attribute.BasicFileAttributes attrs)
-                    throws IOException {
-                Files.delete(file);
-                return java.nio.file.FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public java.nio.file.FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
-                if (exc != null) {
-                    throw exc;
-                }
-                Files.delete(dir);
-                return java.nio.file.FileVisitResult.CONTINUE;
-            }
-        });
     }
 
     /**
@@ -100,13 +86,7 @@ public final class Trees {
      * @return {@code true} when nothing is left
      */
     public static boolean deleteQuietly(Path root) {
-        try {
-            delete(root);
-            return true;
-        } catch (IOException e) {
-            LOG.warn("Cannot delete {}: {}; remove it by hand", root, e.toString());
-            return false;
-        }
+        return Directories.deleteTreeQuietly(root);
     }
 
     private static void walk(String rel, Path abs, Predicate<String> exclude, List<TreeNode> out) throws IOException {

@@ -1,5 +1,6 @@
 package dev.kaapanamigrate.minio.internal;
 
+import dev.kaapanamigrate.core.Directories;
 import dev.kaapanamigrate.core.MigrationContext;
 import dev.kaapanamigrate.core.MigrationException;
 import dev.kaapanamigrate.core.Problem;
@@ -11,7 +12,6 @@ import dev.kaapanamigrate.minio.ThumbnailKeys;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -189,20 +189,7 @@ public final class Inventories {
      * @param dir the directory
      */
     public static void deleteQuietly(Path dir) {
-        if (dir == null || !Files.exists(dir)) {
-            return;
-        }
-        try (var paths = Files.walk(dir)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException ignored) {
-                    // best effort
-                }
-            });
-        } catch (IOException | UncheckedIOException ignored) {
-            // best effort
-        }
+        Directories.deleteTreeQuietly(dir);
     }
 
     /**

@@ -1,19 +1,13 @@
 package dev.kaapanamigrate.pgserver.os;
 
+import dev.kaapanamigrate.core.Directories;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.List;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Whole directory trees: deleting one ({@code rm -rf}) and copying one with its owners ({@code cp -a}).
@@ -26,52 +20,19 @@ import org.slf4j.LoggerFactory;
  */
 public final class FileTrees {
 
-    private static final Logger LOG = LoggerFactory.getLogger(FileTrees.class);
 
     private FileTrees() {
     }
 
     /**
-     * Deletes a file or a directory tree. Symbolic links are deleted, never followed; a missing path, or
+     * Deletes a file or a directory tree ({@link Directories#deleteTree}). Symbolic links are deleted, never followed; a missing path, or
      * entries that disappear meanwhile, are fine.
      *
      * @param root the file or directory, or {@code null} (nothing to do)
      * @throws UncheckedIOException if something cannot be deleted (what was deleted before stays deleted)
      */
     public static void deleteRecursively(Path root) {
-        if (root == null || !Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        try {
-            Files.walkFileTree(root, new SimpleFileVisitor<>() {
-                @Override
-                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                    Files.deleteIfExists(file);
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult visitFileFailed(Path file, IOException exc) throws IOException {
-                    if (exc instanceof NoSuchFileException) {
-                        return FileVisitResult.CONTINUE;
-                    }
-                    throw exc;
-                }
-
-                @Override
-                public FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
-                    if (exc != null && !(exc instanceof NoSuchFileException)) {
-                        throw exc;
-                    }
-                    Files.deleteIfExists(dir);
-                    return FileVisitResult.CONTINUE;
-                }
-            });
-        } catch (NoSuchFileException e) {
-            // gone in the meantime
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot delete " + root + ": " + e + ". Remove it by hand.", e);
-        }
+        Directories.deleteTree(root);
     }
 
     /**
@@ -82,13 +43,7 @@ public final class FileTrees {
      * @return {@code true} when nothing is left at {@code root}
      */
     public static boolean deleteQuietly(Path root) {
-        try {
-            deleteRecursively(root);
-            return true;
-        } catch (UncheckedIOException e) {
-            LOG.warn("{}", e.getMessage());
-            return false;
-        }
+        return Directories.deleteTreeQuietly(root);
     }
 
     /**
