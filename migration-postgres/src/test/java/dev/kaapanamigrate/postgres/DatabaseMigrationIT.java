@@ -423,4 +423,56 @@ class DatabaseMigrationIT {
         assertThat(((StepCheck.Blocked) check).problem().found()).contains("unknown revision '0123456789ab'");
         assertThat(List.of(fingerprint(aii), tableDigests(aii))).isEqualTo(aiiBefore);
     }
+
+    @Test
+    void anUnknownRevisionNamesTheRevisionToWriteOrTheTableToDropWithNothingChanged() throws Exception {
+        Map<ServiceDatabase, DataSource> dbs = freshCopy();
+        DataSource aii = dbs.get(ServiceDatabase.ACCESS_INFORMATION);
+        DataSource backend = dbs.get(ServiceDatabase.BACKEND);
+        execute(aii, "CREATE TABLE alembic_version (version_num varchar(32) NOT NULL PRIMARY KEY)",
+                "INSERT INTO alembic_version VALUES ('feature_x')");
+        execute(backend, "UPDATE alembic_version SET version_num = 'not-a-revision'");
+        var before = digestsOf(dbs);
+        DatabaseConnections connections = DatabaseConnections.of(dbs);
+
+        StepCheck aiiCheck = new MigrateAccessInformationStep(connections, DatabaseMigrationOptions.defaults())
+                .check(MigrationContext.standalone());
+        StepCheck backendCheck = new MigrateBackendStep(connections).check(MigrationContext.standalone());
+
+        assertThat(aiiCheck).isInstanceOfSatisfying(StepCheck.Blocked.class, b -> {
+            assertThat(b.problem().code()).isEqualTo(dev.kaapanamigrate.core.CoreErrorCode.PRECONDITION_FAILED);
+            assertThat(b.problem().found()).startsWith("the access-information database has the unknown revision "
+                    + "'feature_x' in alembic_version (the tables are 0.4.2's)").contains("nothing was changed");
+            assertThat(b.problem().expected()).contains("the 0.4.2 schema");
+            assertThat(b.problem().fix()).contains("0.4 had no alembic_version in this database",
+                    "DROP TABLE alembic_version;");
+        });
+        assertThat(backendCheck).isInstanceOfSatisfying(StepCheck.Blocked.class, b -> {
+            assertThat(b.problem().found()).startsWith("the backend database has the unknown revision "
+                    + "'not-a-revision' in alembic_version (the tables are 0.4.2's)");
+            assertThat(b.problem().fix()).contains("INSERT INTO alembic_version (version_num) VALUES ('"
+                    + MigrateBackendStep.INITIAL_REVISION + "')");
+        });
+        assertThat(digestsOf(dbs)).as("no database changed").isEqualTo(before);
+    }
+
+    @Test
+    void aBackendWhoseAlembicVersionHoldsNoRowIsMigratedLikeOneWithoutTheTable() throws Exception {
+        Map<ServiceDatabase, DataSource> dbs = freshCopy();
+        execute(dbs.get(ServiceDatabase.BACKEND), "DELETE FROM alembic_version");
+
+        PlanPreview preview = plan(dbs, DatabaseMigrationOptions.defaults(), null).check();
+        MigrationResult result = plan(dbs, DatabaseMigrationOptions.defaults(), null).run();
+
+        assertThat(preview.isBlocked()).as(preview.toString()).isFalse();
+        assertThat(result.status()).as(result.toString()).isEqualTo(PlanStatus.SUCCEEDED);
+        assertThat(step(result, MigrateBackendStep.ID).changes().get(0).before())
+                .contains("alembic_version table holding no row", "like a database without the table", "upstream 0.5.2");
+        for (ServiceDatabase db : ALL) {
+            assertThat(fingerprint(dbs.get(db))).as(db + " schema").containsExactlyElementsOf(fingerprint(sources.reference052(db)));
+        }
+        assertThat(string(dbs.get(ServiceDatabase.BACKEND), "SELECT string_agg(version_num, ',') FROM alembic_version"))
+                .isEqualTo(ServiceDatabase.BACKEND.targetRevision());
+        assertEveryRowKept(dbs);
+    }
 }
