@@ -212,6 +212,11 @@ public final class PlanRunner {
                         ? "its check needs what they produce" : "its check needs their changes (" + StepExecution.describe(e) + ")";
                 return StepCheck.waitingFor(waitingFor, reason);
             }
+            if (e instanceof MigrationException m && m.problem().isPresent()) {
+                // a coded problem with its own fix: the blocker is that problem, not a generic "check failed"
+                LOG.warn("Check of step '{}' is blocked: {}", step.id(), m.problem().get().message());
+                return new StepCheck.Blocked(m.problem().get());
+            }
             LOG.warn("Check of step '{}' failed", step.id(), e);
             return new StepCheck.Blocked(Problem.of(StepExecution.codeOf(e), "the check of step '" + step.id()
                     + "' failed: " + StepExecution.describe(e), "a check that completes",
