@@ -186,8 +186,14 @@ class RenameDataFoldersStepTest {
         Files.writeString(fast.resolve("keycloak/realm-export.json"), "{}");
 
         StepCheck check = check(fast);
+        PlanPreview preview = plan().check();
 
         assertThat(check.changes()).hasSize(5).allMatch(c -> c.kind() == Change.Kind.MOVE);
+        assertThat(check).isInstanceOfSatisfying(StepCheck.Pending.class, p -> assertThat(p.notes()).singleElement()
+                .satisfies(n -> assertThat(n).contains(fast.toRealPath().resolve("keycloak") + " is kept",
+                        "holds other content (realm-export.json)")));
+        assertThat(dev.kaapanamigrate.core.MigrationReport.summary(preview))
+                .contains("NOTE the 0.4 folder " + fast.toRealPath().resolve("keycloak") + " is kept", "realm-export.json");
         MigrationResult result = plan().run();
         assertThat(result.status()).as(result.toString()).isEqualTo(PlanStatus.SUCCEEDED);
         assertThat(fast.resolve("keycloak/realm-export.json")).hasContent("{}");
