@@ -456,6 +456,73 @@ class DatabaseMigrationIT {
         assertThat(digestsOf(dbs)).as("no database changed").isEqualTo(before);
     }
 
+    /** A data source of the same database as another role (created here, NOSUPERUSER, if it does not exist yet). */
+    private static DataSource as(DataSource ds, String role) throws Exception {
+        execute(ds, "DO $$ BEGIN CREATE ROLE " + role + " NOSUPERUSER LOGIN PASSWORD '" + role + "-pw'; "
+                + "EXCEPTION WHEN duplicate_object THEN NULL; END $$");
+        org.postgresql.ds.PGSimpleDataSource original = (org.postgresql.ds.PGSimpleDataSource) ds;
+        org.postgresql.ds.PGSimpleDataSource other = new org.postgresql.ds.PGSimpleDataSource();
+        other.setServerNames(original.getServerNames());
+        other.setPortNumbers(original.getPortNumbers());
+        other.setDatabaseName(original.getDatabaseName());
+        other.setUser(role);
+        other.setPassword(role + "-pw");
+        return other;
+    }
+
+    @Test
+    void aConnectionThatIsNeitherOwnerNorSuperuserIsRefusedUpFrontWithNothingChanged() throws Exception {
+        Map<ServiceDatabase, DataSource> dbs = freshCopy();
+        DataSource aii = dbs.get(ServiceDatabase.ACCESS_INFORMATION);
+        execute(aii, "DO $$ BEGIN CREATE ROLE kaapana_migrate_reader NOSUPERUSER LOGIN PASSWORD 'kaapana_migrate_reader-pw'; "
+                + "EXCEPTION WHEN duplicate_object THEN NULL; END $$",
+                "GRANT SELECT ON ALL TABLES IN SCHEMA public TO kaapana_migrate_reader");
+        Map<ServiceDatabase, DataSource> reading = new java.util.EnumMap<>(dbs);
+        reading.put(ServiceDatabase.ACCESS_INFORMATION, as(aii, "kaapana_migrate_reader"));
+        var before = digestsOf(dbs);
+
+        StepCheck check = new MigrateAccessInformationStep(DatabaseConnections.of(reading),
+                DatabaseMigrationOptions.defaults()).check(MigrationContext.standalone());
+        MigrationResult run = plan(reading, DatabaseMigrationOptions.defaults(), null).run();
+
+        assertThat(check).isInstanceOfSatisfying(StepCheck.Blocked.class, b -> {
+            assertThat(b.problem().code()).isEqualTo(PostgresErrorCode.INSUFFICIENT_PRIVILEGES);
+            assertThat(b.problem().code().code()).isEqualTo("POSTGRES_INSUFFICIENT_PRIVILEGES");
+            assertThat(b.problem().found()).contains("the connection to the access-information database logs in as role "
+                    + "'kaapana_migrate_reader', which is no superuser and does not own", "projects (owner kaapanauser)",
+                    "has no CREATE privilege on schema public", "nothing was changed");
+            assertThat(b.problem().expected()).contains("the owner of the tables (Kaapana's kaapanauser) or as a superuser");
+            assertThat(b.problem().fix()).contains("logs in as kaapanauser");
+        });
+        assertThat(run.status()).isEqualTo(PlanStatus.BLOCKED);
+        assertThat(run.errorCode()).isEqualTo(PostgresErrorCode.INSUFFICIENT_PRIVILEGES);
+        assertThat(digestsOf(dbs)).as("no database changed").isEqualTo(before);
+    }
+
+    @Test
+    void theOwnerOfTheTablesMigratesWithoutBeingASuperuser() throws Exception {
+        Map<ServiceDatabase, DataSource> dbs = freshCopy();
+        DataSource aii = dbs.get(ServiceDatabase.ACCESS_INFORMATION);
+        DataSource owner = as(aii, "kaapana_migrate_owner");
+        // tables first (their sequences follow them), then any sequence no column owns
+        execute(aii, "DO $$ DECLARE r record; BEGIN FOR r IN SELECT c.relname FROM pg_class c "
+                + "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public' AND c.relkind = 'r' LOOP "
+                + "EXECUTE format('ALTER TABLE %I OWNER TO kaapana_migrate_owner', r.relname); END LOOP; "
+                + "FOR r IN SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                + "WHERE n.nspname = 'public' AND c.relkind = 'S' AND pg_get_userbyid(c.relowner) <> 'kaapana_migrate_owner' "
+                + "LOOP EXECUTE format('ALTER SEQUENCE %I OWNER TO kaapana_migrate_owner', r.relname); END LOOP; END $$",
+                "GRANT CREATE ON SCHEMA public TO kaapana_migrate_owner");
+
+        MigrationResult result = MigrationPlan.builder()
+                .step(new MigrateAccessInformationStep(DatabaseConnections.of(Map.of(ServiceDatabase.ACCESS_INFORMATION,
+                        owner)), DatabaseMigrationOptions.defaults()))
+                .platformControl(PlatformControl.assumeState(PlatformState.UNDEPLOYED)).inMemoryState().build().run();
+
+        assertThat(result.status()).as(result.toString()).isEqualTo(PlanStatus.SUCCEEDED);
+        assertThat(string(aii, "SELECT string_agg(version_num, ',') FROM alembic_version"))
+                .isEqualTo(ServiceDatabase.ACCESS_INFORMATION.targetRevision());
+    }
+
     @Test
     void aBackendWhoseAlembicVersionHoldsNoRowIsMigratedLikeOneWithoutTheTable() throws Exception {
         Map<ServiceDatabase, DataSource> dbs = freshCopy();
