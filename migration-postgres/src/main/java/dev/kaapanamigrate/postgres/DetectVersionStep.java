@@ -225,7 +225,10 @@ public final class DetectVersionStep implements MigrationStep {
             List<String> new05 = new java.util.ArrayList<>();
             for (DataFolderMove m : DataFolderMove.values()) {
                 try {
-                    if (FolderFacts.present(fast.resolve(m.from()))) {
+                    // data still at the 0.4 name; a leftover beside moved data is the move step's finding, not a
+                    // disagreement with the marker
+                    if (FolderFacts.present(fast.resolve(m.from()))
+                            && !FolderFacts.isRegularFile(fast.resolve(m.to()).resolve("PG_VERSION"))) {
                         old04.add(m.from());
                         new05.add(m.to());
                     }
