@@ -64,7 +64,8 @@ public final class LoggingListener implements MigrationListener {
                 log.warn("Step {} is blocked: {}", e.preview().stepId(), b.problem().message());
             } else {
                 log.info("Step {}: {}", e.preview().stepId(), c instanceof StepCheck.Pending p
-                        ? p.changes().size() + " change(s)" : c.getClass().getSimpleName());
+                        ? p.changes().size() + " change(s)" + (p.notes().isEmpty() ? "" : "; " + String.join("; ", p.notes()))
+                        : c.getClass().getSimpleName());
             }
         } else if (event instanceof MigrationEvent.StepProgress e) {
             log.debug("Step {}: {}{} {}{}", e.stepId(), e.done(), e.total() < 0 ? "" : "/" + e.total(), e.unit(),

@@ -182,7 +182,8 @@ public final class MigrationReport {
                 detail = u.detail();
             } else if (check instanceof StepCheck.Pending p) {
                 outcome = "PENDING";
-                detail = p.changes().stream().map(c -> "\n      " + c.describe()).collect(Collectors.joining());
+                detail = p.changes().stream().map(c -> "\n      " + c.describe()).collect(Collectors.joining())
+                        + p.notes().stream().map(n -> "\n      NOTE " + n).collect(Collectors.joining());
             } else if (check instanceof StepCheck.Blocked b) {
                 outcome = "BLOCKED";
                 detail = b.problem().message();

@@ -42,21 +42,34 @@ public sealed interface StepCheck permits StepCheck.UpToDate, StepCheck.Pending,
     }
 
     /**
-     * Apply would make exactly these changes.
+     * Apply would make exactly these changes; the notes say what the operator should know that is no change (for
+     * example a folder that is kept because it holds other files).
      *
      * @param changes the changes, never empty
+     * @param notes   what stays as it is and why, possibly none
      */
-    record Pending(List<Change> changes) implements StepCheck {
+    record Pending(List<Change> changes, List<String> notes) implements StepCheck {
         /**
-         * Validates and copies the changes.
+         * Validates and copies the components.
          *
          * @param changes the changes, never empty
+         * @param notes   the notes, {@code null} for none
          */
         public Pending {
             changes = List.copyOf(changes);
+            notes = notes == null ? List.of() : List.copyOf(notes);
             if (changes.isEmpty()) {
                 throw new IllegalArgumentException("a pending check needs at least one change; use StepCheck.upToDate(...)");
             }
+        }
+
+        /**
+         * Changes without notes.
+         *
+         * @param changes the changes, never empty
+         */
+        public Pending(List<Change> changes) {
+            this(changes, List.of());
         }
     }
 
@@ -148,6 +161,21 @@ public sealed interface StepCheck permits StepCheck.UpToDate, StepCheck.Pending,
      */
     static StepCheck pending(List<Change> changes) {
         return changes.isEmpty() ? new UpToDate("nothing to change") : new Pending(changes);
+    }
+
+    /**
+     * Apply would make these changes, and the notes say what stays as it is; an empty list of changes means up to
+     * date, with the notes as its detail.
+     *
+     * @param changes the changes
+     * @param notes   what the operator should know that is no change
+     * @return a pending check, or an up-to-date one when {@code changes} is empty
+     */
+    static StepCheck pending(List<Change> changes, List<String> notes) {
+        if (changes.isEmpty()) {
+            return new UpToDate(notes.isEmpty() ? "nothing to change" : "nothing to change; " + String.join("; ", notes));
+        }
+        return new Pending(changes, notes);
     }
 
     /**

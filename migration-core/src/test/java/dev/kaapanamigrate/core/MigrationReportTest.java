@@ -61,11 +61,16 @@ class MigrationReportTest {
                         new StepPreview("e", "E", PlatformState.UNDEPLOYED,
                                 StepCheck.waitingFor(List.of("b"), "needs the new schema")),
                         new StepPreview("f", "F", PlatformState.SOURCE_RUNNING,
-                                new StepCheck.Skipped("the baseline is taken while 0.4 runs; the offline one stands in"))),
+                                new StepCheck.Skipped("the baseline is taken while 0.4 runs; the offline one stands in")),
+                        new StepPreview("g", "G", PlatformState.UNDEPLOYED,
+                                StepCheck.pending(List.of(Change.of(Change.Kind.MOVE, "FAST", "keycloak/db-files",
+                                        "keycloak-postgres-data", 1)), List.of("keycloak is kept: it holds themes")))),
                 List.of(Problem.of(CoreErrorCode.JOURNAL_IO, "the state directory is immutable", "writable", "chattr -i")));
         assertThat(MigrationReport.parsePreview(MigrationReport.toJson(preview))).isEqualTo(preview);
         assertThat(preview.isBlocked()).as("a plan-level problem blocks").isTrue();
-        assertThat(MigrationReport.summary(preview)).contains("SKIPPED", "offline one stands in", "PLAN", "chattr -i");
+        assertThat(MigrationReport.summary(preview)).contains("SKIPPED", "offline one stands in", "PLAN", "chattr -i",
+                "NOTE keycloak is kept: it holds themes");
+        assertThat(MigrationReport.toJson(preview)).containsOnlyOnce("\"notes\"");
     }
 
     @Test

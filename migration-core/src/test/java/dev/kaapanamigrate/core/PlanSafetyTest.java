@@ -137,6 +137,29 @@ class PlanSafetyTest {
     }
 
     @Test
+    void aStepTheLookAheadBlocksIsWarnedAboutOnceWithALoggingListener() throws IOException {
+        Path fast = Files.createDirectories(dir.resolve("fast"));
+        MarkerStep first = new MarkerStep("first", fast);
+        LambdaStep blocked = new LambdaStep("blocked", ctx -> StepCheck.blocked(CoreErrorCode.PRECONDITION_FAILED,
+                "1 row maps a series to the unknown project id 99", "projects that exist", "choose REMAP_TO_ADMIN"),
+                ctx -> List.of(), ctx -> TestSteps.passed());
+        java.io.ByteArrayOutputStream log = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream err = System.err;
+        MigrationResult result;
+        System.setErr(new java.io.PrintStream(log, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            result = plan(fast, first, blocked).listener(new LoggingListener()).build().run();
+        } finally {
+            System.setErr(err);
+        }
+
+        assertThat(result.status()).isEqualTo(PlanStatus.BLOCKED);
+        String warnings = log.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(warnings.lines().filter(l -> l.contains("unknown project id 99"))).as(warnings).hasSize(1)
+                .allSatisfy(l -> assertThat(l).startsWith("WARN").contains("Step blocked BLOCKED", "choose REMAP_TO_ADMIN"));
+    }
+
+    @Test
     void stepsThatCanOnlyBeCheckedAfterAReversibleChangeAreCheckedWithProvisionalValuesBeforeTheNextOne() throws IOException {
         Path fast = Files.createDirectories(dir.resolve("fast"));
         ContextKey<String> projects = ContextKey.of("test.projects", String.class);

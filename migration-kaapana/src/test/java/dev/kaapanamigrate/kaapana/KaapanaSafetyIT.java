@@ -3,15 +3,19 @@ package dev.kaapanamigrate.kaapana;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kaapanamigrate.core.CoreErrorCode;
+import dev.kaapanamigrate.core.MigrationReport;
 import dev.kaapanamigrate.core.MigrationResult;
 import dev.kaapanamigrate.core.PlanPreview;
 import dev.kaapanamigrate.core.PlanStatus;
 import dev.kaapanamigrate.core.StepCheck;
 import dev.kaapanamigrate.core.StepStatus;
 import dev.kaapanamigrate.domain.DataFolderMove;
+import dev.kaapanamigrate.pgserver.Libc;
+import dev.kaapanamigrate.pgserver.PgServerErrorCode;
 import dev.kaapanamigrate.postgres.MigrateAccessInformationStep;
 import dev.kaapanamigrate.postgres.MigrateDicomWebFilterStep;
 import dev.kaapanamigrate.postgres.RenameDataFoldersStep;
+import dev.kaapanamigrate.postgres.TemporaryServers;
 import dev.kaapanamigrate.testkit.GeneratedInstallation;
 import dev.kaapanamigrate.testkit.KaapanaDatabase;
 import dev.kaapanamigrate.testkit.KaapanaInstallation;
@@ -22,7 +26,9 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -41,6 +47,51 @@ class KaapanaSafetyIT {
 
     @TempDir
     static Path backup;
+
+    @Test
+    @Order(0)
+    void aDryRunWhoseServerCannotStartRemovesItsCopyAndNamesTheRealFolder(GeneratedInstallation install,
+            SimulatedPlatform platform, @TempDir Path rehearsals) throws Exception {
+        Path fast = install.fastDataDir();
+        // the folders already moved (a dry-run after the reversible renames), so that nothing waits for the moves
+        for (DataFolderMove move : DataFolderMove.values()) {
+            Files.move(fast.resolve(move.from()), fast.resolve(move.to()));
+        }
+        Files.delete(fast.resolve(DataFolderMove.KEYCLOAK_PARENT));
+        Files.setPosixFilePermissions(rehearsals, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path folder = fast.resolve(DataFolderMove.ACCESS_INFORMATION.to()).toRealPath();
+        Object owner = Files.getAttribute(folder, "unix:uid");
+        Files.setAttribute(folder, "unix:uid", 0); // PostgreSQL refuses to run as root: the copy keeps this owner
+        try {
+            List<String> before = KaapanaMigrationIT.tree(fast);
+            Libc libc = Libc.valueOf(install.manifest().postgresLibc().toUpperCase(Locale.ROOT));
+
+            PlanPreview preview = KaapanaMigration.configure(fast).platformControl(platform)
+                    .databaseConnections(TemporaryServers.builder(fast).folderLibc(libc).rehearsalDirectory(rehearsals)
+                            .build()).plan().check();
+
+            assertThat(preview.isBlocked()).as(MigrationReport.summary(preview)).isTrue();
+            StepCheck check = preview.blockers().get(0).check(); // the first step that asks for the database
+            assertThat(check).as(MigrationReport.summary(preview)).isInstanceOfSatisfying(StepCheck.Blocked.class, b -> {
+                assertThat(b.problem().code()).isEqualTo(PgServerErrorCode.DATABASE_SERVER);
+                assertThat(b.problem().found()).contains("did not start on its scratch copy of " + folder,
+                        "is owned by root", "chown -R 70:70 " + folder + ".", "the copy was removed")
+                        .doesNotContain(rehearsals.toString(), "rehearsal-");
+                assertThat(b.problem().expected()).contains("the same holds for " + folder);
+                assertThat(b.problem().fix()).contains("correct " + folder).doesNotContain(rehearsals.toString());
+            });
+            try (Stream<Path> left = Files.list(rehearsals)) {
+                assertThat(left).as("no rehearsal copy left behind").isEmpty();
+            }
+            assertThat(KaapanaMigrationIT.tree(fast)).as("nothing changed in FAST").isEqualTo(before);
+        } finally {
+            Files.setAttribute(folder, "unix:uid", owner);
+            Files.createDirectory(fast.resolve(DataFolderMove.KEYCLOAK_PARENT));
+            for (DataFolderMove move : DataFolderMove.values()) {
+                Files.move(fast.resolve(move.to()), fast.resolve(move.from()));
+            }
+        }
+    }
 
     @Test
     @Order(1)

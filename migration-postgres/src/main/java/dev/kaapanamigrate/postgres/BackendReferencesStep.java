@@ -7,6 +7,7 @@ import dev.kaapanamigrate.core.Change;
 import dev.kaapanamigrate.core.CoreErrorCode;
 import dev.kaapanamigrate.core.MigrationContext;
 import dev.kaapanamigrate.core.MigrationStep;
+import dev.kaapanamigrate.core.PreconditionFailedException;
 import dev.kaapanamigrate.core.Problem;
 import dev.kaapanamigrate.core.StepCheck;
 import dev.kaapanamigrate.core.StepFailedException;
@@ -16,6 +17,7 @@ import dev.kaapanamigrate.postgres.internal.BackendReferenceSql.RenameCount;
 import dev.kaapanamigrate.postgres.internal.BackendReferenceSql.Target;
 import dev.kaapanamigrate.postgres.internal.JobTableRebuild;
 import dev.kaapanamigrate.postgres.internal.KaapanaDags;
+import dev.kaapanamigrate.postgres.internal.Privileges;
 import dev.kaapanamigrate.postgres.internal.Sql;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -104,15 +106,22 @@ public final class BackendReferencesStep implements MigrationStep {
     @Override
     public StepCheck check(MigrationContext ctx) {
         ProjectList projects = projects(ctx);
-        Scan scan = Sql.read(connections.jdbi(ServiceDatabase.BACKEND, ctx), DB, "reference count",
-                h -> scan(h, projects));
-        scan.warnAboutUnknownProjects();
+        Checked checked = Sql.read(connections.jdbi(ServiceDatabase.BACKEND, ctx), DB, "reference count", h -> {
+            Optional<Problem> denied = Privileges.ownerProblem(h, ServiceDatabase.BACKEND, "rewrites stored references");
+            return new Checked(denied.isPresent() ? null : scan(h, projects), denied.orElse(null));
+        });
+        if (checked.denied() != null) {
+            return new StepCheck.Blocked(checked.denied());
+        }
+        Scan scan = checked.scan();
         List<Change> changes = scan.changes();
         if (changes.isEmpty()) {
             return StepCheck.upToDate("no stored reference left to rewrite in kaapana-backend (" + enabled() + ")"
                     + scan.unknownProjectsNote());
         }
-        return StepCheck.pending(changes);
+        // The jobs left as they are: a note of the preview (apply warns once, when it leaves them), not a log line per check.
+        return StepCheck.pending(changes, scan.unknownProjects.isEmpty() ? List.of()
+                : List.of(scan.unknownProjectsNote().substring(2)));
     }
 
     @Override
@@ -120,6 +129,11 @@ public final class BackendReferencesStep implements MigrationStep {
         ProjectList projects = projects(ctx);
         return Sql.write(connections.jdbi(ServiceDatabase.BACKEND, ctx), DB, "reference rewrite",
                 h -> {
+                    Optional<Problem> denied = Privileges.ownerProblem(h, ServiceDatabase.BACKEND,
+                            "rewrites stored references");
+                    if (denied.isPresent()) {
+                        throw new PreconditionFailedException(denied.get());
+                    }
                     BackendReferenceSql.lockTables(h);
                     Scan before = scan(h, projects);
                     before.warnAboutUnknownProjects();
@@ -320,6 +334,10 @@ public final class BackendReferencesStep implements MigrationStep {
             return unknownProjects.isEmpty() ? ""
                     : "; left as they are, because the project list has no such project: " + describeUnknown(unknownProjects);
         }
+    }
+
+    /** What the check read: the scan, or why the connection may not rewrite anything. */
+    private record Checked(Scan scan, Problem denied) {
     }
 
     /** The target of the rebuild's change entry. */

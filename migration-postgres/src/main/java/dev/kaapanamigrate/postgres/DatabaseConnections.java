@@ -19,8 +19,20 @@ import dev.kaapanamigrate.core.Problem;
  * servers the caller runs with the database pods only, or a port-forward) or temporary servers the library
  * starts on the data folders while the platform is down. Both are first-class; a step never cares which.
  *
- * <p>A data source must connect as the database's superuser ({@link ServiceDatabase#superuser()}), because
- * the migration changes tables, constraints and sequences that role owns.
+ * <p><b>Privileges each step needs</b> (checked by each step before it reads or changes anything; a connection that
+ * lacks them blocks the step with {@link PostgresErrorCode#INSUFFICIENT_PRIVILEGES}, naming the role and what it lacks):
+ * <ul>
+ *   <li>{@link MigrateAccessInformationStep}, {@link MigrateDicomWebFilterStep}, {@link MigrateBackendStep} and
+ *   {@link BackendReferencesStep}: the <em>owner</em> of every table and sequence in schema {@code public} (they alter,
+ *   drop, create, lock and rewrite them), with {@code CREATE} on that schema and {@code TEMP} on the database; or a
+ *   superuser. Tables they create belong to the role they log in as, so the owner is the role to use: in Kaapana the
+ *   database's own role {@link ServiceDatabase#superuser()} ({@code POSTGRES_USER} of the image), which owns the tables
+ *   and is a superuser as well. A superuser that is not the owner works, but leaves the new tables to itself.</li>
+ *   <li>{@link RolePasswordStep}: a <em>superuser</em> — it reads the stored verifier in {@code pg_authid}, which only
+ *   superusers may read, and sets a password with {@code ALTER ROLE}.</li>
+ *   <li>{@link ReportExtensionDagsStep}: {@code SELECT} on the backend's tables.</li>
+ * </ul>
+ * {@link TemporaryServers} connect as {@link ServiceDatabase#superuser()}, which has all of these.
  *
  * <pre>{@code
  * DatabaseConnections own = DatabaseConnections.of(Map.of(
@@ -38,7 +50,7 @@ public interface DatabaseConnections {
      *
      * @param database the database
      * @param ctx      the context of the step that asks
-     * @return a data source connecting as the database's superuser
+     * @return a data source connecting with the privileges the asking step needs (see the type's documentation)
      * @throws dev.kaapanamigrate.core.MigrationException when the database cannot be reached
      */
     DataSource dataSource(ServiceDatabase database, MigrationContext ctx);

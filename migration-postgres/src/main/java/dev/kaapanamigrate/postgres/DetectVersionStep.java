@@ -1,6 +1,7 @@
 package dev.kaapanamigrate.postgres;
 
 import dev.kaapanamigrate.core.Change;
+import dev.kaapanamigrate.domain.DataFolderMove;
 import dev.kaapanamigrate.core.ContextKey;
 import dev.kaapanamigrate.core.CoreErrorCode;
 import dev.kaapanamigrate.core.MigrationContext;
@@ -36,7 +37,9 @@ import org.slf4j.LoggerFactory;
  *   <li>Blocked (with the fix) when FAST_DATA_DIR is missing or no directory, empty (a fresh install, nothing
  *   to migrate), holds no marker, holds a version file without patch (such as {@code 0.5}, which upstream's
  *   migration runner writes) or with text that is no version, or the version is older than 0.4 or newer than
- *   0.5.x (for example 0.6.0 or 1.0).</li>
+ *   0.5.x (for example 0.6.0, or {@code 1.0}, which is judged as the newer release it names, not as a
+ *   version without patch); when {@code FAST/version} cannot be read (permission denied: run as root or make it
+ *   readable); and when the marker says 0.5.x while data folders still have their 0.4 names.</li>
  * </ul>
  *
  * <pre>{@code
@@ -167,13 +170,22 @@ public final class DetectVersionStep implements MigrationStep {
             return blocked(file + " is not a regular file", "a text file holding the Kaapana version",
                     "replace it by a text file holding the installed version, for example 0.4.2");
         }
-        var marker = VersionFiles.readMarker(fast);
+        java.util.Optional<String> marker;
+        try {
+            marker = VersionFiles.readMarker(fast);
+        } catch (java.io.UncheckedIOException e) {
+            return new Outcome(null, VersionFiles.cannotRead(fast, e));
+        }
         if (marker.isPresent()) {
             var parsed = KaapanaVersion.tryParse(marker.get());
             if (parsed.isEmpty()) {
                 return blocked(file + " holds '" + abbreviate(marker.get()) + "', which is no version",
                         "major.minor.patch with an optional -suffix, for example 0.4.2",
                         "write the installed version into " + file + " (for example 0.4.2), then run again");
+            }
+            if (!parsed.get().hasPatch() && !parsed.get().isSeries(0, 4) && !parsed.get().isSeries(0, 5)) {
+                // 1.0 or 0.3: judged as the release it names (newer: never downgrade; older: upgrade first)
+                return judge(fast, new DetectedVersion(parsed.get(), file.toString(), null));
             }
             if (!parsed.get().hasPatch()) {
                 return blocked(file + " holds '" + marker.get() + "' without a patch number (upstream's migration runner writes "
@@ -183,7 +195,7 @@ public final class DetectVersionStep implements MigrationStep {
                         + KaapanaVersion.TARGET + " into " + file + "; if it is a 0.4 installation, write its full 0.4 version "
                         + "(for example 0.4.2); then run again");
             }
-            return judge(new DetectedVersion(parsed.get(), file.toString(), null));
+            return judge(fast, new DetectedVersion(parsed.get(), file.toString(), null));
         }
         List<VersionFiles.Chart> charts = VersionFiles.charts(fast);
         List<VersionFiles.Chart> valid = charts.stream().filter(c -> c.version() != null).toList();
@@ -203,12 +215,41 @@ public final class DetectVersionStep implements MigrationStep {
                     .collect(Collectors.joining(", ")) + "); the highest version " + best.version() + " counts";
             LOG.warn("{}", note);
         }
-        return judge(new DetectedVersion(best.version(), best.file().toString(), note));
+        return judge(fast, new DetectedVersion(best.version(), best.file().toString(), note));
     }
 
-    private static Outcome judge(DetectedVersion d) {
+    private static Outcome judge(Path fast, DetectedVersion d) {
         KaapanaVersion v = d.version();
-        if (v.isSeries(0, 4) || v.isSeries(0, 5)) {
+        if (v.isSeries(0, 5)) {
+            List<String> old04 = new java.util.ArrayList<>();
+            List<String> new05 = new java.util.ArrayList<>();
+            for (DataFolderMove m : DataFolderMove.values()) {
+                try {
+                    // data still at the 0.4 name; a leftover beside moved data is the move step's finding, not a
+                    // disagreement with the marker
+                    if (FolderFacts.present(fast.resolve(m.from()))
+                            && !FolderFacts.isRegularFile(fast.resolve(m.to()).resolve("PG_VERSION"))) {
+                        old04.add(m.from());
+                        new05.add(m.to());
+                    }
+                } catch (FolderFacts.AccessDenied e) {
+                    // the moves and the preflight report an unreadable folder; the marker alone decides here
+                }
+            }
+            if (!old04.isEmpty()) {
+                return blocked("the version marker says Kaapana " + v + " (from " + d.source() + "), but " + old04.size()
+                        + " PostgreSQL data folder(s) still have their 0.4 names in " + fast + " (" + String.join(", ", old04)
+                        + ")", "a 0.5.x installation has its data folders at their 0.5 names (" + String.join(", ", new05)
+                        + "), a 0.4.x installation a 0.4 marker",
+                        "find out which release the data belongs to: if it is the 0.4 installation (the marker was written "
+                        + "too early, for example by an interrupted upgrade), write its 0.4 version into "
+                        + fast.resolve(VersionFiles.VERSION_FILE) + " (for example 0.4.2) and run again to migrate it; if "
+                        + "the data is already at the 0.5 names, check the 0.4-named folders and move them out of "
+                        + "FAST_DATA_DIR, then run again");
+            }
+            return new Outcome(d, null);
+        }
+        if (v.isSeries(0, 4)) {
             return new Outcome(d, null);
         }
         boolean newer = v.compareTo(KaapanaVersion.TARGET) > 0;

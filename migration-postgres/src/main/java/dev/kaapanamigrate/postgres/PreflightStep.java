@@ -180,9 +180,8 @@ public final class PreflightStep implements MigrationStep {
                         continue;
                     }
                     if (!FolderFacts.isDirectory(folder)) {
-                        r.findings.add(new Finding(folder + " is " + (Files.isSymbolicLink(folder) ? "a symbolic link" : "no directory"),
-                                "a plain PostgreSQL data directory on the file system of FAST_DATA_DIR",
-                                "replace it by the real folder (move the data into FAST_DATA_DIR), then run again"));
+                        // the same finding as the move step's: a link or file at the 0.5 name is removed, not "replaced"
+                        r.findings.add(MoveInspection.notADirectory(m, folder, name.equals(m.to())));
                         continue;
                     }
                     r.folders++;

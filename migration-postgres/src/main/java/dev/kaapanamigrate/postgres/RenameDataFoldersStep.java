@@ -50,7 +50,7 @@ import org.slf4j.LoggerFactory;
  *   <li>An empty target directory (as a 0.5 deployment creates for a host path) is removed and replaced;
  *   the check lists it as a {@link Change.Kind#DELETE} before the move.</li>
  *   <li>The {@code keycloak} folder is removed only when empty; if it holds other content it is kept, and
- *   check, apply and verify say so.</li>
+ *   check (a note of the pending check, so the dry-run's preview shows it), apply and verify say so.</li>
  *   <li>Check records each source folder's device, inode, owner, mode, file count and size in
  *   {@link #FOLDERS_BEFORE}; verify proves that each target is that very folder.</li>
  * </ul>
@@ -132,7 +132,8 @@ public final class RenameDataFoldersStep implements MigrationStep {
             return StepCheck.upToDate(detail);
         }
         if (found.keycloak() == MoveInspection.KeycloakParent.KEEP) {
-            LOG.warn("{}", keptKeycloak(found));
+            // in the preview, not only in the log: the operator sees it before the run
+            return StepCheck.pending(changes, List.of(keptKeycloak(found)));
         }
         return StepCheck.pending(changes);
     }
@@ -319,7 +320,7 @@ public final class RenameDataFoldersStep implements MigrationStep {
     }
 
     private static String keptKeycloak(MoveInspection found) {
-        return "the 0.4 folder " + found.fast().resolve(DataFolderMove.KEYCLOAK_PARENT) + " is kept: it holds other content ("
-                + String.join(", ", found.keycloakOther()) + ")";
+        return "the 0.4 folder " + found.fast().resolve(DataFolderMove.KEYCLOAK_PARENT) + " is kept (not removed after "
+                + "db-files moves out): it holds other content (" + String.join(", ", found.keycloakOther()) + ")";
     }
 }

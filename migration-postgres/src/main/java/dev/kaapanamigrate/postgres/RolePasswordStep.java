@@ -11,11 +11,13 @@ import dev.kaapanamigrate.core.StepCheck;
 import dev.kaapanamigrate.core.Verification;
 import dev.kaapanamigrate.postgres.internal.Finding;
 import dev.kaapanamigrate.postgres.internal.StoredPassword;
+import dev.kaapanamigrate.postgres.internal.Privileges;
 import dev.kaapanamigrate.postgres.internal.Sql;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.Objects;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.StatementException;
@@ -90,6 +92,10 @@ public final class RolePasswordStep implements MigrationStep {
         List<String> fine = new ArrayList<>();
         for (ServiceDatabase db : options.databases()) {
             Judged j = judge(db, ctx);
+            if (j.denied != null) {
+                LOG.debug("Role passwords: {}", j.denied.message());
+                return new StepCheck.Blocked(j.denied);
+            }
             if (j.verdict == null) {
                 missing.add(new Finding("the " + db.stableName() + " database has no role " + db.superuser(),
                         "the role Kaapana's services log in as", "check that the data source points at Kaapana's "
@@ -122,6 +128,10 @@ public final class RolePasswordStep implements MigrationStep {
         int done = 0;
         for (ServiceDatabase db : options.databases()) {
             Change c = Sql.write(connections.jdbi(db, ctx), db.stableName(), "role password check and reset", h -> {
+                        Optional<Problem> denied = Privileges.superuserProblem(h, db);
+                        if (denied.isPresent()) {
+                            throw new PreconditionFailedException(denied.get());
+                        }
                         StoredPassword verdict = read(h, db);
                         if (verdict == null || verdict.accepted()) {
                             return null;
@@ -160,17 +170,21 @@ public final class RolePasswordStep implements MigrationStep {
         for (ServiceDatabase db : options.databases()) {
             Judged j = judge(db, ctx);
             v.fact("role " + db.superuser() + " of the " + db.stableName() + " database accepts the password Kaapana 0.5 uses",
-                    StoredPassword.SCRAM_MATCHES.description(),
-                    j.verdict == null ? "no such role" : j.verdict.description(), j.verdict == StoredPassword.SCRAM_MATCHES);
+                    StoredPassword.SCRAM_MATCHES.description(), j.denied != null ? j.denied.found()
+                    : j.verdict == null ? "no such role" : j.verdict.description(), j.verdict == StoredPassword.SCRAM_MATCHES);
         }
         return v.build();
     }
 
-    private record Judged(StoredPassword verdict) {
+    /** The verdict ({@code null}: no such role), or why this connection may not read it. */
+    private record Judged(StoredPassword verdict, Problem denied) {
     }
 
     private Judged judge(ServiceDatabase db, MigrationContext ctx) {
-        return new Judged(Sql.read(connections.jdbi(db, ctx), db.stableName(), "role password check", h -> read(h, db)));
+        return Sql.read(connections.jdbi(db, ctx), db.stableName(), "role password check", h -> {
+            Optional<Problem> denied = Privileges.superuserProblem(h, db);
+            return denied.isPresent() ? new Judged(null, denied.get()) : new Judged(read(h, db), null);
+        });
     }
 
     /** The verdict, or {@code null} when the role does not exist; the verifier itself never leaves this method. */
@@ -187,7 +201,7 @@ public final class RolePasswordStep implements MigrationStep {
                     }).findFirst().orElse(null);
         } catch (StatementException e) {
             if (e.getCause() instanceof SQLException sql && "42501".equals(sql.getSQLState())) {
-                throw new PreconditionFailedException(Problem.of(CoreErrorCode.PRECONDITION_FAILED,
+                throw new PreconditionFailedException(Problem.of(PostgresErrorCode.INSUFFICIENT_PRIVILEGES,
                         "the connection to the " + db.stableName() + " database may not read pg_authid",
                         "a connection as the database superuser (" + db.superuser() + ")",
                         "give the step a data source that logs in as a superuser of that server"));

@@ -54,7 +54,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Dry-runs</b> never start a server on a real data folder (even a read-only server writes to its folder):
  * they rehearse on scratch copies of the folders ({@link Builder#rehearsalDirectory}, default a temporary
- * directory), deleted afterwards; before the folders are moved, the copy is taken from the 0.4 folder.
+ * directory), deleted afterwards; before the folders are moved, the copy is taken from the 0.4 folder. A copy whose
+ * server does not start is removed at once, and the failure names the real folder, never the copy.
  *
  * <pre>{@code
  * TemporaryServers servers = TemporaryServers.builder(fastDataDir).build();   // embedded musl binaries
@@ -163,8 +164,22 @@ public final class TemporaryServers implements DatabaseConnections, AutoCloseabl
             folder = unmoved; // a dry-run before the moves rehearses on a copy of the 0.4 folder
         }
         ServerLauncher.requireStoppedDataFolder(database, folder);
-        Path serverFolder = ctx.dryRun() ? rehearsals.copyOf(database, folder) : folder;
-        PostgresServer server = launcher.start(serverFolder);
+        Path serverFolder = folder;
+        PostgresServer server;
+        if (ctx.dryRun()) {
+            Path copy = null;
+            try {
+                copy = rehearsals.copyOf(database, folder);
+                server = launcher.start(copy);
+            } catch (RuntimeException e) {
+                // never leave a copy behind, and never send the operator to it: the copy has the folder's owners/modes
+                rehearsals.remove(database);
+                throw copy == null ? e : RehearsalCopies.onRealFolder(e, copy, folder);
+            }
+            serverFolder = copy;
+        } else {
+            server = launcher.start(folder);
+        }
         if (ledger != null) {
             ledger.record(folder, server);
         }

@@ -147,7 +147,12 @@ public final class WriteVersionStep implements MigrationStep {
             return Optional.of(Problem.of(CoreErrorCode.PRECONDITION_FAILED, file + " is not a regular file; nothing was changed",
                     "a text file holding the Kaapana version, or none", "remove or replace " + file + ", then run again"));
         }
-        Optional<KaapanaVersion> v = VersionFiles.readMarker(fastDataDir).flatMap(KaapanaVersion::tryParse);
+        Optional<KaapanaVersion> v;
+        try {
+            v = VersionFiles.readMarker(fastDataDir).flatMap(KaapanaVersion::tryParse);
+        } catch (java.io.UncheckedIOException e) {
+            return Optional.of(VersionFiles.cannotRead(fastDataDir, e));
+        }
         if (v.isPresent() && v.get().compareTo(KaapanaVersion.TARGET) > 0 && !v.get().isSeries(0, 5)) {
             return Optional.of(Problem.of(CoreErrorCode.PRECONDITION_FAILED, file + " holds " + v.get()
                     + ", newer than " + KaapanaVersion.TARGET + "; nothing was changed",

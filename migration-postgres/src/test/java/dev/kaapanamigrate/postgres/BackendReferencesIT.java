@@ -277,11 +277,24 @@ class BackendReferencesIT {
         BackendReferencesStep step = step(BackendReferencesOptions.defaults());
         MigrationContext ctx = context(false);
 
-        StepCheck check = step.check(ctx);
+        java.io.ByteArrayOutputStream log = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream err = System.err;
+        StepCheck check;
+        System.setErr(new java.io.PrintStream(log, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            check = step.check(ctx);
+            step.apply(ctx);
+        } finally {
+            System.setErr(err);
+        }
 
         assertThat(check.changes()).containsExactly(Change.of(Change.Kind.DELETE, "kaapana-backend.settings.value[key=workflows]"
                 + " (key), where the new id is a key already: the old entry is dropped, the new one kept", OLD_NIFTI, null, 1));
-        step.apply(ctx);
+        assertThat(check).isInstanceOfSatisfying(StepCheck.Pending.class, p -> assertThat(p.notes()).singleElement()
+                .satisfies(n -> assertThat(n).contains("left as they are", "2 job(s) with project id 99 (2)")));
+        String warnings = log.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(warnings.lines().filter(l -> l.contains("project id 99"))).as("warned once, by apply: " + warnings)
+                .hasSize(1);
         assertThat(string(backend, "SELECT value::text FROM settings WHERE username = 'user1'"))
                 .isEqualTo("{ \"" + NEW_NIFTI + "\" : {\"new\": true} }");
         StepCheck again = step.check(ctx);

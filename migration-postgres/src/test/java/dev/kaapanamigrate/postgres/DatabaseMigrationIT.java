@@ -423,4 +423,123 @@ class DatabaseMigrationIT {
         assertThat(((StepCheck.Blocked) check).problem().found()).contains("unknown revision '0123456789ab'");
         assertThat(List.of(fingerprint(aii), tableDigests(aii))).isEqualTo(aiiBefore);
     }
+
+    @Test
+    void anUnknownRevisionNamesTheRevisionToWriteOrTheTableToDropWithNothingChanged() throws Exception {
+        Map<ServiceDatabase, DataSource> dbs = freshCopy();
+        DataSource aii = dbs.get(ServiceDatabase.ACCESS_INFORMATION);
+        DataSource backend = dbs.get(ServiceDatabase.BACKEND);
+        execute(aii, "CREATE TABLE alembic_version (version_num varchar(32) NOT NULL PRIMARY KEY)",
+                "INSERT INTO alembic_version VALUES ('feature_x')");
+        execute(backend, "UPDATE alembic_version SET version_num = 'not-a-revision'");
+        var before = digestsOf(dbs);
+        DatabaseConnections connections = DatabaseConnections.of(dbs);
+
+        StepCheck aiiCheck = new MigrateAccessInformationStep(connections, DatabaseMigrationOptions.defaults())
+                .check(MigrationContext.standalone());
+        StepCheck backendCheck = new MigrateBackendStep(connections).check(MigrationContext.standalone());
+
+        assertThat(aiiCheck).isInstanceOfSatisfying(StepCheck.Blocked.class, b -> {
+            assertThat(b.problem().code()).isEqualTo(dev.kaapanamigrate.core.CoreErrorCode.PRECONDITION_FAILED);
+            assertThat(b.problem().found()).startsWith("the access-information database has the unknown revision "
+                    + "'feature_x' in alembic_version (the tables are 0.4.2's)").contains("nothing was changed");
+            assertThat(b.problem().expected()).contains("the 0.4.2 schema");
+            assertThat(b.problem().fix()).contains("0.4 had no alembic_version in this database",
+                    "DROP TABLE alembic_version;");
+        });
+        assertThat(backendCheck).isInstanceOfSatisfying(StepCheck.Blocked.class, b -> {
+            assertThat(b.problem().found()).startsWith("the backend database has the unknown revision "
+                    + "'not-a-revision' in alembic_version (the tables are 0.4.2's)");
+            assertThat(b.problem().fix()).contains("INSERT INTO alembic_version (version_num) VALUES ('"
+                    + MigrateBackendStep.INITIAL_REVISION + "')");
+        });
+        assertThat(digestsOf(dbs)).as("no database changed").isEqualTo(before);
+    }
+
+    /** A data source of the same database as another role (created here, NOSUPERUSER, if it does not exist yet). */
+    private static DataSource as(DataSource ds, String role) throws Exception {
+        execute(ds, "DO $$ BEGIN CREATE ROLE " + role + " NOSUPERUSER LOGIN PASSWORD '" + role + "-pw'; "
+                + "EXCEPTION WHEN duplicate_object THEN NULL; END $$");
+        org.postgresql.ds.PGSimpleDataSource original = (org.postgresql.ds.PGSimpleDataSource) ds;
+        org.postgresql.ds.PGSimpleDataSource other = new org.postgresql.ds.PGSimpleDataSource();
+        other.setServerNames(original.getServerNames());
+        other.setPortNumbers(original.getPortNumbers());
+        other.setDatabaseName(original.getDatabaseName());
+        other.setUser(role);
+        other.setPassword(role + "-pw");
+        return other;
+    }
+
+    @Test
+    void aConnectionThatIsNeitherOwnerNorSuperuserIsRefusedUpFrontWithNothingChanged() throws Exception {
+        Map<ServiceDatabase, DataSource> dbs = freshCopy();
+        DataSource aii = dbs.get(ServiceDatabase.ACCESS_INFORMATION);
+        execute(aii, "DO $$ BEGIN CREATE ROLE kaapana_migrate_reader NOSUPERUSER LOGIN PASSWORD 'kaapana_migrate_reader-pw'; "
+                + "EXCEPTION WHEN duplicate_object THEN NULL; END $$",
+                "GRANT SELECT ON ALL TABLES IN SCHEMA public TO kaapana_migrate_reader");
+        Map<ServiceDatabase, DataSource> reading = new java.util.EnumMap<>(dbs);
+        reading.put(ServiceDatabase.ACCESS_INFORMATION, as(aii, "kaapana_migrate_reader"));
+        var before = digestsOf(dbs);
+
+        StepCheck check = new MigrateAccessInformationStep(DatabaseConnections.of(reading),
+                DatabaseMigrationOptions.defaults()).check(MigrationContext.standalone());
+        MigrationResult run = plan(reading, DatabaseMigrationOptions.defaults(), null).run();
+
+        assertThat(check).isInstanceOfSatisfying(StepCheck.Blocked.class, b -> {
+            assertThat(b.problem().code()).isEqualTo(PostgresErrorCode.INSUFFICIENT_PRIVILEGES);
+            assertThat(b.problem().code().code()).isEqualTo("POSTGRES_INSUFFICIENT_PRIVILEGES");
+            assertThat(b.problem().found()).contains("the connection to the access-information database logs in as role "
+                    + "'kaapana_migrate_reader', which is no superuser and does not own", "projects (owner kaapanauser)",
+                    "has no CREATE privilege on schema public", "nothing was changed");
+            assertThat(b.problem().expected()).contains("the owner of the tables (Kaapana's kaapanauser) or as a superuser");
+            assertThat(b.problem().fix()).contains("logs in as kaapanauser");
+        });
+        assertThat(run.status()).isEqualTo(PlanStatus.BLOCKED);
+        assertThat(run.errorCode()).isEqualTo(PostgresErrorCode.INSUFFICIENT_PRIVILEGES);
+        assertThat(digestsOf(dbs)).as("no database changed").isEqualTo(before);
+    }
+
+    @Test
+    void theOwnerOfTheTablesMigratesWithoutBeingASuperuser() throws Exception {
+        Map<ServiceDatabase, DataSource> dbs = freshCopy();
+        DataSource aii = dbs.get(ServiceDatabase.ACCESS_INFORMATION);
+        DataSource owner = as(aii, "kaapana_migrate_owner");
+        // tables first (their sequences follow them), then any sequence no column owns
+        execute(aii, "DO $$ DECLARE r record; BEGIN FOR r IN SELECT c.relname FROM pg_class c "
+                + "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public' AND c.relkind = 'r' LOOP "
+                + "EXECUTE format('ALTER TABLE %I OWNER TO kaapana_migrate_owner', r.relname); END LOOP; "
+                + "FOR r IN SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                + "WHERE n.nspname = 'public' AND c.relkind = 'S' AND pg_get_userbyid(c.relowner) <> 'kaapana_migrate_owner' "
+                + "LOOP EXECUTE format('ALTER SEQUENCE %I OWNER TO kaapana_migrate_owner', r.relname); END LOOP; END $$",
+                "GRANT CREATE ON SCHEMA public TO kaapana_migrate_owner");
+
+        MigrationResult result = MigrationPlan.builder()
+                .step(new MigrateAccessInformationStep(DatabaseConnections.of(Map.of(ServiceDatabase.ACCESS_INFORMATION,
+                        owner)), DatabaseMigrationOptions.defaults()))
+                .platformControl(PlatformControl.assumeState(PlatformState.UNDEPLOYED)).inMemoryState().build().run();
+
+        assertThat(result.status()).as(result.toString()).isEqualTo(PlanStatus.SUCCEEDED);
+        assertThat(string(aii, "SELECT string_agg(version_num, ',') FROM alembic_version"))
+                .isEqualTo(ServiceDatabase.ACCESS_INFORMATION.targetRevision());
+    }
+
+    @Test
+    void aBackendWhoseAlembicVersionHoldsNoRowIsMigratedLikeOneWithoutTheTable() throws Exception {
+        Map<ServiceDatabase, DataSource> dbs = freshCopy();
+        execute(dbs.get(ServiceDatabase.BACKEND), "DELETE FROM alembic_version");
+
+        PlanPreview preview = plan(dbs, DatabaseMigrationOptions.defaults(), null).check();
+        MigrationResult result = plan(dbs, DatabaseMigrationOptions.defaults(), null).run();
+
+        assertThat(preview.isBlocked()).as(preview.toString()).isFalse();
+        assertThat(result.status()).as(result.toString()).isEqualTo(PlanStatus.SUCCEEDED);
+        assertThat(step(result, MigrateBackendStep.ID).changes().get(0).before())
+                .contains("alembic_version table holding no row", "like a database without the table", "upstream 0.5.2");
+        for (ServiceDatabase db : ALL) {
+            assertThat(fingerprint(dbs.get(db))).as(db + " schema").containsExactlyElementsOf(fingerprint(sources.reference052(db)));
+        }
+        assertThat(string(dbs.get(ServiceDatabase.BACKEND), "SELECT string_agg(version_num, ',') FROM alembic_version"))
+                .isEqualTo(ServiceDatabase.BACKEND.targetRevision());
+        assertEveryRowKept(dbs);
+    }
 }

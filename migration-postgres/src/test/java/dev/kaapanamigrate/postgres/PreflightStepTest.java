@@ -82,6 +82,32 @@ class PreflightStepTest {
     }
 
     @Test
+    void aStrayFileOrLinkAtATargetNameGetsTheMoveStepsFixFromThePreflightToo() throws Exception {
+        Path fast = Folders.fast04(root);
+        Path file = fast.resolve(DataFolderMove.AIRFLOW.to());
+        Files.writeString(file, "left by someone");
+        Path link = fast.resolve(DataFolderMove.BACKEND.to());
+        Files.createSymbolicLink(link, Files.createDirectories(root.resolve("elsewhere")));
+        String before = Folders.digest(fast);
+
+        StepCheck preflight = new PreflightStep(fast, null).check(MigrationContext.standalone());
+        StepCheck rename = new RenameDataFoldersStep(fast).check(MigrationContext.standalone());
+
+        String real = fast.toRealPath().toString();
+        for (StepCheck check : java.util.List.of(preflight, rename)) {
+            assertThat(check).isInstanceOfSatisfying(StepCheck.Blocked.class, b -> {
+                assertThat(b.problem().code()).isEqualTo(dev.kaapanamigrate.core.CoreErrorCode.PRECONDITION_FAILED);
+                assertThat(b.problem().found()).contains("target " + real + "/airflow-postgres-data is a file",
+                        "target " + real + "/kaapana-backend-postgres-data is a symbolic link to " + root.resolve("elsewhere"));
+                assertThat(b.problem().expected()).contains("no airflow-postgres-data yet");
+                assertThat(b.problem().fix()).contains("remove the link or file " + real + "/airflow-postgres-data",
+                        "remove the link or file " + real + "/kaapana-backend-postgres-data").doesNotContain("replace");
+            });
+        }
+        assertThat(Folders.digest(fast)).isEqualTo(before);
+    }
+
+    @Test
     void aDryRunWithTheVersionStepsChangesNothing() throws Exception {
         Path fast = Folders.fast04(root);
         Files.writeString(fast.resolve("version"), "0.4.2\n");

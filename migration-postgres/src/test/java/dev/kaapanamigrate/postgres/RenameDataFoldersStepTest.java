@@ -186,8 +186,14 @@ class RenameDataFoldersStepTest {
         Files.writeString(fast.resolve("keycloak/realm-export.json"), "{}");
 
         StepCheck check = check(fast);
+        PlanPreview preview = plan().check();
 
         assertThat(check.changes()).hasSize(5).allMatch(c -> c.kind() == Change.Kind.MOVE);
+        assertThat(check).isInstanceOfSatisfying(StepCheck.Pending.class, p -> assertThat(p.notes()).singleElement()
+                .satisfies(n -> assertThat(n).contains(fast.toRealPath().resolve("keycloak") + " is kept",
+                        "holds other content (realm-export.json)")));
+        assertThat(dev.kaapanamigrate.core.MigrationReport.summary(preview))
+                .contains("NOTE the 0.4 folder " + fast.toRealPath().resolve("keycloak") + " is kept", "realm-export.json");
         MigrationResult result = plan().run();
         assertThat(result.status()).as(result.toString()).isEqualTo(PlanStatus.SUCCEEDED);
         assertThat(fast.resolve("keycloak/realm-export.json")).hasContent("{}");
@@ -227,16 +233,55 @@ class RenameDataFoldersStepTest {
 
     // ---- refusals: blocked, with zero change ----
 
-    private void assertRefused(String... inMessage) throws Exception {
+    private dev.kaapanamigrate.core.Problem assertRefused(String... inMessage) throws Exception {
         String before = Folders.digest(fast);
         StepCheck check = check(fast);
         assertThat(check).isInstanceOf(StepCheck.Blocked.class);
-        String message = ((StepCheck.Blocked) check).problem().message();
+        dev.kaapanamigrate.core.Problem problem = ((StepCheck.Blocked) check).problem();
+        assertThat(problem.code()).isEqualTo(dev.kaapanamigrate.core.CoreErrorCode.PRECONDITION_FAILED);
+        String message = problem.message();
         assertThat(message).contains(inMessage).contains("nothing was moved");
         MigrationResult result = plan().run();
         assertThat(result.status()).isEqualTo(PlanStatus.BLOCKED);
         assertThat(Folders.digest(fast)).as("nothing changed in FAST").isEqualTo(before);
         assertThat(fast.resolve(DataFolderMove.ACCESS_INFORMATION.from())).as("not even the safe moves").exists();
+        return problem;
+    }
+
+    @Test
+    void anEmptyFolderUnderA04NameBesideTheMovedDataIsCalledEmptyAndTheFixKeepsTheData() throws Exception {
+        Path s = fast.resolve(DataFolderMove.BACKEND.from());
+        Path t = fast.resolve(DataFolderMove.BACKEND.to());
+        Files.move(s, t);
+        Files.createDirectory(s); // recreated by a 0.4 deployment's host path
+
+        var problem = assertRefused("source " + fast.toRealPath().resolve("postgres-backend") + " is an empty folder, "
+                + "beside the PostgreSQL data folder " + fast.toRealPath().resolve("kaapana-backend-postgres-data"));
+
+        assertThat(problem.found()).contains("the data has already moved to its 0.5 name")
+                .doesNotContain("both", "has no PG_VERSION file");
+        assertThat(problem.expected()).contains("only kaapana-backend-postgres-data, which holds the data");
+        assertThat(problem.fix()).contains("rmdir " + fast.toRealPath().resolve("postgres-backend"),
+                "keep " + fast.toRealPath().resolve("kaapana-backend-postgres-data") + ", it holds the data")
+                .doesNotContain("archive", "restore");
+        assertThat(t.resolve("PG_VERSION")).hasContent("17");
+    }
+
+    @Test
+    void aForeignFolderUnderA04NameBesideTheMovedDataIsCalledForeignAndTheFixKeepsTheData() throws Exception {
+        Path s = fast.resolve(DataFolderMove.KEYCLOAK.from());
+        Files.move(s, fast.resolve(DataFolderMove.KEYCLOAK.to()));
+        Files.createDirectory(s);
+        Files.writeString(s.resolve("notes.txt"), "someone's notes");
+
+        var problem = assertRefused("source " + fast.toRealPath().resolve("keycloak/db-files") + " is no PostgreSQL data "
+                + "folder (no PG_VERSION; it holds notes.txt), beside the PostgreSQL data folder "
+                + fast.toRealPath().resolve("keycloak-postgres-data"));
+
+        assertThat(problem.found()).doesNotContain("both");
+        assertThat(problem.fix()).contains("check what " + fast.toRealPath().resolve("keycloak/db-files")
+                + " holds and move it out of FAST_DATA_DIR", "keep " + fast.toRealPath().resolve("keycloak-postgres-data"))
+                .doesNotContain("archive");
     }
 
     @Test
@@ -255,7 +300,7 @@ class RenameDataFoldersStepTest {
     @Test
     void refusesASourceThatIsNoDataFolder() throws Exception {
         Files.delete(fast.resolve(DataFolderMove.AIRFLOW.from()).resolve("PG_VERSION"));
-        assertRefused("postgres-airflow has no PG_VERSION", "a PostgreSQL data folder");
+        assertRefused("postgres-airflow is no PostgreSQL data folder (no PG_VERSION; it holds ", "the PostgreSQL data folder postgres-airflow (with PG_VERSION)", "restore postgres-airflow from the backup");
     }
 
     @Test

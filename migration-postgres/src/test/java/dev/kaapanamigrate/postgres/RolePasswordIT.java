@@ -133,6 +133,38 @@ class RolePasswordIT {
     }
 
     @Test
+    void aConnectionThatIsNoSuperuserIsRefusedUpFrontWithNothingChanged() throws Exception {
+        PGSimpleDataSource owner = (PGSimpleDataSource) platform.dataSource(KaapanaDatabase.ACCESS_INFORMATION);
+        execute(owner, "DO $$ BEGIN CREATE ROLE kaapana_migrate_plain NOSUPERUSER LOGIN PASSWORD 'plain-pw'; "
+                + "EXCEPTION WHEN duplicate_object THEN NULL; END $$");
+        PGSimpleDataSource plain = new PGSimpleDataSource();
+        plain.setServerNames(owner.getServerNames());
+        plain.setPortNumbers(owner.getPortNumbers());
+        plain.setDatabaseName(owner.getDatabaseName());
+        plain.setUser("kaapana_migrate_plain");
+        plain.setPassword("plain-pw");
+        setPassword(KaapanaDatabase.ACCESS_INFORMATION, "md5", DEFAULT);
+        String before = verifier(KaapanaDatabase.ACCESS_INFORMATION);
+        RolePasswordStep step = new RolePasswordStep(DatabaseConnections.of(Map.of(ServiceDatabase.ACCESS_INFORMATION,
+                plain)), RolePasswordOptions.defaults().withReset(true).withDatabases(List.of(ServiceDatabase.ACCESS_INFORMATION)));
+        MigrationContext ctx = MigrationContext.standalone();
+
+        StepCheck check = step.check(ctx);
+
+        assertThat(check).isInstanceOfSatisfying(StepCheck.Blocked.class, b -> {
+            assertThat(b.problem().code()).isEqualTo(PostgresErrorCode.INSUFFICIENT_PRIVILEGES);
+            assertThat(b.problem().found()).contains("the connection to the access-information database logs in as role "
+                    + "'kaapana_migrate_plain', which is no superuser", "nothing was changed");
+            assertThat(b.problem().expected()).contains("a superuser", "pg_authid", "ALTER ROLE");
+            assertThat(b.problem().fix()).contains("logs in as kaapanauser (or another superuser)");
+        });
+        assertThatThrownBy(() -> step.apply(ctx)).isInstanceOfSatisfying(PreconditionFailedException.class,
+                e -> assertThat(e.code()).isEqualTo(PostgresErrorCode.INSUFFICIENT_PRIVILEGES));
+        assertThat(step.verify(ctx).passed()).isFalse();
+        assertThat(verifier(KaapanaDatabase.ACCESS_INFORMATION)).as("nothing changed").isEqualTo(before);
+    }
+
+    @Test
     void anMd5PasswordIsDetectedEvenWhenItIsTheDefaultOne() throws Exception {
         setPassword(KaapanaDatabase.DICOM_WEB_FILTER, "md5", SECRET);
         setPassword(KaapanaDatabase.ACCESS_INFORMATION, "md5", DEFAULT);

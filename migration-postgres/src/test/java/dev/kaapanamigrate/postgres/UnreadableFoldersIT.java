@@ -31,17 +31,9 @@ class UnreadableFoldersIT {
         Assumptions.assumeTrue(new File("/usr/bin/setpriv").canExecute(), "setpriv (util-linux) is not installed");
         Path fast = Folders.fast04(root);
         String before = Folders.digest(fast);
-        List<String> command = new ArrayList<>(List.of("/usr/bin/setpriv", "--reuid", Integer.toString(NOBODY), "--regid",
-                Integer.toString(NOBODY), "--clear-groups", "--", ProcessHandle.current().info().command().orElse("java"),
-                "-Xmx96m", "-XX:-UsePerfData", "-cp", readableClasspath(), InspectFoldersMain.class.getName(), fast.toString()));
-        Path log = root.resolve("child.log");
 
-        Process child = new ProcessBuilder(command).directory(root.toFile()).redirectErrorStream(true)
-                .redirectOutput(log.toFile()).start();
+        String out = runAsNobody(fast.toString());
 
-        assertThat(child.waitFor(120, TimeUnit.SECONDS)).as("child finished").isTrue();
-        String out = Files.readString(log);
-        assertThat(child.exitValue()).as(out).isZero();
         List<String> lines = out.lines().filter(l -> l.startsWith("rename: ") || l.startsWith("preflight: ")).toList();
         assertThat(lines).as(out).hasSize(2);
         Path real = fast.toRealPath();
@@ -52,11 +44,56 @@ class UnreadableFoldersIT {
                         + " (owner uid 70, mode 0700)");
             }
             assertThat(line).contains("run the migration as root (or as the folders' owner)")
-                    .doesNotContain("has no PG_VERSION", "neither " + real, "is not empty", "uid unknown");
+                    .doesNotContain("no PG_VERSION", "neither " + real, "is not empty", "uid unknown");
         }
         assertThat(lines.get(0)).contains("nothing was moved");
         assertThat(lines.get(1)).contains("FAST_DATA_DIR " + real + " is not writable", "nothing was changed");
         assertThat(Folders.digest(fast)).isEqualTo(before);
+    }
+
+    @Test
+    void anUnreadableVersionFileIsSaidToBePermissionDeniedWithTheFixAndNothingChanges() throws Exception {
+        Assumptions.assumeTrue(FolderFacts.currentUid() == 0, "only root can run a check as another uid");
+        Assumptions.assumeTrue(new File("/usr/bin/setpriv").canExecute(), "setpriv (util-linux) is not installed");
+        Folders.open(root);
+        Path fast = Files.createDirectories(root.resolve("fast"));
+        Folders.open(fast);
+        Files.createDirectories(fast.resolve("os/data"));
+        Path version = fast.resolve("version");
+        Files.writeString(version, "0.4.2\n");
+        Files.setPosixFilePermissions(version, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        String before = Folders.digest(fast);
+
+        String out = runAsNobody(fast.toString(), "detect");
+
+        List<String> lines = out.lines().filter(l -> l.startsWith("detect: ") || l.startsWith("write: ")).toList();
+        assertThat(lines).as(out).hasSize(2);
+        for (String line : lines) {
+            assertThat(line).as(out).contains("BLOCKED [PRECONDITION_FAILED]", "the version file " + version
+                    + " cannot be read as uid " + NOBODY + " (permission denied, owner uid 0, mode 0600)",
+                    "nothing was changed", "run the migration as root (or as the owner of " + version
+                    + "), or make the file readable (chmod a+r " + version + ")")
+                    .doesNotContain("Exception", "Cannot read " + version + ": " + version);
+        }
+        assertThat(out).doesNotContain("\tat ");
+        assertThat(Folders.digest(fast)).isEqualTo(before);
+    }
+
+    /** Runs {@link InspectFoldersMain} with the arguments as uid 65534 and returns its output. */
+    private String runAsNobody(String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of("/usr/bin/setpriv", "--reuid", Integer.toString(NOBODY), "--regid",
+                Integer.toString(NOBODY), "--clear-groups", "--", ProcessHandle.current().info().command().orElse("java"),
+                "-Xmx96m", "-XX:-UsePerfData", "-cp", readableClasspath(), InspectFoldersMain.class.getName()));
+        command.addAll(List.of(args));
+        Path log = root.resolve("child.log");
+
+        Process child = new ProcessBuilder(command).directory(root.toFile()).redirectErrorStream(true)
+                .redirectOutput(log.toFile()).start();
+
+        assertThat(child.waitFor(120, TimeUnit.SECONDS)).as("child finished").isTrue();
+        String out = Files.readString(log);
+        assertThat(child.exitValue()).as(out).isZero();
+        return out;
     }
 
     /**

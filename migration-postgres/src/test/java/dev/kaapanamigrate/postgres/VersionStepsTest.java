@@ -178,6 +178,47 @@ class VersionStepsTest {
     }
 
     @Test
+    void aVersionFileHolding10IsANewerReleaseNotAVersionWithoutPatch() throws Exception {
+        Path fast = fast();
+        Files.writeString(fast.resolve("version"), "1.0\n");
+
+        StepCheck.Blocked b = blockedUnchanged(fast);
+
+        assertThat(b.problem().code()).isEqualTo(dev.kaapanamigrate.core.CoreErrorCode.PRECONDITION_FAILED);
+        assertThat(b.problem().found()).contains("Kaapana 1.0 (from " + fast.resolve("version") + ")", "nothing was changed")
+                .doesNotContain("without a patch number");
+        assertThat(b.problem().expected()).contains("Kaapana 0.4.x (to migrate) or 0.5.x (already migrated)");
+        assertThat(b.problem().fix()).contains("must not be downgraded").doesNotContain("write", "0.4.2");
+
+        Files.writeString(fast.resolve("version"), "0.3\n");
+        assertThat(blockedUnchanged(fast).problem().fix()).contains("upgrade the installation to Kaapana 0.4.x first");
+    }
+
+    @Test
+    void a052MarkerBesideFoldersStillAtTheir04NamesIsFlagged() throws Exception {
+        Path fast = Folders.fast04(root);
+        Files.writeString(fast.resolve("version"), "0.5.2\n");
+
+        StepCheck.Blocked b = blockedUnchanged(fast);
+
+        assertThat(b.problem().code()).isEqualTo(dev.kaapanamigrate.core.CoreErrorCode.PRECONDITION_FAILED);
+        assertThat(b.problem().found()).contains("the version marker says Kaapana 0.5.2 (from " + fast.resolve("version")
+                + "), but 5 PostgreSQL data folder(s) still have their 0.4 names", "postgres-backend", "keycloak/db-files",
+                "nothing was changed");
+        assertThat(b.problem().expected()).contains("their 0.5 names (", "kaapana-backend-postgres-data");
+        assertThat(b.problem().fix()).contains("write its 0.4 version into " + fast.resolve("version") + " (for example "
+                + "0.4.2)", "move them out of FAST_DATA_DIR");
+
+        // once the folders have moved, the same marker is a migrated installation; an empty folder recreated under a
+        // 0.4 name beside the moved data is the move step's finding, not the marker's
+        for (dev.kaapanamigrate.domain.DataFolderMove m : dev.kaapanamigrate.domain.DataFolderMove.values()) {
+            Files.move(fast.resolve(m.from()), fast.resolve(m.to()));
+        }
+        Files.createDirectory(fast.resolve(dev.kaapanamigrate.domain.DataFolderMove.BACKEND.from()));
+        assertThat(detect(fast, MigrationContext.standalone())).isInstanceOf(StepCheck.UpToDate.class);
+    }
+
+    @Test
     void writeVersionIsExactIdempotentAndVerified() throws Exception {
         Path fast = fast();
         Path file = fast.resolve("version");

@@ -30,10 +30,16 @@ public final class Json {
     interface StepCheckMixin {
     }
 
+    /** A pending check's notes are written only when there are some (reports without them read as before). */
+    @JsonInclude(JsonInclude.Include.NON_EMPTY)
+    interface PendingMixin {
+    }
+
     private static final ObjectMapper MAPPER = JsonMapper.builder()
             .addModule(new JavaTimeModule())
             .addModule(errorCodes())
             .addMixIn(StepCheck.class, StepCheckMixin.class)
+            .addMixIn(StepCheck.Pending.class, PendingMixin.class)
             // Derived accessors such as PlanPreview.isBlocked() are not part of the format.
             .disable(MapperFeature.AUTO_DETECT_IS_GETTERS)
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)

@@ -212,6 +212,11 @@ public final class PlanRunner {
                         ? "its check needs what they produce" : "its check needs their changes (" + StepExecution.describe(e) + ")";
                 return StepCheck.waitingFor(waitingFor, reason);
             }
+            if (e instanceof MigrationException m && m.problem().isPresent()) {
+                // a coded problem with its own fix: the blocker is that problem, not a generic "check failed"
+                LOG.debug("Check of step '{}' is blocked: {}", step.id(), m.problem().get().message());
+                return new StepCheck.Blocked(m.problem().get());
+            }
             LOG.warn("Check of step '{}' failed", step.id(), e);
             return new StepCheck.Blocked(Problem.of(StepExecution.codeOf(e), "the check of step '" + step.id()
                     + "' failed: " + StepExecution.describe(e), "a check that completes",
@@ -492,7 +497,10 @@ public final class PlanRunner {
                 return Optional.empty();
             }
             for (StepResult r : stopped) {
-                LOG.warn("Look-ahead: step '{}' {}: {}", r.stepId(), r.status(), r.message());
+                // The step's problem is reported once, as its result (a LoggingListener warns with it) and in the run's
+                // last line; logging it here as well made every look-ahead refusal appear twice.
+                LOG.info("Look-ahead: step '{}' {} ({}); nothing is changed in this state", r.stepId(), r.status(),
+                        r.errorCode() == null ? "no code" : r.errorCode().code());
                 record(JournalEntry.stepStopped(r.status() == StepStatus.BLOCKED ? JournalEntry.Type.STEP_BLOCKED
                         : JournalEntry.Type.STEP_FAILED, runId, clock.instant(), r.stepId(), r.errorCode(), r.message()));
                 results.put(r.stepId(), r);

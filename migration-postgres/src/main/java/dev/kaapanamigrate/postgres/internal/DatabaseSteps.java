@@ -39,9 +39,12 @@ public final class DatabaseSteps {
                 + (state.differences().isEmpty() ? "" : ": " + Catalogue.describe(state.differences(), SHOWN_DIFFERENCES))
                 + "; nothing was changed";
         String expected = atHead ? "exactly the 0.5.2 schema at revision " + db.targetRevision()
-                : "the 0.4.2 schema (without alembic_version, with upstream's initial revision, or for the backend its "
+                : "the 0.4.2 schema (without alembic_version or with an empty one, with upstream's initial revision, or for "
+                + "the backend its "
                 + "random 0.4 revision), or the 0.5.2 schema at revision " + db.targetRevision();
-        String fix = state.differences().isEmpty()
+        String fix = state.fix() != null
+                ? "in the " + db.database() + " database (as " + db.superuser() + "): " + state.fix()
+                : state.differences().isEmpty()
                 ? "restore the database from the 0.4 backup, or set alembic_version to the revision its tables really have"
                 : "the tables differ from the released schema (schema drift, for example an installation that came from "
                 + "0.3.x); bring them to the " + (atHead ? "0.5.2" : "0.4.2") + " schema by hand (the differences are "

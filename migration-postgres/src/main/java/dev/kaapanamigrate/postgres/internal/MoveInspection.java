@@ -195,12 +195,10 @@ public final class MoveInspection {
         boolean sPresent = FolderFacts.present(s);
         boolean tPresent = FolderFacts.present(t);
         if (sPresent && !FolderFacts.isDirectory(s)) {
-            findings.add(new Finding("source " + s + " is " + kind(s), "a plain PostgreSQL data directory",
-                    "replace the link by the real folder on the file system of FAST_DATA_DIR (or move it there), then run again"));
+            findings.add(notADirectory(move, s, false));
         }
         if (tPresent && !FolderFacts.isDirectory(t)) {
-            findings.add(new Finding("target " + t + " is " + kind(t), "no " + move.to() + " yet (or an empty directory)",
-                    "remove the link or file " + t + " after checking what it points to, then run again"));
+            findings.add(notADirectory(move, t, true));
         }
         if (!sPresent && !tPresent) {
             findings.add(new Finding("neither " + s + " nor " + t + " exists", "the 0.4 data folder " + move.from()
@@ -218,8 +216,7 @@ public final class MoveInspection {
                         + "that " + s.getFileName() + " can be renamed out of it").ifPresent(findings::add);
             }
             if (!FolderFacts.isRegularFile(s.resolve("PG_VERSION"))) {
-                findings.add(new Finding("source " + s + " has no PG_VERSION file", "a PostgreSQL data folder",
-                        "check that FAST_DATA_DIR is the Kaapana fast data folder; restore " + move.from() + " from the backup"));
+                findings.add(sourceWithoutData(move, s, t));
             }
             findings.addAll(mountFindings(mounts, fast, fastDev, s, "source ", "unmount it and copy its content into "
                     + s + " on the file system of FAST_DATA_DIR (or move the mount to " + t + " yourself), then run again"));
@@ -230,9 +227,12 @@ public final class MoveInspection {
                     + " and remove the mount point, then run again"));
             boolean tData = FolderFacts.present(t.resolve("PG_VERSION"));
             boolean tEmpty = FolderFacts.isEmpty(t);
+            boolean sData = sDir && FolderFacts.isRegularFile(s.resolve("PG_VERSION"));
             if (sDir) {
                 if (tEmpty) {
                     action = Action.REPLACE_EMPTY_TARGET;
+                } else if (tData && !sData) {
+                    action = null; // an empty or foreign source beside the moved data: judged above (sourceWithoutData)
                 } else if (tData) {
                     findings.add(new Finding("both " + s + " and " + t + " hold a PostgreSQL data folder (a 0.5 deployment "
                             + "probably initialised " + move.to() + " before the migration)",
@@ -261,6 +261,54 @@ public final class MoveInspection {
         if (findings.size() == before && action != null) {
             states.add(new State(move, s, t, action));
         }
+    }
+
+    /**
+     * The finding for something other than a plain directory at a data folder's 0.4 or 0.5 name: the preflight and
+     * the move step say the same. A link or file at the 0.5 name is in the way of the rename: remove it. A link at the
+     * 0.4 name points at the data elsewhere: put the real folder there. A file at the 0.4 name is no data folder at all.
+     *
+     * @param move   the move
+     * @param folder the path under the 0.4 or the 0.5 name
+     * @param target whether it is the 0.5 name
+     * @return the finding
+     */
+    public static Finding notADirectory(DataFolderMove move, Path folder, boolean target) {
+        if (target) {
+            return new Finding("target " + folder + " is " + kind(folder), "no " + move.to() + " yet (or an empty "
+                    + "directory), so that " + move.from() + " can be renamed to it",
+                    "remove the link or file " + folder + " after checking what it points to, then run again");
+        }
+        if (Files.isSymbolicLink(folder)) {
+            return new Finding("source " + folder + " is " + kind(folder), "a plain PostgreSQL data directory on the file "
+                    + "system of FAST_DATA_DIR", "replace the link by the real folder on the file system of FAST_DATA_DIR "
+                    + "(move the data there), then run again");
+        }
+        return new Finding("source " + folder + " is " + kind(folder), "the PostgreSQL data directory " + move.from(),
+                "move the file " + folder + " out of FAST_DATA_DIR after checking what it is, and restore the data folder "
+                + move.from() + " from the backup, then run again");
+    }
+
+    /**
+     * The finding for a folder at the 0.4 name without {@code PG_VERSION}, judged together with the 0.5 name: beside a
+     * data folder at the 0.5 name (the data has moved) it is an empty or foreign leftover, never a second data folder,
+     * and the fix keeps the moved data.
+     */
+    private static Finding sourceWithoutData(DataFolderMove move, Path s, Path t) {
+        boolean empty = FolderFacts.isEmpty(s);
+        String what = empty ? "is an empty folder" : "is no PostgreSQL data folder (no PG_VERSION; it holds "
+                + String.join(", ", FolderFacts.names(s, 5)) + ")";
+        if (FolderFacts.isDirectory(t) && FolderFacts.isRegularFile(t.resolve("PG_VERSION"))) {
+            return new Finding("source " + s + " " + what + ", beside the PostgreSQL data folder " + t + " (the data "
+                    + "has already moved to its 0.5 name; " + move.from() + " was recreated afterwards, for example by a "
+                    + "0.4 deployment or a restore)", "only " + move.to() + ", which holds the data",
+                    (empty ? "remove the empty folder (rmdir " + s + ")"
+                            : "check what " + s + " holds and move it out of FAST_DATA_DIR")
+                    + "; keep " + t + ", it holds the data; then run again");
+        }
+        return new Finding("source " + s + " " + what, "the PostgreSQL data folder " + move.from() + " (with PG_VERSION)",
+                "check that FAST_DATA_DIR is the Kaapana fast data folder; restore " + move.from() + " from the backup, "
+                + "then run again");
     }
 
     private void checkLive(LiveServers procs, Path folder) {

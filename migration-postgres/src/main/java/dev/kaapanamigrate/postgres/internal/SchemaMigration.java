@@ -2,12 +2,14 @@ package dev.kaapanamigrate.postgres.internal;
 
 import dev.kaapanamigrate.core.Change;
 import dev.kaapanamigrate.core.PreconditionFailedException;
+import dev.kaapanamigrate.core.Problem;
 import dev.kaapanamigrate.core.StepCheck;
 import dev.kaapanamigrate.core.Verification;
 import dev.kaapanamigrate.domain.ServiceDatabase;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Supplier;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
@@ -111,6 +113,10 @@ public record SchemaMigration(ServiceDatabase db, String resource, String initia
      */
     public StepCheck check(Jdbi jdbi, Work<StepCheck> upToDate, Work<StepCheck> pending) {
         return Sql.read(jdbi, db.stableName(), "check", h -> {
+            Optional<Problem> denied = Privileges.ownerProblem(h, db, "migrates the schema and the rows");
+            if (denied.isPresent()) {
+                return new StepCheck.Blocked(denied.get());
+            }
             SchemaState state = inspect(h);
             return switch (state.kind()) {
                 case UP_TO_DATE -> upToDate.run(h, state);
@@ -134,6 +140,10 @@ public record SchemaMigration(ServiceDatabase db, String resource, String initia
      */
     public <T> T apply(Jdbi jdbi, Work<T> atHead, Work<T> migrate) {
         return Sql.write(jdbi, db.stableName(), "migration", h -> {
+            Optional<Problem> denied = Privileges.ownerProblem(h, db, "migrates the schema and the rows");
+            if (denied.isPresent()) {
+                throw new PreconditionFailedException(denied.get());
+            }
             SchemaState state = inspect(h);
             return switch (state.kind()) {
                 case UP_TO_DATE -> atHead.run(h, state);

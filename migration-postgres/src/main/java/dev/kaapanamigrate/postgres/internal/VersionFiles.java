@@ -1,5 +1,7 @@
 package dev.kaapanamigrate.postgres.internal;
 
+import dev.kaapanamigrate.core.CoreErrorCode;
+import dev.kaapanamigrate.core.Problem;
 import dev.kaapanamigrate.postgres.KaapanaVersion;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -58,8 +60,39 @@ public final class VersionFiles {
         try {
             return Optional.of(Files.readString(f, StandardCharsets.UTF_8).strip());
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot read " + f + ": " + e.getMessage(), e);
+            throw FolderFacts.failure("read", f, e);
         }
+    }
+
+    /**
+     * The problem of a version file that cannot be read: permission denied (with uid, owner and mode, and the fix to
+     * run as root or make it readable), or another I/O error with its message. Never a stack trace.
+     *
+     * @param fast    FAST_DATA_DIR
+     * @param failure what {@link #readMarker(Path)} threw
+     * @return the problem; nothing was changed
+     */
+    public static Problem cannotRead(Path fast, UncheckedIOException failure) {
+        Path f = fast.resolve(VERSION_FILE);
+        if (failure instanceof FolderFacts.AccessDenied) {
+            String whose = "";
+            try {
+                FolderFacts.Stat st = FolderFacts.readStat(f, LinkOption.NOFOLLOW_LINKS);
+                whose = ", owner uid " + st.uid() + ", mode 0" + st.octalMode();
+            } catch (IOException | RuntimeException e) {
+                // the folder itself denies: the message says permission denied all the same
+            }
+            return Problem.of(CoreErrorCode.PRECONDITION_FAILED, "the version file " + f + " cannot be read as uid "
+                    + FolderFacts.currentUid() + " (permission denied" + whose + "); nothing was changed",
+                    "a version file the migration can read (it says which Kaapana release the data belongs to)",
+                    "run the migration as root (or as the owner of " + f + "), or make the file readable (chmod a+r "
+                    + f + "), then run again");
+        }
+        IOException cause = failure.getCause();
+        return Problem.of(CoreErrorCode.PRECONDITION_FAILED, "the version file " + f + " cannot be read ("
+                + (cause == null ? failure.getMessage() : cause.getClass().getSimpleName() + ": " + cause.getMessage())
+                + "); nothing was changed", "a readable text file holding the Kaapana version",
+                "check the file and its file system (for example the kernel log for I/O errors), then run again");
     }
 
     /**
