@@ -9,9 +9,12 @@ import dev.kaapanamigrate.testkit.GeneratedInstallation;
 import dev.kaapanamigrate.testkit.KaapanaDatabase;
 import dev.kaapanamigrate.testkit.KaapanaInstallation;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -29,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  * installation: usage errors and a secret given as an argument exit 2 without echoing it; check changes nothing and
  * writes both reports; run ("I undeployed myself", a store configured) migrates the databases and pauses for 0.5 with
  * exit 5, its secret (from the environment) in no output and no report; report renders; restore puts the 0.4 folders
- * back; resume then has nothing to resume.
+ * back; a run while another holds the lock exits 7; resume then has nothing to resume.
  */
 @KaapanaInstallation
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -181,6 +184,14 @@ class CommandLineIT {
     @Test
     @Order(5)
     void restorePutsThe04FoldersBackAndThenThereIsNothingToResume(GeneratedInstallation install) throws Exception {
+        Path lock = install.fastDataDir().resolve(".kaapana-migrate").resolve("run.lock");
+        try (FileChannel channel = FileChannel.open(lock, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+             FileLock held = channel.tryLock()) {
+            assertThat(held).as("this test holds the run lock").isNotNull();
+            Outcome concurrent = kaapanaMigrate(Map.of(), installation(install, "resume", "--yes"));
+            assertThat(concurrent.exitCode()).as(concurrent.all()).isEqualTo(ExitCodes.CONCURRENT_RUN);
+            assertThat(concurrent.err()).contains("holds the lock");
+        }
         Outcome unconfirmed = kaapanaMigrate(Map.of(), installation(install, "restore", "--backup-dir",
                 work.resolve("backup").toString()));
         assertThat(unconfirmed.exitCode()).isEqualTo(ExitCodes.USAGE);
