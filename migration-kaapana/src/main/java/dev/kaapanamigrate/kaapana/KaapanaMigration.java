@@ -318,10 +318,19 @@ public final class KaapanaMigration {
         checkFolders();
         DatabaseConnections conns = connections != null ? connections : TemporaryServers.builder(fastDataDir).build();
         WorkflowScanner scanner = workflowScanner != null ? workflowScanner : WorkflowScanner.forKaapana(fastDataDir).build();
-        MigrationPlan.Builder b = MigrationPlan.builder()
-                .step(new DetectVersionStep(fastDataDir))
-                // the backup step checks its own free space, exactly
-                .step(new PreflightStep(fastDataDir, null), DetectVersionStep.ID);
+        MigrationPlan.Builder b = MigrationPlan.builder().step(new DetectVersionStep(fastDataDir));
+        // The stores' steps early: their offline baselines come first in the undeployed state, so that the index
+        // folder's offline verification, wired after the database work, proves the migration left it untouched.
+        if (objectStore != null) {
+            b = (slowDataDir != null ? objectStore.offline(slowDataDir) : objectStore).addTo(b);
+        }
+        OpenSearchSteps index = searchIndex == null ? null : searchIndex.offline(fastDataDir)
+                .offlineVerifyAfter(ReportExtensionDagsStep.ID, MigrateDicomWebFilterStep.ID);
+        if (index != null) {
+            b = index.addTo(b);
+        }
+        // the backup step checks its own free space, exactly
+        b = b.step(new PreflightStep(fastDataDir, null), DetectVersionStep.ID);
         String beforeChanges = PreflightStep.ID;
         if (backup != null) {
             b = b.step(new BackupStep(fastDataDir, backup.withStateDirectory(stateDirectory)), PreflightStep.ID);
@@ -350,12 +359,7 @@ public final class KaapanaMigration {
             b = b.step(new StopTemporaryServersStep(servers), ReportExtensionDagsStep.ID, MigrateDicomWebFilterStep.ID);
             beforeVersion.add(StopTemporaryServersStep.ID);
         }
-        if (objectStore != null) {
-            b = (slowDataDir != null ? objectStore.offline(slowDataDir) : objectStore).addTo(b);
-        }
-        if (searchIndex != null) {
-            OpenSearchSteps index = searchIndex.offline(fastDataDir);
-            b = index.addTo(b);
+        if (index != null) {
             index.lastUndeployedStep().ifPresent(beforeVersion::add);
         }
         List<String> notChecked = new ArrayList<>();

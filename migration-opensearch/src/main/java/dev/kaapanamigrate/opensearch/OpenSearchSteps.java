@@ -26,12 +26,15 @@ public final class OpenSearchSteps {
     private final OpenSearchOptions options;
     private final Path fastDataDir;
     private final boolean recreateIndices;
+    private final List<String> offlineVerifyAfter;
 
-    private OpenSearchSteps(OpenSearchClient client, OpenSearchOptions options, Path fastDataDir, boolean recreateIndices) {
+    private OpenSearchSteps(OpenSearchClient client, OpenSearchOptions options, Path fastDataDir, boolean recreateIndices,
+                            List<String> offlineVerifyAfter) {
         this.client = Objects.requireNonNull(client, "client");
         this.options = Objects.requireNonNull(options, "options");
         this.fastDataDir = fastDataDir;
         this.recreateIndices = recreateIndices;
+        this.offlineVerifyAfter = List.copyOf(offlineVerifyAfter);
     }
 
     /**
@@ -41,7 +44,7 @@ public final class OpenSearchSteps {
      * @return the steps
      */
     public static OpenSearchSteps of(OpenSearchClient client) {
-        return new OpenSearchSteps(client, OpenSearchOptions.defaults(), null, false);
+        return new OpenSearchSteps(client, OpenSearchOptions.defaults(), null, false, List.of());
     }
 
     /**
@@ -51,7 +54,7 @@ public final class OpenSearchSteps {
      * @return a new instance
      */
     public OpenSearchSteps options(OpenSearchOptions opts) {
-        return new OpenSearchSteps(client, opts, fastDataDir, recreateIndices);
+        return new OpenSearchSteps(client, opts, fastDataDir, recreateIndices, offlineVerifyAfter);
     }
 
     /**
@@ -62,7 +65,8 @@ public final class OpenSearchSteps {
      * @return a new instance
      */
     public OpenSearchSteps offline(Path fast) {
-        return new OpenSearchSteps(client, options, Objects.requireNonNull(fast, "fast"), recreateIndices);
+        return new OpenSearchSteps(client, options, Objects.requireNonNull(fast, "fast"), recreateIndices,
+                offlineVerifyAfter);
     }
 
     /**
@@ -72,7 +76,19 @@ public final class OpenSearchSteps {
      * @return a new instance
      */
     public OpenSearchSteps recreateMissingIndices(boolean on) {
-        return new OpenSearchSteps(client, options, fastDataDir, on);
+        return new OpenSearchSteps(client, options, fastDataDir, on, offlineVerifyAfter);
+    }
+
+    /**
+     * A copy whose offline verification runs after these steps of the plan as well, so that it proves the index data
+     * folder unchanged by everything they did (the offline baseline is taken before them when this module's steps are
+     * added to the plan early).
+     *
+     * @param stepIds the ids of steps of the same plan
+     * @return a new instance
+     */
+    public OpenSearchSteps offlineVerifyAfter(String... stepIds) {
+        return new OpenSearchSteps(client, options, fastDataDir, recreateIndices, List.of(stepIds));
     }
 
     /**
@@ -95,8 +111,10 @@ public final class OpenSearchSteps {
         MigrationPlan.Builder b = plan.step(new BaselineStep(client, options));
         List<String> baselines = new ArrayList<>(List.of(BaselineStep.ID));
         if (fastDataDir != null) {
+            List<String> after = new ArrayList<>(List.of(OfflineBaselineStep.ID));
+            after.addAll(offlineVerifyAfter);
             b = b.step(new OfflineBaselineStep(fastDataDir, options))
-                    .step(new OfflineVerifyStep(options), OfflineBaselineStep.ID);
+                    .step(new OfflineVerifyStep(options), after.toArray(String[]::new));
             baselines.add(OfflineBaselineStep.ID);
         }
         if (recreateIndices) {

@@ -14,12 +14,9 @@ import dev.kaapanamigrate.core.Verification;
 import dev.kaapanamigrate.postgres.internal.BackendReferenceSql;
 import dev.kaapanamigrate.postgres.internal.BackendReferenceSql.RenameCount;
 import dev.kaapanamigrate.postgres.internal.BackendReferenceSql.Target;
-import dev.kaapanamigrate.postgres.internal.Jdbc;
 import dev.kaapanamigrate.postgres.internal.JobTableRebuild;
 import dev.kaapanamigrate.postgres.internal.KaapanaDags;
-import dev.kaapanamigrate.postgres.internal.Transactions;
-import java.sql.Connection;
-import java.sql.SQLException;
+import dev.kaapanamigrate.postgres.internal.Sql;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,6 +25,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Collectors;
+import org.jdbi.v3.core.Handle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -106,8 +104,8 @@ public final class BackendReferencesStep implements MigrationStep {
     @Override
     public StepCheck check(MigrationContext ctx) {
         ProjectList projects = projects(ctx);
-        Scan scan = Transactions.read(connections.dataSource(ServiceDatabase.BACKEND, ctx), DB, "reference count",
-                c -> scan(c, projects));
+        Scan scan = Sql.read(connections.jdbi(ServiceDatabase.BACKEND, ctx), DB, "reference count",
+                h -> scan(h, projects));
         scan.warnAboutUnknownProjects();
         List<Change> changes = scan.changes();
         if (changes.isEmpty()) {
@@ -120,10 +118,10 @@ public final class BackendReferencesStep implements MigrationStep {
     @Override
     public List<Change> apply(MigrationContext ctx) {
         ProjectList projects = projects(ctx);
-        return Transactions.write(connections.dataSource(ServiceDatabase.BACKEND, ctx), DB, "reference rewrite",
-                c -> {
-                    BackendReferenceSql.lockTables(c);
-                    Scan before = scan(c, projects);
+        return Sql.write(connections.jdbi(ServiceDatabase.BACKEND, ctx), DB, "reference rewrite",
+                h -> {
+                    BackendReferenceSql.lockTables(h);
+                    Scan before = scan(h, projects);
                     before.warnAboutUnknownProjects();
                     List<Change> changes = before.changes();
                     // Rows, as the statements count them: the rebuild's own entry is not a row.
@@ -132,7 +130,7 @@ public final class BackendReferencesStep implements MigrationStep {
                     ctx.progress(done, total, "rows");
                     for (Target target : Target.values()) {
                         if (enabled(target) && before.renames.stream().anyMatch(r -> r.target() == target)) {
-                            long rows = BackendReferenceSql.rewrite(c, target, KaapanaDags.RENAMES);
+                            long rows = BackendReferenceSql.rewrite(h, target, KaapanaDags.RENAMES);
                             done += rows;
                             LOG.info("Rewrote renamed DAG ids in {} rows of {}", rows, target.field());
                             ctx.progress(Math.min(done, total), total, "rows");
@@ -141,12 +139,12 @@ public final class BackendReferencesStep implements MigrationStep {
                     if (!before.knownProjectIds.isEmpty()) {
                         Map<String, Map.Entry<Integer, UUID>> map = new LinkedHashMap<>();
                         before.knownProjectIds.forEach((text, p) -> map.put(text, Map.entry(p.oldId(), p.id())));
-                        long rows = rewriteProjectIds(c, map, before);
+                        long rows = rewriteProjectIds(h, map, before);
                         done += rows;
                         ctx.progress(Math.min(done, total), total, "rows");
                     }
                     // Proven inside the transaction: if anything is left, the rollback leaves the database as it was.
-                    Scan after = scan(c, projects);
+                    Scan after = scan(h, projects);
                     if (!after.changes().isEmpty()) {
                         throw new StepFailedException(Problem.of(CoreErrorCode.STEP_FAILED,
                                 "after the rewrite these references were still there: " + describe(after.changes()),
@@ -160,11 +158,10 @@ public final class BackendReferencesStep implements MigrationStep {
      * Replaces the integer project ids as the scan decided: by rebuilding the job table when at least a quarter of the
      * jobs need it (every 0.4 job does) and the table is exactly 0.5.2's, else by updating only the jobs that need it.
      */
-    private static long rewriteProjectIds(Connection c, Map<String, Map.Entry<Integer, UUID>> map, Scan before)
-            throws SQLException {
+    private static long rewriteProjectIds(Handle h, Map<String, Map.Entry<Integer, UUID>> map, Scan before) {
         long rows = before.knownJobs();
         if (before.rebuildJobs) {
-            BackendReferenceSql.rebuildJobsWithProjectIds(c, map);
+            BackendReferenceSql.rebuildJobsWithProjectIds(h, map);
             LOG.info("Replaced integer project ids by project UUIDs in {} of {} jobs by rebuilding the job table", rows,
                     before.jobs);
             return rows;
@@ -172,7 +169,7 @@ public final class BackendReferencesStep implements MigrationStep {
         if (!before.rebuildObstacles.isEmpty()) {
             LOG.info("The job table is updated in place, not rebuilt: it {}", String.join("; ", before.rebuildObstacles));
         }
-        long updated = BackendReferenceSql.rewriteProjectIds(c, map);
+        long updated = BackendReferenceSql.rewriteProjectIds(h, map);
         LOG.info("Replaced integer project ids by project UUIDs in {} of {} jobs", updated, before.jobs);
         return updated;
     }
@@ -180,9 +177,9 @@ public final class BackendReferencesStep implements MigrationStep {
     @Override
     public Verification verify(MigrationContext ctx) {
         ProjectList projects = projects(ctx);
-        return Transactions.read(connections.dataSource(ServiceDatabase.BACKEND, ctx), DB, "reference verification",
-                c -> {
-                    Scan scan = scan(c, projects);
+        return Sql.read(connections.jdbi(ServiceDatabase.BACKEND, ctx), DB, "reference verification",
+                h -> {
+                    Scan scan = scan(h, projects);
                     Verification.Builder v = Verification.builder();
                     for (Target target : Target.values()) {
                         for (Map.Entry<String, String> rename : KaapanaDags.RENAMES.entrySet()) {
@@ -204,7 +201,7 @@ public final class BackendReferencesStep implements MigrationStep {
                         Map<Integer, UUID> uuids = new LinkedHashMap<>();
                         projects.projects().forEach(p -> uuids.put(p.oldId(), p.id()));
                         v.expect("jobs whose project_form int_id and id name different projects", 0L,
-                                BackendReferenceSql.countInconsistentProjectForms(c, uuids));
+                                BackendReferenceSql.countInconsistentProjectForms(h, uuids));
                         v.fact("jobs whose integer project_form.id has no project in the project list (left as they are)",
                                 "reported", scan.unknownProjects.isEmpty() ? "none" : describeUnknown(scan.unknownProjects),
                                 true);
@@ -236,14 +233,14 @@ public final class BackendReferencesStep implements MigrationStep {
     }
 
     /** What the database holds now; rename counts of every target, so verify can report the disabled ones too. */
-    private Scan scan(Connection c, ProjectList projects) throws SQLException {
+    private Scan scan(Handle h, ProjectList projects) {
         Scan s = new Scan();
         for (Target target : Target.values()) {
             if (!target.inJobTable()) {
-                s.renames.addAll(BackendReferenceSql.count(c, target, KaapanaDags.RENAMES));
+                s.renames.addAll(BackendReferenceSql.count(h, target, KaapanaDags.RENAMES));
             }
         }
-        BackendReferenceSql.JobCounts jobs = BackendReferenceSql.countJobs(c, KaapanaDags.RENAMES);
+        BackendReferenceSql.JobCounts jobs = BackendReferenceSql.countJobs(h, KaapanaDags.RENAMES);
         s.renames.addAll(jobs.renames());
         if (projects != null) {
             jobs.integerProjectIds().forEach((text, rows) -> {
@@ -257,9 +254,9 @@ public final class BackendReferencesStep implements MigrationStep {
             });
             long known = s.knownJobs();
             // Counted only when there is something to rewrite: verify and the scans after a rewrite skip the scan.
-            s.jobs = known == 0 ? 0 : Jdbc.queryLong(c, "SELECT count(*) FROM job");
+            s.jobs = known == 0 ? 0 : h.createQuery("SELECT count(*) FROM job").mapTo(long.class).one();
             if (JobTableRebuild.worthIt(known, s.jobs)) {
-                s.rebuildObstacles.addAll(JobTableRebuild.obstacles(c));
+                s.rebuildObstacles.addAll(JobTableRebuild.obstacles(h));
                 s.rebuildJobs = s.rebuildObstacles.isEmpty();
             }
         }

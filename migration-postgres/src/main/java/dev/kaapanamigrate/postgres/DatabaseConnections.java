@@ -44,36 +44,55 @@ public interface DatabaseConnections {
     DataSource dataSource(ServiceDatabase database, MigrationContext ctx);
 
     /**
-     * A JDBI handle on the same connections as {@link #dataSource}, for steps and tools that prefer JDBI.
+     * JDBI on the same connections as {@link #dataSource}: what the database steps use. This default creates a new
+     * {@link Jdbi} on every call; the connections this library ships ({@link #of}, {@link TemporaryServers}) keep one
+     * per data source. The steps configure the handles they open themselves (no template engine, their session
+     * settings), so a {@code Jdbi} an implementation returns may carry the caller's own configuration.
      *
      * @param database the database
      * @param ctx      the context of the step that asks
-     * @return a new {@link Jdbi} on the database's data source
+     * @return a {@link Jdbi} on the database's data source
+     * @throws dev.kaapanamigrate.core.MigrationException when the database cannot be reached
      */
     default Jdbi jdbi(ServiceDatabase database, MigrationContext ctx) {
         return Jdbi.create(dataSource(database, ctx));
     }
 
     /**
-     * The caller's own data sources, one per database. Asking for a database that is not in the map fails
-     * with a {@link ConfigurationException} naming it.
+     * The caller's own data sources, one per database, each with one {@link Jdbi}. Asking for a database that is
+     * not in the map fails with a {@link ConfigurationException} naming it.
      *
      * @param dataSources the data sources
      * @return connections that hand them out
      */
     static DatabaseConnections of(Map<ServiceDatabase, ? extends DataSource> dataSources) {
         Map<ServiceDatabase, DataSource> copy = new EnumMap<>(ServiceDatabase.class);
-        dataSources.forEach((db, ds) -> copy.put(Objects.requireNonNull(db, "database"),
-                Objects.requireNonNull(ds, "data source of " + db)));
-        return (database, ctx) -> {
-            DataSource ds = copy.get(Objects.requireNonNull(database, "database"));
-            if (ds == null) {
-                throw new ConfigurationException(Problem.of(CoreErrorCode.CONFIGURATION_INVALID,
-                        "no data source for the " + database.stableName() + " database",
-                        "a data source for every database the plan migrates",
-                        "add ServiceDatabase." + database.name() + " to the map given to DatabaseConnections.of"));
+        Map<ServiceDatabase, Jdbi> jdbis = new EnumMap<>(ServiceDatabase.class);
+        dataSources.forEach((db, ds) -> {
+            copy.put(Objects.requireNonNull(db, "database"), Objects.requireNonNull(ds, "data source of " + db));
+            jdbis.put(db, Jdbi.create(ds));
+        });
+        return new DatabaseConnections() {
+            @Override
+            public DataSource dataSource(ServiceDatabase database, MigrationContext ctx) {
+                return known(copy, database);
             }
-            return ds;
+
+            @Override
+            public Jdbi jdbi(ServiceDatabase database, MigrationContext ctx) {
+                return known(jdbis, database);
+            }
         };
+    }
+
+    private static <T> T known(Map<ServiceDatabase, T> configured, ServiceDatabase database) {
+        T value = configured.get(Objects.requireNonNull(database, "database"));
+        if (value == null) {
+            throw new ConfigurationException(Problem.of(CoreErrorCode.CONFIGURATION_INVALID,
+                    "no data source for the " + database.stableName() + " database",
+                    "a data source for every database the plan migrates",
+                    "add ServiceDatabase." + database.name() + " to the map given to DatabaseConnections.of"));
+        }
+        return value;
     }
 }

@@ -14,14 +14,12 @@ import dev.kaapanamigrate.core.StepCheck;
 import dev.kaapanamigrate.core.Verification;
 import dev.kaapanamigrate.postgres.internal.DatabaseSteps;
 import dev.kaapanamigrate.postgres.internal.Finding;
-import dev.kaapanamigrate.postgres.internal.Jdbc;
+import dev.kaapanamigrate.postgres.internal.SchemaMigration;
 import dev.kaapanamigrate.postgres.internal.SchemaState;
+import dev.kaapanamigrate.postgres.internal.Sql;
 import dev.kaapanamigrate.postgres.internal.TableDigests;
 import dev.kaapanamigrate.postgres.internal.TableProgress;
-import dev.kaapanamigrate.postgres.internal.Transactions;
 import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,6 +27,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
+import org.jdbi.v3.core.Handle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -70,6 +69,8 @@ public final class MigrateAccessInformationStep implements MigrationStep {
     private static final Logger LOG = LoggerFactory.getLogger(MigrateAccessInformationStep.class);
     private static final ServiceDatabase DB = ServiceDatabase.ACCESS_INFORMATION;
     private static final String UNIQUE_DROPPED = "users_projects_roles_project_id_role_id_keycloak_id_key";
+    private static final SchemaMigration MIGRATION = new SchemaMigration(DB, "aii", INITIAL_REVISION, false,
+            "projects, users_projects_roles, roles, rights, roles_rights, data, data_projects");
 
     private final DatabaseConnections connections;
     private final DatabaseMigrationOptions options;
@@ -98,62 +99,43 @@ public final class MigrateAccessInformationStep implements MigrationStep {
 
     @Override
     public StepCheck check(MigrationContext ctx) {
-        return Transactions.read(connections.dataSource(DB, ctx), DB.stableName(), "check", c -> {
-            SchemaState state = inspect(c);
-            switch (state.kind()) {
-                case UP_TO_DATE -> {
-                    Migrated migrated = readMigrated(c);
-                    if (migrated.problem != null) {
-                        return new StepCheck.Blocked(migrated.problem);
-                    }
-                    ctx.put(ProjectList.KEY, migrated.list);
-                    return StepCheck.upToDate(DB.stableName() + " is " + state.description() + "; admin project '"
-                            + migrated.list.admin().name() + "' (old id " + migrated.list.adminOldId() + "), "
-                            + migrated.list.projects().size() + " project(s)");
-                }
-                case BLOCKED -> {
-                    return new StepCheck.Blocked(DatabaseSteps.blocked(DB, state));
-                }
-                default -> {
-                    Source source = readSource(c);
-                    if (!source.findings.isEmpty()) {
-                        return new StepCheck.Blocked(Finding.problem(source.findings, "nothing was changed"));
-                    }
-                    if (ctx.provisional()) {
-                        // Provisional UUIDs, so that a dry-run or a run's look-ahead can check the two databases that
-                        // need them; derived from the old ids rather than drawn from the id source, whose UUIDs apply
-                        // gives the projects.
-                        ctx.put(ProjectList.KEY, projectList(source, oldId -> UUID.nameUUIDFromBytes(
-                                ("kaapana-migrate provisional project " + oldId).getBytes(StandardCharsets.UTF_8))));
-                    }
-                    return StepCheck.pending(changes(state, source));
-                }
+        return MIGRATION.check(connections.jdbi(DB, ctx), (h, state) -> {
+            Migrated migrated = readMigrated(h);
+            if (migrated.problem != null) {
+                return new StepCheck.Blocked(migrated.problem);
             }
+            ctx.put(ProjectList.KEY, migrated.list);
+            return StepCheck.upToDate(DB.stableName() + " is " + state.description() + "; admin project '"
+                    + migrated.list.admin().name() + "' (old id " + migrated.list.adminOldId() + "), "
+                    + migrated.list.projects().size() + " project(s)");
+        }, (h, state) -> {
+            Source source = readSource(h);
+            return SchemaMigration.pendingUnless(source.findings, () -> {
+                if (ctx.provisional()) {
+                    // Provisional UUIDs, so that a dry-run or a run's look-ahead can check the two databases that
+                    // need them; derived from the old ids rather than drawn from the id source, whose UUIDs apply
+                    // gives the projects.
+                    ctx.put(ProjectList.KEY, projectList(source, oldId -> UUID.nameUUIDFromBytes(
+                            ("kaapana-migrate provisional project " + oldId).getBytes(StandardCharsets.UTF_8))));
+                }
+                return changes(state, source);
+            });
         });
     }
 
     @Override
     public List<Change> apply(MigrationContext ctx) {
-        Applied applied = Transactions.write(connections.dataSource(DB, ctx), DB.stableName(), "migration", c -> {
-            SchemaState state = inspect(c);
-            if (state.kind() == SchemaState.Kind.UP_TO_DATE) {
-                Migrated migrated = readMigrated(c);
-                if (migrated.problem != null) {
-                    throw new PreconditionFailedException(migrated.problem);
-                }
-                return new Applied(List.of(), migrated.list);
+        Applied applied = MIGRATION.apply(connections.jdbi(DB, ctx), (h, state) -> {
+            Migrated migrated = readMigrated(h);
+            if (migrated.problem != null) {
+                throw new PreconditionFailedException(migrated.problem);
             }
-            if (state.kind() == SchemaState.Kind.BLOCKED) {
-                throw new PreconditionFailedException(DatabaseSteps.blocked(DB, state));
-            }
-            Jdbc.executeAll(c, "LOCK TABLE projects, users_projects_roles, roles, rights, roles_rights, data, data_projects "
-                    + "IN ACCESS EXCLUSIVE MODE");
-            Source source = readSource(c);
-            if (!source.findings.isEmpty()) {
-                throw new PreconditionFailedException(Finding.problem(source.findings, "nothing was changed"));
-            }
+            return new Applied(List.of(), migrated.list);
+        }, (h, state) -> {
+            Source source = readSource(h);
+            SchemaMigration.refuseIf(source.findings);
             ProjectList list = projectList(source, oldId -> ctx.ids().newId());
-            migrate(c, ctx, list, state);
+            migrate(h, ctx, list, state);
             return new Applied(changes(state, source), list);
         });
         ctx.put(ProjectList.KEY, applied.list);
@@ -164,14 +146,12 @@ public final class MigrateAccessInformationStep implements MigrationStep {
 
     @Override
     public Verification verify(MigrationContext ctx) {
-        return Transactions.read(connections.dataSource(DB, ctx), DB.stableName(), "verification", c -> {
-            Verification.Builder v = Verification.builder();
-            DatabaseSteps.verifySchema(c, DB, "aii", v);
-            Migrated migrated = readMigrated(c);
+        return MIGRATION.verify(connections.jdbi(DB, ctx), (h, v) -> {
+            Migrated migrated = readMigrated(h);
             if (migrated.problem != null) {
                 v.fact("admin project of " + DB.stableName(), "one admin_project row pointing at a project",
                         migrated.problem.found(), false);
-                return v.build();
+                return;
             }
             Optional<ProjectList> shared = ctx.get(ProjectList.KEY);
             if (shared.isEmpty()) {
@@ -179,9 +159,8 @@ public final class MigrateAccessInformationStep implements MigrationStep {
             } else {
                 v.expect("project list in the context = projects of " + DB.stableName(), shared.get(), migrated.list);
             }
-            v.expect("admin_project rows", 1L, Jdbc.queryLong(c, "SELECT count(*) FROM admin_project"));
-            DatabaseSteps.verifyDigests(c, ctx.get(BASELINE), afterQueries(), DB, v);
-            return v.build();
+            v.expect("admin_project rows", 1L, h.createQuery("SELECT count(*) FROM admin_project").mapTo(long.class).one());
+            DatabaseSteps.verifyDigests(h, ctx.get(BASELINE), afterQueries(), DB, v);
         });
     }
 
@@ -196,9 +175,6 @@ public final class MigrateAccessInformationStep implements MigrationStep {
 
     // ------------------------------------------------------------------------------------------- reading
 
-    private static SchemaState inspect(Connection c) throws SQLException {
-        return SchemaState.inspect(c, "aii", INITIAL_REVISION, DB.targetRevision(), false);
-    }
 
     private record SourceProject(int id, String name, String bucket, String index, String namespace) {
     }
@@ -213,17 +189,17 @@ public final class MigrateAccessInformationStep implements MigrationStep {
     private record Migrated(ProjectList list, Problem problem) {
     }
 
-    private Source readSource(Connection c) throws SQLException {
-        List<SourceProject> projects = Jdbc.query(c, "SELECT id, name, s3_bucket, opensearch_index, kubernetes_namespace "
-                + "FROM projects ORDER BY id", rs -> new SourceProject(rs.getInt(1), rs.getString(2), rs.getString(3),
-                rs.getString(4), rs.getString(5)));
+    private Source readSource(Handle h) {
+        List<SourceProject> projects = h.createQuery("SELECT id, name, s3_bucket, opensearch_index, kubernetes_namespace "
+                + "FROM projects ORDER BY id").map((rs, sc) -> new SourceProject(rs.getInt(1), rs.getString(2),
+                rs.getString(3), rs.getString(4), rs.getString(5))).list();
         List<Finding> findings = new ArrayList<>();
         List<Integer> unnamed = projects.stream().filter(p -> p.name == null).map(SourceProject::id).toList();
         if (!unnamed.isEmpty()) {
             findings.add(new Finding("projects without a name (ids " + unnamed + ")", "every project named",
                     "give these projects a unique name in the access-information database, then run again"));
         }
-        long nullMappings = Jdbc.queryLong(c, "SELECT count(*) FROM users_projects_roles WHERE project_id IS NULL");
+        long nullMappings = h.createQuery("SELECT count(*) FROM users_projects_roles WHERE project_id IS NULL").mapTo(long.class).one();
         if (nullMappings > 0) {
             findings.add(new Finding(nullMappings + " users_projects_roles row(s) without a project", "every user–project–role "
                     + "mapping names a project (0.5.2 makes users_projects_roles.project_id NOT NULL)",
@@ -258,9 +234,9 @@ public final class MigrateAccessInformationStep implements MigrationStep {
                         "name the admin project explicitly: DatabaseMigrationOptions.defaults().withAdminProjectName(\"<name>\")"));
             }
         }
-        long mappings = Jdbc.queryLong(c, "SELECT count(*) FROM users_projects_roles");
-        long data = Jdbc.queryLong(c, "SELECT count(*) FROM data");
-        long dataProjects = Jdbc.queryLong(c, "SELECT count(*) FROM data_projects");
+        long mappings = h.createQuery("SELECT count(*) FROM users_projects_roles").mapTo(long.class).one();
+        long data = h.createQuery("SELECT count(*) FROM data").mapTo(long.class).one();
+        long dataProjects = h.createQuery("SELECT count(*) FROM data_projects").mapTo(long.class).one();
         return new Source(projects, adminOldId, adminReason, mappings, data, dataProjects, findings);
     }
 
@@ -288,14 +264,14 @@ public final class MigrateAccessInformationStep implements MigrationStep {
         if (known.isPresent()) {
             return known.get();
         }
-        javax.sql.DataSource aii;
+        org.jdbi.v3.core.Jdbi aii;
         try {
-            aii = connections.dataSource(DB, ctx);
+            aii = connections.jdbi(DB, ctx);
         } catch (dev.kaapanamigrate.core.ConfigurationException e) {
             return ctx.require(ProjectList.KEY); // the caller gave no access-information database: say what is missing
         }
-        Optional<ProjectList> migrated = Transactions.read(aii, DB.stableName(), "project list", c ->
-                inspect(c).kind() == SchemaState.Kind.UP_TO_DATE ? Optional.ofNullable(readMigrated(c).list)
+        Optional<ProjectList> migrated = Sql.read(aii, DB.stableName(), "project list", h ->
+                MIGRATION.inspect(h).kind() == SchemaState.Kind.UP_TO_DATE ? Optional.ofNullable(readMigrated(h).list)
                         : Optional.<ProjectList>empty());
         if (migrated.isEmpty()) {
             return ctx.require(ProjectList.KEY);
@@ -306,13 +282,13 @@ public final class MigrateAccessInformationStep implements MigrationStep {
         return migrated.get();
     }
 
-    private static Migrated readMigrated(Connection c) throws SQLException {
-        List<Project> projects = Jdbc.query(c, "SELECT int_id, id, name, s3_bucket, opensearch_index, "
-                + "kubernetes_namespace FROM projects WHERE int_id IS NOT NULL AND name IS NOT NULL ORDER BY int_id",
-                rs -> new Project(rs.getInt(1), rs.getObject(2, UUID.class), rs.getString(3), rs.getString(4),
-                        rs.getString(5), rs.getString(6)));
-        List<Integer> admin = Jdbc.query(c, "SELECT p.int_id FROM admin_project a JOIN projects p ON p.id = a.project_id "
-                + "WHERE p.int_id IS NOT NULL AND p.name IS NOT NULL ORDER BY a.id LIMIT 1", rs -> rs.getInt(1));
+    private static Migrated readMigrated(Handle h) {
+        List<Project> projects = h.createQuery("SELECT int_id, id, name, s3_bucket, opensearch_index, "
+                + "kubernetes_namespace FROM projects WHERE int_id IS NOT NULL AND name IS NOT NULL ORDER BY int_id")
+                .map((rs, sc) -> new Project(rs.getInt(1), rs.getObject(2, UUID.class), rs.getString(3), rs.getString(4),
+                        rs.getString(5), rs.getString(6))).list();
+        List<Integer> admin = h.createQuery("SELECT p.int_id FROM admin_project a JOIN projects p ON p.id = a.project_id "
+                + "WHERE p.int_id IS NOT NULL AND p.name IS NOT NULL ORDER BY a.id LIMIT 1").mapTo(int.class).list();
         if (admin.isEmpty()) {
             return new Migrated(null, Problem.of(CoreErrorCode.PRECONDITION_FAILED, DB.stableName() + " is at revision "
                     + DB.targetRevision() + " but admin_project names no project with an old id",
@@ -374,29 +350,25 @@ public final class MigrateAccessInformationStep implements MigrationStep {
         return q;
     }
 
-    private static void migrate(Connection c, MigrationContext ctx, ProjectList list, SchemaState state) throws SQLException {
+    private static void migrate(Handle h, MigrationContext ctx, ProjectList list, SchemaState state) {
         TableProgress progress = new TableProgress(ctx, "tables migrated", List.of("data_projects", "data", "projects",
                 "users_projects_roles", "admin_project", "software_mappings", "alembic_version"));
-        Jdbc.executeAll(c, "CREATE TEMP TABLE project_map (old_id integer PRIMARY KEY, new_id uuid NOT NULL UNIQUE) "
-                + "ON COMMIT DROP");
-        Jdbc.execute(c, "INSERT INTO project_map SELECT * FROM unnest(?::integer[], ?::uuid[])",
-                Jdbc.intArray(c, list.projects().stream().map(Project::oldId).toList()),
-                Jdbc.uuidArray(c, list.projects().stream().map(Project::id).toList()));
+        DatabaseSteps.createProjectMap(h, list);
         Map<String, String> before = beforeQueries();
-        ctx.put(BASELINE, DatabaseSteps.baseline(c, ctx, before));
+        ctx.put(BASELINE, DatabaseSteps.baseline(h, ctx, before));
         // Upstream's revision, in its order (reference §5), each statement set-based.
-        Jdbc.executeAll(c, "DROP TABLE data_projects");
+        Sql.executeAll(h, "DROP TABLE data_projects");
         progress.finished("data_projects");
-        Jdbc.executeAll(c, "DROP TABLE data");
+        Sql.executeAll(h, "DROP TABLE data");
         progress.finished("data");
-        Jdbc.executeAll(c,
+        Sql.executeAll(h,
                 "ALTER TABLE projects ADD COLUMN project_uuid uuid",
                 "UPDATE projects p SET project_uuid = m.new_id FROM project_map m WHERE m.old_id = p.id",
                 "ALTER TABLE users_projects_roles ADD COLUMN project_uuid uuid",
                 "UPDATE users_projects_roles u SET project_uuid = m.new_id FROM project_map m WHERE m.old_id = u.project_id",
                 "ALTER TABLE projects ALTER COLUMN project_uuid SET NOT NULL",
                 "ALTER TABLE users_projects_roles ALTER COLUMN project_uuid SET NOT NULL");
-        Jdbc.executeAll(c,
+        Sql.executeAll(h,
                 "ALTER TABLE users_projects_roles DROP CONSTRAINT users_projects_roles_project_id_fkey",
                 "ALTER TABLE projects DROP CONSTRAINT projects_pkey",
                 "ALTER TABLE projects RENAME COLUMN id TO int_id",
@@ -404,23 +376,23 @@ public final class MigrateAccessInformationStep implements MigrationStep {
                 "ALTER TABLE projects RENAME COLUMN project_uuid TO id",
                 "ALTER TABLE projects ADD CONSTRAINT projects_pkey PRIMARY KEY (id)");
         progress.finished("projects");
-        Jdbc.executeAll(c,
+        Sql.executeAll(h,
                 "ALTER TABLE users_projects_roles DROP COLUMN project_id", // takes the three-column unique with it
                 "ALTER TABLE users_projects_roles RENAME COLUMN project_uuid TO project_id",
                 "ALTER TABLE users_projects_roles ADD CONSTRAINT users_projects_roles_project_id_fkey "
                         + "FOREIGN KEY (project_id) REFERENCES projects(id)");
         progress.finished("users_projects_roles");
-        Jdbc.executeAll(c, "CREATE TABLE admin_project (id serial NOT NULL, project_id uuid NOT NULL, "
+        Sql.executeAll(h, "CREATE TABLE admin_project (id serial NOT NULL, project_id uuid NOT NULL, "
                 + "CONSTRAINT admin_project_pkey PRIMARY KEY (id, project_id), "
                 + "CONSTRAINT admin_project_project_id_fkey FOREIGN KEY (project_id) REFERENCES projects(id))");
-        Jdbc.execute(c, "INSERT INTO admin_project (project_id) VALUES (?)", list.admin().id());
+        h.execute("INSERT INTO admin_project (project_id) VALUES (?)", list.admin().id());
         progress.finished("admin_project");
-        Jdbc.executeAll(c, "CREATE TABLE software_mappings (id serial NOT NULL, software_uuid character varying(72) NOT NULL, "
+        Sql.executeAll(h, "CREATE TABLE software_mappings (id serial NOT NULL, software_uuid character varying(72) NOT NULL, "
                 + "project_id uuid NOT NULL, CONSTRAINT software_mappings_pkey PRIMARY KEY (id), "
                 + "CONSTRAINT software_mappings_project_id_software_uuid_key UNIQUE (project_id, software_uuid), "
                 + "CONSTRAINT software_mappings_project_id_fkey FOREIGN KEY (project_id) REFERENCES projects(id))");
         progress.finished("software_mappings");
-        DatabaseSteps.recordHead(c, DB);
+        DatabaseSteps.recordHead(h, DB);
         progress.finished("alembic_version");
         LOG.debug("access-information: {} -> {}", state.description(), DB.targetRevision());
     }

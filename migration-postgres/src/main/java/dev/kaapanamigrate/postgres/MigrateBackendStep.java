@@ -8,26 +8,24 @@ import dev.kaapanamigrate.core.ContextKey;
 import dev.kaapanamigrate.core.CoreErrorCode;
 import dev.kaapanamigrate.core.MigrationContext;
 import dev.kaapanamigrate.core.MigrationStep;
-import dev.kaapanamigrate.core.PreconditionFailedException;
 import dev.kaapanamigrate.core.Problem;
 import dev.kaapanamigrate.core.StepCheck;
 import dev.kaapanamigrate.core.StepFailedException;
 import dev.kaapanamigrate.core.Verification;
 import dev.kaapanamigrate.postgres.internal.DatabaseSteps;
 import dev.kaapanamigrate.postgres.internal.Finding;
-import dev.kaapanamigrate.postgres.internal.Jdbc;
+import dev.kaapanamigrate.postgres.internal.SchemaMigration;
 import dev.kaapanamigrate.postgres.internal.SchemaState;
+import dev.kaapanamigrate.postgres.internal.Sql;
 import dev.kaapanamigrate.postgres.internal.TableDigests;
 import dev.kaapanamigrate.postgres.internal.TableProgress;
-import dev.kaapanamigrate.postgres.internal.Transactions;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
+import org.jdbi.v3.core.Handle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,6 +62,8 @@ public final class MigrateBackendStep implements MigrationStep {
     private static final ServiceDatabase DB = ServiceDatabase.BACKEND;
     private static final String ADMIN_SETTING = "kaapana_migrate.admin_project";
     private static final String ADMIN = "current_setting('" + ADMIN_SETTING + "')::uuid";
+    private static final SchemaMigration MIGRATION = new SchemaMigration(DB, "backend", INITIAL_REVISION, true,
+            "dataset, identifier2dataset, workflow, identifiers, job, kaapana_instance, settings");
 
     private final DatabaseConnections connections;
 
@@ -90,44 +90,21 @@ public final class MigrateBackendStep implements MigrationStep {
 
     @Override
     public StepCheck check(MigrationContext ctx) {
-        return Transactions.read(connections.dataSource(DB, ctx), DB.stableName(), "check", c -> {
-            SchemaState state = inspect(c);
-            switch (state.kind()) {
-                case UP_TO_DATE -> {
-                    return StepCheck.upToDate(DB.stableName() + " is " + state.description());
-                }
-                case BLOCKED -> {
-                    return new StepCheck.Blocked(DatabaseSteps.blocked(DB, state));
-                }
-                default -> {
-                    ProjectList projects = MigrateAccessInformationStep.requireProjects(ctx, connections);
-                    Source source = readSource(c, true);
-                    if (source.blocker != null) {
-                        return new StepCheck.Blocked(Finding.problem(List.of(source.blocker), "nothing was changed"));
-                    }
-                    return StepCheck.pending(changes(state, source, projects.admin()));
-                }
-            }
+        return MIGRATION.check(connections.jdbi(DB, ctx), (h, state) -> {
+            ProjectList projects = MigrateAccessInformationStep.requireProjects(ctx, connections);
+            Source source = readSource(h, true);
+            return SchemaMigration.pendingUnless(source.findings, () -> changes(state, source, projects.admin()));
         });
     }
 
     @Override
     public List<Change> apply(MigrationContext ctx) {
         ProjectList projects = MigrateAccessInformationStep.requireProjects(ctx, connections);
-        return Transactions.write(connections.dataSource(DB, ctx), DB.stableName(), "migration", c -> {
-            SchemaState state = inspect(c);
-            if (state.kind() == SchemaState.Kind.UP_TO_DATE) {
-                return List.<Change>of();
-            }
-            if (state.kind() == SchemaState.Kind.BLOCKED) {
-                throw new PreconditionFailedException(DatabaseSteps.blocked(DB, state));
-            }
-            Jdbc.executeAll(c, "LOCK TABLE dataset, identifier2dataset, workflow, identifiers, job, kaapana_instance, settings "
-                    + "IN ACCESS EXCLUSIVE MODE");
+        return MIGRATION.apply(connections.jdbi(DB, ctx), (h, state) -> List.of(), (h, state) -> {
             // The membership check is left to the rebuild (it counts what it copied): one scan of the table, not two.
-            Source source = readSource(c, false);
+            Source source = readSource(h, false);
             List<Change> changes = changes(state, source, projects.admin());
-            migrate(c, ctx, projects.admin().id());
+            migrate(h, ctx, projects.admin().id());
             LOG.info("kaapana-backend migrated: {} dataset(s), {} workflow(s), {} membership(s)", source.datasets,
                     source.workflows, source.memberships);
             return changes;
@@ -136,48 +113,35 @@ public final class MigrateBackendStep implements MigrationStep {
 
     @Override
     public Verification verify(MigrationContext ctx) {
-        return Transactions.read(connections.dataSource(DB, ctx), DB.stableName(), "verification", c -> {
-            Verification.Builder v = Verification.builder();
-            DatabaseSteps.verifySchema(c, DB, "backend", v);
-            var projects = ctx.get(ProjectList.KEY);
-            if (projects.isPresent()) {
-                var ids = Jdbc.uuidArray(c, projects.get().projects().stream().map(Project::id).toList());
-                v.expect("datasets whose project is not in the project list", 0L, Jdbc.queryLong(c,
-                        "SELECT count(*) FROM dataset WHERE project_id <> ALL (?::uuid[])", ids));
-                v.expect("workflows whose project is not in the project list", 0L, Jdbc.queryLong(c,
-                        "SELECT count(*) FROM workflow WHERE project_id <> ALL (?::uuid[])", ids));
-            }
+        return MIGRATION.verify(connections.jdbi(DB, ctx), (h, v) -> {
+            DatabaseSteps.expectListedProjects(h, ctx.get(ProjectList.KEY), v, "dataset", "datasets");
+            DatabaseSteps.expectListedProjects(h, ctx.get(ProjectList.KEY), v, "workflow", "workflows");
             v.expect("dataset memberships without a dataset", 0L,
-                    Jdbc.queryLong(c, "SELECT count(*) FROM identifier2dataset WHERE dataset IS NULL"));
+                    h.createQuery("SELECT count(*) FROM identifier2dataset WHERE dataset IS NULL").mapTo(long.class).one());
             // The reference rewrites (a later step) change job, settings, kaapana_instance and, on request, workflow.
-            DatabaseSteps.verifyDigests(c, ctx.get(BASELINE), afterQueries(), DB, v, ctx,
+            DatabaseSteps.verifyDigests(h, ctx.get(BASELINE), afterQueries(), DB, v, ctx,
                     java.util.Set.of("job", "settings", "kaapana_instance", "workflow"));
-            return v.build();
         });
     }
 
-    private static SchemaState inspect(Connection c) throws SQLException {
-        return SchemaState.inspect(c, "backend", INITIAL_REVISION, DB.targetRevision(), true);
+    private record Source(long datasets, long workflows, long memberships, List<Finding> findings) {
     }
 
-    private record Source(long datasets, long workflows, long memberships, Finding blocker) {
-    }
-
-    private static Source readSource(Connection c, boolean checkMemberships) throws SQLException {
-        long datasets = Jdbc.queryLong(c, "SELECT count(*) FROM dataset");
-        long workflows = Jdbc.queryLong(c, "SELECT count(*) FROM workflow");
-        long memberships = Jdbc.queryLong(c, "SELECT count(*) FROM identifier2dataset");
-        Finding blocker = null;
+    private static Source readSource(Handle h, boolean checkMemberships) {
+        long datasets = h.createQuery("SELECT count(*) FROM dataset").mapTo(long.class).one();
+        long workflows = h.createQuery("SELECT count(*) FROM workflow").mapTo(long.class).one();
+        long memberships = h.createQuery("SELECT count(*) FROM identifier2dataset").mapTo(long.class).one();
+        List<Finding> findings = new ArrayList<>();
         if (checkMemberships) {
-            long orphans = Jdbc.queryLong(c, "SELECT count(*) FROM identifier2dataset i WHERE NOT EXISTS "
-                    + "(SELECT 1 FROM dataset d WHERE d.name = i.dataset)");
+            long orphans = h.createQuery("SELECT count(*) FROM identifier2dataset i WHERE NOT EXISTS "
+                    + "(SELECT 1 FROM dataset d WHERE d.name = i.dataset)").mapTo(long.class).one();
             if (orphans > 0) {
-                blocker = new Finding(orphans + " identifier2dataset row(s) name no existing dataset",
+                findings.add(new Finding(orphans + " identifier2dataset row(s) name no existing dataset",
                         "every membership names a dataset (the 0.4 foreign key guarantees it)",
-                        "delete the orphan rows or restore the database from the backup, then run again");
+                        "delete the orphan rows or restore the database from the backup, then run again"));
             }
         }
-        return new Source(datasets, workflows, memberships, blocker);
+        return new Source(datasets, workflows, memberships, findings);
     }
 
     private static List<Change> changes(SchemaState state, Source source, Project admin) {
@@ -228,24 +192,25 @@ public final class MigrateBackendStep implements MigrationStep {
         return q;
     }
 
-    private static void migrate(Connection c, MigrationContext ctx, UUID admin) throws SQLException {
+    private static void migrate(Handle h, MigrationContext ctx, UUID admin) {
         TableProgress progress = new TableProgress(ctx, "tables migrated", List.of("workflow", "dataset",
                 "identifier2dataset", "alembic_version"));
         // The admin UUID as a transaction-local setting: bound once, then usable in DDL defaults, which take no parameters.
-        Jdbc.query(c, "SELECT set_config(?, ?, true)", rs -> rs.getString(1), ADMIN_SETTING, admin.toString());
-        Jdbc.executeAll(c, "CREATE TEMP TABLE dataset_numbering ON COMMIT DROP AS SELECT name, "
+        h.createQuery("SELECT set_config(?, ?, true)").bind(0, ADMIN_SETTING).bind(1, admin.toString())
+                .mapTo(String.class).one();
+        Sql.executeAll(h, "CREATE TEMP TABLE dataset_numbering ON COMMIT DROP AS SELECT name, "
                         + "(row_number() OVER (ORDER BY " + DATASET_ORDER + "))::integer AS id FROM dataset",
                 "ALTER TABLE dataset_numbering ADD PRIMARY KEY (name)",
                 "ANALYZE dataset_numbering");
         Map<String, String> before = beforeQueries();
-        TableDigests baseline = DatabaseSteps.baseline(c, ctx, before);
+        TableDigests baseline = DatabaseSteps.baseline(h, ctx, before);
         ctx.put(BASELINE, baseline);
         // A non-volatile default is evaluated once and stored in the catalogue: no row is rewritten.
-        Jdbc.executeAll(c,
+        Sql.executeAll(h,
                 "ALTER TABLE workflow ADD COLUMN project_id uuid NOT NULL DEFAULT " + ADMIN,
                 "ALTER TABLE workflow ALTER COLUMN project_id DROP DEFAULT");
         progress.finished("workflow");
-        Jdbc.executeAll(c,
+        Sql.executeAll(h,
                 "ALTER TABLE dataset ADD COLUMN id integer",
                 "ALTER TABLE dataset ADD COLUMN project_id uuid NOT NULL DEFAULT " + ADMIN,
                 "ALTER TABLE dataset ALTER COLUMN project_id DROP DEFAULT",
@@ -254,14 +219,14 @@ public final class MigrateBackendStep implements MigrationStep {
                 "UPDATE dataset d SET id = n.id FROM dataset_numbering n WHERE n.name = d.name");
         long datasets = baseline.tables().get("dataset").rows();
         if (datasets > 0) {
-            Jdbc.query(c, "SELECT setval('dataset_id_seq', ?)", rs -> rs.getLong(1), datasets);
+            h.createQuery("SELECT setval('dataset_id_seq', ?)").bind(0, datasets).mapTo(long.class).one();
         }
-        Jdbc.executeAll(c,
+        Sql.executeAll(h,
                 "ALTER TABLE dataset ALTER COLUMN id SET DEFAULT nextval('dataset_id_seq'::regclass)",
                 "ALTER TABLE dataset ALTER COLUMN id SET NOT NULL");
-        Jdbc.executeAll(c, "CREATE TABLE identifier2dataset_05 (identifier character varying NOT NULL, dataset integer)");
-        long copied = Jdbc.execute(c, "INSERT INTO identifier2dataset_05 (identifier, dataset) SELECT i.identifier, n.id "
-                + "FROM identifier2dataset i JOIN dataset_numbering n ON n.name = i.dataset");
+        Sql.executeAll(h, "CREATE TABLE identifier2dataset_05 (identifier character varying NOT NULL, dataset integer)");
+        long copied = h.createUpdate("INSERT INTO identifier2dataset_05 (identifier, dataset) SELECT i.identifier, n.id "
+                + "FROM identifier2dataset i JOIN dataset_numbering n ON n.name = i.dataset").executeLarge();
         long memberships = baseline.tables().get("identifier2dataset").rows();
         if (copied != memberships) {
             throw new StepFailedException(Problem.of(CoreErrorCode.STEP_FAILED, "only " + copied + " of " + memberships
@@ -269,21 +234,21 @@ public final class MigrateBackendStep implements MigrationStep {
                     "nothing was changed (the transaction was rolled back); delete the orphan rows or restore the database "
                     + "from the backup, then run again"));
         }
-        Jdbc.executeAll(c,
+        Sql.executeAll(h,
                 "DROP TABLE identifier2dataset",
                 "ALTER TABLE identifier2dataset_05 RENAME TO identifier2dataset",
                 "ALTER TABLE dataset DROP CONSTRAINT dataset_pkey",
                 "ALTER TABLE dataset ALTER COLUMN name SET NOT NULL",
                 "ALTER TABLE dataset ADD CONSTRAINT dataset_pkey PRIMARY KEY (id)");
         progress.finished("dataset");
-        Jdbc.executeAll(c,
+        Sql.executeAll(h,
                 "ANALYZE identifier2dataset",
                 "ALTER TABLE identifier2dataset ADD CONSTRAINT identifier2dataset_dataset_fkey FOREIGN KEY (dataset) "
                         + "REFERENCES dataset(id) ON DELETE CASCADE",
                 "ALTER TABLE identifier2dataset ADD CONSTRAINT identifier2dataset_identifier_fkey FOREIGN KEY (identifier) "
                         + "REFERENCES identifiers(id)");
         progress.finished("identifier2dataset");
-        DatabaseSteps.recordHead(c, DB);
+        DatabaseSteps.recordHead(h, DB);
         progress.finished("alembic_version");
     }
 }

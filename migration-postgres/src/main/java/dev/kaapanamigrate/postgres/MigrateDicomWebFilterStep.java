@@ -7,25 +7,23 @@ import dev.kaapanamigrate.core.Change;
 import dev.kaapanamigrate.core.ContextKey;
 import dev.kaapanamigrate.core.MigrationContext;
 import dev.kaapanamigrate.core.MigrationStep;
-import dev.kaapanamigrate.core.PreconditionFailedException;
 import dev.kaapanamigrate.core.StepCheck;
 import dev.kaapanamigrate.core.Verification;
 import dev.kaapanamigrate.postgres.DatabaseMigrationOptions.UnknownProjectMappings;
 import dev.kaapanamigrate.postgres.internal.DatabaseSteps;
 import dev.kaapanamigrate.postgres.internal.Finding;
-import dev.kaapanamigrate.postgres.internal.Jdbc;
+import dev.kaapanamigrate.postgres.internal.SchemaMigration;
 import dev.kaapanamigrate.postgres.internal.SchemaState;
+import dev.kaapanamigrate.postgres.internal.Sql;
 import dev.kaapanamigrate.postgres.internal.TableDigests;
 import dev.kaapanamigrate.postgres.internal.TableProgress;
-import dev.kaapanamigrate.postgres.internal.Transactions;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import org.jdbi.v3.core.Handle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,6 +54,8 @@ public final class MigrateDicomWebFilterStep implements MigrationStep {
 
     private static final Logger LOG = LoggerFactory.getLogger(MigrateDicomWebFilterStep.class);
     private static final ServiceDatabase DB = ServiceDatabase.DICOM_WEB_FILTER;
+    private static final SchemaMigration MIGRATION = new SchemaMigration(DB, "dwf", INITIAL_REVISION, false,
+            "data_projects, dicom_data");
 
     private final DatabaseConnections connections;
     private final DatabaseMigrationOptions options;
@@ -85,45 +85,21 @@ public final class MigrateDicomWebFilterStep implements MigrationStep {
 
     @Override
     public StepCheck check(MigrationContext ctx) {
-        return Transactions.read(connections.dataSource(DB, ctx), DB.stableName(), "check", c -> {
-            SchemaState state = inspect(c);
-            switch (state.kind()) {
-                case UP_TO_DATE -> {
-                    return StepCheck.upToDate(DB.stableName() + " is " + state.description());
-                }
-                case BLOCKED -> {
-                    return new StepCheck.Blocked(DatabaseSteps.blocked(DB, state));
-                }
-                default -> {
-                    ProjectList projects = MigrateAccessInformationStep.requireProjects(ctx, connections);
-                    Source source = readSource(c, projects);
-                    if (source.blocker != null) {
-                        return new StepCheck.Blocked(Finding.problem(List.of(source.blocker), "nothing was changed"));
-                    }
-                    return StepCheck.pending(changes(state, source, projects));
-                }
-            }
+        return MIGRATION.check(connections.jdbi(DB, ctx), (h, state) -> {
+            ProjectList projects = MigrateAccessInformationStep.requireProjects(ctx, connections);
+            Source source = readSource(h, projects);
+            return SchemaMigration.pendingUnless(source.findings, () -> changes(state, source, projects));
         });
     }
 
     @Override
     public List<Change> apply(MigrationContext ctx) {
         ProjectList projects = MigrateAccessInformationStep.requireProjects(ctx, connections);
-        return Transactions.write(connections.dataSource(DB, ctx), DB.stableName(), "migration", c -> {
-            SchemaState state = inspect(c);
-            if (state.kind() == SchemaState.Kind.UP_TO_DATE) {
-                return List.<Change>of();
-            }
-            if (state.kind() == SchemaState.Kind.BLOCKED) {
-                throw new PreconditionFailedException(DatabaseSteps.blocked(DB, state));
-            }
-            Jdbc.executeAll(c, "LOCK TABLE data_projects, dicom_data IN ACCESS EXCLUSIVE MODE");
-            Source source = readSource(c, projects);
-            if (source.blocker != null) {
-                throw new PreconditionFailedException(Finding.problem(List.of(source.blocker), "nothing was changed"));
-            }
+        return MIGRATION.apply(connections.jdbi(DB, ctx), (h, state) -> List.of(), (h, state) -> {
+            Source source = readSource(h, projects);
+            SchemaMigration.refuseIf(source.findings);
             List<Change> changes = changes(state, source, projects);
-            migrate(c, ctx, projects, source);
+            migrate(h, ctx, projects, source);
             LOG.info("dicom-web-filter migrated: {} mapping(s); {} mapping(s) to unknown projects handled ({})",
                     source.mappings, source.unknown.size(), options.unknownProjectMappings());
             return changes;
@@ -132,59 +108,47 @@ public final class MigrateDicomWebFilterStep implements MigrationStep {
 
     @Override
     public Verification verify(MigrationContext ctx) {
-        return Transactions.read(connections.dataSource(DB, ctx), DB.stableName(), "verification", c -> {
-            Verification.Builder v = Verification.builder();
-            DatabaseSteps.verifySchema(c, DB, "dwf", v);
-            var projects = ctx.get(ProjectList.KEY);
-            if (projects.isPresent()) {
-                List<java.util.UUID> ids = projects.get().projects().stream().map(Project::id).toList();
-                v.expect("data_projects rows whose project is not in the project list", 0L, Jdbc.queryLong(c,
-                        "SELECT count(*) FROM data_projects WHERE project_id <> ALL (?::uuid[])", Jdbc.uuidArray(c, ids)));
-            }
-            DatabaseSteps.verifyDigests(c, ctx.get(BASELINE), afterQueries(), DB, v);
-            return v.build();
+        return MIGRATION.verify(connections.jdbi(DB, ctx), (h, v) -> {
+            DatabaseSteps.expectListedProjects(h, ctx.get(ProjectList.KEY), v, "data_projects", "data_projects rows");
+            DatabaseSteps.verifyDigests(h, ctx.get(BASELINE), afterQueries(), DB, v);
         });
-    }
-
-    private static SchemaState inspect(Connection c) throws SQLException {
-        return SchemaState.inspect(c, "dwf", INITIAL_REVISION, DB.targetRevision(), false);
     }
 
     /** A mapping to a project id the access-information database does not know, and what happens to it. */
     private record UnknownMapping(int id, String series, int projectId, boolean collidesWithAdmin) {
     }
 
-    private record Source(long mappings, List<UnknownMapping> unknown, Finding blocker) {
+    private record Source(long mappings, List<UnknownMapping> unknown, List<Finding> findings) {
     }
 
-    private Source readSource(Connection c, ProjectList projects) throws SQLException {
+    private Source readSource(Handle h, ProjectList projects) {
         List<Integer> known = projects.projects().stream().map(Project::oldId).toList();
         // Rows that would collide with UNIQUE(project_id, series_instance_uid) once remapped to the admin project:
         // the series is mapped to the admin project already, or by an earlier (lower id) unknown row. NULL series
         // never collide (NULLs are distinct in a unique constraint).
-        List<UnknownMapping> unknown = Jdbc.query(c, "WITH u AS (SELECT id, series_instance_uid, project_id FROM data_projects "
+        List<UnknownMapping> unknown = h.createQuery("WITH u AS (SELECT id, series_instance_uid, project_id FROM data_projects "
                 + "WHERE project_id <> ALL (?::integer[])) SELECT u.id, u.series_instance_uid, u.project_id, "
                 + "CASE WHEN u.series_instance_uid IS NULL THEN false WHEN EXISTS (SELECT 1 FROM data_projects a "
                 + "WHERE a.project_id = ? AND a.series_instance_uid = u.series_instance_uid) THEN true "
                 + "ELSE row_number() OVER (PARTITION BY u.series_instance_uid ORDER BY u.id) > 1 END "
-                + "FROM u ORDER BY u.id", rs -> new UnknownMapping(rs.getInt(1), rs.getString(2), rs.getInt(3),
-                rs.getBoolean(4)), Jdbc.intArray(c, known), projects.adminOldId());
-        long mappings = Jdbc.queryLong(c, "SELECT count(*) FROM data_projects");
-        Finding blocker = null;
+                + "FROM u ORDER BY u.id").bindArray(0, Integer.class, known).bind(1, projects.adminOldId())
+                .map((rs, sc) -> new UnknownMapping(rs.getInt(1), rs.getString(2), rs.getInt(3), rs.getBoolean(4))).list();
+        long mappings = h.createQuery("SELECT count(*) FROM data_projects").mapTo(long.class).one();
+        List<Finding> findings = new ArrayList<>();
         if (!unknown.isEmpty() && options.unknownProjectMappings() == UnknownProjectMappings.BLOCK) {
             Map<Integer, Integer> rowsPerProject = new TreeMap<>();
             unknown.forEach(u -> rowsPerProject.merge(u.projectId, 1, Integer::sum));
             StringBuilder list = new StringBuilder();
             rowsPerProject.forEach((id, rows) -> list.append(list.length() == 0 ? "" : ", ").append("project id ").append(id)
                     .append(": ").append(rows).append(" row(s)"));
-            blocker = new Finding(unknown.size() + " data_projects row(s) map series to project ids the access-information "
+            findings.add(new Finding(unknown.size() + " data_projects row(s) map series to project ids the access-information "
                     + "database does not know (" + list + ")",
                     "every mapping's project in the access-information database (upstream's migration fails on the "
                     + "others and the 0.5 service crash-loops)",
                     "choose DatabaseMigrationOptions.withUnknownProjectMappings(REMAP_TO_ADMIN) (series already mapped to "
-                    + "the admin project lose only the duplicate) or DROP; every row is reported");
+                    + "the admin project lose only the duplicate) or DROP; every row is reported"));
         }
-        return new Source(mappings, unknown, blocker);
+        return new Source(mappings, unknown, findings);
     }
 
     private List<Change> changes(SchemaState state, Source source, ProjectList projects) {
@@ -235,7 +199,7 @@ public final class MigrateDicomWebFilterStep implements MigrationStep {
         return q;
     }
 
-    private void migrate(Connection c, MigrationContext ctx, ProjectList projects, Source source) throws SQLException {
+    private void migrate(Handle h, MigrationContext ctx, ProjectList projects, Source source) {
         TableProgress progress = new TableProgress(ctx, "tables migrated", List.of("data_projects", "alembic_version"));
         List<Integer> drop = new ArrayList<>();
         List<Integer> remap = new ArrayList<>();
@@ -247,29 +211,26 @@ public final class MigrateDicomWebFilterStep implements MigrationStep {
             }
         }
         if (!drop.isEmpty()) {
-            Jdbc.execute(c, "DELETE FROM data_projects WHERE id = ANY (?::integer[])", Jdbc.intArray(c, drop));
+            h.createUpdate("DELETE FROM data_projects WHERE id = ANY (?::integer[])").bindArray(0, Integer.class, drop)
+                    .execute();
         }
         if (!remap.isEmpty()) {
-            Jdbc.execute(c, "UPDATE data_projects SET project_id = ? WHERE id = ANY (?::integer[])", projects.adminOldId(),
-                    Jdbc.intArray(c, remap));
+            h.createUpdate("UPDATE data_projects SET project_id = ? WHERE id = ANY (?::integer[])")
+                    .bind(0, projects.adminOldId()).bindArray(1, Integer.class, remap).execute();
         }
-        Jdbc.executeAll(c, "CREATE TEMP TABLE project_map (old_id integer PRIMARY KEY, new_id uuid NOT NULL UNIQUE) "
-                + "ON COMMIT DROP");
-        Jdbc.execute(c, "INSERT INTO project_map SELECT * FROM unnest(?::integer[], ?::uuid[])",
-                Jdbc.intArray(c, projects.projects().stream().map(Project::oldId).toList()),
-                Jdbc.uuidArray(c, projects.projects().stream().map(Project::id).toList()));
-        Jdbc.executeAll(c, "ANALYZE project_map");
+        DatabaseSteps.createProjectMap(h, projects);
+        h.execute("ANALYZE project_map");
         // Taken after the unknown mappings were handled (each reported as a change): the rest must survive exactly.
         Map<String, String> before = beforeQueries();
-        ctx.put(BASELINE, DatabaseSteps.baseline(c, ctx, before));
-        Jdbc.executeAll(c,
+        ctx.put(BASELINE, DatabaseSteps.baseline(h, ctx, before));
+        Sql.executeAll(h,
                 "CREATE TABLE data_projects_05 (id integer NOT NULL, series_instance_uid character varying, "
                         + "old_project_id integer, project_id uuid NOT NULL)",
                 // A project without UUID leaves project_id NULL and fails the NOT NULL: the whole transaction rolls back.
                 "INSERT INTO data_projects_05 (id, series_instance_uid, old_project_id, project_id) "
                         + "SELECT d.id, d.series_instance_uid, d.project_id, m.new_id FROM data_projects d "
                         + "LEFT JOIN project_map m ON m.old_id = d.project_id");
-        Jdbc.executeAll(c,
+        Sql.executeAll(h,
                 "ALTER SEQUENCE data_projects_id_seq OWNED BY NONE", // else dropping the old table drops the sequence
                 "DROP TABLE data_projects",
                 "ALTER TABLE data_projects_05 RENAME TO data_projects",
@@ -282,7 +243,7 @@ public final class MigrateDicomWebFilterStep implements MigrationStep {
                 "ALTER TABLE data_projects ADD CONSTRAINT data_projects_series_instance_uid_fkey "
                         + "FOREIGN KEY (series_instance_uid) REFERENCES dicom_data(series_instance_uid)");
         progress.finished("data_projects");
-        DatabaseSteps.recordHead(c, DB);
+        DatabaseSteps.recordHead(h, DB);
         progress.finished("alembic_version");
     }
 }

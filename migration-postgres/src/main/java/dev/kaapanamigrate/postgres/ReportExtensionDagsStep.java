@@ -10,7 +10,7 @@ import dev.kaapanamigrate.core.StepCheck;
 import dev.kaapanamigrate.core.Verification;
 import dev.kaapanamigrate.postgres.internal.ExtensionDagSql;
 import dev.kaapanamigrate.postgres.internal.KaapanaDags;
-import dev.kaapanamigrate.postgres.internal.Transactions;
+import dev.kaapanamigrate.postgres.internal.Sql;
 import java.util.List;
 import java.util.Objects;
 import java.util.stream.Collectors;
@@ -104,8 +104,8 @@ public final class ReportExtensionDagsStep implements MigrationStep {
 
     private ExtensionDags find(MigrationContext ctx) {
         ProjectList projects = ctx.get(ProjectList.KEY).orElse(null);
-        List<ExtensionDag> dags = Transactions.read(connections.dataSource(ServiceDatabase.BACKEND, ctx), "kaapana-backend",
-                "extension DAG listing", c -> ExtensionDagSql.find(c, uuid -> {
+        List<ExtensionDag> dags = Sql.read(connections.jdbi(ServiceDatabase.BACKEND, ctx), "kaapana-backend",
+                "extension DAG listing", h -> ExtensionDagSql.find(h, uuid -> {
                     if (projects == null) {
                         return null;
                     }

@@ -11,15 +11,14 @@ import dev.kaapanamigrate.core.StepCheck;
 import dev.kaapanamigrate.core.Verification;
 import dev.kaapanamigrate.postgres.internal.Finding;
 import dev.kaapanamigrate.postgres.internal.StoredPassword;
-import dev.kaapanamigrate.postgres.internal.Transactions;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
+import dev.kaapanamigrate.postgres.internal.Sql;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.StatementException;
 import org.postgresql.PGConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -122,8 +121,8 @@ public final class RolePasswordStep implements MigrationStep {
         List<Change> changes = new ArrayList<>();
         int done = 0;
         for (ServiceDatabase db : options.databases()) {
-            Change c = Transactions.write(connections.dataSource(db, ctx), db.stableName(), "role password check and reset", conn -> {
-                        StoredPassword verdict = read(conn, db);
+            Change c = Sql.write(connections.jdbi(db, ctx), db.stableName(), "role password check and reset", h -> {
+                        StoredPassword verdict = read(h, db);
                         if (verdict == null || verdict.accepted()) {
                             return null;
                         }
@@ -133,11 +132,12 @@ public final class RolePasswordStep implements MigrationStep {
                         }
                         char[] password = KAAPANA_05_PASSWORD.toCharArray();
                         try {
-                            conn.unwrap(PGConnection.class).alterUserPassword(db.superuser(), password, "scram-sha-256");
+                            h.getConnection().unwrap(PGConnection.class).alterUserPassword(db.superuser(), password,
+                                    "scram-sha-256");
                         } finally {
                             Arrays.fill(password, '\0');
                         }
-                        StoredPassword now = read(conn, db);
+                        StoredPassword now = read(h, db);
                         if (now != StoredPassword.SCRAM_MATCHES) {
                             throw new SQLException("the new verifier of role " + db.superuser() + " is "
                                     + (now == null ? "missing" : now.description()));
@@ -170,26 +170,23 @@ public final class RolePasswordStep implements MigrationStep {
     }
 
     private Judged judge(ServiceDatabase db, MigrationContext ctx) {
-        return new Judged(Transactions.read(connections.dataSource(db, ctx), db.stableName(), "role password check", c -> read(c, db)));
+        return new Judged(Sql.read(connections.jdbi(db, ctx), db.stableName(), "role password check", h -> read(h, db)));
     }
 
     /** The verdict, or {@code null} when the role does not exist; the verifier itself never leaves this method. */
-    private static StoredPassword read(Connection c, ServiceDatabase db) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT rolpassword FROM pg_catalog.pg_authid WHERE rolname = ?")) {
-            ps.setString(1, db.superuser());
-            try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    return null;
-                }
-                char[] candidate = KAAPANA_05_PASSWORD.toCharArray();
-                try {
-                    return StoredPassword.judge(rs.getString(1), db.superuser(), candidate);
-                } finally {
-                    Arrays.fill(candidate, '\0');
-                }
-            }
-        } catch (SQLException e) {
-            if ("42501".equals(e.getSQLState())) {
+    private static StoredPassword read(Handle h, ServiceDatabase db) {
+        try {
+            return h.createQuery("SELECT rolpassword FROM pg_catalog.pg_authid WHERE rolname = ?").bind(0, db.superuser())
+                    .map((rs, sc) -> {
+                        char[] candidate = KAAPANA_05_PASSWORD.toCharArray();
+                        try {
+                            return StoredPassword.judge(rs.getString(1), db.superuser(), candidate);
+                        } finally {
+                            Arrays.fill(candidate, '\0');
+                        }
+                    }).findFirst().orElse(null);
+        } catch (StatementException e) {
+            if (e.getCause() instanceof SQLException sql && "42501".equals(sql.getSQLState())) {
                 throw new PreconditionFailedException(Problem.of(CoreErrorCode.PRECONDITION_FAILED,
                         "the connection to the " + db.stableName() + " database may not read pg_authid",
                         "a connection as the database superuser (" + db.superuser() + ")",

@@ -10,6 +10,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import org.jdbi.v3.core.ConnectionFactory;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Handles;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.JdbiException;
 
 /**
  * The schema of a Kaapana service database as the migration compares it: the {@code public} schema's catalogue as sorted
@@ -71,7 +76,26 @@ public record SchemaCatalogue(List<String> lines, String revision) {
      * @throws SQLException when reading fails
      */
     public static SchemaCatalogue read(Connection connection) throws SQLException {
-        Catalogue c = Catalogue.read(connection);
+        Objects.requireNonNull(connection, "connection");
+        // A handle on the caller's connection that leaves it open and its transaction as it was.
+        Jdbi jdbi = Jdbi.create(new ConnectionFactory() {
+            @Override
+            public Connection openConnection() {
+                return connection;
+            }
+
+            @Override
+            public void closeConnection(Connection toClose) {
+                // the caller's connection: the caller closes it
+            }
+        });
+        jdbi.getConfig(Handles.class).setForceEndTransactions(false);
+        Catalogue c;
+        try (Handle h = jdbi.open()) {
+            c = Catalogue.read(h);
+        } catch (JdbiException e) {
+            throw e.getCause() instanceof SQLException s ? s : new SQLException(e.getMessage(), e);
+        }
         String revision = null;
         if (c.hasTable(Catalogue.ALEMBIC_TABLE)) {
             try (Statement st = connection.createStatement();

@@ -3,10 +3,7 @@ package dev.kaapanamigrate.postgres;
 import dev.kaapanamigrate.domain.ServiceDatabase;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -60,7 +57,7 @@ public final class StopTemporaryServersStep implements MigrationStep {
     @Override
     public StepCheck check(MigrationContext ctx) {
         List<Change> changes = new ArrayList<>();
-        for (String folder : leftovers(ctx).keySet()) {
+        for (String folder : servers.leftovers(ctx).keySet()) {
             changes.add(Change.of(Change.Kind.UPDATE, folder, "temporary server recorded by an earlier run", "stopped", 1));
         }
         return changes.isEmpty() ? StepCheck.upToDate("no server of an earlier run is left; this run's servers stop when "
@@ -78,16 +75,14 @@ public final class StopTemporaryServersStep implements MigrationStep {
     public Verification verify(MigrationContext ctx) {
         Verification.Builder v = Verification.builder();
         LiveServers live = LiveServers.scan();
-        Set<Long> own = new HashSet<>();
-        for (ServiceDatabase db : ServiceDatabase.values()) {
-            servers.server(db).ifPresent(s -> own.add(s.pid()));
-        }
+        Set<Long> own = servers.ownPids();
         for (ServiceDatabase db : ServiceDatabase.values()) {
             Path folder = servers.folderOf(db);
             List<String> others = new ArrayList<>();
             if (java.nio.file.Files.isDirectory(folder)) {
                 for (LiveServers.User u : live.usersOf(folder, FolderFacts.stat(folder))) {
-                    if (!ofOwnServer(u.pid(), own)) {
+                    // A backend of a closed connection may exit between the scan and this look: gone is not a user.
+                    if (ProcessHandle.of(u.pid()).filter(ProcessHandle::isAlive).isPresent() && !ofOwnServer(u.pid(), own)) {
                         others.add("pid " + u.pid() + " (" + u.command() + ")");
                     }
                 }
@@ -95,23 +90,8 @@ public final class StopTemporaryServersStep implements MigrationStep {
             v.expect("processes other than this run's temporary server using " + folder, "none",
                     others.isEmpty() ? "none" : String.join("; ", others));
         }
-        v.expect("servers of earlier runs recorded as running", 0, leftovers(ctx).size());
+        v.expect("servers of earlier runs recorded as running", 0, servers.leftovers(ctx).size());
         return v.build();
-    }
-
-    /** Recorded servers that this run's connections did not start. */
-    private Map<String, TemporaryServers.ServerRecord> leftovers(MigrationContext ctx) {
-        Set<Long> own = new HashSet<>();
-        for (ServiceDatabase db : ServiceDatabase.values()) {
-            servers.server(db).ifPresent(s -> own.add(s.pid()));
-        }
-        Map<String, TemporaryServers.ServerRecord> left = new LinkedHashMap<>();
-        ctx.get(TemporaryServers.RUNNING).orElse(Map.of()).forEach((folder, r) -> {
-            if (!own.contains(r.pid())) {
-                left.put(folder, r);
-            }
-        });
-        return left;
     }
 
     /** Whether a process is one of this run's servers or one of their backends. */

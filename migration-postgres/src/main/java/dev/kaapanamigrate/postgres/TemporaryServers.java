@@ -1,40 +1,32 @@
 package dev.kaapanamigrate.postgres;
 
-import dev.kaapanamigrate.domain.ServiceDatabase;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.EnumMap;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Objects;
-import java.util.Optional;
-
-import javax.sql.DataSource;
-
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
-import dev.kaapanamigrate.core.GenericType;
-
 import dev.kaapanamigrate.core.ContextKey;
-import dev.kaapanamigrate.core.CoreErrorCode;
+import dev.kaapanamigrate.core.GenericType;
 import dev.kaapanamigrate.core.MigrationContext;
-import dev.kaapanamigrate.core.PreconditionFailedException;
-import dev.kaapanamigrate.core.Problem;
+import dev.kaapanamigrate.domain.ServiceDatabase;
 import dev.kaapanamigrate.pgserver.DatabaseServerException;
 import dev.kaapanamigrate.pgserver.Libc;
 import dev.kaapanamigrate.pgserver.PostgresBinaries;
 import dev.kaapanamigrate.pgserver.PostgresServer;
-import dev.kaapanamigrate.postgres.internal.FolderCopy;
-import dev.kaapanamigrate.postgres.internal.LiveServers;
+import dev.kaapanamigrate.postgres.internal.LibcCheck;
+import dev.kaapanamigrate.postgres.internal.RehearsalCopies;
+import dev.kaapanamigrate.postgres.internal.ServerLauncher;
+import dev.kaapanamigrate.postgres.internal.ServerLedger;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import javax.sql.DataSource;
+import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Connections to the databases through temporary PostgreSQL servers the library starts on the (moved) data
@@ -55,6 +47,11 @@ import dev.kaapanamigrate.postgres.internal.LiveServers;
  * libc collation other than {@code C}/{@code POSIX}, the server is stopped and the run refused, unless the
  * caller accepts the mismatch ({@link Builder#acceptLibcMismatch()}).
  *
+ * <p><b>Bookkeeping.</b> A step's request for a database whose server runs returns that server's data source or
+ * {@link Jdbi} (one per server) and leaves the context alone. Only starting a server touches it, once: leftovers of a
+ * crashed run are stopped, the new server is journaled under {@link #RUNNING} right after it starts, and its stop is
+ * registered with the plan, which forgets the record when it closes the server.
+ *
  * <p><b>Dry-runs</b> never start a server on a real data folder (even a read-only server writes to its folder):
  * they rehearse on scratch copies of the folders ({@link Builder#rehearsalDirectory}, default a temporary
  * directory), deleted afterwards; before the folders are moved, the copy is taken from the 0.4 folder.
@@ -74,43 +71,11 @@ public final class TemporaryServers implements DatabaseConnections, AutoCloseabl
 
     private static final Logger LOG = LoggerFactory.getLogger(TemporaryServers.class);
 
-    /**
-     * The settings a temporary server runs with, on its command line (the folder's configuration files stay as they
-     * are), for binaries of the given major version. No autovacuum competes with the migration; {@code max_wal_size}
-     * keeps checkpoints out of the big statements. With {@code minimalWal}, {@code wal_level=minimal} (and what it
-     * requires: no WAL senders, no WAL summaries from 17 on): tables and indexes the migration creates and fills in its
-     * own transaction are written to disk once at commit instead of also into the WAL; crash safety is the same. A
-     * folder whose configuration archives WAL or that has replication slots cannot start that way: it then runs with
-     * its own {@code wal_level}, so its archive stays complete.
-     *
-     * @param minimalWal   whether to add the minimal-WAL settings
-     * @param majorVersion the binaries' major version
-     * @return the settings
-     */
-    static Map<String, String> serverSettings(boolean minimalWal, int majorVersion) {
-        Map<String, String> settings = new LinkedHashMap<>();
-        settings.put("autovacuum", "off");
-        settings.put("max_wal_size", "2GB");
-        if (minimalWal) {
-            settings.put("wal_level", "minimal");
-            settings.put("max_wal_senders", "0");
-            if (majorVersion >= 17) {
-                settings.put("summarize_wal", "off");
-            }
-        }
-        return settings;
-    }
-
     private final Path fastDataDir;
-    private final PostgresBinaries configuredBinaries;
-    private final Path binaryDirectory;
-    private final Libc folderLibc;
-    private final boolean acceptLibcMismatch;
-    private final Duration startTimeout;
-    private final Path rehearsalDirectory;
+    private final ServerLauncher launcher;
+    private final LibcCheck libc;
+    private final RehearsalCopies rehearsals;
     private final Map<ServiceDatabase, Running> servers = new EnumMap<>(ServiceDatabase.class);
-    private PostgresBinaries binaries;
-    private Path rehearsalRoot;
 
     /**
      * One server started by a run, as journaled.
@@ -122,17 +87,21 @@ public final class TemporaryServers implements DatabaseConnections, AutoCloseabl
     public record ServerRecord(String folder, long pid, Instant startedAt) {
     }
 
-    private record Running(PostgresServer server, DataSource dataSource, boolean rehearsal) {
+    /**
+     * A server these connections run, what the steps get from it, and where its record is kept ({@code null} for a
+     * rehearsal: copies are not journaled).
+     */
+    private record Running(PostgresServer server, DataSource dataSource, Jdbi jdbi, Path folder, ServerLedger ledger) {
+        boolean rehearsal() {
+            return ledger == null;
+        }
     }
 
     private TemporaryServers(Builder b) {
         this.fastDataDir = b.fastDataDir;
-        this.configuredBinaries = b.binaries;
-        this.binaryDirectory = b.binaryDirectory;
-        this.folderLibc = b.folderLibc;
-        this.acceptLibcMismatch = b.acceptLibcMismatch;
-        this.startTimeout = b.startTimeout;
-        this.rehearsalDirectory = b.rehearsalDirectory;
+        this.launcher = new ServerLauncher(b.binaries, b.binaryDirectory, b.folderLibc, b.startTimeout);
+        this.libc = new LibcCheck(b.folderLibc, b.acceptLibcMismatch);
+        this.rehearsals = new RehearsalCopies(b.rehearsalDirectory);
     }
 
     /**
@@ -146,82 +115,72 @@ public final class TemporaryServers implements DatabaseConnections, AutoCloseabl
                 Libc.MUSL, false, PostgresServer.DEFAULT_START_TIMEOUT, null);
     }
 
-    /**
-     * Starts a server with the minimal-WAL settings, or without them when the folder has replication slots or its
-     * configuration refuses them (WAL archiving): the first attempt then fails at its configuration check, before
-     * PostgreSQL touches any data.
-     */
-    private PostgresServer startServer(Path folder) {
-        boolean slots = hasReplicationSlots(folder);
-        if (!slots) {
-            try {
-                return startServer(folder, true);
-            } catch (DatabaseServerException e) {
-                LOG.warn("PostgreSQL on {} does not start with wal_level=minimal (for example because its configuration "
-                        + "archives WAL); starting it with its own WAL settings: {}", folder, e.getMessage());
-            }
-        } else {
-            LOG.info("{} has replication slots: its temporary server keeps the folder's own WAL settings", folder);
-        }
-        return startServer(folder, false);
-    }
-
-    private PostgresServer startServer(Path folder, boolean minimalWal) {
-        PostgresBinaries binaries = binaries();
-        PostgresServer.Builder builder = PostgresServer.on(folder).binaries(binaries)
-                .listen(PostgresServer.Listen.UNIX_SOCKET_ONLY).startTimeout(startTimeout).stopOnJvmExit(true);
-        for (Map.Entry<String, String> setting : serverSettings(minimalWal, binaries.majorVersion()).entrySet()) {
-            builder = builder.setting(setting.getKey(), setting.getValue());
-        }
-        return builder.start();
-    }
-
-    private static boolean hasReplicationSlots(Path folder) {
-        try (var slots = Files.list(folder.resolve("pg_replslot"))) {
-            return slots.findAny().isPresent();
-        } catch (java.nio.file.NoSuchFileException e) {
-            return false;
-        } catch (java.io.IOException e) {
-            return true; // cannot tell: the settings that work either way
-        }
-    }
-
     @Override
-    public synchronized DataSource dataSource(ServiceDatabase database, MigrationContext ctx) {
-        Objects.requireNonNull(database, "database");
-        Running running = servers.get(database);
+    public DataSource dataSource(ServiceDatabase database, MigrationContext ctx) {
+        return serve(database, ctx).dataSource();
+    }
+
+    /**
+     * JDBI on the server's data source: one {@link Jdbi} per server started.
+     *
+     * @param database the database
+     * @param ctx      the context of the step that asks
+     * @return the server's {@link Jdbi}
+     */
+    @Override
+    public Jdbi jdbi(ServiceDatabase database, MigrationContext ctx) {
+        return serve(database, ctx).jdbi();
+    }
+
+    /**
+     * The data path of a database step: the running server of the database, for a run or a dry-run as the context is.
+     * Only when there is none (the first request, a server stopped behind our back, a rehearsal server asked for by a
+     * run or the reverse) does it start one, and only then does it touch the context's bookkeeping.
+     */
+    private synchronized Running serve(ServiceDatabase database, MigrationContext ctx) {
+        Running running = servers.get(Objects.requireNonNull(database, "database"));
         if (running != null && running.server().isRunning() && running.rehearsal() == ctx.dryRun()) {
-            return running.dataSource();
+            return running;
         }
-        if (running != null) {
-            stop(database, ctx); // stopped behind our back, or a rehearsal server in a run (or the reverse)
+        return start(database, ctx);
+    }
+
+    /**
+     * Starts a database's server; all of the bookkeeping in one place. In a run: a stale server of the database is
+     * stopped and forgotten, leftovers of crashed runs are stopped, the new server is journaled right after it starts
+     * and forgotten when the plan closes it (before it leaves the state, or when the run ends). In a dry-run: the server
+     * runs on a rehearsal copy and nothing is journaled.
+     */
+    private Running start(ServiceDatabase database, MigrationContext ctx) {
+        ServerLedger ledger = ctx.dryRun() ? null : ServerLedger.of(ctx);
+        stop(database, ledger);
+        if (ledger != null) {
+            ledger.stopLeftovers(ownPids(), launcher.binaries());
         }
-        if (!ctx.dryRun()) {
-            stopLeftovers(ctx);
-        }
-        Path folder = fastDataDir.resolve(database.folder().to());
+        Path folder = folderOf(database);
         Path unmoved = fastDataDir.resolve(database.folder().from());
         if (ctx.dryRun() && !Files.exists(folder) && Files.isRegularFile(unmoved.resolve("PG_VERSION"))) {
             folder = unmoved; // a dry-run before the moves rehearses on a copy of the 0.4 folder
         }
-        requireStoppedDataFolder(database, folder);
-        Path serverFolder = ctx.dryRun() ? rehearsalCopy(database, folder) : folder;
-        PostgresServer server = startServer(serverFolder);
-        if (!ctx.dryRun()) {
-            record(ctx, folder, server);
+        ServerLauncher.requireStoppedDataFolder(database, folder);
+        Path serverFolder = ctx.dryRun() ? rehearsals.copyOf(database, folder) : folder;
+        PostgresServer server = launcher.start(serverFolder);
+        if (ledger != null) {
+            ledger.record(folder, server);
         }
-        ctx.closeBeforeLeavingState(new Stopper(database, ctx));
         DataSource ds = server.dataSource(database.database(), database.superuser(), null);
-        servers.put(database, new Running(server, ds, ctx.dryRun()));
+        Running running = new Running(server, ds, Jdbi.create(ds), folder, ledger);
+        servers.put(database, running);
+        ctx.closeBeforeLeavingState(new Stopper(database, running));
         try {
-            checkCollations(database, server, ds);
+            libc.check(database, server, running.jdbi());
         } catch (RuntimeException e) {
-            stop(database, ctx);
+            stop(database, ledger);
             throw e;
         }
         LOG.info("Temporary PostgreSQL server for the {} database on {}{}", database, serverFolder,
                 ctx.dryRun() ? " (rehearsal copy)" : "");
-        return ds;
+        return running;
     }
 
     /**
@@ -240,7 +199,7 @@ public final class TemporaryServers implements DatabaseConnections, AutoCloseabl
                 failure = e;
             }
         }
-        removeRehearsalCopies();
+        rehearsals.removeAll();
         if (failure != null) {
             throw failure;
         }
@@ -255,35 +214,26 @@ public final class TemporaryServers implements DatabaseConnections, AutoCloseabl
      * @return the folders on which a leftover server was stopped
      */
     public synchronized List<String> stopLeftovers(MigrationContext ctx) {
-        Map<String, ServerRecord> recorded = ctx.get(RUNNING).orElse(Map.of());
-        List<String> stopped = new ArrayList<>();
-        Map<String, ServerRecord> still = new LinkedHashMap<>();
-        for (Map.Entry<String, ServerRecord> e : recorded.entrySet()) {
-            ServerRecord r = e.getValue();
-            boolean ours = servers.values().stream().anyMatch(s -> !s.rehearsal() && s.server().pid() == r.pid());
-            if (ours) {
-                still.put(e.getKey(), r);
-                continue;
-            }
-            if (PostgresServer.stopLeftover(Path.of(r.folder()), r.pid(), r.startedAt(), binaries())) {
-                LOG.warn("Stopped the temporary server (pid {}) an earlier run left on {}", r.pid(), r.folder());
-                stopped.add(r.folder());
-            }
-        }
-        if (!still.equals(recorded)) {
-            ctx.putDurable(RUNNING, still);
-        }
-        return stopped;
+        return ServerLedger.of(ctx).stopLeftovers(ownPids(), launcher.binaries());
     }
 
-    private void record(MigrationContext ctx, Path folder, PostgresServer server) {
-        Map<String, ServerRecord> recorded = new LinkedHashMap<>(ctx.get(RUNNING).orElse(Map.of()));
-        recorded.put(folder.toString(), new ServerRecord(folder.toString(), server.pid(),
-                server.startedAt().orElse(null)));
-        ctx.putDurable(RUNNING, recorded);
+    /** The journaled servers these connections did not start (for {@link StopTemporaryServersStep}). */
+    synchronized Map<String, ServerRecord> leftovers(MigrationContext ctx) {
+        return ServerLedger.of(ctx).leftovers(ownPids());
     }
 
-    private synchronized void stop(ServiceDatabase database, MigrationContext ctx) {
+    /** The pids of the servers these connections run on the real folders. */
+    synchronized Set<Long> ownPids() {
+        Set<Long> own = new HashSet<>();
+        servers.values().stream().filter(r -> !r.rehearsal()).forEach(r -> own.add(r.server().pid()));
+        return own;
+    }
+
+    /**
+     * Stops a database's server, if any; forgets its record in the ledger given (the one of the context that closes
+     * it), and removes the rehearsal copies once no rehearsal server is left.
+     */
+    private synchronized void stop(ServiceDatabase database, ServerLedger ledger) {
         Running running = servers.remove(database);
         if (running == null) {
             return;
@@ -291,123 +241,32 @@ public final class TemporaryServers implements DatabaseConnections, AutoCloseabl
         try {
             running.server().close();
         } finally {
-            if (ctx != null && !running.rehearsal()) {
-                Map<String, ServerRecord> recorded = new LinkedHashMap<>(ctx.get(RUNNING).orElse(Map.of()));
-                if (recorded.remove(running.server().dataDir().toString()) != null) {
-                    ctx.putDurable(RUNNING, recorded);
-                }
+            if (ledger != null && !running.rehearsal()) {
+                ledger.forget(running.folder());
             }
             if (servers.values().stream().noneMatch(Running::rehearsal)) {
-                removeRehearsalCopies();
+                rehearsals.removeAll();
             }
         }
     }
 
-    private PostgresBinaries binaries() {
-        if (binaries == null) {
-            binaries = configuredBinaries != null ? configuredBinaries
-                    : binaryDirectory != null ? PostgresBinaries.at(binaryDirectory)
-                    : PostgresBinaries.resolve(folderLibc); // the embedded build of the folders' own libc
-        }
-        return binaries;
-    }
-
-    private static void requireStoppedDataFolder(ServiceDatabase database, Path folder) {
-        if (!Files.isRegularFile(folder.resolve("PG_VERSION"))) {
-            throw new PreconditionFailedException(Problem.of(CoreErrorCode.PRECONDITION_FAILED,
-                    "no PostgreSQL data folder at " + folder + " (no PG_VERSION) for the " + database + " database",
-                    "the 0.5 data folder " + database.folder().to() + " in FAST_DATA_DIR",
-                    "run the data folder moves (step postgres.rename-data-folders) first, or pass FAST_DATA_DIR"));
-        }
-        LiveServers.Verdict verdict = LiveServers.scan().judge(folder);
-        verdict.finding().ifPresent(f -> {
-            throw new PreconditionFailedException(Problem.of(CoreErrorCode.PRECONDITION_FAILED,
-                    f[0] + "; no temporary server was started", f[1], f[2]));
-        });
-    }
-
-    private Path rehearsalCopy(ServiceDatabase database, Path folder) {
-        if (rehearsalRoot == null) {
-            rehearsalRoot = FolderCopy.createScratch(rehearsalDirectory);
-        }
-        Path copy = rehearsalRoot.resolve(database.folder().to());
-        if (!Files.exists(copy)) {
-            FolderCopy.copyPreservingOwners(folder, copy);
-            LOG.info("Dry-run: rehearsing the {} database on a copy of {} in {}", database, folder, copy);
-        }
-        return copy;
-    }
-
-    private void removeRehearsalCopies() {
-        if (rehearsalRoot != null) {
-            FolderCopy.deleteQuietly(rehearsalRoot);
-            rehearsalRoot = null;
-        }
-    }
-
-    private void checkCollations(ServiceDatabase database, PostgresServer server, DataSource ds) {
-        Libc runs = server.binaries().libc();
-        if (runs == folderLibc) {
-            return;
-        }
-        List<String> affected = new ArrayList<>();
-        try (Connection c = ds.getConnection(); Statement st = c.createStatement();
-                ResultSet rs = st.executeQuery("SELECT datname, datlocprovider, datcollate, datctype FROM pg_database "
-                        + "ORDER BY datname")) {
-            while (rs.next()) {
-                String provider = rs.getString(2);
-                String collate = rs.getString(3);
-                String ctype = rs.getString(4);
-                if ("c".equals(provider) && !(libcIndependent(collate) && libcIndependent(ctype))) {
-                    affected.add(rs.getString(1) + " (" + collate + ")");
-                }
-            }
-        } catch (SQLException e) {
-            throw new DatabaseServerException("Cannot read the collations of the " + database + " database on "
-                    + server.dataDir() + ": " + e.getMessage(), e);
-        }
-        if (affected.isEmpty()) {
-            return;
-        }
-        if (acceptLibcMismatch) {
-            LOG.warn("Running {}-built PostgreSQL on the {}-made folder {} although databases {} use libc collations "
-                    + "(accepted by the caller)", name(runs), name(folderLibc), server.dataDir(), affected);
-            return;
-        }
-        throw new PreconditionFailedException(Problem.of(CoreErrorCode.PRECONDITION_FAILED,
-                "the data folder " + server.dataDir() + " was made by " + name(folderLibc) + "-built PostgreSQL and its "
-                        + "databases " + String.join(", ", affected) + " sort text with the C library, but the binaries "
-                        + "at hand are " + name(runs) + "-built (" + server.binaries().home() + "); the server was stopped "
-                        + "before any text was compared",
-                "binaries built against the folder's C library: a server of the other libc sees text indexes in the "
-                        + "wrong order (missed lookups, accepted duplicate keys)",
-                (folderLibc == Libc.MUSL ? "install the musl loader (Debian/Ubuntu: apt-get install musl) so the "
-                        + "embedded musl binaries run, or configure a binary directory with musl-built PostgreSQL"
-                        : "configure a binary directory with glibc-built PostgreSQL")
-                        + "; or, if you know the data is safe (for example you will REINDEX), call acceptLibcMismatch()"));
-    }
-
-    private static boolean libcIndependent(String locale) {
-        return locale == null || locale.equals("C") || locale.equals("POSIX");
-    }
-
-    private static String name(Libc libc) {
-        return libc == Libc.MUSL ? "musl" : "glibc";
-    }
-
-    /** Closes one database's server when the plan leaves the state; updates the journaled record. */
+    /** Closes one database's server when the plan leaves the state; forgets its journaled record. */
     private final class Stopper implements AutoCloseable {
         private final ServiceDatabase database;
-        private final MigrationContext ctx;
+        private final Running running;
 
-        Stopper(ServiceDatabase database, MigrationContext ctx) {
+        Stopper(ServiceDatabase database, Running running) {
             this.database = database;
-            this.ctx = ctx;
+            this.running = running;
         }
 
         @Override
         public void close() {
-            stop(database, ctx);
+            synchronized (TemporaryServers.this) {
+                if (servers.get(database) == running) { // not a server started since
+                    stop(database, running.ledger());
+                }
+            }
         }
 
         @Override

@@ -141,8 +141,8 @@ class BackendReferencesIT {
                 "COMMENT ON INDEX ix_job_status IS 'kept too'")) {
             execute(copy, sql);
         }
-        try (java.sql.Connection c = copy.getConnection()) {
-            List<String> obstacles = dev.kaapanamigrate.postgres.internal.JobTableRebuild.obstacles(c);
+        try (org.jdbi.v3.core.Handle h = org.jdbi.v3.core.Jdbi.open(copy)) {
+            List<String> obstacles = dev.kaapanamigrate.postgres.internal.JobTableRebuild.obstacles(h);
             assertThat(obstacles).anySatisfy(o -> assertThat(o).contains("the job table differs from 0.5.2", "ix_extra"))
                     .anySatisfy(o -> assertThat(o).contains("is used by", "view recent_jobs"))
                     .anySatisfy(o -> assertThat(o).contains("is used by", "function all_jobs()"))
@@ -154,8 +154,8 @@ class BackendReferencesIT {
         // The comment on an index alone is enough.
         DataSource commented = BackendDatabases.copyOf(backend, "backend_index_comment");
         execute(commented, "COMMENT ON INDEX ix_job_status IS 'kept'");
-        try (java.sql.Connection c = commented.getConnection()) {
-            assertThat(dev.kaapanamigrate.postgres.internal.JobTableRebuild.obstacles(c)).containsExactly("has comments");
+        try (org.jdbi.v3.core.Handle h = org.jdbi.v3.core.Jdbi.open(commented)) {
+            assertThat(dev.kaapanamigrate.postgres.internal.JobTableRebuild.obstacles(h)).containsExactly("has comments");
         }
     }
 

@@ -82,7 +82,7 @@ class DatabaseMigrationBenchmarkIT {
         // The settings of the temporary servers the steps run on in a real migration.
         PostgresServer.Builder builder = PostgresServer.on(root.resolve("pg")).binaries(PostgresBinaries.resolve())
                 .listen(PostgresServer.Listen.TCP_LOOPBACK);
-        for (Map.Entry<String, String> setting : TemporaryServers.serverSettings(true,
+        for (Map.Entry<String, String> setting : dev.kaapanamigrate.postgres.internal.ServerLauncher.settings(true,
                 PostgresBinaries.resolve().majorVersion()).entrySet()) {
             builder = builder.setting(setting.getKey(), setting.getValue());
         }

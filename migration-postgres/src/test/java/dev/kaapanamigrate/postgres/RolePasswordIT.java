@@ -194,6 +194,40 @@ class RolePasswordIT {
         assertNoSecretIn(output, dwfBefore);
     }
 
+    /** A password the server stores, a candidate the client checks, and what the check must say. */
+    private record NonAscii(String encryption, String stored, String candidate, StoredPassword verdict) {
+    }
+
+    @Test
+    void nonAsciiPasswordsVerifyExactlyAsPostgresqlStoresThem() throws Exception {
+        List<NonAscii> cases = List.of(
+                // SASLprep (RFC 4013) maps a non-breaking space to a space, drops a soft hyphen, and normalises to NFKC.
+                new NonAscii("scram-sha-256", "pass word", "pass\u00A0word", StoredPassword.SCRAM_MATCHES),
+                new NonAscii("scram-sha-256", "pass\u00A0word", "pass word", StoredPassword.SCRAM_MATCHES),
+                new NonAscii("scram-sha-256", "pass\u00ADword", "password", StoredPassword.SCRAM_MATCHES),
+                new NonAscii("scram-sha-256", "caf\u00E9-2020", "cafe\u0301-2020", StoredPassword.SCRAM_MATCHES),
+                new NonAscii("scram-sha-256", "cafe\u0301-2020", "caf\u00E9-2020", StoredPassword.SCRAM_MATCHES),
+                new NonAscii("scram-sha-256", "caf\u00E9-2020", "cafe-2020", StoredPassword.SCRAM_OTHER),
+                // A character SASLprep prohibits (a control character): PostgreSQL then uses the password as it is,
+                // without mapping the non-breaking space either.
+                new NonAscii("scram-sha-256", "bell\u0007\u00A0x", "bell\u0007\u00A0x", StoredPassword.SCRAM_MATCHES),
+                new NonAscii("scram-sha-256", "bell\u0007\u00A0x", "bell\u0007 x", StoredPassword.SCRAM_OTHER),
+                // md5 hashes the bytes as they are: no normalisation.
+                new NonAscii("md5", "caf\u00E9-2020", "caf\u00E9-2020", StoredPassword.MD5_MATCHES),
+                new NonAscii("md5", "caf\u00E9-2020", "cafe\u0301-2020", StoredPassword.MD5_OTHER));
+        for (int i = 0; i < cases.size(); i++) {
+            NonAscii c = cases.get(i);
+            setPassword(KaapanaDatabase.ACCESS_INFORMATION, c.encryption(), c.stored());
+            String stored = verifier(KaapanaDatabase.ACCESS_INFORMATION);   // computed by the server
+            // The descriptions name the case's number only: neither password nor verifier appears in any output.
+            assertThat(StoredPassword.judge(stored, "kaapanauser", c.candidate().toCharArray()))
+                    .as("case %d: the candidate against the server's verifier", i).isEqualTo(c.verdict());
+            assertThat(StoredPassword.judge(stored, "kaapanauser", c.stored().toCharArray()))
+                    .as("case %d: the stored password itself", i)
+                    .isEqualTo(c.encryption().equals("md5") ? StoredPassword.MD5_MATCHES : StoredPassword.SCRAM_MATCHES);
+        }
+    }
+
     private static void assertNoSecretIn(List<String> output, String verifier) {
         assertThat(output).isNotEmpty().allSatisfy(o -> assertThat(o)
                 .doesNotContain(SECRET, DEFAULT, verifier, "SCRAM-SHA-256$", ADMIN_PASSWORD));

@@ -39,6 +39,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import javax.sql.DataSource;
+import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -106,6 +107,48 @@ class TemporaryServersIT {
         assertThat(controlFileState(folder)).as("pg_control says: shut down cleanly").isEqualTo(DB_SHUTDOWNED);
         assertThat(configDigests(folder)).isEqualTo(config);
         assertThat(ctx.get(TemporaryServers.RUNNING).orElseThrow()).isEmpty();
+    }
+
+    @Test
+    void onlyTheFirstRequestOfADatabaseTouchesTheContextAndEveryRequestGetsTheSameJdbi() throws Exception {
+        try (StandaloneContext base = MigrationContext.standalone()) {
+            java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+            MigrationContext ctx = counting(base, calls);
+            TemporaryServers servers = servers().build();
+
+            Jdbi first = servers.jdbi(ServiceDatabase.DICOM_WEB_FILTER, ctx);
+            int bookkeeping = calls.get();
+            Jdbi again = servers.jdbi(ServiceDatabase.DICOM_WEB_FILTER, ctx);
+            DataSource ds = servers.dataSource(ServiceDatabase.DICOM_WEB_FILTER, ctx);
+
+            assertThat(bookkeeping).as("the start reads and journals the server's record and registers its stop")
+                    .isPositive();
+            assertThat(calls.get()).as("the data path afterwards leaves the context alone").isEqualTo(bookkeeping);
+            assertThat(again).isSameAs(first);
+            long series = again.withHandle(h -> h.createQuery("SELECT count(*) FROM dicom_data").mapTo(Long.class).one());
+            assertThat(series).isPositive();
+            try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
+                assertThat(single(st, "SELECT current_database()")).isEqualTo(ServiceDatabase.DICOM_WEB_FILTER.database());
+            }
+            assertThat(base.get(TemporaryServers.RUNNING).orElseThrow()).hasSize(1);
+        }
+    }
+
+    /** The context, counting the calls that read or write its values or hand it resources. */
+    private static MigrationContext counting(MigrationContext delegate, java.util.concurrent.atomic.AtomicInteger calls) {
+        java.util.Set<String> counted = java.util.Set.of("get", "require", "put", "putDurable", "fileArea",
+                "closeBeforeLeavingState");
+        return (MigrationContext) java.lang.reflect.Proxy.newProxyInstance(MigrationContext.class.getClassLoader(),
+                new Class<?>[] {MigrationContext.class}, (proxy, method, args) -> {
+                    if (counted.contains(method.getName())) {
+                        calls.incrementAndGet();
+                    }
+                    try {
+                        return method.invoke(delegate, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
     }
 
     @Test

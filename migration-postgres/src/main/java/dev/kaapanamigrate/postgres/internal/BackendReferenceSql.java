@@ -2,24 +2,21 @@ package dev.kaapanamigrate.postgres.internal;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.jdbi.v3.core.Handle;
 
 /**
  * The set-based SQL of {@code postgres.rewrite-backend-references}: counting (check, verify) and rewriting
  * (apply) stored DAG ids and project ids in the kaapana-backend database. Every statement takes the rename
- * map or the project map as one jsonb parameter (bound once per {@code ?}) and touches only rows that hold an
- * old value.
+ * map or the project map as one jsonb parameter (a named parameter, {@code :renames}, {@code :forms} or
+ * {@code :uuids}, wherever the statement uses it) and touches only rows that hold an old value.
  *
- * <p>pgjdbc reads {@code ?} as a parameter, so the jsonb key operators are written {@code ??} and {@code ??|}.
+ * <p>pgjdbc reads {@code ?} as a parameter, so the jsonb key operators are written {@code ??} and {@code ??|}; JDBI
+ * passes {@code ??} through as it is.
  */
 public final class BackendReferenceSql {
 
@@ -30,7 +27,7 @@ public final class BackendReferenceSql {
      * small configuration tables; the job and workflow statements look ids up in the jsonb map instead of joining
      * (a join with a function scan is estimated badly and became a nested loop over a materialised job table).
      */
-    private static final String RENAMES = "jsonb_each_text(?::jsonb) AS m(old_id, new_id)";
+    private static final String RENAMES = "jsonb_each_text(:renames::jsonb) AS m(old_id, new_id)";
 
     /** Where a stored DAG id lives. Every parameter of its statements is the rename map. */
     public enum Target {
@@ -64,17 +61,17 @@ public final class BackendReferenceSql {
                         + "AND s.value::jsonb ??| (SELECT array_agg(old_id) FROM m)"),
         /** {@code job.dag_id} (history). */
         JOB_DAG_ID("job.dag_id", false,
-                "SELECT j.dag_id, count(*), 0 FROM job j WHERE ?::jsonb ?? j.dag_id GROUP BY 1",
-                "UPDATE job j SET dag_id = ?::jsonb ->> j.dag_id WHERE ?::jsonb ?? j.dag_id"),
+                "SELECT j.dag_id, count(*), 0 FROM job j WHERE :renames::jsonb ?? j.dag_id GROUP BY 1",
+                "UPDATE job j SET dag_id = :renames::jsonb ->> j.dag_id WHERE :renames::jsonb ?? j.dag_id"),
         /** {@code workflow.dag_id} (history). */
         WORKFLOW_DAG_ID("workflow.dag_id", false,
-                "SELECT w.dag_id, count(*), 0 FROM workflow w WHERE ?::jsonb ?? w.dag_id GROUP BY 1",
-                "UPDATE workflow w SET dag_id = ?::jsonb ->> w.dag_id WHERE ?::jsonb ?? w.dag_id"),
+                "SELECT w.dag_id, count(*), 0 FROM workflow w WHERE :renames::jsonb ?? w.dag_id GROUP BY 1",
+                "UPDATE workflow w SET dag_id = :renames::jsonb ->> w.dag_id WHERE :renames::jsonb ?? w.dag_id"),
         /** A top-level {@code dag_id} inside {@code job.conf_data}, where a job has one (history). */
         JOB_CONF_DAG_ID("job.conf_data.dag_id", false,
-                "SELECT j.conf_data->>'dag_id', count(*), 0 FROM job j WHERE ?::jsonb ?? (j.conf_data->>'dag_id') GROUP BY 1",
-                "UPDATE job j SET conf_data = jsonb_set(j.conf_data, '{dag_id}', ?::jsonb -> (j.conf_data->>'dag_id')) "
-                        + "WHERE ?::jsonb ?? (j.conf_data->>'dag_id')");
+                "SELECT j.conf_data->>'dag_id', count(*), 0 FROM job j WHERE :renames::jsonb ?? (j.conf_data->>'dag_id') GROUP BY 1",
+                "UPDATE job j SET conf_data = jsonb_set(j.conf_data, '{dag_id}', :renames::jsonb -> (j.conf_data->>'dag_id')) "
+                        + "WHERE :renames::jsonb ?? (j.conf_data->>'dag_id')");
 
         private final String field;
         private final boolean configuration;
@@ -98,7 +95,7 @@ public final class BackendReferenceSql {
         }
 
         /**
-         * Whether the target is in the {@code job} table, counted by {@link #countJobs(Connection, Map)}.
+         * Whether the target is in the {@code job} table, counted by {@link #countJobs(Handle, Map)}.
          *
          * @return {@code true} for the job targets
          */
@@ -134,34 +131,25 @@ public final class BackendReferenceSql {
     /**
      * Takes locks that keep writers out until the transaction ends, so counts and rewrites agree.
      *
-     * @param c the connection
-     * @throws SQLException on failure
+     * @param h the handle
      */
-    public static void lockTables(Connection c) throws SQLException {
-        try (Statement st = c.createStatement()) {
-            st.execute("LOCK TABLE kaapana_instance, settings, job, workflow IN SHARE ROW EXCLUSIVE MODE");
-        }
+    public static void lockTables(Handle h) {
+        h.execute("LOCK TABLE kaapana_instance, settings, job, workflow IN SHARE ROW EXCLUSIVE MODE");
     }
 
     /**
      * Counts the rows of a target that hold a renamed DAG id, per old id.
      *
-     * @param c       the connection
+     * @param h       the handle
      * @param target  where
      * @param renames old id → new id
      * @return one count per old id found, in the order of {@code renames}
-     * @throws SQLException on failure
      */
-    public static List<RenameCount> count(Connection c, Target target, Map<String, String> renames) throws SQLException {
+    public static List<RenameCount> count(Handle h, Target target, Map<String, String> renames) {
         Map<String, long[]> found = new LinkedHashMap<>();
-        try (PreparedStatement ps = c.prepareStatement(target.countSql)) {
-            bindRenames(c, ps, renames);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    found.put(rs.getString(1), new long[] {rs.getLong(2), rs.getLong(3)});
-                }
-            }
-        }
+        h.createQuery(target.countSql).bind("renames", json(renames))
+                .map((rs, ctx) -> Map.entry(rs.getString(1), new long[] {rs.getLong(2), rs.getLong(3)}))
+                .forEach(e -> found.put(e.getKey(), e.getValue()));
         List<RenameCount> counts = new ArrayList<>();
         renames.forEach((oldId, newId) -> {
             long[] n = found.get(oldId);
@@ -175,26 +163,13 @@ public final class BackendReferenceSql {
     /**
      * Rewrites the renamed DAG ids of a target.
      *
-     * @param c       the connection
+     * @param h       the handle
      * @param target  where
      * @param renames old id → new id
      * @return the rows updated
-     * @throws SQLException on failure
      */
-    public static long rewrite(Connection c, Target target, Map<String, String> renames) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(target.rewriteSql)) {
-            bindRenames(c, ps, renames);
-            return ps.executeLargeUpdate();
-        }
-    }
-
-    /** Binds the rename map as jsonb to every parameter of the statement (each statement uses only the map). */
-    private static void bindRenames(Connection c, PreparedStatement ps, Map<String, String> renames) throws SQLException {
-        String map = json(renames);
-        int parameters = ps.getParameterMetaData().getParameterCount();
-        for (int i = 1; i <= parameters; i++) {
-            ps.setString(i, map);
-        }
+    public static long rewrite(Handle h, Target target, Map<String, String> renames) {
+        return h.createUpdate(target.rewriteSql).bind("renames", json(renames)).executeLarge();
     }
 
     private static String json(Object value) {
@@ -215,39 +190,36 @@ public final class BackendReferenceSql {
     public record JobCounts(List<RenameCount> renames, Map<String, Long> integerProjectIds) {
     }
 
+    /** One row of the job scan: which kind of value, the value, and how many jobs hold it. */
+    private record JobValue(int kind, String value, long jobs) {
+    }
+
     /**
      * Counts, in one scan of {@code job}, the rows holding a renamed DAG id in {@code dag_id} or in
      * {@code conf_data.dag_id}, and the jobs per integer {@code conf_data.project_form.id} (a JSON number or a
      * string of digits). One scan instead of three: the job table is the large one.
      *
-     * @param c       the connection
+     * @param h       the handle
      * @param renames old id → new id
      * @return the counts
-     * @throws SQLException on failure
      */
-    public static JobCounts countJobs(Connection c, Map<String, String> renames) throws SQLException {
+    public static JobCounts countJobs(Handle h, Map<String, String> renames) {
         Map<String, Long> dagIds = new LinkedHashMap<>();
         Map<String, Long> confDagIds = new LinkedHashMap<>();
         Map<String, Long> projectIds = new java.util.TreeMap<>(
                 java.util.Comparator.comparingInt(String::length).thenComparing(java.util.Comparator.naturalOrder()));
-        try (PreparedStatement ps = c.prepareStatement("SELECT v.kind, v.value, count(*) FROM job j CROSS JOIN LATERAL ("
-                + "VALUES (1, CASE WHEN ?::jsonb ?? j.dag_id THEN j.dag_id END), "
-                + "(2, CASE WHEN ?::jsonb ?? (j.conf_data->>'dag_id') THEN j.conf_data->>'dag_id' END), "
+        h.createQuery("SELECT v.kind, v.value, count(*) FROM job j CROSS JOIN LATERAL ("
+                + "VALUES (1, CASE WHEN :renames::jsonb ?? j.dag_id THEN j.dag_id END), "
+                + "(2, CASE WHEN :renames::jsonb ?? (j.conf_data->>'dag_id') THEN j.conf_data->>'dag_id' END), "
                 + "(3, CASE WHEN jsonb_typeof(j.conf_data->'project_form') = 'object' "
                 + "AND j.conf_data->'project_form'->>'id' ~ '^[0-9]+$' THEN j.conf_data->'project_form'->>'id' END)"
-                + ") AS v(kind, value) WHERE v.value IS NOT NULL GROUP BY 1, 2")) {
-            bindRenames(c, ps, renames);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    Map<String, Long> into = switch (rs.getInt(1)) {
-                        case 1 -> dagIds;
-                        case 2 -> confDagIds;
-                        default -> projectIds;
-                    };
-                    into.put(rs.getString(2), rs.getLong(3));
-                }
-            }
-        }
+                + ") AS v(kind, value) WHERE v.value IS NOT NULL GROUP BY 1, 2").bind("renames", json(renames))
+                .map((rs, ctx) -> new JobValue(rs.getInt(1), rs.getString(2), rs.getLong(3)))
+                .forEach(v -> (switch (v.kind()) {
+                    case 1 -> dagIds;
+                    case 2 -> confDagIds;
+                    default -> projectIds;
+                }).put(v.value(), v.jobs()));
         List<RenameCount> counts = new ArrayList<>();
         renames.forEach((oldId, newId) -> {
             if (dagIds.containsKey(oldId)) {
@@ -265,48 +237,39 @@ public final class BackendReferenceSql {
      * (a JSON string) and {@code int_id} the old integer, as 0.5.2 stores the project form. One scan, no join: the
      * map is one jsonb parameter, looked up per row.
      *
-     * @param c        the connection
-     * @param projects the projects by their id as stored (see {@link #countJobs(Connection, Map)}): old
+     * @param h        the handle
+     * @param projects the projects by their id as stored (see {@link #countJobs(Handle, Map)}): old
      *                 integer id and UUID
      * @return the rows updated
-     * @throws SQLException on failure
      */
-    public static long rewriteProjectIds(Connection c, Map<String, Map.Entry<Integer, UUID>> projects) throws SQLException {
-        String map = projectForms(projects);
-        try (PreparedStatement ps = c.prepareStatement("UPDATE job j SET conf_data = " + PROJECT_FORM_REWRITTEN
-                + " WHERE " + PROJECT_FORM_HOLDS_OLD_ID)) {
-            ps.setString(1, map);
-            ps.setString(2, map);
-            return ps.executeLargeUpdate();
-        }
+    public static long rewriteProjectIds(Handle h, Map<String, Map.Entry<Integer, UUID>> projects) {
+        return h.createUpdate("UPDATE job j SET conf_data = " + PROJECT_FORM_REWRITTEN + " WHERE " + PROJECT_FORM_HOLDS_OLD_ID)
+                .bind("forms", projectForms(projects)).executeLarge();
     }
 
     /**
-     * The same rewrite as {@link #rewriteProjectIds(Connection, Map)}, by rebuilding the job table: a new table filled
+     * The same rewrite as {@link #rewriteProjectIds(Handle, Map)}, by rebuilding the job table: a new table filled
      * by one {@code INSERT … SELECT} that rewrites {@code conf_data} on the way, swapped in, its key, indexes and foreign
      * keys recreated under their names. For when most jobs need the rewrite (every 0.4 job does): one write of each row
      * and one build of each index, instead of a new row version per job that maintains all seven indexes. Only if
-     * {@link JobTableRebuild#obstacles(Connection)} found none.
+     * {@link JobTableRebuild#obstacles(Handle)} found none.
      *
-     * @param c        the connection, in the rewrite's transaction, holding no lock weaker than needed
-     * @param projects as for {@link #rewriteProjectIds(Connection, Map)}
+     * @param h        the handle, in the rewrite's transaction, holding no lock weaker than needed
+     * @param projects as for {@link #rewriteProjectIds(Handle, Map)}
      * @return the rows copied (all jobs)
-     * @throws SQLException on failure
      */
-    public static long rebuildJobsWithProjectIds(Connection c, Map<String, Map.Entry<Integer, UUID>> projects)
-            throws SQLException {
-        String map = projectForms(projects);
-        return JobTableRebuild.rebuild(c, "CASE WHEN " + PROJECT_FORM_HOLDS_OLD_ID + " THEN " + PROJECT_FORM_REWRITTEN
-                + " ELSE j.conf_data END", map, map);
+    public static long rebuildJobsWithProjectIds(Handle h, Map<String, Map.Entry<Integer, UUID>> projects) {
+        return JobTableRebuild.rebuild(h, "CASE WHEN " + PROJECT_FORM_HOLDS_OLD_ID + " THEN " + PROJECT_FORM_REWRITTEN
+                + " ELSE j.conf_data END", Map.of("forms", projectForms(projects)));
     }
 
     /** The new project form of a job (parameter: the forms by old id as stored), merged into its old one. */
     private static final String PROJECT_FORM_REWRITTEN = "jsonb_set(j.conf_data, '{project_form}', "
-            + "(j.conf_data->'project_form') || (?::jsonb -> (j.conf_data->'project_form'->>'id')))";
+            + "(j.conf_data->'project_form') || (:forms::jsonb -> (j.conf_data->'project_form'->>'id')))";
 
     /** Whether a job's project form holds an old id of the map (parameter: the forms by old id as stored). */
     private static final String PROJECT_FORM_HOLDS_OLD_ID = "jsonb_typeof(j.conf_data->'project_form') = 'object' "
-            + "AND ?::jsonb ?? (j.conf_data->'project_form'->>'id')";
+            + "AND :forms::jsonb ?? (j.conf_data->'project_form'->>'id')";
 
     private static String projectForms(Map<String, Map.Entry<Integer, UUID>> projects) {
         Map<String, Map<String, Object>> forms = new LinkedHashMap<>();
@@ -318,26 +281,18 @@ public final class BackendReferenceSql {
      * Counts jobs whose {@code project_form.int_id} names a project of the list but whose {@code id} is not that
      * project's UUID: a rewrite that went wrong, or a project list that does not belong to this database.
      *
-     * @param c        the connection
+     * @param h        the handle
      * @param projects UUID by old integer id
      * @return the count
-     * @throws SQLException on failure
      */
-    public static long countInconsistentProjectForms(Connection c, Map<Integer, UUID> projects) throws SQLException {
+    public static long countInconsistentProjectForms(Handle h, Map<Integer, UUID> projects) {
         Map<String, String> uuids = new LinkedHashMap<>();
         projects.forEach((oldId, uuid) -> uuids.put(String.valueOf(oldId), uuid.toString()));
-        String map = json(uuids);
-        try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM job j "
+        return h.createQuery("SELECT count(*) FROM job j "
                 + "WHERE jsonb_typeof(j.conf_data->'project_form') = 'object' "
-                + "AND ?::jsonb ?? (j.conf_data->'project_form'->>'int_id') "
+                + "AND :uuids::jsonb ?? (j.conf_data->'project_form'->>'int_id') "
                 + "AND (j.conf_data->'project_form'->>'id') IS DISTINCT FROM "
-                + "(?::jsonb ->> (j.conf_data->'project_form'->>'int_id'))")) {
-            ps.setString(1, map);
-            ps.setString(2, map);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        }
+                + "(:uuids::jsonb ->> (j.conf_data->'project_form'->>'int_id'))").bind("uuids", json(uuids))
+                .mapTo(long.class).one();
     }
 }

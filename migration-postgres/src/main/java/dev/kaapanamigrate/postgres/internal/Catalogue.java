@@ -4,12 +4,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import org.jdbi.v3.core.Handle;
 
 /**
  * The schema of a database's {@code public} schema as sorted text lines read from the catalogue: every column
@@ -37,14 +36,13 @@ public record Catalogue(List<String> lines) {
     /**
      * Reads the catalogue of a database.
      *
-     * @param c the connection
+     * @param h the handle, inside a transaction
      * @return the catalogue
-     * @throws SQLException on failure
      */
-    public static Catalogue read(Connection c) throws SQLException {
+    public static Catalogue read(Handle h) {
         // Straight from pg_catalog in one statement: information_schema and the pg_indexes/pg_sequences views cost
         // hundreds of milliseconds on a fresh connection, and every check, apply and verify reads the catalogue.
-        return new Catalogue(Jdbc.query(c, "WITH rel AS (SELECT oid, relname, relkind FROM pg_class "
+        return new Catalogue(h.createQuery("WITH rel AS (SELECT oid, relname, relkind FROM pg_class "
                 + "WHERE relnamespace = 'public'::regnamespace AND relkind IN ('r', 'p', 'v', 'm')) "
                 + "SELECT 'column ' || r.relname || ' #' || row_number() OVER (PARTITION BY r.oid ORDER BY a.attnum) || ' ' "
                 + "|| a.attname || ' ' || format_type(a.atttypid, a.atttypmod) "
@@ -66,7 +64,7 @@ public record Catalogue(List<String> lines) {
                 + "|| d.deptype::text FROM pg_class s JOIN pg_depend d ON d.objid = s.oid AND d.classid = "
                 + "'pg_class'::regclass AND d.deptype IN ('a', 'i') JOIN pg_class t ON t.oid = d.refobjid JOIN pg_attribute a "
                 + "ON a.attrelid = t.oid AND a.attnum = d.refobjsubid WHERE s.relkind = 'S' AND s.relnamespace = "
-                + "'public'::regnamespace", rs -> rs.getString(1)));
+                + "'public'::regnamespace").mapTo(String.class).list());
     }
 
     /**

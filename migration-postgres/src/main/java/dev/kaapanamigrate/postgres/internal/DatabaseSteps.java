@@ -4,12 +4,14 @@ import dev.kaapanamigrate.core.CoreErrorCode;
 import dev.kaapanamigrate.core.MigrationContext;
 import dev.kaapanamigrate.core.Problem;
 import dev.kaapanamigrate.core.Verification;
+import dev.kaapanamigrate.domain.Project;
+import dev.kaapanamigrate.domain.ProjectList;
 import dev.kaapanamigrate.domain.ServiceDatabase;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
+import org.jdbi.v3.core.Handle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,49 +52,80 @@ public final class DatabaseSteps {
     /**
      * Takes the baseline digests in the migration's transaction, before any change, reporting each table.
      *
-     * @param c       the connection, in the migration's transaction
+     * @param h       the handle, in the migration's transaction
      * @param ctx     where progress goes
      * @param queries per table: the query of its business columns with the documented rewrites applied
      * @return the digests
-     * @throws SQLException on failure
      */
-    public static TableDigests baseline(Connection c, MigrationContext ctx, Map<String, String> queries) throws SQLException {
+    public static TableDigests baseline(Handle h, MigrationContext ctx, Map<String, String> queries) {
         TableProgress progress = new TableProgress(ctx, "tables in the baseline", List.copyOf(queries.keySet()));
-        return TableDigests.compute(c, queries, progress::finished).takenBy(ctx.runId());
+        return TableDigests.compute(h, queries, progress::finished).takenBy(ctx.runId());
+    }
+
+    /**
+     * Adds the fact that no row of a table names a project outside the project list (when the context holds one).
+     *
+     * @param h        the handle
+     * @param projects the project list, if known
+     * @param v        the facts so far
+     * @param table    a table with a {@code project_id uuid} column
+     * @param rows     what its rows are called in the fact
+     */
+    public static void expectListedProjects(Handle h, Optional<ProjectList> projects, Verification.Builder v,
+                                            String table, String rows) {
+        if (projects.isPresent()) {
+            v.expect(rows + " whose project is not in the project list", 0L,
+                    h.createQuery("SELECT count(*) FROM " + table + " WHERE project_id <> ALL (?::uuid[])")
+                            .bindArray(0, UUID.class, projects.get().projects().stream().map(Project::id).toList())
+                            .mapTo(long.class).one());
+        }
+    }
+
+    /**
+     * Creates the transaction's temporary table {@code project_map (old_id integer, new_id uuid)} from the project list:
+     * one statement, the two columns bound as arrays.
+     *
+     * @param h        the handle, in the migration's transaction
+     * @param projects the projects
+     */
+    public static void createProjectMap(Handle h, ProjectList projects) {
+        h.execute("CREATE TEMP TABLE project_map (old_id integer PRIMARY KEY, new_id uuid NOT NULL UNIQUE) ON COMMIT DROP");
+        h.createUpdate("INSERT INTO project_map SELECT * FROM unnest(?::integer[], ?::uuid[])")
+                .bindArray(0, Integer.class, projects.projects().stream().map(Project::oldId).toList())
+                .bindArray(1, UUID.class, projects.projects().stream().map(Project::id).toList())
+                .execute();
     }
 
     /**
      * Replaces {@code alembic_version} by the one a 0.5.2 service expects, holding the head revision.
      *
-     * @param c  the connection, in the migration's transaction
+     * @param h  the handle, in the migration's transaction
      * @param db the database
-     * @throws SQLException on failure
      */
-    public static void recordHead(Connection c, ServiceDatabase db) throws SQLException {
-        Jdbc.executeAll(c, "DROP TABLE IF EXISTS alembic_version",
+    public static void recordHead(Handle h, ServiceDatabase db) {
+        Sql.executeAll(h, "DROP TABLE IF EXISTS alembic_version",
                 "CREATE TABLE alembic_version (version_num character varying(32) NOT NULL, "
                         + "CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num))");
-        Jdbc.execute(c, "INSERT INTO alembic_version (version_num) VALUES (?)", db.targetRevision());
+        h.execute("INSERT INTO alembic_version (version_num) VALUES (?)", db.targetRevision());
     }
 
     /**
      * Adds the facts: the catalogue equals the shipped 0.5.2 description, and {@code alembic_version} holds the head.
      *
-     * @param c        the connection
+     * @param h        the handle
      * @param db       the database
      * @param resource the resource name ({@code aii}, {@code dwf}, {@code backend})
      * @param v        the facts so far
-     * @throws SQLException on failure
      */
-    public static void verifySchema(Connection c, ServiceDatabase db, String resource, Verification.Builder v)
-            throws SQLException {
+    public static void verifySchema(Handle h, ServiceDatabase db, String resource, Verification.Builder v) {
         Catalogue expected = Catalogue.expected("0.5.2", resource);
-        List<String> differences = Catalogue.read(c).differencesFrom(expected);
+        Catalogue actual = Catalogue.read(h);
+        List<String> differences = actual.differencesFrom(expected);
         v.fact("schema of " + db.stableName(), "the 0.5.2 schema (" + expected.lines().size() + " catalogue entries)",
                 differences.isEmpty() ? "the 0.5.2 schema" : Catalogue.describe(differences, SHOWN_DIFFERENCES),
                 differences.isEmpty());
-        List<String> revisions = Jdbc.tableExists(c, Catalogue.ALEMBIC_TABLE)
-                ? Jdbc.query(c, "SELECT version_num FROM alembic_version", rs -> rs.getString(1)) : List.of();
+        List<String> revisions = actual.hasTable(Catalogue.ALEMBIC_TABLE)
+                ? h.createQuery("SELECT version_num FROM alembic_version").mapTo(String.class).list() : List.of();
         v.expect("alembic_version of " + db.stableName(), List.of(db.targetRevision()), revisions);
     }
 
@@ -100,35 +133,33 @@ public final class DatabaseSteps {
      * Adds one fact per table: rows and digest now equal the baseline taken before the change. Without a baseline
      * (the step found the database migrated and no journal of the run that migrated it) only the schema is proved.
      *
-     * @param c        the connection
+     * @param h        the handle
      * @param baseline the journaled baseline, if any
      * @param after    per table: the query of its business columns in 0.5.2
      * @param db       the database
      * @param v        the facts so far
-     * @throws SQLException on failure
      */
-    public static void verifyDigests(Connection c, Optional<TableDigests> baseline, Map<String, String> after,
-                                     ServiceDatabase db, Verification.Builder v) throws SQLException {
-        verifyDigests(c, baseline, after, db, v, null, java.util.Set.of());
+    public static void verifyDigests(Handle h, Optional<TableDigests> baseline, Map<String, String> after,
+                                     ServiceDatabase db, Verification.Builder v) {
+        verifyDigests(h, baseline, after, db, v, null, java.util.Set.of());
     }
 
     /**
-     * As {@link #verifyDigests(Connection, Optional, Map, ServiceDatabase, Verification.Builder)}, but the tables that
+     * As {@link #verifyDigests(Handle, Optional, Map, ServiceDatabase, Verification.Builder)}, but the tables that
      * later steps of a plan may change in their documented way are compared only in the run that took the baseline
      * (right after the migration, before those steps); a later verify-only pass proves the other tables.
      *
-     * @param c          the connection
+     * @param h          the handle
      * @param baseline   the journaled baseline, if any
      * @param after      per table: the query of its business columns in 0.5.2
      * @param db         the database
      * @param v          the facts so far
      * @param ctx        the context of this verification
      * @param laterSteps the tables later steps may change
-     * @throws SQLException on failure
      */
-    public static void verifyDigests(Connection c, Optional<TableDigests> baseline, Map<String, String> after,
+    public static void verifyDigests(Handle h, Optional<TableDigests> baseline, Map<String, String> after,
                                      ServiceDatabase db, Verification.Builder v, MigrationContext ctx,
-                                     java.util.Set<String> laterSteps) throws SQLException {
+                                     java.util.Set<String> laterSteps) {
         if (baseline.isEmpty()) {
             LOG.info("No baseline of the {} database in the context (migrated by an earlier run without journal): "
                     + "verifying its schema only", db.stableName());
@@ -141,7 +172,7 @@ public final class DatabaseSteps {
                 compared.put(table, query);
             }
         });
-        TableDigests now = TableDigests.compute(c, compared, table -> { });
+        TableDigests now = TableDigests.compute(h, compared, table -> { });
         for (Map.Entry<String, TableDigests.TableDigest> e : baseline.get().tables().entrySet()) {
             if (!compared.containsKey(e.getKey())) {
                 continue;

@@ -1,8 +1,6 @@
 package dev.kaapanamigrate.postgres.internal;
 
 import dev.kaapanamigrate.postgres.ExtensionDag;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -13,6 +11,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Function;
+import org.jdbi.v3.core.Handle;
 
 /**
  * Reads, read-only and aggregated in the database, the DAG ids the kaapana-backend database uses outside
@@ -35,24 +34,23 @@ public final class ExtensionDagSql {
     /**
      * Finds the extension DAGs.
      *
-     * @param c            a connection to the kaapana-backend database
+     * @param h            a handle on the kaapana-backend database
      * @param projectNames the name of a project by its UUID (text), for workflows without jobs; may return
      *                     {@code null} for an unknown one
      * @return the DAGs, sorted by id (0.5 ids)
-     * @throws SQLException on failure
      */
-    public static List<ExtensionDag> find(Connection c, Function<String, String> projectNames) throws SQLException {
+    public static List<ExtensionDag> find(Handle h, Function<String, String> projectNames) {
         Set<String> covered = new LinkedHashSet<>(KaapanaDags.defaultSoftware());
         KaapanaDags.RENAMES.forEach((oldId, newId) -> {
             if (KaapanaDags.defaultSoftware().contains(newId)) {
                 covered.add(oldId);
             }
         });
-        Object[] coveredIds = covered.toArray();
+        List<String> coveredIds = List.copyOf(covered);
         Map<String, Usage> usage = new TreeMap<>();
         Function<String, Usage> of = id -> usage.computeIfAbsent(KaapanaDags.in05(id), k -> new Usage());
 
-        query(c, "SELECT j.dag_id, coalesce(j.conf_data->'project_form'->>'name', j.conf_data->'project_form'->>'id'), "
+        query(h, "SELECT j.dag_id, coalesce(j.conf_data->'project_form'->>'name', j.conf_data->'project_form'->>'id'), "
                 + "count(*) FROM job j WHERE j.dag_id IS NOT NULL AND j.dag_id <> ALL(?::text[]) GROUP BY 1, 2", coveredIds,
                 rs -> {
                     Usage u = of.apply(rs.getString(1));
@@ -61,11 +59,11 @@ public final class ExtensionDagSql {
                     }
                     u.jobs += rs.getLong(3);
                 });
-        query(c, "SELECT w.dag_id, count(*) FROM workflow w WHERE w.dag_id IS NOT NULL AND w.dag_id <> ALL(?::text[]) "
+        query(h, "SELECT w.dag_id, count(*) FROM workflow w WHERE w.dag_id IS NOT NULL AND w.dag_id <> ALL(?::text[]) "
                 + "GROUP BY 1", coveredIds, rs -> of.apply(rs.getString(1)).workflows += rs.getLong(2));
-        if (hasColumn(c, "workflow", "project_id")) {
+        if (hasColumn(h, "workflow", "project_id")) {
             // 0.5 shape: workflows carry a project; count it only for workflows without jobs, whose jobs say better.
-            query(c, "SELECT w.dag_id, w.project_id::text FROM workflow w WHERE w.dag_id IS NOT NULL "
+            query(h, "SELECT w.dag_id, w.project_id::text FROM workflow w WHERE w.dag_id IS NOT NULL "
                     + "AND w.dag_id <> ALL(?::text[]) AND w.project_id IS NOT NULL "
                     + "AND NOT EXISTS (SELECT 1 FROM job j WHERE j.workflow_id = w.workflow_id) GROUP BY 1, 2", coveredIds,
                     rs -> {
@@ -73,11 +71,11 @@ public final class ExtensionDagSql {
                         of.apply(rs.getString(1)).projects.add(name == null ? rs.getString(2) : name);
                     });
         }
-        query(c, "SELECT e.key, k.instance_name FROM kaapana_instance k, jsonb_object_keys(CASE WHEN "
+        query(h, "SELECT e.key, k.instance_name FROM kaapana_instance k, jsonb_object_keys(CASE WHEN "
                 + "jsonb_typeof(k.allowed_dags) = 'object' THEN k.allowed_dags ELSE '{}'::jsonb END) AS e(key) "
                 + "WHERE e.key <> ALL(?::text[]) GROUP BY 1, 2", coveredIds,
                 rs -> of.apply(rs.getString(1)).sites.add(rs.getString(2)));
-        query(c, "SELECT e.key, s.username FROM settings s, json_object_keys(CASE WHEN s.key = 'workflows' AND "
+        query(h, "SELECT e.key, s.username FROM settings s, json_object_keys(CASE WHEN s.key = 'workflows' AND "
                 + "json_typeof(s.value) = 'object' THEN s.value ELSE '{}'::json END) AS e(key) "
                 + "WHERE e.key <> ALL(?::text[]) GROUP BY 1, 2", coveredIds,
                 rs -> of.apply(rs.getString(1)).users.add(String.valueOf(rs.getString(2))));
@@ -93,25 +91,16 @@ public final class ExtensionDagSql {
         void accept(ResultSet rs) throws SQLException;
     }
 
-    private static void query(Connection c, String sql, Object[] coveredIds, Row row) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setArray(1, c.createArrayOf("text", coveredIds));
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    row.accept(rs);
-                }
-            }
-        }
+    private static void query(Handle h, String sql, List<String> coveredIds, Row row) {
+        h.createQuery(sql).bindArray(0, String.class, coveredIds).reduceResultSet(0L, (rows, rs, ctx) -> {
+            row.accept(rs);
+            return rows + 1;
+        });
     }
 
-    private static boolean hasColumn(Connection c, String table, String column) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM information_schema.columns "
-                + "WHERE table_schema = current_schema() AND table_name = ? AND column_name = ?")) {
-            ps.setString(1, table);
-            ps.setString(2, column);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next();
-            }
-        }
+    private static boolean hasColumn(Handle h, String table, String column) {
+        return h.createQuery("SELECT 1 FROM information_schema.columns "
+                + "WHERE table_schema = current_schema() AND table_name = ? AND column_name = ?")
+                .bind(0, table).bind(1, column).mapTo(int.class).findFirst().isPresent();
     }
 }

@@ -3,12 +3,11 @@ package dev.kaapanamigrate.postgres.internal;
 import dev.kaapanamigrate.core.CoreErrorCode;
 import dev.kaapanamigrate.core.Problem;
 import dev.kaapanamigrate.core.StepFailedException;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.jdbi.v3.core.Handle;
 
 /**
  * Rewrites the kaapana-backend {@code job} table by rebuilding it: the table is the large one (a million rows, seven
@@ -20,7 +19,7 @@ import java.util.Set;
  * rebuild would lose and nothing depending on it: no grants (table or column), triggers, rules, policies, row security,
  * storage parameters, column settings, comments (table, index, constraint), security labels, clustering, own
  * tablespaces, extended statistics, publications, inheritance, and no view, function, column or foreign key that uses
- * the table or its row type; and no job the recreated foreign keys would refuse ({@link #obstacles(Connection)}).
+ * the table or its row type; and no job the recreated foreign keys would refuse ({@link #obstacles(Handle)}).
  * Anything else keeps the in-place update, which needs no knowledge of the table's definition.
  */
 public final class JobTableRebuild {
@@ -55,19 +54,18 @@ public final class JobTableRebuild {
      * What keeps the rebuild from reproducing the table exactly: a definition other than 0.5.2's, another owner than
      * the connected role, or anything attached to the table that a new table would not have.
      *
-     * @param c the connection
+     * @param h the handle
      * @return the obstacles, empty when the table can be rebuilt
-     * @throws SQLException on failure
      */
-    public static List<String> obstacles(Connection c) throws SQLException {
+    public static List<String> obstacles(Handle h) {
         List<String> found = new ArrayList<>();
         Set<String> relations = Set.of("job", "job_id_seq");
-        List<String> differences = Catalogue.read(c).only(relations)
+        List<String> differences = Catalogue.read(h).only(relations)
                 .differencesFrom(Catalogue.expected("0.5.2", "backend").only(relations));
         if (!differences.isEmpty()) {
             found.add("the job table differs from 0.5.2: " + Catalogue.describe(differences, 5));
         }
-        found.addAll(Jdbc.query(c, "SELECT 'owned by ' || pg_get_userbyid(relowner) || ', not by the connected role' "
+        found.addAll(h.createQuery("SELECT 'owned by ' || pg_get_userbyid(relowner) || ', not by the connected role' "
                 + "FROM pg_class WHERE oid = 'job'::regclass AND relowner <> (SELECT oid FROM pg_roles WHERE rolname = "
                 + "current_user) "
                 + "UNION ALL SELECT 'has grants' FROM pg_class WHERE oid = 'job'::regclass AND relacl IS NOT NULL "
@@ -106,13 +104,13 @@ public final class JobTableRebuild {
                 + "UNION ALL SELECT 'is in publication ' || p.pubname FROM pg_publication_rel r "
                 + "JOIN pg_publication p ON p.oid = r.prpubid WHERE r.prrelid = 'job'::regclass "
                 + "UNION ALL SELECT 'inherits or is inherited' FROM pg_inherits WHERE inhrelid = 'job'::regclass "
-                + "OR inhparent = 'job'::regclass", rs -> rs.getString(1)));
+                + "OR inhparent = 'job'::regclass").mapTo(String.class).list());
         if (found.isEmpty()) {
             // Rows the foreign keys would refuse when recreated (left by a restore with triggers off): in place, they
             // stay as they are; a rebuild would fail on them at its last statement.
-            long orphans = Jdbc.queryLong(c, "SELECT count(*) FROM job j WHERE (j.kaapana_id IS NOT NULL AND NOT EXISTS "
+            long orphans = h.createQuery("SELECT count(*) FROM job j WHERE (j.kaapana_id IS NOT NULL AND NOT EXISTS "
                     + "(SELECT 1 FROM kaapana_instance k WHERE k.id = j.kaapana_id)) OR (j.workflow_id IS NOT NULL AND "
-                    + "NOT EXISTS (SELECT 1 FROM workflow w WHERE w.workflow_id = j.workflow_id))");
+                    + "NOT EXISTS (SELECT 1 FROM workflow w WHERE w.workflow_id = j.workflow_id))").mapTo(long.class).one();
             if (orphans > 0) {
                 found.add("has " + orphans + " job(s) whose site or workflow no longer exists");
             }
@@ -125,22 +123,21 @@ public final class JobTableRebuild {
      * table is dropped, the new one must hold as many rows and, over every column but {@code conf_data}, the same
      * digest; otherwise the step fails and the transaction's rollback leaves the old table.
      *
-     * @param c              the connection, in the rewrite's transaction
+     * @param h              the handle, in the rewrite's transaction
      * @param confDataOfJob  the new {@code conf_data} of a row of {@code job j}
-     * @param params         the expression's parameters
+     * @param params         the expression's named parameters
      * @return the rows copied
-     * @throws SQLException on failure
      */
-    static long rebuild(Connection c, String confDataOfJob, Object... params) throws SQLException {
-        Jdbc.executeAll(c, "LOCK TABLE job IN ACCESS EXCLUSIVE MODE",
+    static long rebuild(Handle h, String confDataOfJob, Map<String, ?> params) {
+        Sql.executeAll(h, "LOCK TABLE job IN ACCESS EXCLUSIVE MODE",
                 "CREATE TABLE job_05 (LIKE job INCLUDING DEFAULTS INCLUDING STORAGE INCLUDING COMPRESSION)");
-        long copied = Jdbc.execute(c, "INSERT INTO job_05 (" + COLUMNS + ") SELECT j.id, j.dag_id, j.external_job_id, "
+        long copied = h.createUpdate("INSERT INTO job_05 (" + COLUMNS + ") SELECT j.id, j.dag_id, j.external_job_id, "
                 + "j.owner_kaapana_instance_name, " + confDataOfJob + ", j.status, j.run_id, j.description, j.username, "
                 + "j.time_created, j.time_updated, j.automatic_execution, j.service_job, j.kaapana_id, j.workflow_id "
-                + "FROM job j", params);
-        TableDigests.TableDigest before = TableDigests.compute(c, Map.of("job", "SELECT " + UNCHANGED_COLUMNS + " FROM job"),
+                + "FROM job j").bindMap(params).executeLarge();
+        TableDigests.TableDigest before = TableDigests.compute(h, Map.of("job", "SELECT " + UNCHANGED_COLUMNS + " FROM job"),
                 table -> { }).tables().get("job");
-        TableDigests.TableDigest after = TableDigests.compute(c, Map.of("job", "SELECT " + UNCHANGED_COLUMNS
+        TableDigests.TableDigest after = TableDigests.compute(h, Map.of("job", "SELECT " + UNCHANGED_COLUMNS
                 + " FROM job_05"), table -> { }).tables().get("job");
         if (!before.equals(after)) {
             throw new StepFailedException(Problem.of(CoreErrorCode.STEP_FAILED, "the rebuilt job table differs from the old one "
@@ -148,7 +145,7 @@ public final class JobTableRebuild {
                     "every job copied, unchanged but for conf_data", "nothing was changed (the transaction was rolled "
                     + "back); report this as a bug"));
         }
-        Jdbc.executeAll(c,
+        Sql.executeAll(h,
                 "ALTER SEQUENCE job_id_seq OWNED BY NONE", // else dropping the old table drops the sequence
                 "DROP TABLE job",
                 "ALTER TABLE job_05 RENAME TO job",

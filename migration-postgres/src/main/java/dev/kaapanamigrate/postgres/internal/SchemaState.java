@@ -1,9 +1,8 @@
 package dev.kaapanamigrate.postgres.internal;
 
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.util.List;
 import java.util.regex.Pattern;
+import org.jdbi.v3.core.Handle;
 
 /**
  * Where one of the three databases stands (reference §4, §8): the revision its {@code alembic_version} claims
@@ -33,22 +32,21 @@ public record SchemaState(Kind kind, String revision, String description, List<S
     /**
      * Reads and judges a database.
      *
-     * @param c                  the connection
+     * @param h                  the handle, inside a transaction
      * @param database           {@code aii}, {@code dwf} or {@code backend} (resource names)
      * @param initialRevision    the revision upstream records before upgrading a 0.4 database
      * @param head               the 0.5.2 head revision
      * @param randomRevisionIs04 whether any 12-hex revision means a 0.4 database (the backend's boot-time
      *                           autogenerate writes a random one)
      * @return the state
-     * @throws SQLException on failure
      */
-    public static SchemaState inspect(Connection c, String database, String initialRevision, String head,
-                                      boolean randomRevisionIs04) throws SQLException {
-        Catalogue actual = Catalogue.read(c);
+    public static SchemaState inspect(Handle h, String database, String initialRevision, String head,
+                                      boolean randomRevisionIs04) {
+        Catalogue actual = Catalogue.read(h);
         String revision = null;
         if (actual.hasTable(Catalogue.ALEMBIC_TABLE)) {
-            revision = String.join(",", Jdbc.query(c, "SELECT version_num FROM alembic_version ORDER BY 1",
-                    rs -> rs.getString(1)));
+            revision = String.join(",", h.createQuery("SELECT version_num FROM alembic_version ORDER BY 1")
+                    .mapTo(String.class).list());
         }
         if (head.equals(revision)) {
             List<String> diff05 = actual.differencesFrom(Catalogue.expected("0.5.2", database));

@@ -1,11 +1,10 @@
 package dev.kaapanamigrate.postgres.internal;
 
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
+import org.jdbi.v3.core.Handle;
 
 /**
  * Row counts and order-independent digests of the business columns of a database's tables, computed by the
@@ -62,18 +61,16 @@ public record TableDigests(Map<String, TableDigest> tables, java.util.UUID runId
      * Digests the rows each query returns. Before and after queries of a table must return the same column types in
      * the same order.
      *
-     * @param c       the connection, inside a transaction
+     * @param h       the handle, inside a transaction
      * @param queries per table: a query returning its business columns (after the documented rewrites)
      * @param onTable called after each table with its name
      * @return the digests
-     * @throws SQLException on failure
      */
-    public static TableDigests compute(Connection c, Map<String, String> queries, java.util.function.Consumer<String> onTable)
-            throws SQLException {
+    public static TableDigests compute(Handle h, Map<String, String> queries, java.util.function.Consumer<String> onTable) {
         Map<String, TableDigest> out = new LinkedHashMap<>();
         for (Map.Entry<String, String> e : queries.entrySet()) {
-            out.put(e.getKey(), Jdbc.query(c, "SELECT count(*), coalesce(sum(hash_record_extended(r, 0)), 0)::text FROM ("
-                    + e.getValue() + ") r", rs -> new TableDigest(rs.getLong(1), rs.getString(2))).get(0));
+            out.put(e.getKey(), h.createQuery("SELECT count(*), coalesce(sum(hash_record_extended(r, 0)), 0)::text FROM ("
+                    + e.getValue() + ") r").map((rs, ctx) -> new TableDigest(rs.getLong(1), rs.getString(2))).one());
             onTable.accept(e.getKey());
         }
         return new TableDigests(out, null);

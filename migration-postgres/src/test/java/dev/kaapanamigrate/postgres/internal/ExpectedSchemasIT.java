@@ -70,7 +70,7 @@ class ExpectedSchemasIT {
                 try (Connection c = server.dataSource(name, "kaapanauser", "Kaapana2020").getConnection();
                      Statement st = c.createStatement()) {
                     st.execute(ddl(version, db));
-                    actual = Catalogue.read(c);
+                    actual = Catalogue.read(org.jdbi.v3.core.Jdbi.open(c));
                 }
                 if (version.equals("0.4.2")) {
                     actual = actual.without(Catalogue.ALEMBIC_TABLE); // judged on its own: the 0.4 backend has a random row

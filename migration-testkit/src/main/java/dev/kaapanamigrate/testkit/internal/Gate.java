@@ -10,6 +10,7 @@ import java.net.Socket;
 import java.net.SocketException;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import dev.kaapanamigrate.pgserver.os.FreePorts;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,7 +32,7 @@ public final class Gate implements AutoCloseable {
     private Thread acceptor;
 
     /**
-     * Creates a closed gate on a free loopback port.
+     * Creates a closed gate on a free loopback port below the ephemeral range.
      *
      * @param name       what it stands for, for logs
      * @param targetHost the backend's host
@@ -41,11 +42,8 @@ public final class Gate implements AutoCloseable {
         this.name = name;
         this.targetHost = targetHost;
         this.targetPort = targetPort;
-        try (ServerSocket probe = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-            this.port = probe.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException("no free loopback port for the " + name + " gate: " + e.getMessage(), e);
-        }
+        // below the ephemeral range: while the gate is closed, outgoing connections cannot take its port
+        this.port = FreePorts.pickForRebinding();
     }
 
     /**

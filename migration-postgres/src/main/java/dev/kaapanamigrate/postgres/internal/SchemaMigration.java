@@ -1,0 +1,191 @@
+package dev.kaapanamigrate.postgres.internal;
+
+import dev.kaapanamigrate.core.Change;
+import dev.kaapanamigrate.core.PreconditionFailedException;
+import dev.kaapanamigrate.core.StepCheck;
+import dev.kaapanamigrate.core.Verification;
+import dev.kaapanamigrate.domain.ServiceDatabase;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Supplier;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * The opening the three database migration steps share, each phase in one transaction: check and apply read the
+ * schema state first ({@link SchemaState}) and decide up to date / blocked / to migrate the same way (apply locks the
+ * step's tables before it reads anything else); verify starts with the 0.5.2 catalogue and the head revision. The step
+ * supplies only what is its own: what it reads and changes when the database is to be migrated, and its extra facts.
+ *
+ * @param db                 the database
+ * @param resource           its name in the shipped schema descriptions ({@code aii}, {@code dwf}, {@code backend})
+ * @param initialRevision    the revision upstream's 0.5.2 service records before it upgrades a 0.4 database
+ * @param randomRevisionIs04 whether any 12-hex revision means a 0.4 database (the backend's boot-time autogenerate)
+ * @param lockedTables       the tables apply locks ({@code ACCESS EXCLUSIVE}) before it reads the source
+ */
+public record SchemaMigration(ServiceDatabase db, String resource, String initialRevision, boolean randomRevisionIs04,
+                              String lockedTables) {
+
+    private static final String NOTHING_CHANGED = "nothing was changed";
+
+    /**
+     * Validates the parts.
+     *
+     * @param db                 the database
+     * @param resource           its name in the shipped schema descriptions
+     * @param initialRevision    upstream's initial revision
+     * @param randomRevisionIs04 whether any 12-hex revision means a 0.4 database
+     * @param lockedTables       the tables apply locks
+     */
+    public SchemaMigration {
+        Objects.requireNonNull(db, "db");
+        Objects.requireNonNull(resource, "resource");
+        Objects.requireNonNull(initialRevision, "initialRevision");
+        Objects.requireNonNull(lockedTables, "lockedTables");
+    }
+
+    /**
+     * The step's own work on a database in a given state, inside the phase's transaction.
+     *
+     * @param <T> the result type
+     */
+    @FunctionalInterface
+    public interface Work<T> {
+        /**
+         * Does the work.
+         *
+         * @param h     the handle, inside the transaction
+         * @param state the database's state
+         * @return the result
+         * @throws SQLException on failure
+         */
+        T run(Handle h, SchemaState state) throws SQLException;
+    }
+
+    /**
+     * The step's own facts, after the schema and revision facts.
+     */
+    @FunctionalInterface
+    public interface Facts {
+        /**
+         * Adds facts.
+         *
+         * @param h the handle, inside the read-only transaction
+         * @param v the facts so far
+         * @throws SQLException on failure
+         */
+        void add(Handle h, Verification.Builder v) throws SQLException;
+    }
+
+    /**
+     * Reads and judges the database's schema.
+     *
+     * @param h the handle, inside a transaction
+     * @return the state
+     */
+    public SchemaState inspect(Handle h) {
+        return SchemaState.inspect(h, resource, initialRevision, db.targetRevision(), randomRevisionIs04);
+    }
+
+    /**
+     * The check, read-only: blocked for a state the migration does not handle, up to date at head (with the plain
+     * description), else what {@code pending} says.
+     *
+     * @param jdbi    the database
+     * @param pending the step's check of a database to migrate
+     * @return the check
+     */
+    public StepCheck check(Jdbi jdbi, Work<StepCheck> pending) {
+        return check(jdbi, (h, state) -> StepCheck.upToDate(db.stableName() + " is " + state.description()), pending);
+    }
+
+    /**
+     * The check, read-only: blocked for a state the migration does not handle, else what the step says for a database
+     * at head or to migrate.
+     *
+     * @param jdbi     the database
+     * @param upToDate the step's check of a database at head with the 0.5.2 schema
+     * @param pending  the step's check of a database to migrate
+     * @return the check
+     */
+    public StepCheck check(Jdbi jdbi, Work<StepCheck> upToDate, Work<StepCheck> pending) {
+        return Sql.read(jdbi, db.stableName(), "check", h -> {
+            SchemaState state = inspect(h);
+            return switch (state.kind()) {
+                case UP_TO_DATE -> upToDate.run(h, state);
+                case BLOCKED -> new StepCheck.Blocked(DatabaseSteps.blocked(db, state));
+                case MIGRATE -> pending.run(h, state);
+            };
+        });
+    }
+
+    /**
+     * The migration, in one transaction committed at the end: refused for a state the migration does not handle
+     * (nothing changed), {@code atHead} for a database already migrated, else the step's tables locked and
+     * {@code migrate}.
+     *
+     * @param jdbi    the database
+     * @param atHead  what apply returns for a database at head with the 0.5.2 schema
+     * @param migrate the migration
+     * @param <T>     the result type
+     * @return the result
+     * @throws PreconditionFailedException for a state the migration does not handle
+     */
+    public <T> T apply(Jdbi jdbi, Work<T> atHead, Work<T> migrate) {
+        return Sql.write(jdbi, db.stableName(), "migration", h -> {
+            SchemaState state = inspect(h);
+            return switch (state.kind()) {
+                case UP_TO_DATE -> atHead.run(h, state);
+                case BLOCKED -> throw new PreconditionFailedException(DatabaseSteps.blocked(db, state));
+                case MIGRATE -> {
+                    h.execute("LOCK TABLE " + lockedTables + " IN ACCESS EXCLUSIVE MODE");
+                    yield migrate.run(h, state);
+                }
+            };
+        });
+    }
+
+    /**
+     * The verification, read-only: the catalogue equals the shipped 0.5.2 description and {@code alembic_version}
+     * holds the head, then the step's own facts.
+     *
+     * @param jdbi  the database
+     * @param facts the step's facts
+     * @return the verification
+     */
+    public Verification verify(Jdbi jdbi, Facts facts) {
+        return Sql.read(jdbi, db.stableName(), "verification", h -> {
+            Verification.Builder v = Verification.builder();
+            DatabaseSteps.verifySchema(h, db, resource, v);
+            facts.add(h, v);
+            return v.build();
+        });
+    }
+
+    /**
+     * What a check of a database to migrate says once the step read its source: blocked by the findings (nothing was
+     * changed), else pending with the changes.
+     *
+     * @param findings what keeps the migration from running
+     * @param changes  the changes it would make
+     * @return the check
+     */
+    public static StepCheck pendingUnless(List<Finding> findings, Supplier<List<Change>> changes) {
+        return findings.isEmpty() ? StepCheck.pending(changes.get())
+                : new StepCheck.Blocked(Finding.problem(findings, NOTHING_CHANGED));
+    }
+
+    /**
+     * What an apply does once it read the source of a database to migrate: refuses when there are findings (the
+     * transaction rolls back, nothing was changed).
+     *
+     * @param findings what keeps the migration from running
+     * @throws PreconditionFailedException naming every finding, when there is one
+     */
+    public static void refuseIf(List<Finding> findings) {
+        if (!findings.isEmpty()) {
+            throw new PreconditionFailedException(Finding.problem(findings, NOTHING_CHANGED));
+        }
+    }
+}
