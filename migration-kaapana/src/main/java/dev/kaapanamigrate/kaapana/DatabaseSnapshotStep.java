@@ -76,7 +76,7 @@ public final class DatabaseSnapshotStep implements MigrationStep {
                     + " projects, " + taken.get().allSeries() + " mapped series");
         }
         return StepCheck.pending(List.of(Change.of(Change.Kind.CREATE, "sorted series lists of the access-information, "
-                + "dicom-web-filter and kaapana-backend databases in " + ctx.fileArea(), null,
+                + "dicom-web-filter and kaapana-backend databases in the step's file area", null,
                 "per project: mapped series, dataset series, datasets, workflows", 1)));
     }
 
