@@ -57,10 +57,14 @@ class FollowUpWorkflowsStepTest {
     private final List<Call> calls = Collections.synchronizedList(new ArrayList<>());
     /** Answers to give before the normal one, per "METHOD path", consumed in order. */
     private final Map<String, List<Integer>> faults = new HashMap<>();
+    /** Milliseconds to wait before answering, per "METHOD path", consumed in order. */
+    private final Map<String, List<Integer>> delays = new HashMap<>();
     /** How many polls a workflow's jobs stay running; -1: forever. */
     private volatile int pollsUntilFinished = 1;
     private final Map<String, Integer> polls = new HashMap<>();
     private final AtomicInteger started = new AtomicInteger();
+    /** The method of every request as it arrived (before any delay). */
+    private final List<String> arrivals = Collections.synchronizedList(new ArrayList<>());
     private final AtomicInteger tokens = new AtomicInteger();
     private final Supplier<String> token = () -> "token-" + tokens.incrementAndGet();
 
@@ -72,7 +76,10 @@ class FollowUpWorkflowsStepTest {
     @BeforeEach
     void start() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        server.createContext("/", this::handle);
+        server.createContext("/", x -> {
+            arrivals.add(x.getRequestMethod());
+            handle(x);
+        });
         server.start();
     }
 
@@ -84,6 +91,14 @@ class FollowUpWorkflowsStepTest {
     private synchronized void handle(HttpExchange x) throws IOException {
         String method = x.getRequestMethod();
         String path = x.getRequestURI().getPath();
+        List<Integer> delay = delays.getOrDefault(method + " " + path, new ArrayList<>());
+        if (!delay.isEmpty()) {
+            try {
+                Thread.sleep(delay.remove(0));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         byte[] in = x.getRequestBody().readAllBytes();
         JsonNode body = in.length == 0 ? null : JSON.readTree(in);
         List<Integer> pending = faults.getOrDefault(method + " " + path, new ArrayList<>());
@@ -246,6 +261,27 @@ class FollowUpWorkflowsStepTest {
             assertThat(result.problem().found()).contains("answered HTTP 500").contains("not retried")
                     .contains("***").doesNotContain("token-");
             assertThat(calls).hasSize(1);
+        }
+    }
+
+    @Test
+    void aRequestThatTimesOutIsRetriedWhenItIsAPollAndReportedWhenItIsAStart() throws Exception {
+        delays.put("GET /kaapana-backend/client/jobs", new ArrayList<>(List.of(1500)));
+        delays.put("POST /kaapana-backend/client/workflow", new ArrayList<>(List.of(0, 1500)));
+        WorkflowApi slow = api().withRequestTimeout(Duration.ofMillis(500));
+        try (StandaloneContext ctx = context()) {
+            StepResult result = StepRunner.run(FollowUpWorkflowsStep.start(slow, options(10)), ctx);
+
+            assertThat(result.status()).isEqualTo(StepStatus.FAILED);
+            assertThat(result.errorCode()).isEqualTo(KaapanaErrorCode.WORKFLOW_API_FAILED);
+            assertThat(result.problem().found()).contains("POST http://127.0.0.1:")
+                    .contains("failed after the request was sent (HttpTimeoutException)")
+                    .contains("the workflow may have been created");
+            // the first poll timed out and was asked again: clear-validation-results finished, validate-dicoms's start
+            // timed out and was not sent twice
+            assertThat(ctx.require(FollowUps.KEY).workflows()).extracting(FollowUps.Workflow::status)
+                    .containsExactly("finished");
+            assertThat(arrivals).filteredOn(m -> m.equals("POST")).hasSize(2);
         }
     }
 
