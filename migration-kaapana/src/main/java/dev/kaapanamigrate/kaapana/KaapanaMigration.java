@@ -50,6 +50,22 @@ import java.util.function.Consumer;
  * baselines. A store whose client is not given is reported as not checked: the run ends
  * {@link dev.kaapanamigrate.core.PlanStatus#INCOMPLETE}, never silently successful.
  *
+ * <p>With {@link #slowDataDir} the PACS's folders, which stay in place, are inventoried before anything changes
+ * ({@link PacsInventoryStep}) and proven unchanged at the end of the undeployed state ({@link PacsVerifyStep}). With a
+ * store the plan also checks that the stores agree with each other ({@link DatabaseSnapshotStep} while undeployed,
+ * {@link ConsistencyStep} once 0.5 runs; {@link #consistency}, {@link #dicomWeb}) and ends with the guide's follow-up
+ * workflows, listed as instructions ({@link FollowUps}) or started through the workflow API
+ * ({@link #followUpWorkflows}).
+ *
+ * <pre>{@code
+ * KaapanaMigration.configure(fast).slowDataDir(slow).platformControl(control)
+ *         .objectStore(MinioSteps.of(store)).searchIndex(OpenSearchSteps.of(openSearch))
+ *         .dicomWeb(DicomWebSeries.of(URI.create("https://kaapana.example/dcm4chee-arc/aets/KAAPANA/rs"), tokens::get))
+ *         .followUpWorkflows(WorkflowApi.of(URI.create("https://kaapana.example"), tokens::get),
+ *                 FollowUpOptions.defaults().withBatchSize(200))
+ *         .plan();
+ * }</pre>
+ *
  * <p>The database steps connect through {@link TemporaryServers} on the moved folders by default (embedded
  * musl-built PostgreSQL 17.2); callers who run their own servers pass {@link #databaseConnections}.
  *
@@ -101,7 +117,6 @@ public final class KaapanaMigration {
         this.referenceOptions = BackendReferencesOptions.defaults();
         this.passwordOptions = RolePasswordOptions.defaults();
         this.consistency = ConsistencyOptions.defaults();
-        this.followUps = FollowUpWorkflowsStep.instructionsOnly(FollowUpOptions.defaults());
     }
 
     /** A copy with one change; the instance the caller holds never changes. */
@@ -201,9 +216,10 @@ public final class KaapanaMigration {
     }
 
     /**
-     * How the cross-store consistency check reports (on by default): {@link DatabaseSnapshotStep} reads the migrated
-     * databases while undeployed, {@link ConsistencyStep} joins them with the indices (through the
-     * {@link #searchIndex} client) and the object store's findings once 0.5 runs.
+     * How the cross-store consistency check reports. It is in the plan whenever a store is ({@link #objectStore},
+     * {@link #searchIndex} or {@link #dicomWeb}): {@link DatabaseSnapshotStep} reads the migrated databases while
+     * undeployed, {@link ConsistencyStep} joins them with the indices (through the {@link #searchIndex} client), the
+     * object store's findings and the PACS once 0.5 runs. A plan without any store ends before 0.5 runs and has none.
      *
      * @param options the options; default {@link ConsistencyOptions#defaults()}
      * @return a new configuration
@@ -248,8 +264,9 @@ public final class KaapanaMigration {
 
     /**
      * Starts the guide's follow-up workflows ({@code clear-validation-results}, {@code validate-dicoms},
-     * {@code generate-thumbnail}) through the platform's workflow API once 0.5 runs, and waits for them. By default they
-     * are only listed as instructions ({@link FollowUps} in the result's context, and the step's verification facts).
+     * {@code generate-thumbnail}) through the platform's workflow API once 0.5 runs, and waits for them. By default, in
+     * a plan that reaches 0.5 (one with a store), they are only listed as instructions ({@link FollowUps} in the
+     * journal, and the step's verification facts).
      *
      * @param api     the platform's workflow API (base URL, token supplier, HTTP client)
      * @param options batches, timeouts, the DAGs
@@ -261,7 +278,9 @@ public final class KaapanaMigration {
     }
 
     /**
-     * Lists the follow-up workflows as instructions only (the default), with these options (which DAGs, batch size).
+     * Lists the follow-up workflows as instructions only once 0.5 runs, with these options (which DAGs, batch size);
+     * the default in a plan with a store, and the way to have them in a plan without one (the plan then deploys 0.5, or
+     * pauses before it when the platform control cannot).
      *
      * @param options the options
      * @return a new configuration
@@ -446,7 +465,13 @@ public final class KaapanaMigration {
             beforeVersion.add(RewriteWorkflowsStep.ID);
         }
         List<String> databaseWork = new ArrayList<>(List.of(ReportExtensionDagsStep.ID, MigrateDicomWebFilterStep.ID));
-        if (consistency != null) {
+        // Steps once 0.5 runs only when the plan reaches 0.5 anyway (a store to verify) or the caller asks for them: a
+        // plan without them ends undeployed, leaving 0.5's deploy to the caller.
+        boolean reachesTarget = objectStore != null || searchIndex != null || dicomWeb != null;
+        boolean checkConsistency = consistency != null && reachesTarget;
+        FollowUpWorkflowsStep followUpStep = followUps != null ? followUps
+                : reachesTarget ? FollowUpWorkflowsStep.instructionsOnly(FollowUpOptions.defaults()) : null;
+        if (checkConsistency) {
             // the databases are reachable only now (temporary servers): their side of the check, saved sorted
             b = b.step(new DatabaseSnapshotStep(conns, consistency), BackendReferencesStep.ID,
                     MigrateDicomWebFilterStep.ID);
@@ -489,7 +514,7 @@ public final class KaapanaMigration {
             storeChecks.addAll(List.of(VerifyDocumentsStep.ID, CheckSecurityStep.ID));
         }
         String beforeFollowUps = WriteVersionStep.ID;
-        if (consistency != null) {
+        if (checkConsistency) {
             ConsistencyStep.Builder check = ConsistencyStep.builder().options(searchIndex == null ? consistency
                     : consistency.withSearchOptions(searchIndex.options()));
             if (searchIndex != null) {
@@ -502,7 +527,9 @@ public final class KaapanaMigration {
             b = b.step(check.build(), storeChecks.toArray(String[]::new));
             beforeFollowUps = ConsistencyStep.ID;
         }
-        b = b.step(followUps, beforeFollowUps);
+        if (followUpStep != null) {
+            b = b.step(followUpStep, beforeFollowUps);
+        }
         if (platformControl != null) {
             b = b.platformControl(platformControl);
         }

@@ -44,6 +44,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -220,7 +221,8 @@ class KaapanaUpgradeIT {
     @Test
     void theWholeUpgradeInOneCallFromZeroFourRunningToZeroFiveRunning(GeneratedInstallation install,
             SimulatedPlatform platform, SearchNode node, ObjectStore s3, InstallationModel model) throws Exception {
-        try (SecurityStandIn security = SecurityStandIn.start(node, "admin", PASSWORD)) {
+        try (SecurityStandIn security = SecurityStandIn.start(node, "admin", PASSWORD);
+             WorkflowApiStandIn workflows = new WorkflowApiStandIn()) {
             security.seed04(model);
             // What 0.5 does at its first start: security reset, per-project roles mapped to the project UUIDs.
             platform.onDeploy(p -> new OpenSearchStartup().run(security, node.client(),
@@ -233,6 +235,9 @@ class KaapanaUpgradeIT {
                     .slowDataDir(install.slowDataDir())
                     .objectStore(MinioSteps.of(store).removeObsoletePolicies(true))
                     .searchIndex(OpenSearchSteps.of(security.client("admin", PASSWORD)))
+                    .followUpWorkflows(WorkflowApi.of(workflows.base(), () -> "access-token"),
+                            FollowUpOptions.defaults().withBatchSize(25).withWait(Duration.ofMinutes(1),
+                                    Duration.ofMillis(10)))
                     .plan();
 
             PlanPreview preview = plan.check();
@@ -260,12 +265,22 @@ class KaapanaUpgradeIT {
                     .anySatisfy(f -> assertThat(f.actual()).isEqualTo("unchanged"))
                     .anySatisfy(f -> assertThat(f.actual()).isEqualTo("PostgreSQL 17, no live server"));
             assertCleanReport(plan.journaledValues().get(ConsistencyReport.KEY).orElseThrow(), model);
+            // the follow-ups through the workflow API: every series of admin, thumbnails for those without one
+            ConsistencyReport.ProjectCounts admin = plan.journaledValues().get(ConsistencyReport.KEY).orElseThrow()
+                    .admin().orElseThrow();
             FollowUps followUps = plan.journaledValues().get(FollowUps.KEY).orElseThrow();
-            assertThat(followUps.workflows()).as("instructions only by default").isEmpty();
-            assertThat(followUps.instructions()).hasSize(3).satisfies(i -> {
-                assertThat(i.get(0)).startsWith("1. start clear-validation-results for project admin on the ");
-                assertThat(i.get(2)).startsWith("3. start generate-thumbnail for project admin on the ");
-            });
+            assertThat(followUps.workflows()).allSatisfy(w -> assertThat(w.status()).isEqualTo("finished"));
+            for (String dag : FollowUpOptions.GUIDE_ORDER) {
+                long expected = dag.equals(FollowUpOptions.THUMBNAIL_DAG) ? admin.seriesWithoutThumbnail()
+                        : admin.mappedSeries();
+                assertThat(workflows.started()).filteredOn(b -> b.path("dag_id").asText().equals(dag))
+                        .as(dag).hasSize((int) ((expected + 24) / 25));
+                assertThat(workflows.started().stream().filter(b -> b.path("dag_id").asText().equals(dag))
+                        .mapToInt(b -> b.path("conf_data").path("data_form").path("identifiers").size()).sum())
+                        .as(dag).isEqualTo((int) expected);
+            }
+            assertThat(workflows.started()).extracting(b -> b.path("dag_id").asText()).isSortedAccordingTo(
+                    java.util.Comparator.comparingInt(FollowUpOptions.GUIDE_ORDER::indexOf));
             assertThat(ids.indexOf(WriteVersionStep.ID)).as("the version marker last before 0.5 deploys")
                     .isEqualTo(ids.indexOf("minio.verify") - 1);
             assertThat(platform.policies()).doesNotContainKey("admin_project_1");
