@@ -1,5 +1,6 @@
 package dev.kaapanamigrate.examples;
 
+import static dev.kaapanamigrate.assertions.MigrationAssertions.assertThatMigration;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kaapanamigrate.core.MigrationResult;
@@ -42,6 +43,7 @@ class MigrationIntegrationTestExampleIT {
         // The installer gives no MinIO or OpenSearch client: everything done, those two stores reported as not checked.
         assertThat(run.status()).isEqualTo(PlanStatus.INCOMPLETE);
         assertThat(run.unproven()).hasSize(2);
+        assertThatMigration(run).completed().allStepsVerified();        // migration-assertions: AssertionError, any framework
         assertThat(verified.status()).as(verified.message()).isEqualTo(PlanStatus.INCOMPLETE);
         assertThat(verified.steps()).extracting(StepResult::status).containsOnly(StepStatus.VERIFIED);
         assertThat(verified.steps()).flatExtracting(s -> s.verification().facts())

@@ -138,6 +138,17 @@ public final class MigrationPlan {
         return runner().run();
     }
 
+    /**
+     * The context values the plan's runs journaled so far (baselines, the project list, listing files), read-only: for
+     * tools and tests that compare the installation with what the steps recorded. Reads the journal without a lock and
+     * writes nothing; for a plan with {@link Builder#inMemoryState()}, the values of its runs in this process.
+     *
+     * @return the values
+     */
+    public JournaledValues journaledValues() {
+        return JournaledValues.of(store.readJournal(), store.toString());
+    }
+
     private PlanRunner runner() {
         Builder b = configuration;
         Map<String, JsonNode> given = new LinkedHashMap<>();

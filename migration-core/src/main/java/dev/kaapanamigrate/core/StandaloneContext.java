@@ -27,9 +27,15 @@ public final class StandaloneContext implements MigrationContext, AutoCloseable 
     private final FileAreas areas;
 
     StandaloneContext(Clock clock, IdSource ids, PlatformState state, boolean dryRun) {
+        this(clock, ids, state, dryRun, Map.of());
+    }
+
+    /** A context that reads values journaled by a plan (as JSON, typed when a step asks for them). */
+    StandaloneContext(Clock clock, IdSource ids, PlatformState state, boolean dryRun,
+                      Map<String, com.fasterxml.jackson.databind.JsonNode> journaled) {
         this.areas = FileAreas.temporary(null);
         this.delegate = new DefaultMigrationContext(clock, ids, ids.newId(), state,
-                dryRun ? DefaultMigrationContext.Mode.DRY_RUN : DefaultMigrationContext.Mode.RUN, null, Map.of(), null,
+                dryRun ? DefaultMigrationContext.Mode.DRY_RUN : DefaultMigrationContext.Mode.RUN, null, journaled, null,
                 areas);
     }
 

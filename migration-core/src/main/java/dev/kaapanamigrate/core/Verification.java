@@ -200,6 +200,18 @@ public record Verification(boolean passed, List<Fact> facts) {
         }
 
         /**
+         * Adds a fact as it is, for facts with their own pass condition and basis (a comparison with a baseline that is
+         * not plain equality, say).
+         *
+         * @param fact the fact
+         * @return this builder
+         */
+        public Builder add(Fact fact) {
+            facts.add(Objects.requireNonNull(fact, "fact"));
+            return this;
+        }
+
+        /**
          * Builds the verification.
          *
          * @return the verification

@@ -193,6 +193,46 @@ class PlanApiTest {
         assertThat(offline.checks.get() + offline.applies.get()).isZero();
     }
 
+    /** A value type as a step might journal it. */
+    record Inventory(String bucket, long objects) {
+    }
+
+    @Test
+    void theJournaledValuesAreReadBackReadOnlyAndSeedAContextInWhichTheRecordingStepVerifiesAgain() {
+        ContextKey<Inventory> key = ContextKey.of("test.inventory", Inventory.class);
+        Path state = dir.resolve("state");
+        java.util.concurrent.atomic.AtomicLong objects = new java.util.concurrent.atomic.AtomicLong(5);
+        LambdaStep inventory = new LambdaStep("inventory", ctx -> ctx.get(key).isPresent() ? StepCheck.upToDate("taken")
+                : TestSteps.pendingOne("inventory"), ctx -> {
+            ctx.put(key, new Inventory("project-admin", objects.get()));
+            return List.of(Change.of(Change.Kind.CREATE, "inventory"));
+        }, ctx -> Verification.builder().againstBaseline("objects", ctx.require(key).objects(), objects.get()).build());
+        MigrationPlan plan = MigrationPlan.builder().step(inventory)
+                .platformControl(PlatformControl.assumeState(PlatformState.UNDEPLOYED)).stateDirectory(state).build();
+        assertThat(JournaledValues.read(state).isEmpty()).as("no journal yet").isTrue();
+        assertThat(plan.run().status()).isEqualTo(PlanStatus.SUCCEEDED);
+        List<Path> before = TestSteps.list(state);
+
+        JournaledValues recorded = JournaledValues.read(state);
+        objects.set(4);
+        Verification now;
+        try (StandaloneContext ctx = recorded.newContext(PlatformState.UNDEPLOYED)) {
+            now = StepRunner.verify(inventory, ctx).verification();
+            ctx.put(key, new Inventory("other", 1));                  // kept in memory, never journaled
+        }
+
+        assertThat(recorded.names()).containsExactly("test.inventory");
+        assertThat(recorded.get(key)).contains(new Inventory("project-admin", 5));
+        assertThat(plan.journaledValues().get(key)).contains(new Inventory("project-admin", 5));
+        assertThat(recorded.source()).isEqualTo(state.toString());
+        assertThat(now.passed()).isFalse();
+        assertThat(now.describeFailures()).isEqualTo("objects: expected 5, found 4");
+        assertThat(TestSteps.list(state)).as("reading wrote nothing").isEqualTo(before);
+        assertThat(JournaledValues.read(state).get(key)).contains(new Inventory("project-admin", 5));
+        assertThat(MigrationPlan.builder().step(inventory).platformControl(PlatformControl.assumeState(
+                PlatformState.UNDEPLOYED)).inMemoryState().build().journaledValues().isEmpty()).isTrue();
+    }
+
     private static void write(Path file, String content) {
         TestSteps.writeAtomically(file, content);
     }

@@ -4,8 +4,10 @@ import dev.kaapanamigrate.core.ErrorCode;
 
 /**
  * The error codes of {@code migration-kaapana}: the platform control ({@link KaapanaPlatformControl}), the backup
- * and restore ({@link BackupStep}, {@link KaapanaBackup}) and the orphaned folders ({@link OrphanedFoldersStep}). Their
- * code strings carry the prefix {@code KAAPANA_}.
+ * and restore ({@link BackupStep}, {@link KaapanaBackup}), the orphaned folders ({@link OrphanedFoldersStep}), the
+ * consistency check ({@link DatabaseSnapshotStep}, {@link ConsistencyStep}), the PACS folders
+ * ({@link PacsInventoryStep}) and the follow-up workflows ({@link FollowUpWorkflowsStep}). Their code strings carry the
+ * prefix {@code KAAPANA_}.
  *
  * <pre>{@code
  * catch (MigrationException e) {
@@ -59,7 +61,29 @@ public enum KaapanaErrorCode implements ErrorCode {
             "The message says what is where; nothing was deleted: the folders it replaced are in the folder it names."),
     /** The orphaned folders cannot be archived where configured. */
     ARCHIVE_INVALID("The orphaned folders cannot be archived where configured.",
-            "Configure an archive folder on the same file system as FAST_DATA_DIR that does not hold them yet.");
+            "Configure an archive folder on the same file system as FAST_DATA_DIR that does not hold them yet."),
+    /** Reading the databases for the consistency check failed. */
+    CONSISTENCY_DATABASE("Reading the databases for the consistency check failed.",
+            "Run the check after the database migrations; the message names the database and the cause."),
+    /** An input of the consistency check is missing or unreadable (the database snapshot, its files). */
+    CONSISTENCY_INPUT("An input of the consistency check is missing or cannot be read.",
+            "Add the step the message names to the plan before the check, or give the check its own database connections."),
+    /** The PACS's DICOMweb (QIDO-RS) endpoint could not be searched. */
+    DICOMWEB_FAILED("The PACS's DICOMweb (QIDO-RS) endpoint could not be searched.",
+            "Check the endpoint, the token and the TLS trust named in the message, then run again."),
+    /** The platform's workflow API refused a request, answered with an error, or could not be reached. */
+    WORKFLOW_API_FAILED("The platform's workflow API refused a request or could not be reached.",
+            "Check the base URL, the access token's user (realm role admin) and the TLS trust named in the message."),
+    /** A follow-up workflow did not finish in time. */
+    FOLLOW_UP_TIMEOUT("A follow-up workflow did not finish in time.",
+            "Look at the workflows the message names in the platform's workflow list; run again to wait longer (nothing "
+                    + "is started twice), or raise the timeout."),
+    /** What the follow-up workflows need is missing (the series to process, the admin project). */
+    FOLLOW_UP_INPUT("What the follow-up workflows need is missing.",
+            "Add the consistency check before the follow-ups, or give its report; the message names what is missing."),
+    /** A PACS folder cannot be inventoried or compared. */
+    PACS_FOLDER("A PACS folder cannot be inventoried or compared.",
+            "Read the cause in the message (a missing folder, permissions, space in the state directory).");
 
     private final String summary;
     private final String remedy;

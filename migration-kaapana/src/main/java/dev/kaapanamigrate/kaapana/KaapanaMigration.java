@@ -8,8 +8,12 @@ import dev.kaapanamigrate.core.MigrationStep;
 import dev.kaapanamigrate.core.PlatformControl;
 import dev.kaapanamigrate.domain.DataFolderMove;
 import dev.kaapanamigrate.kaapana.internal.StoresNotCheckedStep;
+import dev.kaapanamigrate.minio.CheckPoliciesStep;
 import dev.kaapanamigrate.minio.MinioSteps;
+import dev.kaapanamigrate.minio.VerifyObjectsStep;
+import dev.kaapanamigrate.opensearch.CheckSecurityStep;
 import dev.kaapanamigrate.opensearch.OpenSearchSteps;
+import dev.kaapanamigrate.opensearch.VerifyDocumentsStep;
 import dev.kaapanamigrate.postgres.BackendReferencesOptions;
 import dev.kaapanamigrate.postgres.BackendReferencesStep;
 import dev.kaapanamigrate.postgres.DatabaseConnections;
@@ -49,6 +53,22 @@ import java.util.function.UnaryOperator;
  * baselines. A store whose client is not given is reported as not checked: the run ends
  * {@link dev.kaapanamigrate.core.PlanStatus#INCOMPLETE}, never silently successful.
  *
+ * <p>With {@link #slowDataDir} the PACS's folders, which stay in place, are inventoried before anything changes
+ * ({@link PacsInventoryStep}) and proven unchanged at the end of the undeployed state ({@link PacsVerifyStep}). With a
+ * store the plan also checks that the stores agree with each other ({@link DatabaseSnapshotStep} while undeployed,
+ * {@link ConsistencyStep} once 0.5 runs; {@link #consistency}, {@link #dicomWeb}) and ends with the guide's follow-up
+ * workflows, listed as instructions ({@link FollowUps}) or started through the workflow API
+ * ({@link #followUpWorkflows}).
+ *
+ * <pre>{@code
+ * KaapanaMigration.configure(fast).slowDataDir(slow).platformControl(control)
+ *         .objectStore(MinioSteps.of(store)).searchIndex(OpenSearchSteps.of(openSearch))
+ *         .dicomWeb(DicomWebSeries.of(URI.create("https://kaapana.example/dcm4chee-arc/aets/KAAPANA/rs"), tokens::get))
+ *         .followUpWorkflows(WorkflowApi.of(URI.create("https://kaapana.example"), tokens::get),
+ *                 FollowUpOptions.defaults().withBatchSize(200))
+ *         .plan();
+ * }</pre>
+ *
  * <p>The database steps connect through {@link TemporaryServers} on the moved folders by default (embedded
  * musl-built PostgreSQL 17.2); callers who run their own servers pass {@link #databaseConnections}.
  *
@@ -87,6 +107,10 @@ public final class KaapanaMigration {
     private OpenSearchSteps searchIndex;
     private WorkflowScanner workflowScanner;
     private boolean rewriteWorkflows;
+    private ConsistencyOptions consistency;
+    private DicomWebSeries dicomWeb;
+    private boolean pacsDigests;
+    private FollowUpWorkflowsStep followUps;
     private boolean restoreOnFailure;
     private UnaryOperator<MigrationPlan.Builder> customization = UnaryOperator.identity();
     private List<AddedStep> addedSteps = List.of();
@@ -102,6 +126,7 @@ public final class KaapanaMigration {
         this.databaseOptions = DatabaseMigrationOptions.defaults();
         this.referenceOptions = BackendReferencesOptions.defaults();
         this.passwordOptions = RolePasswordOptions.defaults();
+        this.consistency = ConsistencyOptions.defaults();
     }
 
     /** A copy with one change; the instance the caller holds never changes. */
@@ -121,6 +146,10 @@ public final class KaapanaMigration {
         c.searchIndex = searchIndex;
         c.workflowScanner = workflowScanner;
         c.rewriteWorkflows = rewriteWorkflows;
+        c.consistency = consistency;
+        c.dicomWeb = dicomWeb;
+        c.pacsDigests = pacsDigests;
+        c.followUps = followUps;
         c.restoreOnFailure = restoreOnFailure;
         c.customization = customization;
         c.addedSteps = addedSteps;
@@ -197,6 +226,81 @@ public final class KaapanaMigration {
      */
     public KaapanaMigration rewriteWorkflows(boolean on) {
         return with(c -> c.rewriteWorkflows = on);
+    }
+
+    /**
+     * How the cross-store consistency check reports. It is in the plan whenever a store is ({@link #objectStore},
+     * {@link #searchIndex} or {@link #dicomWeb}): {@link DatabaseSnapshotStep} reads the migrated databases while
+     * undeployed, {@link ConsistencyStep} joins them with the indices (through the {@link #searchIndex} client), the
+     * object store's findings and the PACS once 0.5 runs. A plan without any store ends before 0.5 runs and has none.
+     *
+     * @param options the options; default {@link ConsistencyOptions#defaults()}
+     * @return a new configuration
+     */
+    public KaapanaMigration consistency(ConsistencyOptions options) {
+        Objects.requireNonNull(options, "options");
+        return with(c -> c.consistency = options);
+    }
+
+    /**
+     * Leaves the cross-store consistency check out of the plan (and with it the series lists the follow-up workflows
+     * are started for: they then run on the field counts of {@code opensearch.verify}, as instructions only).
+     *
+     * @return a new configuration
+     */
+    public KaapanaMigration withoutConsistencyCheck() {
+        return with(c -> c.consistency = null);
+    }
+
+    /**
+     * Also compares the PACS itself with the series mappings and {@code project_admin} once 0.5 runs, through its
+     * DICOMweb series search.
+     *
+     * @param series the PACS's QIDO-RS series search (base URL, token supplier, HTTP client)
+     * @return a new configuration
+     */
+    public KaapanaMigration dicomWeb(DicomWebSeries series) {
+        Objects.requireNonNull(series, "series");
+        return with(c -> c.dicomWeb = series);
+    }
+
+    /**
+     * Whether the PACS folder inventory (taken with {@link #slowDataDir}) reads every file for its SHA-256 (proves the
+     * content; reads all DICOM data twice); off by default: path, size and modification time.
+     *
+     * @param on whether to digest
+     * @return a new configuration
+     */
+    public KaapanaMigration pacsDigests(boolean on) {
+        return with(c -> c.pacsDigests = on);
+    }
+
+    /**
+     * Starts the guide's follow-up workflows ({@code clear-validation-results}, {@code validate-dicoms},
+     * {@code generate-thumbnail}) through the platform's workflow API once 0.5 runs, and waits for them. By default, in
+     * a plan that reaches 0.5 (one with a store), they are only listed as instructions ({@link FollowUps} in the
+     * journal, and the step's verification facts).
+     *
+     * @param api     the platform's workflow API (base URL, token supplier, HTTP client)
+     * @param options batches, timeouts, the DAGs
+     * @return a new configuration
+     */
+    public KaapanaMigration followUpWorkflows(WorkflowApi api, FollowUpOptions options) {
+        FollowUpWorkflowsStep step = FollowUpWorkflowsStep.start(api, options);
+        return with(c -> c.followUps = step);
+    }
+
+    /**
+     * Lists the follow-up workflows as instructions only once 0.5 runs, with these options (which DAGs, batch size);
+     * the default in a plan with a store, and the way to have them in a plan without one (the plan then deploys 0.5, or
+     * pauses before it when the platform control cannot).
+     *
+     * @param options the options
+     * @return a new configuration
+     */
+    public KaapanaMigration followUpInstructions(FollowUpOptions options) {
+        FollowUpWorkflowsStep step = FollowUpWorkflowsStep.instructionsOnly(options);
+        return with(c -> c.followUps = step);
     }
 
     /**
@@ -397,8 +501,13 @@ public final class KaapanaMigration {
         // the backup step checks its own free space, exactly
         b = b.step(new PreflightStep(fastDataDir, null), DetectVersionStep.ID);
         String beforeChanges = PreflightStep.ID;
+        if (slowDataDir != null) {
+            // the PACS keeps its folders in place: their inventory before anything changes, proven at the end
+            b = b.step(new PacsInventoryStep(fastDataDir, slowDataDir, pacsDigests), PreflightStep.ID);
+            beforeChanges = PacsInventoryStep.ID;
+        }
         if (backup != null) {
-            b = b.step(new BackupStep(fastDataDir, backup.withStateDirectory(stateDirectory)), PreflightStep.ID);
+            b = b.step(new BackupStep(fastDataDir, backup.withStateDirectory(stateDirectory)), beforeChanges);
             beforeChanges = BackupStep.ID;
         }
         b = b.step(new RenameDataFoldersStep(fastDataDir), beforeChanges)
@@ -420,8 +529,22 @@ public final class KaapanaMigration {
             b = b.step(new RewriteWorkflowsStep(scanner), ScanWorkflowsStep.ID, beforeChanges);
             beforeVersion.add(RewriteWorkflowsStep.ID);
         }
+        List<String> databaseWork = new ArrayList<>(List.of(ReportExtensionDagsStep.ID, MigrateDicomWebFilterStep.ID));
+        // Steps once 0.5 runs only when the plan reaches 0.5 anyway (a store to verify) or the caller asks for them: a
+        // plan without them ends undeployed, leaving 0.5's deploy to the caller.
+        boolean reachesTarget = objectStore != null || searchIndex != null || dicomWeb != null;
+        boolean checkConsistency = consistency != null && reachesTarget;
+        FollowUpWorkflowsStep followUpStep = followUps != null ? followUps
+                : reachesTarget ? FollowUpWorkflowsStep.instructionsOnly(FollowUpOptions.defaults()) : null;
+        if (checkConsistency) {
+            // the databases are reachable only now (temporary servers): their side of the check, saved sorted
+            b = b.step(new DatabaseSnapshotStep(conns, consistency), BackendReferencesStep.ID,
+                    MigrateDicomWebFilterStep.ID);
+            databaseWork.add(DatabaseSnapshotStep.ID);
+            beforeVersion.add(DatabaseSnapshotStep.ID);
+        }
         if (conns instanceof TemporaryServers servers) {
-            b = b.step(new StopTemporaryServersStep(servers), ReportExtensionDagsStep.ID, MigrateDicomWebFilterStep.ID);
+            b = b.step(new StopTemporaryServersStep(servers), databaseWork.toArray(String[]::new));
             beforeVersion.add(StopTemporaryServersStep.ID);
         }
         if (index != null) {
@@ -444,10 +567,40 @@ public final class KaapanaMigration {
                 beforeVersion.add(added.step().id());
             }
         }
+        if (slowDataDir != null) {
+            // after every other undeployed step: nothing the migration did touched the PACS folders
+            b = b.step(new PacsVerifyStep(fastDataDir, slowDataDir), beforeVersion.toArray(String[]::new));
+            beforeVersion.add(PacsVerifyStep.ID);
+        }
         // The version marker last in the undeployed state: 0.5.2's deploy migrates by itself when FAST/version is missing.
         b = b.step(new WriteVersionStep(fastDataDir), beforeVersion.toArray(String[]::new))
                 .stateDirectory(stateDirectory)
                 .installationRoot(fastDataDir);
+        // Once 0.5 runs: the stores' own verifications, then the consistency across them, then the follow-ups.
+        List<String> storeChecks = new ArrayList<>(List.of(WriteVersionStep.ID));
+        if (objectStore != null) {
+            storeChecks.addAll(List.of(VerifyObjectsStep.ID, CheckPoliciesStep.ID));
+        }
+        if (searchIndex != null) {
+            storeChecks.addAll(List.of(VerifyDocumentsStep.ID, CheckSecurityStep.ID));
+        }
+        String beforeFollowUps = WriteVersionStep.ID;
+        if (checkConsistency) {
+            ConsistencyStep.Builder check = ConsistencyStep.builder().options(searchIndex == null ? consistency
+                    : consistency.withSearchOptions(searchIndex.options()));
+            if (searchIndex != null) {
+                check = check.searchIndex(searchIndex.client());
+            }
+            if (dicomWeb != null) {
+                check = check.dicomWeb(dicomWeb);
+            }
+            storeChecks.add(DatabaseSnapshotStep.ID);
+            b = b.step(check.build(), storeChecks.toArray(String[]::new));
+            beforeFollowUps = ConsistencyStep.ID;
+        }
+        if (followUpStep != null) {
+            b = b.step(followUpStep, beforeFollowUps);
+        }
         if (platformControl != null) {
             b = b.platformControl(platformControl);
         }

@@ -24,7 +24,8 @@ import java.util.Set;
  * bucket and, per policy claim value, its UUID-named policy {@code <claim value>_<project uuid>} granting that bucket
  * (0.5's init-projects job creates them at its first start; this library does not pre-create them); the global buckets
  * exist. Buckets no project owns and 0.4's obsolete integer-named policies are listed (facts that pass). Its check
- * reports the findings; its verify fails, naming each project, when a bucket or policy is missing.
+ * reports the findings; its verify fails, naming each project, when a bucket or policy is missing, and puts what it
+ * found per project into the context ({@link MinioKeys#PROJECT_BUCKETS}) for the consistency check.
  */
 public final class CheckPoliciesStep implements MigrationStep {
 
@@ -73,7 +74,8 @@ public final class CheckPoliciesStep implements MigrationStep {
     }
 
     /** What was found. */
-    private record Findings(List<Verification.Fact> facts, int failures, String summary) {
+    private record Findings(List<Verification.Fact> facts, int failures, String summary,
+                            List<ProjectBuckets.Project> projects) {
     }
 
     private Findings inspect(ProjectList projects) {
@@ -83,10 +85,13 @@ public final class CheckPoliciesStep implements MigrationStep {
         Set<String> owned = new HashSet<>();
         int missingBuckets = 0;
         int badPolicies = 0;
+        List<ProjectBuckets.Project> found = new ArrayList<>();
         for (Project p : projects.projects()) {
             String bucket = ProjectAccess.bucketOf(p);
             owned.add(bucket);
             boolean has = buckets.contains(bucket);
+            List<String> needed = new ArrayList<>();
+            List<String> lacking = new ArrayList<>();
             missingBuckets += has ? 0 : 1;
             facts.add(new Verification.Fact("project " + p.name() + ": bucket " + bucket + " at " + store.endpoint(),
                     "exists", has ? "exists" : "missing (0.5's init-projects creates it; or run "
@@ -96,11 +101,16 @@ public final class CheckPoliciesStep implements MigrationStep {
                 String doc = policies.get(name);
                 boolean grants = doc != null && ProjectAccess.grants(doc, bucket);
                 badPolicies += grants ? 0 : 1;
+                needed.add(name);
+                if (!grants) {
+                    lacking.add(name);
+                }
                 facts.add(new Verification.Fact("project " + p.name() + ": policy " + name + " at " + admin.endpoint(),
                         "exists and grants " + bucket, doc == null ? "missing (0.5's init-projects creates it at start: "
                         + "check that job's log, then restart it)" : grants ? "exists and grants " + bucket
                         : "exists but does not grant " + bucket + ": " + doc, grants));
             }
+            found.add(new ProjectBuckets.Project(p.name(), p.id().toString(), bucket, has, needed, lacking));
         }
         int missingGlobal = 0;
         for (String g : options.globalBuckets()) {
@@ -122,7 +132,7 @@ public final class CheckPoliciesStep implements MigrationStep {
                 + " policies missing or not granting their bucket; " + missingGlobal + " global buckets missing; "
                 + "buckets no project owns: " + (unowned.isEmpty() ? "none" : String.join(", ", unowned))
                 + "; obsolete integer-named policies: " + (obsolete.isEmpty() ? "none" : String.join(", ", obsolete));
-        return new Findings(facts, missingBuckets + badPolicies + missingGlobal, summary);
+        return new Findings(facts, missingBuckets + badPolicies + missingGlobal, summary, found);
     }
 
     @Override
@@ -141,7 +151,9 @@ public final class CheckPoliciesStep implements MigrationStep {
 
     @Override
     public Verification verify(MigrationContext ctx) {
-        return Verification.of(inspect(ctx.require(ProjectList.KEY)).facts());
+        Findings f = inspect(ctx.require(ProjectList.KEY));
+        ctx.put(MinioKeys.PROJECT_BUCKETS, new ProjectBuckets(store.endpoint(), f.projects()));
+        return Verification.of(f.facts());
     }
 
     @Override

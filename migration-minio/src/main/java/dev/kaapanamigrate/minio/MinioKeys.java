@@ -18,6 +18,10 @@ public final class MinioKeys {
     /** The thumbnails per project bucket {@code minio.verify} found once 0.5 ran. */
     public static final ContextKey<ThumbnailKeys> THUMBNAILS = ContextKey.of("minio.thumbnails", ThumbnailKeys.class);
 
+    /** The buckets and UUID-named policies per project {@code minio.check-policies} found once 0.5 ran. */
+    public static final ContextKey<ProjectBuckets> PROJECT_BUCKETS = ContextKey.of("minio.project-buckets",
+            ProjectBuckets.class);
+
     private MinioKeys() {
     }
 }

@@ -228,6 +228,11 @@ class MinioStepsIT {
                 assertThat(f.name()).contains("project " + project).contains(policy);
                 assertThat(f.actual()).startsWith("missing");
             });
+            ProjectBuckets found = ctx.require(MinioKeys.PROJECT_BUCKETS);
+            assertThat(found.projects()).hasSize(projects.projects().size())
+                    .allSatisfy(p -> assertThat(p.bucketExists()).as(p.bucket()).isTrue());
+            assertThat(found.projects()).filteredOn(p -> !p.missing().isEmpty()).singleElement()
+                    .satisfies(p -> assertThat(p.missing()).containsExactly(policy));
         }
     }
 

@@ -29,7 +29,8 @@ import org.opensearch.client.opensearch.OpenSearchClient;
  * them after the reset (see the design notes).
  *
  * <p>Reads {@code GET _plugins/_security/api/roles} and {@code …/rolesmapping} with the caller's client, whose user must
- * be allowed to use the security REST API (a 403 is {@link OpenSearchErrorCode#SECURITY_API_FORBIDDEN}).
+ * be allowed to use the security REST API (a 403 is {@link OpenSearchErrorCode#SECURITY_API_FORBIDDEN}). Its verify puts
+ * what it found per project into the context ({@link ProjectRoles#KEY}) for the consistency check.
  */
 public final class CheckSecurityStep implements MigrationStep {
 
@@ -66,7 +67,8 @@ public final class CheckSecurityStep implements MigrationStep {
     }
 
     /** What the security API shows. */
-    private record Findings(List<String> ok, List<String> missing, List<String> leftovers) {
+    private record Findings(List<String> ok, List<String> missing, List<String> leftovers,
+                            List<ProjectRoles.Role> roles) {
     }
 
     private Findings inspect(MigrationContext ctx, Endpoint endpoint) {
@@ -75,11 +77,14 @@ public final class CheckSecurityStep implements MigrationStep {
         Map<String, SecurityApi.RoleMapping> mappings = SecurityApi.mappings(endpoint);
         List<String> ok = new ArrayList<>();
         List<String> missing = new ArrayList<>();
+        List<ProjectRoles.Role> found = new ArrayList<>();
         for (Project p : projects.projects()) {
             for (String claim : options.claimValues()) {
                 String role = KaapanaNames.roleOf(claim, p.name());
                 String backend = KaapanaNames.accessName(claim, p.id());
                 SecurityApi.RoleMapping m = mappings.get(role);
+                found.add(new ProjectRoles.Role(p.name(), p.id().toString(), role, backend, roles.contains(role),
+                        roles.contains(role) && m != null && m.backendRoles().contains(backend)));
                 if (!roles.contains(role)) {
                     missing.add("role " + role + " (project " + p.name() + ")");
                 } else if (m == null || !m.backendRoles().contains(backend)) {
@@ -96,7 +101,7 @@ public final class CheckSecurityStep implements MigrationStep {
             mappings.forEach((role, m) -> m.backendRoles().stream().filter(r -> old.matcher(r).matches())
                     .forEach(r -> leftovers.add(role + " -> " + r)));
         }
-        return new Findings(ok, missing, leftovers);
+        return new Findings(ok, missing, leftovers, found);
     }
 
     @Override
@@ -137,6 +142,7 @@ public final class CheckSecurityStep implements MigrationStep {
     public Verification verify(MigrationContext ctx) {
         Endpoint endpoint = new Endpoint(client, options.endpointName());
         Findings f = inspect(ctx, endpoint);
+        ctx.put(ProjectRoles.KEY, new ProjectRoles(endpoint.name(), f.roles()));
         int expected = ctx.require(ProjectList.KEY).projects().size() * options.claimValues().size();
         return Verification.builder()
                 .fact("project roles mapped to their UUID backend role at " + endpoint.name(), "all " + expected,

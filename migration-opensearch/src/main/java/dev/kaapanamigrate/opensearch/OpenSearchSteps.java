@@ -48,6 +48,25 @@ public final class OpenSearchSteps {
     }
 
     /**
+     * The caller's client the steps use (for compositions above this module, such as a consistency check that lists the
+     * same indices).
+     *
+     * @return the client
+     */
+    public OpenSearchClient client() {
+        return client;
+    }
+
+    /**
+     * The options the steps use.
+     *
+     * @return the options
+     */
+    public OpenSearchOptions options() {
+        return options;
+    }
+
+    /**
      * A copy with options.
      *
      * @param opts the options

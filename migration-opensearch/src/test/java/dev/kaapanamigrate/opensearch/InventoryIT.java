@@ -84,6 +84,26 @@ class InventoryIT {
     }
 
     @Test
+    @Order(2)
+    void thePublicListingReaderStreamsEveryDocumentIdInOrder(OpenSearchClient client, Manifest manifest,
+                                                              @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        DocumentListings listings = DocumentListings.of(client, OpenSearchOptions.defaults().withSortBudgetBytes(65536));
+        List<String> indices = listings.indices();
+        Map<String, IndexInventory> taken = listings.take(indices, dir, null);
+
+        assertThat(indices).containsAll(manifest.indices().keySet()).allMatch(i -> i.startsWith("project_"));
+        for (Map.Entry<String, Manifest.Content> e : manifest.indexContents().entrySet()) {
+            IndexInventory i = taken.get(e.getKey());
+            assertThat(i.contentDigest()).as(e.getKey()).isEqualTo(e.getValue().digest());
+            List<String> ids = new java.util.ArrayList<>();
+            try (DocumentListing listing = DocumentListing.open(dir.resolve(i.listingFile()))) {
+                listing.forEach(entry -> ids.add(entry.id()));
+            }
+            assertThat(ids).as(e.getKey()).hasSize((int) e.getValue().count()).isSorted().doesNotHaveDuplicates();
+        }
+    }
+
+    @Test
     @Order(3)
     void aDeletedAChangedAndAnAddedDocumentAreNamed(OpenSearchClient client, Manifest manifest) throws Exception {
         String index = manifest.projects().get(1).index();

@@ -95,6 +95,8 @@ class SecurityIT {
             assertThat(result.status()).as(result.message()).isEqualTo(StepStatus.UP_TO_DATE);
             assertThat(result.message()).contains(projects.projects().size() + " project roles mapped");
             assertThat(result.verification().failures()).isEmpty();
+            assertThat(ctx.require(ProjectRoles.KEY).roles()).hasSize(projects.projects().size())
+                    .allMatch(r -> r.exists() && r.mapped());
         }
         Project admin = projects.admin();
         assertThat(security.roleMappings()).containsEntry("admin_project_admin", List.of("admin_project_" + admin.id()));
@@ -152,6 +154,9 @@ class SecurityIT {
             });
             StepResult verified = StepRunner.verify(new CheckSecurityStep(admin, OpenSearchOptions.defaults()), ctx);
             assertThat(verified.status()).isEqualTo(StepStatus.VERIFICATION_FAILED);
+            ProjectRoles roles = ctx.require(ProjectRoles.KEY);
+            assertThat(roles.roles()).hasSize(projects.projects().size()).noneMatch(ProjectRoles.Role::mapped);
+            assertThat(roles.roles()).extracting(ProjectRoles.Role::role).contains("admin_project_admin");
         }
     }
 

@@ -80,6 +80,44 @@ public final class PreflightStep implements MigrationStep {
         this.backupDir = backupDir;
     }
 
+    /**
+     * Checks a PostgreSQL data folder the migration does not move, as the preflight checks the folders it moves: a
+     * {@code PG_VERSION} of {@value #PG_MAJOR} and no live process using the folder ({@code /proc/<pid>/cwd} and
+     * {@code /proc/<pid>/fd}). For {@code FAST/postgres-dcm4che}, the PACS database, which stays in place.
+     *
+     * @param folder the data folder
+     * @return the findings as one problem each (what was found, expected, the fix); empty when the folder passes. A
+     *         missing folder or one without {@code PG_VERSION} is a finding too
+     */
+    public static List<Problem> checkDataFolder(Path folder) {
+        Objects.requireNonNull(folder, "folder");
+        List<Problem> out = new ArrayList<>();
+        try {
+            if (!FolderFacts.isDirectory(folder)) {
+                out.add(Finding.problem(List.of(new Finding(folder + (FolderFacts.present(folder) ? " is no directory"
+                        : " does not exist"), "a PostgreSQL " + PG_MAJOR + " data folder", "restore " + folder.getFileName()
+                        + " from a backup of the installation")), "nothing was changed"));
+                return out;
+            }
+            Path pgVersion = folder.resolve("PG_VERSION");
+            String major = FolderFacts.isRegularFile(pgVersion) ? FolderFacts.readText(pgVersion) : null;
+            if (!PG_MAJOR.equals(major)) {
+                out.add(Finding.problem(List.of(new Finding(folder + (major == null ? " holds no PG_VERSION"
+                        : " is a PostgreSQL " + major + " data folder (PG_VERSION)"), "PostgreSQL " + PG_MAJOR
+                        + ", the major version Kaapana 0.4 and 0.5 run", "restore " + folder.getFileName()
+                        + " from a backup of the installation")), "nothing was changed"));
+            }
+            LiveServers.scan().judge(folder.toRealPath()).finding().ifPresent(x -> out.add(Finding.problem(
+                    List.of(new Finding(x[0], x[1], x[2])), "nothing was changed")));
+        } catch (FolderFacts.AccessDenied e) {
+            out.add(Finding.problem(List.of(FolderFacts.cannotRead(e)), "nothing was changed"));
+        } catch (IOException e) {
+            out.add(Finding.problem(List.of(new Finding(folder + " cannot be resolved (" + e.getMessage() + ")",
+                    "a readable data folder", "run the migration as a user who can read " + folder)), "nothing was changed"));
+        }
+        return out;
+    }
+
     @Override
     public String id() {
         return ID;

@@ -90,6 +90,7 @@ class DatabaseMigrationIT {
     @Test
     void migratesAllThreeToExactlyThe052SchemaKeepingEveryRow() throws Exception {
         Map<ServiceDatabase, DataSource> dbs = freshCopy();
+        assertReleasedSchema(dbs, "0.4.2");
         DatabaseConnections connections = DatabaseConnections.of(dbs);
         MigrationContext ctx = MigrationContext.standalone(Clock.systemUTC(), IdSource.seeded(7), PlatformState.UNDEPLOYED,
                 false);
@@ -133,6 +134,7 @@ class DatabaseMigrationIT {
             assertThat(string(dbs.get(db), "SELECT string_agg(version_num, ',') FROM alembic_version"))
                     .isEqualTo(db.targetRevision());
         }
+        assertReleasedSchema(dbs, "0.5.2");
         assertEveryRowKept(dbs);
 
         // a second run (no journal: as after a lost state directory) finds everything done and changes nothing
@@ -143,6 +145,18 @@ class DatabaseMigrationIT {
             assertThat(r.status()).as(r.stepId()).isEqualTo(StepStatus.UP_TO_DATE);
         }
         assertThat(digestsOf(dbs)).isEqualTo(digestsBefore);
+    }
+
+    /** The public catalogue the library ships for a release equals what each database holds. */
+    static void assertReleasedSchema(Map<ServiceDatabase, DataSource> dbs, String version) throws Exception {
+        for (ServiceDatabase db : ALL) {
+            try (java.sql.Connection c = dbs.get(db).getConnection()) {
+                SchemaCatalogue now = SchemaCatalogue.read(c);
+                assertThat(now.differencesFrom(SchemaCatalogue.released(db, version))).as(db + " " + version).isEmpty();
+                assertThat(now.differencesFrom(SchemaCatalogue.released(db, version.equals("0.5.2") ? "0.4.2" : "0.5.2")))
+                        .as(db + ": the other release differs").isNotEmpty();
+            }
+        }
     }
 
     /** Every row of the 0.4.2 manifest is there, read back through the documented rewrites. */

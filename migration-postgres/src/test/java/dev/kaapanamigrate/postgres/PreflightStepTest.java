@@ -127,4 +127,20 @@ class PreflightStepTest {
         assertThat(preview.changes()).hasSize(5 + 1 + 1); // five moves, remove keycloak, write the version
         assertThat(Folders.digest(fast)).isEqualTo(before);
     }
+
+    @Test
+    void aDataFolderThatStaysIsCheckedForItsMajorVersionAndNoLiveServer() throws Exception {
+        Path pacs = root.resolve("postgres-dcm4che");
+        Folders.copyTemplate(pacs);
+
+        var fine = PreflightStep.checkDataFolder(pacs);
+        Files.writeString(pacs.resolve("PG_VERSION"), "16\n");
+        var old = PreflightStep.checkDataFolder(pacs);
+        var missing = PreflightStep.checkDataFolder(root.resolve("postgres-missing"));
+
+        assertThat(fine).isEmpty();
+        assertThat(old).singleElement().satisfies(p -> assertThat(p.found()).contains("postgres-dcm4che is a "
+                + "PostgreSQL 16 data folder"));
+        assertThat(missing).singleElement().satisfies(p -> assertThat(p.found()).contains("does not exist"));
+    }
 }

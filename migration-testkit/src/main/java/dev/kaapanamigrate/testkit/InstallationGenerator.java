@@ -64,6 +64,8 @@ public final class InstallationGenerator {
     public static final List<String> UNCHANGED_FAST_FOLDERS = List.of("os/data", "os/logs", "os/certs", "os/snapshots",
             "postgres-dcm4che", "ldap", "slapd.d", "workflows/data", "workflows/dags", "workflows/plugins", "uploads",
             "extensions", "airflow/logs", "tls", "traefik", "prometheus", "alembic", "os/security-backup");
+    /** The PACS's database folder below FAST_DATA_DIR, generated as a real PostgreSQL data folder. */
+    public static final String PACS_DATABASE_FOLDER = "postgres-dcm4che";
     /** Folders of SLOW_DATA_DIR. */
     public static final List<String> SLOW_FOLDERS = List.of("minio", "dcm4che/dicom_data", "dcm4che/server_data");
 
@@ -130,6 +132,7 @@ public final class InstallationGenerator {
                     databases.put(db, new Manifest.DatabaseContent(db.folder04(), tableDigests(c)));
                 }
             }
+            createPacs(fast, slow, model, binaries);
             Map<String, Manifest.Content> buckets = new ObjectStoreLoader(model, slow.resolve("minio")).load(objects.client());
             SearchLoader searchLoader = new SearchLoader(model);
             Map<String, Manifest.Content> indexContents = searchLoader.load(search.client());
@@ -172,6 +175,9 @@ public final class InstallationGenerator {
 
     private static void createLayout(Path fast, Path slow) throws IOException {
         for (String folder : UNCHANGED_FAST_FOLDERS) {
+            if (folder.equals(PACS_DATABASE_FOLDER)) {
+                continue; // a real data folder: createPacs
+            }
             Path dir = Files.createDirectories(fast.resolve(folder));
             Files.writeString(dir.resolve(MARKER_FILE), "FAST/" + folder + " of a generated 0.4.2 installation\n",
                     StandardCharsets.UTF_8);
@@ -185,6 +191,28 @@ public final class InstallationGenerator {
         try (var out = new GZIPOutputStream(Files.newOutputStream(
                 fast.resolve("extensions/kaapana-platform-chart-" + KAAPANA_VERSION + ".tgz")))) {
             out.write(("kaapana-platform-chart " + KAAPANA_VERSION + "\n").getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    /**
+     * The PACS as 0.4 leaves it (reference §2): {@code FAST/postgres-dcm4che} a real PostgreSQL data folder of the
+     * same major version as the other databases (dcm4che's own database, which the migration leaves alone; no server
+     * runs on it), and a few DICOM files under {@code SLOW/dcm4che/dicom_data} (dcm4che's storage layout: one folder
+     * per study and series, one file per instance, each with the 128-byte preamble and {@code DICM}).
+     */
+    private static void createPacs(Path fast, Path slow, InstallationModel model, PostgresBinaries binaries)
+            throws IOException {
+        Path db = fast.resolve(PACS_DATABASE_FOLDER);
+        ClusterTemplates.create(db, ClusterSpec.of("pacs", "pacs", "pacsdb"), binaries);
+        Files.writeString(db.resolve(MARKER_FILE), "FAST/" + PACS_DATABASE_FOLDER + " of a generated 0.4.2 installation\n",
+                StandardCharsets.UTF_8);
+        for (int i = 0; i < Math.min(3, model.spec().series()); i++) {
+            InstallationModel.Series s = model.series(i);
+            Path dir = Files.createDirectories(slow.resolve("dcm4che/dicom_data").resolve(s.studyUid()).resolve(s.uid()));
+            byte[] body = ("DICM" + s.uid() + " " + s.modality()).getBytes(StandardCharsets.US_ASCII);
+            byte[] file = new byte[128 + body.length];
+            System.arraycopy(body, 0, file, 128, body.length);
+            Files.write(dir.resolve(s.uid() + ".1.dcm"), file);
         }
     }
 
