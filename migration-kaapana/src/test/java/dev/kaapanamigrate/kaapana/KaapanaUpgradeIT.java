@@ -207,6 +207,33 @@ class KaapanaUpgradeIT {
     }
 
     /** Exactly these are named for the kind (in that project, or across all), and counted. */
+    /** Every object (bucket, key, size, ETag) and every index with its document count. */
+    private static List<String> storeState(MinioStore store, OpenSearchClient search) throws Exception {
+        List<String> out = new ArrayList<>();
+        for (io.minio.messages.ListAllMyBucketsResult.Bucket bucket : store.client().listBuckets()) {
+            for (io.minio.Result<io.minio.messages.Item> r : store.client().listObjects(io.minio.ListObjectsArgs.builder()
+                    .bucket(bucket.name()).recursive(true).build())) {
+                io.minio.messages.Item item = r.get();
+                out.add(bucket.name() + "/" + item.objectName() + " " + item.size() + " " + item.etag());
+            }
+        }
+        for (String index : new java.util.TreeSet<>(search.indices().get(g -> g.index("*")).result().keySet())) {
+            out.add(index + " " + search.count(c -> c.index(index)).count());
+        }
+        return out;
+    }
+
+    /** FAST_DATA_DIR's tree without the database folders, which 0.4's running servers write to on their own. */
+    private static List<String> treeOutsideRunningDatabases(GeneratedInstallation install) throws Exception {
+        List<String> databases = new ArrayList<>();
+        for (KaapanaDatabase db : KaapanaDatabase.values()) {
+            databases.add(install.fastDataDir().relativize(install.folder04(db)).toString());
+        }
+        return KaapanaMigrationIT.tree(install.fastDataDir()).stream()
+                .filter(line -> databases.stream().noneMatch(d -> line.startsWith(d + "/") || line.startsWith(d + " ")))
+                .toList();
+    }
+
     private static void assertNamed(ConsistencyReport r, ConsistencyReport.Kind kind, String project, String... shown) {
         List<ConsistencyReport.Finding> found = r.findings(kind);
         assertThat(found).as(kind.name()).singleElement().satisfies(f -> {
@@ -240,7 +267,13 @@ class KaapanaUpgradeIT {
                                     Duration.ofMillis(10)))
                     .plan();
 
+            OpenSearchClient search = security.client("admin", PASSWORD);
+            List<String> storesBefore = storeState(store, search);
+            List<String> treeBefore = treeOutsideRunningDatabases(install);
             PlanPreview preview = plan.check();
+            assertThat(storeState(store, search)).as("the dry-run changes no object, bucket, index or document")
+                    .isEqualTo(storesBefore);
+            assertThat(treeOutsideRunningDatabases(install)).as("nor anything in FAST_DATA_DIR").isEqualTo(treeBefore);
             MigrationResult result = plan.run();
             MigrationResult again = plan.toBuilder().build().run();
 
