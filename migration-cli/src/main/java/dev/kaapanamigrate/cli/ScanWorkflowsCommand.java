@@ -38,8 +38,11 @@ final class ScanWorkflowsCommand implements Callable<Integer> {
             b = b.path(p);
         }
         ScanReport report = b.build().scan();
-        spec.commandLine().getOut().print(report.summary());
-        spec.commandLine().getOut().flush();
+        java.io.PrintWriter out = spec.commandLine().getOut();
+        report.findings().forEach(f -> out.println(f.describe()));
+        report.issues().forEach(i -> out.println("not scanned: " + i.describe()));
+        out.println(report.summary());
+        out.flush();
         return ExitCodes.OK;
     }
 }

@@ -16,6 +16,9 @@ import dev.kaapanamigrate.postgres.RenameDataFoldersStep;
 import dev.kaapanamigrate.postgres.RolePasswordStep;
 import dev.kaapanamigrate.postgres.WriteVersionStep;
 import dev.kaapanamigrate.workflows.RewriteWorkflowsStep;
+import dev.kaapanamigrate.domain.DataFolderMove;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -90,7 +93,7 @@ final class RunAssessor {
         return new KaapanaRun(result, state, nextSteps(result, state, restored), restored, restoreProblem);
     }
 
-    private static InstallationState dataState(MigrationResult result, boolean deployed) {
+    private InstallationState dataState(MigrationResult result, boolean deployed) {
         boolean marked = result.step(WriteVersionStep.ID).map(s -> s.status().isDone()).orElse(false);
         if (marked && deployed) {
             return result.succeeded() ? InstallationState.MIGRATED : InstallationState.DEPLOYED_NOT_PROVEN;
@@ -101,8 +104,19 @@ final class RunAssessor {
         boolean changed = result.steps().stream().anyMatch(s -> CHANGING.contains(s.stepId())
                 && MAY_HAVE_CHANGED.contains(s.status()))
                 // folders found under their 0.5 names: an earlier run moved them
-                || result.step(RenameDataFoldersStep.ID).map(s -> s.status().isDone()).orElse(false);
+                || result.step(RenameDataFoldersStep.ID).map(s -> s.status().isDone()).orElse(false)
+                // what the installation shows outranks what the steps reported (a resumed run blocked early)
+                || movedFolderPresent();
         return changed ? InstallationState.PARTLY_MIGRATED : InstallationState.AS_BEFORE;
+    }
+
+    private boolean movedFolderPresent() {
+        for (DataFolderMove move : DataFolderMove.values()) {
+            if (Files.exists(fastDataDir.resolve(move.to()), LinkOption.NOFOLLOW_LINKS)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean ranIn(MigrationResult result, PlatformState state) {

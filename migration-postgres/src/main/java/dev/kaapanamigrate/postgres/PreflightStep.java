@@ -137,7 +137,7 @@ public final class PreflightStep implements MigrationStep {
 
     @Override
     public StepCheck check(MigrationContext ctx) {
-        Findings f = inspect(LiveServers.scan());
+        Findings f = inspect(LiveServers.scan(ctx));
         if (!f.findings.isEmpty() && ctx.platformState() == PlatformState.SOURCE_RUNNING
                 && inspect(LiveServers.none()).findings.isEmpty()) {
             return StepCheck.deferred(PlatformState.UNDEPLOYED, "Kaapana 0.4 still runs on the data folders; every "
@@ -154,7 +154,7 @@ public final class PreflightStep implements MigrationStep {
 
     @Override
     public List<Change> apply(MigrationContext ctx) {
-        Findings f = inspect(LiveServers.scan());
+        Findings f = inspect(LiveServers.scan(ctx));
         if (!f.findings.isEmpty()) {
             throw new PreconditionFailedException(f.problem());
         }
@@ -163,7 +163,7 @@ public final class PreflightStep implements MigrationStep {
 
     @Override
     public Verification verify(MigrationContext ctx) {
-        Findings f = inspect(LiveServers.scan());
+        Findings f = inspect(LiveServers.scan(ctx));
         Verification.Builder v = Verification.builder();
         v.fact("preflight checks of " + fastDataDir, "no findings", f.findings.isEmpty() ? "none"
                 : f.problem().found(), f.findings.isEmpty());

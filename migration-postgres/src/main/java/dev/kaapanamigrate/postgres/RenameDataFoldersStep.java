@@ -102,7 +102,7 @@ public final class RenameDataFoldersStep implements MigrationStep {
 
     @Override
     public StepCheck check(MigrationContext ctx) {
-        MoveInspection found = MoveInspection.inspect(fastDataDir);
+        MoveInspection found = MoveInspection.inspect(fastDataDir, LiveServers.scan(ctx));
         if (found.problem().isPresent() && ctx.platformState() == PlatformState.SOURCE_RUNNING) {
             // a dry-run while 0.4 runs: its servers are expected, and gone when the run gets here
             MoveInspection withoutServers = MoveInspection.inspect(fastDataDir, LiveServers.none());
@@ -140,7 +140,7 @@ public final class RenameDataFoldersStep implements MigrationStep {
 
     @Override
     public List<Change> apply(MigrationContext ctx) {
-        MoveInspection found = MoveInspection.inspect(fastDataDir);
+        MoveInspection found = MoveInspection.inspect(fastDataDir, LiveServers.scan(ctx));
         if (found.problem().isPresent()) {
             throw new PreconditionFailedException(found.problem().get());
         }

@@ -1,10 +1,13 @@
 package dev.kaapanamigrate.postgres.internal;
 
+import dev.kaapanamigrate.core.MigrationContext;
+import dev.kaapanamigrate.postgres.TemporaryServers;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
@@ -28,7 +31,7 @@ public final class LiveServers {
     public record User(long pid, String command, String how) {
     }
 
-    private record Proc(long pid, String cwd, FolderFacts.Stat cwdStat, List<String> openFiles) {
+    private record Proc(long pid, long ppid, String cwd, FolderFacts.Stat cwdStat, List<String> openFiles) {
     }
 
     private final List<Proc> processes = new ArrayList<>();
@@ -85,7 +88,7 @@ public final class LiveServers {
                     // process gone or not ours to read; counted through cwd above
                 }
                 if (cwd != null || !open.isEmpty()) {
-                    s.processes.add(new Proc(pid, cwd, cwdStat, open));
+                    s.processes.add(new Proc(pid, parent(pid), cwd, cwdStat, open));
                 }
             }
         } catch (IOException e) {
@@ -94,6 +97,48 @@ public final class LiveServers {
         }
         LOG.debug("Scanned {} processes ({} PostgreSQL processes unreadable)", s.processes.size(), s.unreadablePostgres.size());
         return s;
+    }
+
+    /**
+     * A snapshot of all processes without the temporary servers an earlier run of this plan recorded (their
+     * postmasters and every child of them): a run killed with SIGKILL leaves them running on the moved folders, and the
+     * database steps stop them (after checking pid and start time) before they start their own, so the folder checks
+     * must not take them for the platform's servers.
+     *
+     * @param ctx the run's context, holding the recorded servers
+     * @return the snapshot
+     */
+    public static LiveServers scan(MigrationContext ctx) {
+        LiveServers all = scan();
+        Set<Long> recorded = new HashSet<>();
+        ctx.get(TemporaryServers.RUNNING).ifPresent(m -> m.values().forEach(r -> recorded.add(r.pid())));
+        if (recorded.isEmpty()) {
+            return all;
+        }
+        LiveServers s = new LiveServers();
+        s.unreadablePostgres.addAll(all.unreadablePostgres);
+        for (Proc p : all.processes) {
+            if (recorded.contains(p.pid()) || recorded.contains(p.ppid())) {
+                continue;
+            }
+            s.processes.add(p);
+        }
+        if (s.processes.size() < all.processes.size()) {
+            LOG.info("Temporary servers an earlier run left (pids {}) are left to the database steps, which stop them "
+                    + "before they start their own", recorded);
+        }
+        return s;
+    }
+
+    private static long parent(long pid) {
+        try {
+            String stat = Files.readString(PROC.resolve(Long.toString(pid)).resolve("stat"));
+            // pid (comm) state ppid ...; comm may hold spaces and parentheses: read after the last ')'
+            String[] rest = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(rest[1]);
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
     }
 
     /**
