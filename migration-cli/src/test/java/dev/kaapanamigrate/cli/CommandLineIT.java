@@ -151,7 +151,7 @@ class CommandLineIT {
 
     @Test
     @Order(3)
-    void verifyProvesTheDatabasesAndSaysTheStoresWereNotChecked(GeneratedInstallation install) throws Exception {
+    void verifyProvesTheDatabasesSaysTheStoresWereNotCheckedAndNamesALostDicomFile(GeneratedInstallation install) throws Exception {
         Outcome verify = kaapanaMigrate(Map.of(), installation(install, "verify", "--json", "--report",
                 work.resolve("verify.json").toString()));
 
@@ -164,6 +164,16 @@ class CommandLineIT {
         JsonNode report = JSON.readTree(work.resolve("verify.json").toFile()).path("result");
         assertThat(report.path("status").asText()).isEqualTo("INCOMPLETE");
         assertThat(report.path("operation").asText()).isEqualTo("VERIFY");
+
+        Path dicom;
+        try (Stream<Path> files = Files.walk(install.slowDataDir().resolve("dcm4che").resolve("dicom_data"))) {
+            dicom = files.filter(Files::isRegularFile).sorted().findFirst().orElseThrow();
+        }
+        Files.delete(dicom); // a DICOM file the PACS inventory recorded, gone
+        Outcome broken = kaapanaMigrate(Map.of(), installation(install, "verify", "--slow-data-dir",
+                install.slowDataDir().toString(), "--report", work.resolve("broken-verify.json").toString()));
+        assertThat(broken.exitCode()).as(broken.all()).isEqualTo(ExitCodes.VERIFICATION_FAILED);
+        assertThat(broken.out()).contains(dicom.getFileName().toString());
     }
 
     @Test
