@@ -42,7 +42,12 @@ final class Failures implements CommandLine.IExecutionExceptionHandler, CommandL
             err.println("kaapana-migrate: unexpected " + e.getClass().getSimpleName() + ": " + e.getMessage());
         }
         if (parsed.expandedArgs().contains("--verbose") || parsed.expandedArgs().contains("-v")) {
-            e.printStackTrace(err);
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                err.println((t == e ? "" : "Caused by: ") + t);
+                for (StackTraceElement frame : t.getStackTrace()) {
+                    err.println("\tat " + frame);
+                }
+            }
         }
         return ExitCodes.FAILED;
     }

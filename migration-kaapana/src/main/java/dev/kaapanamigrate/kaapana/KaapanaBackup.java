@@ -58,7 +58,7 @@ import org.slf4j.LoggerFactory;
  * <pre>{@code
  * KaapanaBackup backup = KaapanaBackup.at(Path.of("/mnt/backup"));
  * RestoreResult restored = backup.restore(fast, RestoreOptions.defaults().refusingWhenRunning(control));
- * System.out.println(restored.summary());
+ * log.info("{}", restored.summary());
  * }</pre>
  */
 public final class KaapanaBackup {

@@ -655,7 +655,7 @@ public final class KaapanaMigration {
      *         .backupDirectory(Path.of("/mnt/backup")).restoreOnFailure(true)
      *         .platformControl(KaapanaPlatformControl.builder()...build())
      *         .run();
-     * System.out.println(run.summary());
+     * log.info("{}", run.summary());
      * }</pre>
      *
      * @return what the run did and what state it left the installation in

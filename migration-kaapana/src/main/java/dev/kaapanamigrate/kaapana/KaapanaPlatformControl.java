@@ -89,7 +89,7 @@ import org.slf4j.LoggerFactory;
  *         .fastDataDir(Path.of("/home/kaapana"))
  *         .build();
  * MigrationResult result = KaapanaMigration.configure(fast).platformControl(control).plan().run();
- * control.commands().forEach(c -> System.out.println(c.describe()));
+ * control.commands().forEach(c -> log.info("{}", c.describe()));
  * }</pre>
  */
 public final class KaapanaPlatformControl implements PlatformControl {

@@ -44,7 +44,7 @@ import java.util.Optional;
  * MigrationResult result = plan.run();
  * KaapanaReport report = KaapanaReport.of(result).withCommands(control.commands());
  * Path html = report.write(Path.of("migration-report.json"));      // the JSON, and the HTML page beside it
- * System.out.println(report.brief());
+ * log.info("{}", report.brief());
  * KaapanaReport again = KaapanaReport.read(Path.of("migration-report.json"));
  * }</pre>
  */

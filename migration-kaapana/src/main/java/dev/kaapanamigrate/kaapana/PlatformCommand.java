@@ -14,7 +14,7 @@ import java.util.Objects;
  *
  * <pre>{@code
  * for (PlatformCommand c : control.commands()) {
- *     System.out.println(c.describe());
+ *     log.info("{}", c.describe());
  * }
  * }</pre>
  *

@@ -8,7 +8,7 @@ import java.util.Objects;
  *
  * <pre>{@code
  * for (StoreCount c : KaapanaReport.of(result).counts()) {
- *     System.out.println(c.store() + " " + c.project() + " " + c.item() + ": " + c.before() + " -> " + c.after());
+ *     log.info("{}", c.store() + " " + c.project() + " " + c.item() + ": " + c.before() + " -> " + c.after());
  * }
  * }</pre>
  *

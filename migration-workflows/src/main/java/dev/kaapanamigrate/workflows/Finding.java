@@ -7,7 +7,7 @@ import java.util.Objects;
  *
  * <pre>{@code
  * for (Finding f : report.findings()) {
- *     System.out.println(f.describe());   // dags/dag_my_import.py:42:21 BREAKS kaapana.form-data-key: ...
+ *     log.info("{}", f.describe());   // dags/dag_my_import.py:42:21 BREAKS kaapana.form-data-key: ...
  * }
  * }</pre>
  *

@@ -14,7 +14,7 @@ import java.util.stream.Collectors;
  *
  * <pre>{@code
  * ScanReport report = scanner.scan();
- * System.out.println(report.summary());
+ * log.info("{}", report.summary());
  * if (report.count(Severity.BREAKS) > 0) { ... }
  * }</pre>
  *

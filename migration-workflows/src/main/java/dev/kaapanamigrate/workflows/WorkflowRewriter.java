@@ -44,7 +44,7 @@ import org.slf4j.LoggerFactory;
  * <pre>{@code
  * WorkflowRewriter rewriter = WorkflowRewriter.of(WorkflowScanner.forKaapana(fast).build());
  * RewritePlan plan = rewriter.plan();            // dry-run: the diffs, nothing written
- * System.out.print(plan.patch());
+ * log.info("{}", plan.patch());
  * RewritePlan done = rewriter.apply();           // writes; originals kept as <file>.kaapana-migrate-0.4.bak
  * }</pre>
  */

@@ -23,10 +23,10 @@ import java.util.Objects;
  * ScanReport report = WorkflowScanner.forKaapana(Path.of("/home/kaapana"))      // FAST_DATA_DIR
  *         .path(Path.of("/srv/site-extensions/my-workflow/dags"))
  *         .addRules(WorkflowRules.load(Path.of("site-rules.json")))
- *         .progress((done, total, file) -> System.out.printf("%d/%d %s%n", done, total, file))
+ *         .progress((done, total, file) -> log.info("{}/{} {}", done, total, file))
  *         .build()
  *         .scan();
- * report.findings().forEach(f -> System.out.println(f.describe()));
+ * report.findings().forEach(f -> log.info("{}", f.describe()));
  * }</pre>
  */
 public final class WorkflowScanner {
