@@ -124,11 +124,16 @@ final class InstallationOptions {
             throw new UsageException("--fast-data-dir is missing; expected Kaapana's FAST_DATA_DIR, for example "
                     + "--fast-data-dir /home/kaapana (or KAAPANA_MIGRATE_FAST_DATA_DIR)");
         }
-        if (!Files.isDirectory(fastDataDir)) {
-            throw new UsageException("--fast-data-dir " + fastDataDir + (Files.exists(fastDataDir) ? " is not a folder"
+        return existingFastDataDir(fastDataDir);
+    }
+
+    /** The folder, or a usage error saying it is missing or not a folder. */
+    static Path existingFastDataDir(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            throw new UsageException("--fast-data-dir " + dir + (Files.exists(dir) ? " is not a folder"
                     : " does not exist") + "; expected Kaapana's FAST_DATA_DIR; check the path for a typo");
         }
-        return fastDataDir;
+        return dir;
     }
 
     Path stateDirectory() {

@@ -48,10 +48,11 @@ abstract class PlanCommand {
     /** Writes the report (JSON and the HTML page beside it) and prints its summary. */
     void report(KaapanaReport report) {
         endLiveView();
-        Path html = report.withCommands(installation.commands()).write(output.report);
+        KaapanaReport full = report.withCommands(installation.commands());
+        Path html = full.write(output.report);
         if (!output.json) {
             out().println();
-            out().print(report.withCommands(installation.commands()).brief());
+            out().print(full.brief());
             out().println("Report: " + output.report.toAbsolutePath() + " and " + html.toAbsolutePath());
             out().flush();
         }

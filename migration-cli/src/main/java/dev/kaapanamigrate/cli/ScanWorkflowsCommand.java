@@ -2,7 +2,6 @@ package dev.kaapanamigrate.cli;
 
 import dev.kaapanamigrate.workflows.ScanReport;
 import dev.kaapanamigrate.workflows.WorkflowScanner;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -29,11 +28,7 @@ final class ScanWorkflowsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (!Files.isDirectory(fastDataDir)) {
-            throw new UsageException("--fast-data-dir " + fastDataDir + " is not a folder; expected Kaapana's "
-                    + "FAST_DATA_DIR");
-        }
-        WorkflowScanner.Builder b = WorkflowScanner.forKaapana(fastDataDir);
+        WorkflowScanner.Builder b = WorkflowScanner.forKaapana(InstallationOptions.existingFastDataDir(fastDataDir));
         for (Path p : paths) {
             b = b.path(p);
         }

@@ -54,10 +54,7 @@ class CommandLineIT {
     private static Outcome kaapanaMigrate(Map<String, String> env, String... args) throws Exception {
         Path jar = Path.of("target", "kaapana-migrate.jar").toAbsolutePath();
         assertThat(jar).as("the runnable jar (mvn package)").exists();
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", jar.toString()));
-        command.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(command).directory(work.toFile())
+        ProcessBuilder pb = new ProcessBuilder(KaapanaMigrateJar.command(List.of(args))).directory(work.toFile())
                 .redirectOutput(work.resolve("out.txt").toFile()).redirectError(work.resolve("err.txt").toFile());
         pb.environment().keySet().removeIf(k -> k.startsWith("KAAPANA_MIGRATE_"));
         pb.environment().putAll(env);

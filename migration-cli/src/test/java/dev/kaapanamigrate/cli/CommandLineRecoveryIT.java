@@ -43,13 +43,11 @@ class CommandLineRecoveryIT {
     static Path work;
 
     private static List<String> command(GeneratedInstallation install, StandInCluster cluster, String... args) {
-        List<String> c = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", Path.of("target", "kaapana-migrate.jar").toAbsolutePath().toString()));
-        c.addAll(List.of(args));
+        List<String> c = new ArrayList<>(List.of(args));
         c.addAll(List.of("--fast-data-dir", install.fastDataDir().toString(), "--platform", "kaapana",
                 "--undeploy-script", cluster.undeployScript().toString(), "--deploy-script",
                 cluster.deployScript().toString(), "--search-path", cluster.searchPath()));
-        return c;
+        return KaapanaMigrateJar.command(c);
     }
 
     @Test
@@ -130,9 +128,8 @@ class CommandLineRecoveryIT {
                 .resolve("site_dag.py");
         Files.writeString(dag, "def start(conf):\n    return conf[\"form_data\"][\"project\"]\n");
 
-        Process scan = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", Path.of("target", "kaapana-migrate.jar").toAbsolutePath().toString(), "scan-workflows",
-                "--fast-data-dir", install.fastDataDir().toString())).directory(work.toFile())
+        Process scan = new ProcessBuilder(KaapanaMigrateJar.command(List.of("scan-workflows", "--fast-data-dir",
+                install.fastDataDir().toString()))).directory(work.toFile())
                 .redirectOutput(work.resolve("scan.txt").toFile()).redirectErrorStream(false)
                 .redirectError(work.resolve("scan-err.txt").toFile()).start();
         assertThat(scan.waitFor(2, TimeUnit.MINUTES)).isTrue();

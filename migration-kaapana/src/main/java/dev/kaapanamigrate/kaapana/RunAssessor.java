@@ -103,9 +103,8 @@ final class RunAssessor {
         }
         boolean changed = result.steps().stream().anyMatch(s -> CHANGING.contains(s.stepId())
                 && MAY_HAVE_CHANGED.contains(s.status()))
-                // folders found under their 0.5 names: an earlier run moved them
-                || result.step(RenameDataFoldersStep.ID).map(s -> s.status().isDone()).orElse(false)
-                // what the installation shows outranks what the steps reported (a resumed run blocked early)
+                // folders under their 0.5 names (this run or an earlier one moved them): what the installation shows
+                // outranks what the steps reported, as for a resumed run blocked before its first step
                 || movedFolderPresent();
         return changed ? InstallationState.PARTLY_MIGRATED : InstallationState.AS_BEFORE;
     }
