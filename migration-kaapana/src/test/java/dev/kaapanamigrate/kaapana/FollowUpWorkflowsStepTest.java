@@ -1,5 +1,6 @@
 package dev.kaapanamigrate.kaapana;
 
+import dev.kaapanamigrate.core.RecordFile;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -146,7 +147,7 @@ class FollowUpWorkflowsStepTest {
 
     private Path ids(String name, List<String> uids) throws IOException {
         Path f = dir.resolve(name);
-        try (IdFile.Writer w = new IdFile.Writer(f, true)) {
+        try (RecordFile.SortingWriter<String> w = IdFile.writer(f)) {
             for (String u : uids) {
                 w.add(u);
             }

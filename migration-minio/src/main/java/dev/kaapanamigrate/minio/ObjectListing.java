@@ -1,5 +1,6 @@
 package dev.kaapanamigrate.minio;
 
+import dev.kaapanamigrate.core.RecordFile;
 import dev.kaapanamigrate.core.MigrationException;
 import dev.kaapanamigrate.core.Problem;
 import dev.kaapanamigrate.minio.internal.ListingFile;
@@ -32,11 +33,11 @@ public final class ObjectListing implements Iterable<ObjectListing.Entry>, AutoC
     public record Entry(String key, long size, String tag) {
     }
 
-    private final ListingFile.Reader reader;
+    private final RecordFile.Reader<ListingFile.Entry> reader;
     private final Path file;
     private boolean iterated;
 
-    private ObjectListing(ListingFile.Reader reader, Path file) {
+    private ObjectListing(RecordFile.Reader<ListingFile.Entry> reader, Path file) {
         this.reader = reader;
         this.file = file;
     }
@@ -50,7 +51,7 @@ public final class ObjectListing implements Iterable<ObjectListing.Entry>, AutoC
      */
     public static ObjectListing open(Path file) {
         try {
-            return new ObjectListing(new ListingFile.Reader(file), file);
+            return new ObjectListing(ListingFile.read(file), file);
         } catch (IOException e) {
             throw invalid(file, e);
         }

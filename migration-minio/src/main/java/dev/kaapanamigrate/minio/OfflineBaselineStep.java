@@ -1,5 +1,6 @@
 package dev.kaapanamigrate.minio;
 
+import dev.kaapanamigrate.core.RecordFile;
 import dev.kaapanamigrate.core.Change;
 import dev.kaapanamigrate.core.MigrationContext;
 import dev.kaapanamigrate.core.MigrationException;
@@ -130,8 +131,8 @@ public final class OfflineBaselineStep implements MigrationStep {
             OfflineInventory now = OfflineWalk.walk(minioDir, temp, r.contentDigest(), options.sortBudgetBytes(),
                     () -> ctx.clock().instant());
             ListingMerge.Differences d;
-            try (ListingFile.Reader before = new ListingFile.Reader(Path.of(r.filesListing()));
-                 ListingFile.Reader after = new ListingFile.Reader(Path.of(now.filesListing()))) {
+            try (RecordFile.Reader<ListingFile.Entry> before = ListingFile.read(Path.of(r.filesListing()));
+                 RecordFile.Reader<ListingFile.Entry> after = ListingFile.read(Path.of(now.filesListing()))) {
                 d = ListingMerge.compare(before::next, after::next, true, options.namedDifferences());
             } catch (IOException e) {
                 throw Inventories.invalid(Path.of(r.filesListing()), e);

@@ -1,5 +1,6 @@
 package dev.kaapanamigrate.minio;
 
+import dev.kaapanamigrate.core.RecordFile;
 import dev.kaapanamigrate.core.Change;
 import dev.kaapanamigrate.core.MigrationContext;
 import dev.kaapanamigrate.core.MigrationException;
@@ -204,16 +205,16 @@ public final class VerifyObjectsStep implements MigrationStep {
     }
 
     private ListingMerge.Differences merge(String before, String after, boolean compareTags) {
-        try (ListingFile.Reader a = open(before); ListingFile.Reader b = open(after)) {
+        try (RecordFile.Reader<ListingFile.Entry> a = open(before); RecordFile.Reader<ListingFile.Entry> b = open(after)) {
             return ListingMerge.compare(a::next, b::next, compareTags, options.namedDifferences());
         } catch (IOException e) {
             throw Inventories.invalid(Path.of(before), e);
         }
     }
 
-    private static ListingFile.Reader open(String file) {
+    private static RecordFile.Reader<ListingFile.Entry> open(String file) {
         try {
-            return new ListingFile.Reader(Path.of(file));
+            return ListingFile.read(Path.of(file));
         } catch (IOException e) {
             throw Inventories.invalid(Path.of(file), e);
         }

@@ -2,7 +2,7 @@ package dev.kaapanamigrate.minio;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.kaapanamigrate.minio.internal.InventoryDigest;
+import dev.kaapanamigrate.core.SetDigest;
 import dev.kaapanamigrate.testkit.backends.ObjectStore;
 import dev.kaapanamigrate.testkit.backends.TestBackends;
 import java.nio.ByteBuffer;
@@ -95,7 +95,7 @@ class InventoryHeapIT {
      */
     private String seed(int n, boolean etags) throws Exception {
         Path bucket = Files.createDirectories(dir.resolve(BUCKET));
-        InventoryDigest digest = new InventoryDigest();
+        SetDigest digest = new SetDigest();
         MessageDigest md5 = MessageDigest.getInstance("MD5");
         for (int d = 0; d < 1000; d++) {
             Files.createDirectories(bucket.resolve(prefix(d)));

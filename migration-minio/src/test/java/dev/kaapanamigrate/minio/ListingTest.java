@@ -1,10 +1,10 @@
 package dev.kaapanamigrate.minio;
 
+import dev.kaapanamigrate.core.RecordFile;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kaapanamigrate.minio.internal.ListingFile;
 import dev.kaapanamigrate.minio.internal.ListingMerge;
-import dev.kaapanamigrate.minio.internal.SortedListingWriter;
 import dev.kaapanamigrate.minio.internal.Utf8Order;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -39,14 +39,14 @@ class ListingTest {
         }
         Collections.shuffle(keys, new Random(1));
         Path file = dir.resolve("sorted.lst.gz");
-        SortedListingWriter w = new SortedListingWriter(file, 1 << 16); // tiny budget: many runs, two merge levels
+        RecordFile.SortingWriter<ListingFile.Entry> w = ListingFile.sorted(file, 1 << 16); // tiny budget: many runs, two merge levels
         for (String k : keys) {
-            w.add(k, k.length(), "etag-" + k.hashCode());
+            w.add(new ListingFile.Entry(k, k.length(), "etag-" + k.hashCode()));
         }
         assertThat(w.arrivedInOrder()).isFalse();
         w.close();
         List<String> read = new ArrayList<>();
-        try (ListingFile.Reader r = new ListingFile.Reader(file)) {
+        try (RecordFile.Reader<ListingFile.Entry> r = ListingFile.read(file)) {
             for (ListingFile.Entry e = r.next(); e != null; e = r.next()) {
                 read.add(e.key());
                 assertThat(e.size()).isEqualTo(e.key().length());
@@ -63,23 +63,23 @@ class ListingTest {
     void mergeNamesMissingChangedAndAddedAndCountsAll() throws Exception {
         Path a = dir.resolve("a.gz");
         Path b = dir.resolve("b.gz");
-        try (ListingFile.Writer w = new ListingFile.Writer(a)) {
+        try (RecordFile.Writer<ListingFile.Entry> w = RecordFile.write(a, ListingFile.CODEC)) {
             for (int i = 0; i < 100; i++) {
-                w.write(String.format("k%03d", i), i, "e" + i);
+                w.add(new ListingFile.Entry(String.format("k%03d", i), i, "e" + i));
             }
         }
-        try (ListingFile.Writer w = new ListingFile.Writer(b)) {
+        try (RecordFile.Writer<ListingFile.Entry> w = RecordFile.write(b, ListingFile.CODEC)) {
             for (int i = 0; i < 100; i++) {
                 if (i % 10 == 0) {
                     continue; // 10 missing
                 }
-                w.write(String.format("k%03d", i), i == 55 ? 56 : i, "e" + i); // 1 changed
+                w.add(new ListingFile.Entry(String.format("k%03d", i), i == 55 ? 56 : i, "e" + i)); // 1 changed
                 if (i == 99) {
-                    w.write("k100", 1, null); // 1 added
+                    w.add(new ListingFile.Entry("k100", 1, null)); // 1 added
                 }
             }
         }
-        try (ListingFile.Reader x = new ListingFile.Reader(a); ListingFile.Reader y = new ListingFile.Reader(b)) {
+        try (RecordFile.Reader<ListingFile.Entry> x = ListingFile.read(a); RecordFile.Reader<ListingFile.Entry> y = ListingFile.read(b)) {
             ListingMerge.Differences d = ListingMerge.compare(x::next, y::next, true, 3);
             assertThat(d.missing()).isEqualTo(10);
             assertThat(d.missingNames()).containsExactly("k000", "k010", "k020");
@@ -94,9 +94,9 @@ class ListingTest {
     @Test
     void aListingIsReadBackThroughTheApiAndADamagedOneIsACodedError() throws Exception {
         Path file = dir.resolve("b.lst.gz");
-        try (ListingFile.Writer w = new ListingFile.Writer(file)) {
-            w.write("a key\nwith a newline", 3, null);
-            w.write("thumbnails/1.2.3.png", -1, "etag");
+        try (RecordFile.Writer<ListingFile.Entry> w = RecordFile.write(file, ListingFile.CODEC)) {
+            w.add(new ListingFile.Entry("a key\nwith a newline", 3, null));
+            w.add(new ListingFile.Entry("thumbnails/1.2.3.png", -1, "etag"));
         }
         List<ObjectListing.Entry> read = new ArrayList<>();
         try (ObjectListing listing = ObjectListing.open(file)) {

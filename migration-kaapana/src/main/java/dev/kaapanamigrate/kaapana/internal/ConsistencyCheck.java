@@ -1,5 +1,6 @@
 package dev.kaapanamigrate.kaapana.internal;
 
+import dev.kaapanamigrate.core.RecordFile;
 import dev.kaapanamigrate.core.MigrationContext;
 import dev.kaapanamigrate.core.MigrationException;
 import dev.kaapanamigrate.core.Problem;
@@ -37,7 +38,7 @@ import org.slf4j.LoggerFactory;
  * with its index's documents, its datasets' series with its mapped series, its bucket's thumbnails with its series; every
  * mapped series with {@code project_admin}; optionally the PACS's series with the mappings and {@code project_admin}. Every
  * join is a merge of two sorted files (flat memory, one pass); inputs that do not come sorted (thumbnail keys, the PACS)
- * are sorted first in flat memory ({@link SortingIdWriter}).
+ * are sorted first in flat memory ({@link IdFile#sorted}).
  */
 public final class ConsistencyCheck {
 
@@ -90,7 +91,6 @@ public final class ConsistencyCheck {
         private final Inputs in;
         private final Path dir;
         private final Path dbDir;
-        private final Path scratch;
         private final MigrationContext ctx;
         private final ConsistencyOptions options;
         private final int limit;
@@ -102,7 +102,6 @@ public final class ConsistencyCheck {
             this.in = in;
             this.dir = dir;
             this.dbDir = Path.of(db.directory());
-            this.scratch = dir.resolve(".runs");
             this.ctx = ctx;
             this.options = options;
             this.limit = options.firstDifferences();
@@ -207,7 +206,7 @@ public final class ConsistencyCheck {
                     : in.thumbnails().bucket(p.bucket());
             if (thumbs.isPresent()) {
                 Path sorted = dir.resolve("thumbnails-" + p.id() + ".ids.gz");
-                try (SortingIdWriter w = new SortingIdWriter(sorted, scratch, options.sortBudgetBytes());
+                try (RecordFile.SortingWriter<String> w = IdFile.sorted(sorted, options.sortBudgetBytes());
                      BufferedReader r = new BufferedReader(new InputStreamReader(new GZIPInputStream(
                              Files.newInputStream(Path.of(thumbs.get().file())), 1 << 16), StandardCharsets.US_ASCII))) {
                     for (String line = r.readLine(); line != null; line = r.readLine()) {
@@ -219,7 +218,7 @@ public final class ConsistencyCheck {
                 }
                 withoutFile = "without-thumbnail-" + p.id() + ".ids.gz";
                 Sample orphans = new Sample(limit);
-                try (IdFile.Writer all = new IdFile.Writer(dir.resolve(withoutFile), true)) {
+                try (RecordFile.SortingWriter<String> all = IdFile.writer(dir.resolve(withoutFile))) {
                     Sample missing = new Sample(limit, all);
                     try (IdCursor a = IdFile.open(series); IdCursor b = IdFile.open(sorted)) {
                         MergeJoin.join(a, b, missing, orphans);
@@ -273,7 +272,7 @@ public final class ConsistencyCheck {
 
         private void pacs(IndexInventory adminIndex) throws IOException {
             Path sorted = dir.resolve("pacs-series.ids.gz");
-            try (SortingIdWriter w = new SortingIdWriter(sorted, scratch, options.sortBudgetBytes())) {
+            try (RecordFile.SortingWriter<String> w = IdFile.sorted(sorted, options.sortBudgetBytes())) {
                 in.pacs().forEachSeries(uid -> {
                     try {
                         w.add(uid);

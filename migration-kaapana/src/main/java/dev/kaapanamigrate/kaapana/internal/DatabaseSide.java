@@ -1,5 +1,6 @@
 package dev.kaapanamigrate.kaapana.internal;
 
+import dev.kaapanamigrate.core.RecordFile;
 import dev.kaapanamigrate.core.MigrationContext;
 import dev.kaapanamigrate.core.MigrationException;
 import dev.kaapanamigrate.core.Problem;
@@ -33,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * (access-information), the series mapped per project and every mapped series (dicom-web-filter), the distinct series of
  * each project's datasets, datasets and workflows per project, and what the databases show on their own
  * (kaapana-backend). Each database is read in one read-only repeatable-read transaction, rows fetched in batches; the
- * series lists are sorted by the server ({@code COLLATE "C"}) and written through {@link SortingIdWriter}, which checks
+ * series lists are sorted by the server ({@code COLLATE "C"}) and written through {@link IdFile#sorted}, which checks
  * (and, should the server's order differ from the files' order, fixes) the order in flat memory.
  */
 public final class DatabaseSide {
@@ -62,7 +63,6 @@ public final class DatabaseSide {
         ServiceDatabase current = ServiceDatabase.ACCESS_INFORMATION;
         try {
             Files.createDirectories(dir);
-            Path scratch = dir.resolve(".runs");
             int limit = options.firstDifferences();
             List<Row> projects = inTransaction(connections.dataSource(current, ctx), DatabaseSide::projects);
             ctx.progress(1, 3, "databases read", current.stableName() + " (" + projects.size() + " projects)");
@@ -76,10 +76,10 @@ public final class DatabaseSide {
             inTransaction(connections.dataSource(current, ctx), c -> {
                 Sample unknown = new Sample(limit);
                 perProject(c, "SELECT project_id::text, series_instance_uid COLLATE \"C\" FROM data_projects "
-                        + "WHERE series_instance_uid IS NOT NULL GROUP BY 1, 2 ORDER BY 1, 2", byId, "series-", dir, scratch,
+                        + "WHERE series_instance_uid IS NOT NULL GROUP BY 1, 2 ORDER BY 1, 2", byId, "series-", dir,
                         options, mapped, unknown);
                 add(findings, Kind.MAPPING_UNKNOWN_PROJECT, null, unknown);
-                try (SortingIdWriter w = new SortingIdWriter(dir.resolve("series-all.ids.gz"), scratch,
+                try (RecordFile.SortingWriter<String> w = IdFile.sorted(dir.resolve("series-all.ids.gz"),
                         options.sortBudgetBytes());
                      PreparedStatement st = streaming(c, "SELECT series_instance_uid COLLATE \"C\" FROM data_projects "
                              + "WHERE series_instance_uid IS NOT NULL GROUP BY 1 ORDER BY 1");
@@ -99,7 +99,7 @@ public final class DatabaseSide {
             Map<String, Long> workflows = new HashMap<>();
             inTransaction(connections.dataSource(current, ctx), c -> {
                 perProject(c, "SELECT d.project_id::text, i.identifier COLLATE \"C\" FROM identifier2dataset i "
-                        + "JOIN dataset d ON d.id = i.dataset GROUP BY 1, 2 ORDER BY 1, 2", byId, "members-", dir, scratch,
+                        + "JOIN dataset d ON d.id = i.dataset GROUP BY 1, 2 ORDER BY 1, 2", byId, "members-", dir,
                         options, members, null);
                 Sample noIdentifier = new Sample(limit);
                 try (PreparedStatement st = streaming(c, "SELECT i.identifier, d.name FROM identifier2dataset i "
@@ -199,12 +199,12 @@ public final class DatabaseSide {
      * project gets one, empty when it has no rows); rows of unknown projects go to {@code unknown} when given.
      */
     private static void perProject(Connection c, String sql, Map<String, Row> projects, String prefix, Path dir,
-                                   Path scratch, ConsistencyOptions options, Map<String, Long> counts, Sample unknown)
+                                   ConsistencyOptions options, Map<String, Long> counts, Sample unknown)
             throws SQLException, IOException {
         Map<String, Boolean> written = new HashMap<>();
         try (PreparedStatement st = streaming(c, sql); ResultSet rs = st.executeQuery()) {
             String project = null;
-            SortingIdWriter w = null;
+            RecordFile.SortingWriter<String> w = null;
             try {
                 while (rs.next()) {
                     String p = rs.getString(1);
@@ -215,7 +215,7 @@ public final class DatabaseSide {
                             counts.put(project, w.count());
                         }
                         project = p;
-                        w = projects.containsKey(p) ? new SortingIdWriter(dir.resolve(prefix + p + ".ids.gz"), scratch,
+                        w = projects.containsKey(p) ? IdFile.sorted(dir.resolve(prefix + p + ".ids.gz"),
                                 options.sortBudgetBytes()) : null;
                         if (w != null) {
                             written.put(p, true);
@@ -239,7 +239,7 @@ public final class DatabaseSide {
         }
         for (String p : projects.keySet()) {
             if (!written.containsKey(p)) {
-                counts.put(p, new IdFile.Writer(dir.resolve(prefix + p + ".ids.gz"), true).finish());
+                counts.put(p, IdFile.writer(dir.resolve(prefix + p + ".ids.gz")).finish());
             }
         }
     }

@@ -1,12 +1,9 @@
 package dev.kaapanamigrate.kaapana.internal;
 
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.EOFException;
+import dev.kaapanamigrate.core.RecordFile;
+import java.io.DataInput;
+import java.io.DataOutput;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
@@ -18,12 +15,9 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.function.Predicate;
-import java.util.zip.GZIPInputStream;
-import java.util.zip.GZIPOutputStream;
 
 /**
  * A streaming inventory of folder trees: every file, symbolic link and special file with its path relative to a named
@@ -33,8 +27,6 @@ import java.util.zip.GZIPOutputStream;
  * compared by a merge ({@link #compare}). Folders themselves are not entries (their times change with their content).
  */
 public final class FolderListing {
-
-    private static final byte[] MAGIC = {'K', 'M', 'F', 'L', 'S', '1'};
 
     private FolderListing() {
     }
@@ -66,110 +58,41 @@ public final class FolderListing {
     public record Counts(long files, long bytes) {
     }
 
-    /** Writes entries. */
-    public static final class Writer implements AutoCloseable {
-        private final DataOutputStream out;
-        private long count;
-
-        /**
-         * Opens a listing file.
-         *
-         * @param file the file (replaced)
-         * @throws IOException when it cannot be written
-         */
-        public Writer(Path file) throws IOException {
-            this.out = new DataOutputStream(new BufferedOutputStream(new GZIPOutputStream(Files.newOutputStream(file),
-                    1 << 16), 1 << 16));
-            out.write(MAGIC);
+    /** The record of an entry: path, kind, size, modification time and digest or link target. */
+    public static final RecordFile.Codec<Entry> CODEC = new RecordFile.Codec<>() {
+        @Override
+        public String name() {
+            return "kaapana.folder-listing/1";
         }
 
-        void write(Entry e) throws IOException {
-            out.writeByte(1);
-            writeString(out, e.path());
+        @Override
+        public void write(DataOutput out, Entry e) throws IOException {
+            RecordFile.writeString(out, e.path());
             out.writeByte(e.kind());
             out.writeLong(e.size());
             out.writeLong(e.mtime());
-            writeString(out, e.sha256());
-            count++;
+            RecordFile.writeString(out, e.sha256());
         }
 
         @Override
-        public void close() throws IOException {
-            out.writeByte(0);
-            out.writeLong(count);
-            out.close();
+        public Entry read(DataInput in) throws IOException {
+            String path = RecordFile.readString(in);
+            char kind = (char) in.readByte();
+            long size = in.readLong();
+            long mtime = in.readLong();
+            return new Entry(path, kind, size, mtime, RecordFile.readString(in));
         }
-    }
+    };
 
-    /** Reads entries in their order. */
-    public static final class Reader implements AutoCloseable {
-        private final Path file;
-        private final DataInputStream in;
-        private Entry next;
-        private long read;
-        private boolean done;
-
-        /**
-         * Opens a listing file.
-         *
-         * @param file the file
-         * @throws IOException when it cannot be read or is no folder listing
-         */
-        public Reader(Path file) throws IOException {
-            this.file = file;
-            InputStream raw = Files.newInputStream(file);
-            this.in = new DataInputStream(new BufferedInputStream(new GZIPInputStream(raw, 1 << 16), 1 << 16));
-            byte[] magic = new byte[MAGIC.length];
-            in.readFully(magic);
-            if (!Arrays.equals(magic, MAGIC)) {
-                in.close();
-                throw new IOException(file + " is not a folder listing");
-            }
-            advance();
-        }
-
-        private void advance() throws IOException {
-            if (done) {
-                next = null;
-                return;
-            }
-            try {
-                if (in.readByte() == 0) {
-                    long count = in.readLong();
-                    if (count != read) {
-                        throw new IOException(file + " is damaged: its trailer says " + count + " entries, it holds " + read);
-                    }
-                    done = true;
-                    next = null;
-                    return;
-                }
-                String path = readString(in);
-                char kind = (char) in.readByte();
-                long size = in.readLong();
-                long mtime = in.readLong();
-                next = new Entry(path, kind, size, mtime, readString(in));
-                read++;
-            } catch (EOFException e) {
-                throw new IOException(file + " is cut short after " + read + " entries", e);
-            }
-        }
-
-        Entry peek() {
-            return next;
-        }
-
-        Entry next() throws IOException {
-            Entry e = next;
-            if (e != null) {
-                advance();
-            }
-            return e;
-        }
-
-        @Override
-        public void close() throws IOException {
-            in.close();
-        }
+    /**
+     * Starts a listing file; {@link #walk} writes its entries in the walk's order.
+     *
+     * @param file the file (replaced)
+     * @return the writer
+     * @throws IOException when it cannot be created
+     */
+    public static RecordFile.Writer<Entry> writer(Path file) throws IOException {
+        return RecordFile.write(file, CODEC);
     }
 
     /**
@@ -183,8 +106,8 @@ public final class FolderListing {
      * @return files and bytes, or {@code null} when the folder does not exist
      * @throws IOException when a folder cannot be listed or a file read
      */
-    public static Counts walk(Path root, String name, Writer out, boolean digests, Predicate<String> skip)
-            throws IOException {
+    public static Counts walk(Path root, String name, RecordFile.Writer<Entry> out, boolean digests,
+                              Predicate<String> skip) throws IOException {
         if (!Files.isDirectory(root, LinkOption.NOFOLLOW_LINKS)) {
             return null;
         }
@@ -193,8 +116,8 @@ public final class FolderListing {
         return new Counts(c[0], c[1]);
     }
 
-    private static void walk(Path dir, String name, String rel, Writer out, boolean digests, Predicate<String> skip,
-                             long[] c) throws IOException {
+    private static void walk(Path dir, String name, String rel, RecordFile.Writer<Entry> out, boolean digests,
+                             Predicate<String> skip, long[] c) throws IOException {
         List<Path> children = new ArrayList<>();
         try (DirectoryStream<Path> s = Files.newDirectoryStream(dir)) {
             s.forEach(children::add);
@@ -211,14 +134,14 @@ public final class FolderListing {
             if (a.isDirectory()) {
                 walk(p, name, childRel, out, digests, skip, c);
             } else if (a.isSymbolicLink()) {
-                out.write(new Entry(path, 'l', 0, mtime, Files.readSymbolicLink(p).toString()));
+                out.add(new Entry(path, 'l', 0, mtime, Files.readSymbolicLink(p).toString()));
                 c[0]++;
             } else if (a.isRegularFile()) {
-                out.write(new Entry(path, 'f', a.size(), mtime, digests ? sha256(p) : ""));
+                out.add(new Entry(path, 'f', a.size(), mtime, digests ? sha256(p) : ""));
                 c[0]++;
                 c[1] += a.size();
             } else {
-                out.write(new Entry(path, 'o', 0, mtime, ""));
+                out.add(new Entry(path, 'o', 0, mtime, ""));
                 c[0]++;
             }
         }
@@ -244,7 +167,8 @@ public final class FolderListing {
         Sample removed = new Sample(limit);
         Sample changed = new Sample(limit);
         Sample added = new Sample(limit);
-        try (Reader a = new Reader(before); Reader b = new Reader(after)) {
+        try (RecordFile.Reader<Entry> a = RecordFile.read(before, CODEC);
+             RecordFile.Reader<Entry> b = RecordFile.read(after, CODEC)) {
             while (a.peek() != null || b.peek() != null) {
                 Entry x = a.peek();
                 Entry y = b.peek();
@@ -321,17 +245,5 @@ public final class FolderListing {
             }
         }
         return HexFormat.of().formatHex(md.digest());
-    }
-
-    private static void writeString(DataOutputStream out, String s) throws IOException {
-        byte[] b = s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        IdFile.writeVarLong(out, b.length);
-        out.write(b);
-    }
-
-    private static String readString(DataInputStream in) throws IOException {
-        byte[] b = new byte[(int) IdFile.readVarLong(in)];
-        in.readFully(b);
-        return new String(b, java.nio.charset.StandardCharsets.UTF_8);
     }
 }

@@ -1,5 +1,6 @@
 package dev.kaapanamigrate.kaapana.internal;
 
+import dev.kaapanamigrate.core.RecordFile;
 import dev.kaapanamigrate.domain.KaapanaNames;
 import dev.kaapanamigrate.kaapana.PacsInventory;
 import java.io.IOException;
@@ -56,7 +57,7 @@ public final class PacsFolders {
      */
     public static List<PacsInventory.Folder> walk(Path fast, Path slow, Path file, boolean digests) throws IOException {
         List<PacsInventory.Folder> out = new ArrayList<>();
-        try (FolderListing.Writer w = new FolderListing.Writer(file)) {
+        try (RecordFile.Writer<FolderListing.Entry> w = FolderListing.writer(file)) {
             for (var e : folders(fast, slow).entrySet()) {
                 FolderListing.Counts c = FolderListing.walk(e.getValue(), e.getKey(), w, digests, rel -> false);
                 out.add(c == null ? new PacsInventory.Folder(e.getKey(), false, 0, 0)

@@ -1,5 +1,6 @@
 package dev.kaapanamigrate.kaapana.internal;
 
+import dev.kaapanamigrate.core.RecordFile;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,7 +13,7 @@ public final class Sample {
 
     private final int limit;
     private final List<String> first = new ArrayList<>();
-    private final IdFile.Writer all;
+    private final RecordFile.SortingWriter<String> all;
     private long count;
 
     /**
@@ -30,7 +31,7 @@ public final class Sample {
      * @param limit how many to keep
      * @param all   where every identifier goes, or {@code null}
      */
-    public Sample(int limit, IdFile.Writer all) {
+    public Sample(int limit, RecordFile.SortingWriter<String> all) {
         this.limit = limit;
         this.all = all;
     }

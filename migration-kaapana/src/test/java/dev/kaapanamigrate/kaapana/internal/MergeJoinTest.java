@@ -1,5 +1,6 @@
 package dev.kaapanamigrate.kaapana.internal;
 
+import dev.kaapanamigrate.core.RecordFile;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -22,7 +23,7 @@ class MergeJoinTest {
 
     private Path file(String name, List<String> ids) throws IOException {
         Path f = dir.resolve(name);
-        try (IdFile.Writer w = new IdFile.Writer(f, true)) {
+        try (RecordFile.SortingWriter<String> w = IdFile.writer(f)) {
             for (String id : ids) {
                 w.add(id);
             }
@@ -70,32 +71,18 @@ class MergeJoinTest {
     }
 
     @Test
-    void anIdentifierFileDropsRepeatsRefusesDisorderAndDetectsTruncation() throws IOException {
-        Path f = file("ids.ids.gz", List.of("a", "a", "b"));
-        assertThat(read(f)).containsExactly("a", "b");
-        try (IdFile.Writer w = new IdFile.Writer(dir.resolve("bad.ids.gz"), true)) {
-            w.add("b");
-            assertThatThrownBy(() -> w.add("a")).isInstanceOf(IllegalStateException.class)
-                    .hasMessageContaining("'a' after 'b'");
+    void anIdentifierFileDropsRepeatsSortsDisorderAndRefusesAFileOfAnotherKind() throws IOException {
+        Path f = file("ids.ids.gz", List.of("a", "a", "c", "b", "c"));
+        assertThat(read(f)).containsExactly("a", "b", "c");
+        Path folders = dir.resolve("folders.gz");
+        try (RecordFile.Writer<FolderListing.Entry> w = FolderListing.writer(folders)) {
+            w.add(new FolderListing.Entry("FAST/x", 'f', 1, 0, ""));
         }
-        Path plain = dir.resolve("plain.ids");
-        try (IdFile.Writer w = new IdFile.Writer(plain, false)) {
-            w.add("x");
-            w.add("y");
-        }
-        byte[] bytes = Files.readAllBytes(plain);
-        Path cut = dir.resolve("cut.ids");
-        Files.write(cut, java.util.Arrays.copyOf(bytes, bytes.length - 3));
-        assertThatThrownBy(() -> {
-            try (IdFile.Reader r = new IdFile.Reader(cut, false)) {
-                while (r.next() != null) {
-                    // read through
-                }
-            }
-        }).isInstanceOf(IOException.class).hasMessageContaining("cut short");
+        assertThatThrownBy(() -> IdFile.open(folders)).isInstanceOf(IOException.class)
+                .hasMessageContaining("'kaapana.folder-listing/1', expected 'strings/1'");
         Files.writeString(dir.resolve("text.ids"), "not an identifier file");
-        assertThatThrownBy(() -> new IdFile.Reader(dir.resolve("text.ids"), false)).isInstanceOf(IOException.class)
-                .hasMessageContaining("is not an identifier file");
+        assertThatThrownBy(() -> IdFile.open(dir.resolve("text.ids"))).isInstanceOf(IOException.class)
+                .hasMessageContaining("is not a listing file");
     }
 
     @Test
@@ -128,7 +115,7 @@ class MergeJoinTest {
 
     @Test
     void inputInOrderStreamsStraightThroughWithoutRuns() throws IOException {
-        try (SortingIdWriter w = new SortingIdWriter(dir.resolve("sorted.ids.gz"), dir.resolve("scratch"), 4096)) {
+        try (RecordFile.SortingWriter<String> w = IdFile.sorted(dir.resolve("sorted.ids.gz"), 4096)) {
             for (int i = 0; i < 10_000; i++) {
                 w.add(String.format("1.2.%06d", i));
             }
@@ -150,15 +137,14 @@ class MergeJoinTest {
         }
         Collections.shuffle(input, random);
         Path target = dir.resolve("sorted.ids.gz");
-        Path scratch = dir.resolve("scratch");
-        try (SortingIdWriter w = new SortingIdWriter(target, scratch, 4096)) {
+        try (RecordFile.SortingWriter<String> w = IdFile.sorted(target, 4096)) {
             for (String id : input) {
                 w.add(id);
             }
             assertThat(w.finish()).isEqualTo(expected.size());
-            assertThat(w.runs()).as("more runs than one merge pass reads").isGreaterThan(SortingIdWriter.FAN_IN);
+            assertThat(w.runs()).as("more runs than one merge pass reads").isGreaterThan(64);
         }
         assertThat(read(target)).containsExactlyElementsOf(expected);
-        assertThat(scratch.resolve("sorted.ids.gz.runs")).as("runs removed").doesNotExist();
+        assertThat(dir.resolve("sorted.ids.gz.runs")).as("runs removed").doesNotExist();
     }
 }

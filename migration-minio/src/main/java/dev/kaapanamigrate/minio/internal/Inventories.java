@@ -1,5 +1,7 @@
 package dev.kaapanamigrate.minio.internal;
 
+import dev.kaapanamigrate.core.SetDigest;
+import dev.kaapanamigrate.core.RecordFile;
 import dev.kaapanamigrate.core.Directories;
 import dev.kaapanamigrate.core.MigrationContext;
 import dev.kaapanamigrate.core.MigrationException;
@@ -103,19 +105,19 @@ public final class Inventories {
                                               long sortBudget, Function<String, String> thumbnails,
                                               List<ThumbnailKeys.Bucket> thumbOut) throws IOException {
         Path file = dir.resolve(bucket + ".lst.gz");
-        InventoryDigest digest = new InventoryDigest();
+        SetDigest digest = new SetDigest();
         long[] bytes = {0};
         String project = thumbnails == null ? null : thumbnails.apply(bucket);
         boolean wantThumbs = thumbnails != null && (project != null || bucket.startsWith("project-"));
         Path thumbFile = dir.resolve(bucket + ".thumbnails.gz");
         long[] thumbs = {0};
-        SortedListingWriter writer = new SortedListingWriter(file, sortBudget);
+        RecordFile.SortingWriter<ListingFile.Entry> writer = ListingFile.sorted(file, sortBudget);
         BufferedWriter thumbWriter = wantThumbs ? new BufferedWriter(new OutputStreamWriter(
                 new GZIPOutputStream(Files.newOutputStream(thumbFile), 1 << 16), StandardCharsets.US_ASCII)) : null;
         boolean ok = false;
         try {
             reader.listObjects(bucket, (key, size, etag) -> {
-                writer.add(key, size, etag);
+                writer.add(new ListingFile.Entry(key, size, etag));
                 digest.add(key, Long.toString(size), etag);
                 bytes[0] += size;
                 if (thumbWriter != null && key.startsWith(THUMBNAIL_PREFIX) && key.endsWith(THUMBNAIL_SUFFIX)
@@ -132,7 +134,6 @@ public final class Inventories {
             try {
                 writer.close();
             } finally {
-                writer.discardRuns();
                 if (thumbWriter != null) {
                     thumbWriter.close();
                 }
@@ -153,9 +154,9 @@ public final class Inventories {
      * @throws MigrationException with {@link MinioErrorCode#LISTING_FILE_INVALID} when the file is missing or damaged
      */
     public static Summary summarize(Path file, boolean keysOnly) {
-        InventoryDigest digest = new InventoryDigest();
+        SetDigest digest = new SetDigest();
         long bytes = 0;
-        try (ListingFile.Reader r = new ListingFile.Reader(file)) {
+        try (RecordFile.Reader<ListingFile.Entry> r = ListingFile.read(file)) {
             for (ListingFile.Entry e = r.next(); e != null; e = r.next()) {
                 if (keysOnly) {
                     digest.add(e.key());
@@ -198,7 +199,7 @@ public final class Inventories {
      * @param reader the reader
      * @return the source
      */
-    public static ListingMerge.Source source(ListingFile.Reader reader) {
+    public static ListingMerge.Source source(RecordFile.Reader<ListingFile.Entry> reader) {
         return reader::next;
     }
 }

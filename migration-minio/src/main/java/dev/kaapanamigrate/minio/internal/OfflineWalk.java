@@ -1,5 +1,7 @@
 package dev.kaapanamigrate.minio.internal;
 
+import dev.kaapanamigrate.core.SetDigest;
+import dev.kaapanamigrate.core.RecordFile;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kaapanamigrate.core.MigrationException;
@@ -97,11 +99,11 @@ public final class OfflineWalk {
             }
         }
         bucketNames.sort(Utf8Order.INSTANCE);
-        InventoryDigest filesDigest = new InventoryDigest();
+        SetDigest filesDigest = new SetDigest();
         long[] fileBytes = {0};
         Path filesListing = out.resolve("files.gz");
         List<OfflineInventory.OfflineBucket> buckets = new ArrayList<>();
-        SortedListingWriter files = new SortedListingWriter(filesListing, sortBudget / 2);
+        RecordFile.SortingWriter<ListingFile.Entry> files = ListingFile.sorted(filesListing, sortBudget / 2);
         try {
             MessageDigest sha = contentDigest ? sha256() : null;
             // Top-level files (not buckets), outside the metadata folder.
@@ -117,8 +119,8 @@ public final class OfflineWalk {
             for (String bucket : bucketNames) {
                 Path bucketDir = minioDir.resolve(bucket);
                 Path keysFile = out.resolve(bucket + ".keys.gz");
-                InventoryDigest keys = new InventoryDigest();
-                SortedListingWriter keyWriter = new SortedListingWriter(keysFile, sortBudget / 2);
+                SetDigest keys = new SetDigest();
+                RecordFile.SortingWriter<ListingFile.Entry> keyWriter = ListingFile.sorted(keysFile, sortBudget / 2);
                 try {
                     Files.walkFileTree(bucketDir, new SimpleFileVisitor<>() {
                         @Override
@@ -130,7 +132,7 @@ public final class OfflineWalk {
                             addFile(files, filesDigest, fileBytes, rel, file, attrs, sha);
                             if (file.getFileName().toString().equals(XL_META) && !file.getParent().equals(bucketDir)) {
                                 String key = keyOf(bucketDir, file.getParent());
-                                keyWriter.add(key, -1, null);
+                                keyWriter.add(new ListingFile.Entry(key, -1, null));
                                 keys.add(key);
                             }
                             return FileVisitResult.CONTINUE;
@@ -138,21 +140,19 @@ public final class OfflineWalk {
                     });
                 } finally {
                     keyWriter.close();
-                    keyWriter.discardRuns();
                 }
                 buckets.add(new OfflineInventory.OfflineBucket(bucket, keys.count(), keys.hex(),
                         keysFile.toAbsolutePath().toString()));
             }
         } finally {
             files.close();
-            files.discardRuns();
         }
         return new OfflineInventory(minioDir.toAbsolutePath().toString(), at.get(), format, buckets,
                 filesDigest.count(), fileBytes[0], filesDigest.hex(), filesListing.toAbsolutePath().toString(),
                 contentDigest);
     }
 
-    private static void addFile(SortedListingWriter files, InventoryDigest digest, long[] bytes, String rel, Path file,
+    private static void addFile(RecordFile.SortingWriter<ListingFile.Entry> files, SetDigest digest, long[] bytes, String rel, Path file,
                                 BasicFileAttributes attrs, MessageDigest sha) throws IOException {
         String tag = Long.toString(attrs.lastModifiedTime().toMillis());
         if (sha != null) {
@@ -165,7 +165,7 @@ public final class OfflineWalk {
             }
             tag = tag + ":" + HexFormat.of().formatHex(sha.digest());
         }
-        files.add(rel, attrs.size(), tag);
+        files.add(new ListingFile.Entry(rel, attrs.size(), tag));
         digest.add(rel, Long.toString(attrs.size()), tag);
         bytes[0] += attrs.size();
     }

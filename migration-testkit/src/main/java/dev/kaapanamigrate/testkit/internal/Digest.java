@@ -1,10 +1,7 @@
 package dev.kaapanamigrate.testkit.internal;
 
+import dev.kaapanamigrate.core.SetDigest;
 import dev.kaapanamigrate.testkit.Manifest;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -13,24 +10,12 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * An order-independent digest of a multiset of items: the sum (mod 2^128) of each item's SHA-256 prefix.
- * Streaming, constant memory, and the same whatever order a server returns the items in.
+ * The manifest's digests: core's order-independent {@link SetDigest} of a multiset of items (table rows, objects,
+ * documents), and the digest of a whole table.
  */
 public final class Digest {
 
-    private final MessageDigest sha;
-    private long high;
-    private long low;
-    private long count;
-
-    /** Starts an empty digest. */
-    public Digest() {
-        try {
-            this.sha = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
+    private final SetDigest digest = new SetDigest();
 
     /**
      * Adds one item, given as its fields; {@code null} fields are distinct from empty ones.
@@ -38,22 +23,7 @@ public final class Digest {
      * @param fields the item's fields
      */
     public void add(List<String> fields) {
-        for (String f : fields) {
-            if (f == null) {
-                sha.update((byte) 0);
-            } else {
-                sha.update((byte) 1);
-                sha.update(f.getBytes(StandardCharsets.UTF_8));
-            }
-            sha.update((byte) 0x1F);
-        }
-        ByteBuffer h = ByteBuffer.wrap(sha.digest());
-        long addHigh = h.getLong();
-        long addLow = h.getLong();
-        long newLow = low + addLow;
-        high += addHigh + (Long.compareUnsigned(newLow, low) < 0 ? 1 : 0);
-        low = newLow;
-        count++;
+        digest.add(fields);
     }
 
     /**
@@ -62,7 +32,7 @@ public final class Digest {
      * @return the content summary
      */
     public Manifest.Content content() {
-        return new Manifest.Content(count, String.format("%016x%016x", high, low));
+        return new Manifest.Content(digest.count(), digest.hex());
     }
 
     /**

@@ -1,0 +1,680 @@
+package dev.kaapanamigrate.core;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.Closeable;
+import java.io.DataInput;
+import java.io.DataInputStream;
+import java.io.DataOutput;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PushbackInputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.PriorityQueue;
+import java.util.zip.Deflater;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
+
+/**
+ * Files of records written and read one record at a time, in flat memory: the listings steps keep in their file area
+ * (object keys, document ids with their hashes, series UIDs, folder entries), sorted so that two listings are compared
+ * by merging two streams instead of holding a map of everything. The one implementation every module uses; a module
+ * gives only a {@link Codec} for its record type.
+ *
+ * <p>Format: gzip of the magic {@code KMRF}, a format byte (1), the codec's {@link Codec#name() name}, then each
+ * record as a byte 1 and the codec's bytes, and a trailer: a byte 0 and the record count as a varint. A file written
+ * with another codec, cut short or with a wrong count is refused with an {@link IOException} naming the file. Sort
+ * runs use the same format without gzip.
+ *
+ * <pre>{@code
+ * try (RecordFile.SortingWriter<String> ids = RecordFile.sort(area.resolve("series.gz"), RecordFile.STRINGS,
+ *         Comparator.naturalOrder(), 4 << 20, true)) {
+ *     for (String uid : uidsInAnyOrder) {
+ *         ids.add(uid);
+ *     }
+ * }
+ * try (RecordFile.Reader<String> r = RecordFile.read(area.resolve("series.gz"), RecordFile.STRINGS)) {
+ *     for (String uid = r.next(); uid != null; uid = r.next()) {
+ *         LOG.debug("series {}", uid);
+ *     }
+ * }
+ * }</pre>
+ */
+public final class RecordFile {
+
+    private static final byte[] MAGIC = {'K', 'M', 'R', 'F', 1};
+    private static final int BUFFER = 1 << 16;
+    /** How many runs one merge pass reads at once. */
+    static final int FAN_IN = 64;
+
+    /** Strings (varint length and UTF-8 bytes), for files of identifiers. */
+    public static final Codec<String> STRINGS = new Codec<>() {
+        @Override
+        public String name() {
+            return "strings/1";
+        }
+
+        @Override
+        public void write(DataOutput out, String record) throws IOException {
+            writeString(out, record);
+        }
+
+        @Override
+        public String read(DataInput in) throws IOException {
+            return readString(in);
+        }
+
+        @Override
+        public long memorySize(String record) {
+            return 48 + 2L * record.length();
+        }
+    };
+
+    private RecordFile() {
+    }
+
+    /**
+     * How one record type is written and read.
+     *
+     * @param <T> the record type
+     */
+    public interface Codec<T> {
+        /**
+         * The name of the format, written into each file and checked when it is read; change it (a version suffix)
+         * whenever the bytes of a record change.
+         *
+         * @return for example {@code minio.objects/1}
+         */
+        String name();
+
+        /**
+         * Writes one record.
+         *
+         * @param out    where to
+         * @param record the record
+         * @throws IOException when writing fails
+         */
+        void write(DataOutput out, T record) throws IOException;
+
+        /**
+         * Reads one record written by {@link #write}.
+         *
+         * @param in where from
+         * @return the record
+         * @throws IOException when reading fails or the bytes are damaged
+         */
+        T read(DataInput in) throws IOException;
+
+        /**
+         * Roughly how many bytes of heap a record takes, for the memory budget of {@link SortingWriter}.
+         *
+         * @param record the record
+         * @return bytes
+         */
+        default long memorySize(T record) {
+            return 64;
+        }
+    }
+
+    /**
+     * Starts a file whose records are written in the order given.
+     *
+     * @param file  the file (replaced)
+     * @param codec the record format
+     * @param <T>   the record type
+     * @return the writer
+     * @throws IOException when the file cannot be created
+     */
+    public static <T> Writer<T> write(Path file, Codec<T> codec) throws IOException {
+        return new Writer<>(file, codec, true);
+    }
+
+    /**
+     * Starts a file whose records may come in any order and are written sorted: records that arrive in order stream
+     * straight through; once one arrives out of order, records are buffered up to a memory budget, sorted and spilled
+     * as runs into a folder beside the file ({@code <file>.runs}), and merged when the writer is closed.
+     *
+     * @param file         the file (replaced)
+     * @param codec        the record format
+     * @param order        the order of the file
+     * @param budgetBytes  roughly how many bytes of records to hold in memory (see {@link Codec#memorySize})
+     * @param distinct     whether records equal in {@code order} to the one before are dropped
+     * @param <T>          the record type
+     * @return the writer
+     * @throws IOException when the file cannot be created
+     */
+    public static <T> SortingWriter<T> sort(Path file, Codec<T> codec, Comparator<? super T> order, long budgetBytes,
+                                            boolean distinct) throws IOException {
+        return new SortingWriter<>(file, codec, order, budgetBytes, distinct);
+    }
+
+    /**
+     * Opens a file for reading, in its order.
+     *
+     * @param file  the file
+     * @param codec the record format it was written with
+     * @param <T>   the record type
+     * @return the reader
+     * @throws IOException when the file cannot be read, is not a record file or was written with another codec
+     */
+    public static <T> Reader<T> read(Path file, Codec<T> codec) throws IOException {
+        return new Reader<>(file, codec);
+    }
+
+    /**
+     * Counts the records of a file, reading it through (and so checking its trailer).
+     *
+     * @param file  the file
+     * @param codec the record format
+     * @return the count
+     * @throws IOException when it cannot be read or is damaged
+     */
+    public static long count(Path file, Codec<?> codec) throws IOException {
+        long n = 0;
+        try (Reader<?> r = read(file, codec)) {
+            while (r.next() != null) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /**
+     * Writes an unsigned variable-length number (7 bits a byte, low bits first).
+     *
+     * @param out where to
+     * @param v   a number, 0 or more
+     * @throws IOException when writing fails
+     */
+    public static void writeVarLong(DataOutput out, long v) throws IOException {
+        while ((v & ~0x7FL) != 0) {
+            out.writeByte((int) ((v & 0x7F) | 0x80));
+            v >>>= 7;
+        }
+        out.writeByte((int) v);
+    }
+
+    /**
+     * Reads a number written by {@link #writeVarLong}.
+     *
+     * @param in where from
+     * @return the number
+     * @throws IOException when reading fails or the number is too long
+     */
+    public static long readVarLong(DataInput in) throws IOException {
+        long v = 0;
+        for (int shift = 0; shift < 64; shift += 7) {
+            int b = in.readUnsignedByte();
+            v |= (long) (b & 0x7F) << shift;
+            if ((b & 0x80) == 0) {
+                return v;
+            }
+        }
+        throw new IOException("a number too long");
+    }
+
+    /**
+     * Writes a string of any length: its UTF-8 byte count as a varint, then the bytes.
+     *
+     * @param out where to
+     * @param s   the string
+     * @throws IOException when writing fails
+     */
+    public static void writeString(DataOutput out, String s) throws IOException {
+        byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
+        writeVarLong(out, bytes.length);
+        out.write(bytes);
+    }
+
+    /**
+     * Reads a string written by {@link #writeString}.
+     *
+     * @param in where from
+     * @return the string
+     * @throws IOException when reading fails or the length is implausible
+     */
+    public static String readString(DataInput in) throws IOException {
+        long length = readVarLong(in);
+        if (length > 1 << 24) {
+            throw new IOException("a string of " + length + " bytes");
+        }
+        byte[] bytes = new byte[(int) length];
+        in.readFully(bytes);
+        return new String(bytes, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Writes records in the order given.
+     *
+     * @param <T> the record type
+     */
+    public static final class Writer<T> implements Closeable {
+        private final Path file;
+        private final Codec<T> codec;
+        private final DataOutputStream out;
+        private long count;
+        private boolean closed;
+
+        private Writer(Path file, Codec<T> codec, boolean compressed) throws IOException {
+            this.file = file;
+            this.codec = codec;
+            OutputStream raw = Files.newOutputStream(file);
+            try {
+                OutputStream o = compressed ? new FastGzip(raw) : raw;
+                this.out = new DataOutputStream(new BufferedOutputStream(o, BUFFER));
+                out.write(MAGIC);
+                out.writeUTF(codec.name());
+            } catch (IOException | RuntimeException e) {
+                raw.close();
+                throw e;
+            }
+        }
+
+        /**
+         * Appends a record.
+         *
+         * @param record the record
+         * @throws IOException when writing fails
+         */
+        public void add(T record) throws IOException {
+            out.writeByte(1);
+            codec.write(out, record);
+            count++;
+        }
+
+        /**
+         * Records written so far.
+         *
+         * @return the count
+         */
+        public long count() {
+            return count;
+        }
+
+        /**
+         * The file.
+         *
+         * @return the path
+         */
+        public Path file() {
+            return file;
+        }
+
+        /** Writes the trailer and closes the file; closing twice does nothing. */
+        @Override
+        public void close() throws IOException {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            try {
+                out.writeByte(0);
+                writeVarLong(out, count);
+            } finally {
+                out.close();
+            }
+        }
+    }
+
+    /**
+     * Reads records in the file's order, one ahead ({@link #peek()}).
+     *
+     * @param <T> the record type
+     */
+    public static final class Reader<T> implements Closeable {
+        private final Path file;
+        private final Codec<T> codec;
+        private final DataInputStream in;
+        private T next;
+        private long read;
+        private boolean done;
+
+        private Reader(Path file, Codec<T> codec) throws IOException {
+            this.file = file;
+            this.codec = codec;
+            InputStream raw = Files.newInputStream(file);
+            try {
+                PushbackInputStream probe = new PushbackInputStream(new BufferedInputStream(raw, BUFFER), 2);
+                int b0 = probe.read();
+                int b1 = probe.read();
+                if (b1 >= 0) {
+                    probe.unread(b1);
+                }
+                if (b0 >= 0) {
+                    probe.unread(b0);
+                }
+                InputStream i = b0 == 0x1f && b1 == 0x8b ? new GZIPInputStream(probe, BUFFER) : probe;
+                this.in = new DataInputStream(new BufferedInputStream(i, BUFFER));
+                byte[] magic = new byte[MAGIC.length];
+                in.readFully(magic);
+                if (!java.util.Arrays.equals(magic, MAGIC)) {
+                    throw new IOException(file + " is not a listing file of this version (written by an older "
+                            + "version of kaapana-migrate, or not a listing at all)");
+                }
+                String name = in.readUTF();
+                if (!name.equals(codec.name())) {
+                    throw new IOException(file + " holds records of the format '" + name + "', expected '"
+                            + codec.name() + "'");
+                }
+            } catch (EOFException e) {
+                raw.close();
+                throw new IOException(file + " is not a listing file (too short)", e);
+            } catch (IOException | RuntimeException e) {
+                raw.close();
+                throw e;
+            }
+            advance();
+        }
+
+        private void advance() throws IOException {
+            if (done) {
+                next = null;
+                return;
+            }
+            try {
+                byte marker = in.readByte();
+                if (marker == 0) {
+                    long count = readVarLong(in);
+                    if (count != read) {
+                        throw new IOException(file + " is damaged: its trailer says " + count + " records, it holds "
+                                + read);
+                    }
+                    done = true;
+                    next = null;
+                    return;
+                }
+                if (marker != 1) {
+                    throw new IOException(file + " is damaged after " + read + " records");
+                }
+                next = codec.read(in);
+                read++;
+            } catch (EOFException e) {
+                throw new IOException(file + " is cut short after " + read + " records", e);
+            }
+        }
+
+        /**
+         * The next record without consuming it.
+         *
+         * @return the record, or {@code null} at the end
+         */
+        public T peek() {
+            return next;
+        }
+
+        /**
+         * Consumes the next record.
+         *
+         * @return the record, or {@code null} at the end
+         * @throws IOException when reading fails or the file is damaged
+         */
+        public T next() throws IOException {
+            T r = next;
+            if (r != null) {
+                advance();
+            }
+            return r;
+        }
+
+        /**
+         * The file.
+         *
+         * @return the path
+         */
+        public Path file() {
+            return file;
+        }
+
+        @Override
+        public void close() throws IOException {
+            in.close();
+        }
+    }
+
+    /**
+     * Writes records given in any order sorted (an external merge sort in bounded memory); see
+     * {@link RecordFile#sort}. The file is complete once the writer is closed.
+     *
+     * @param <T> the record type
+     */
+    public static final class SortingWriter<T> implements Closeable {
+        private final Path target;
+        private final Path scratch;
+        private final Codec<T> codec;
+        private final Comparator<? super T> order;
+        private final long budget;
+        private final boolean distinct;
+        private final List<T> buffer = new ArrayList<>();
+        private final List<Path> runs = new ArrayList<>();
+        private Writer<T> direct;
+        private T last;
+        private long buffered;
+        private long count;
+        private boolean closed;
+
+        private SortingWriter(Path target, Codec<T> codec, Comparator<? super T> order, long budget, boolean distinct)
+                throws IOException {
+            this.target = target;
+            this.scratch = target.resolveSibling(target.getFileName() + ".runs");
+            this.codec = codec;
+            this.order = order;
+            this.budget = Math.max(4096, budget);
+            this.distinct = distinct;
+            this.direct = new Writer<>(target, codec, true);
+        }
+
+        /**
+         * Adds a record.
+         *
+         * @param record the record
+         * @throws IOException when writing fails
+         */
+        public void add(T record) throws IOException {
+            if (direct != null) {
+                int c = last == null ? -1 : order.compare(last, record);
+                if (c < 0 || c == 0 && !distinct) {
+                    direct.add(record);
+                    last = record;
+                    return;
+                }
+                if (c == 0) {
+                    return;
+                }
+                // The first record out of order: what was written so far becomes the first run.
+                direct.close();
+                direct = null;
+                Files.createDirectories(scratch);
+                Path first = runFile();
+                Files.move(target, first, StandardCopyOption.REPLACE_EXISTING);
+                runs.add(first);
+            }
+            buffer.add(record);
+            buffered += codec.memorySize(record);
+            if (buffered >= budget) {
+                spill();
+            }
+        }
+
+        /**
+         * Whether every record so far arrived in order (no run was needed).
+         *
+         * @return {@code true} when nothing had to be sorted
+         */
+        public boolean arrivedInOrder() {
+            return direct != null;
+        }
+
+        /**
+         * How many runs were spilled so far (0 while records arrive in order).
+         *
+         * @return the runs
+         */
+        public int runs() {
+            return runs.size();
+        }
+
+        /**
+         * How many records the file holds (after dropping equal ones when distinct); known once closed.
+         *
+         * @return the count
+         */
+        public long count() {
+            return count;
+        }
+
+        /**
+         * The sorted file.
+         *
+         * @return the path
+         */
+        public Path file() {
+            return target;
+        }
+
+        /**
+         * Finishes the file ({@link #close()}) and says how many records it holds.
+         *
+         * @return the count
+         * @throws IOException when writing fails
+         */
+        public long finish() throws IOException {
+            close();
+            return count;
+        }
+
+        private Path runFile() {
+            return scratch.resolve("run-" + runs.size());
+        }
+
+        private void spill() throws IOException {
+            buffer.sort(order);
+            Files.createDirectories(scratch);
+            Path run = runFile();
+            try (Writer<T> w = new Writer<>(run, codec, false)) {
+                T previous = null;
+                for (T r : buffer) {
+                    if (!distinct || previous == null || order.compare(previous, r) != 0) {
+                        w.add(r);
+                    }
+                    previous = r;
+                }
+            }
+            runs.add(run);
+            buffer.clear();
+            buffered = 0;
+        }
+
+        /**
+         * Finishes the file: merges the runs when records came out of order and removes them. Closing twice does
+         * nothing.
+         *
+         * @throws IOException when writing fails (the runs are removed all the same)
+         */
+        @Override
+        public void close() throws IOException {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            if (direct != null) {
+                direct.close();
+                count = direct.count();
+                return;
+            }
+            try {
+                if (!buffer.isEmpty()) {
+                    spill();
+                }
+                List<Path> level = new ArrayList<>(runs);
+                int pass = 0;
+                while (level.size() > FAN_IN) {
+                    List<Path> next = new ArrayList<>();
+                    for (int i = 0; i < level.size(); i += FAN_IN) {
+                        Path merged = scratch.resolve("pass-" + pass + "-" + next.size());
+                        merge(level.subList(i, Math.min(level.size(), i + FAN_IN)), merged, false);
+                        next.add(merged);
+                    }
+                    level = next;
+                    pass++;
+                }
+                count = merge(level, target, true);
+            } finally {
+                Directories.deleteTreeQuietly(scratch);
+            }
+        }
+
+        /** Closes without finishing and removes the file and its runs: for a listing that failed half-way. */
+        public void discard() {
+            closed = true;
+            if (direct != null) {
+                try {
+                    direct.close();
+                } catch (IOException ignored) {
+                    // the file is removed next
+                }
+            }
+            buffer.clear();
+            Directories.deleteTreeQuietly(scratch);
+            Directories.deleteTreeQuietly(target);
+        }
+
+        private long merge(List<Path> inputs, Path output, boolean compressed) throws IOException {
+            record Head<T>(Reader<T> reader, int index) {
+            }
+            List<Reader<T>> readers = new ArrayList<>();
+            PriorityQueue<Head<T>> heap = new PriorityQueue<>(Math.max(1, inputs.size()), (a, b) -> {
+                int c = order.compare(a.reader().peek(), b.reader().peek());
+                return c != 0 ? c : Integer.compare(a.index(), b.index());
+            });
+            Writer<T> w = new Writer<>(output, codec, compressed);
+            try {
+                for (Path p : inputs) {
+                    Reader<T> r = new Reader<>(p, codec);
+                    readers.add(r);
+                    if (r.peek() != null) {
+                        heap.add(new Head<>(r, readers.size()));
+                    }
+                }
+                T previous = null;
+                while (!heap.isEmpty()) {
+                    Head<T> h = heap.poll();
+                    T r = h.reader().next();
+                    if (!distinct || previous == null || order.compare(previous, r) != 0) {
+                        w.add(r);
+                    }
+                    previous = r;
+                    if (h.reader().peek() != null) {
+                        heap.add(h);
+                    }
+                }
+                w.close();
+                return w.count();
+            } finally {
+                w.close();
+                for (Reader<T> r : readers) {
+                    r.close();
+                }
+                for (Path p : inputs) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        }
+    }
+
+    /** Gzip at the fastest level: listings hold hashes and identifiers that compress little anyway. */
+    private static final class FastGzip extends GZIPOutputStream {
+        FastGzip(OutputStream out) throws IOException {
+            super(out, BUFFER);
+            def.setLevel(Deflater.BEST_SPEED);
+        }
+    }
+}

@@ -1,0 +1,179 @@
+package dev.kaapanamigrate.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Random;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RecordFileTest {
+
+    @TempDir
+    Path dir;
+
+    record Item(String key, long size) {
+    }
+
+    static final RecordFile.Codec<Item> ITEMS = new RecordFile.Codec<>() {
+        @Override
+        public String name() {
+            return "test.items/1";
+        }
+
+        @Override
+        public void write(DataOutput out, Item record) throws IOException {
+            RecordFile.writeString(out, record.key());
+            RecordFile.writeVarLong(out, record.size());
+        }
+
+        @Override
+        public Item read(DataInput in) throws IOException {
+            return new Item(RecordFile.readString(in), RecordFile.readVarLong(in));
+        }
+    };
+
+    @Test
+    void recordsInOrderStreamStraightThroughAndReadBack() throws IOException {
+        Path file = dir.resolve("in-order.gz");
+        try (RecordFile.SortingWriter<String> w = RecordFile.sort(file, RecordFile.STRINGS, Comparator.naturalOrder(),
+                1 << 20, true)) {
+            for (int i = 0; i < 1000; i++) {
+                w.add(String.format("id-%05d", i));
+            }
+            assertTrue(w.arrivedInOrder());
+            w.close();
+            assertEquals(1000, w.count());
+            assertEquals(0, w.runs());
+        }
+        List<String> back = readAll(file, RecordFile.STRINGS);
+        assertEquals(1000, back.size());
+        assertEquals("id-00000", back.get(0));
+        assertEquals("id-00999", back.get(999));
+        assertEquals(1000, RecordFile.count(file, RecordFile.STRINGS));
+    }
+
+    @Test
+    void recordsInAnyOrderAreSortedThroughManyRunsAndDuplicatesDropped() throws IOException {
+        Path file = dir.resolve("sorted.gz");
+        Random random = new Random(42);
+        TreeSet<String> expected = new TreeSet<>();
+        RecordFile.SortingWriter<String> w = RecordFile.sort(file, RecordFile.STRINGS, Comparator.naturalOrder(), 4096,
+                true);
+        for (int i = 0; i < 20_000; i++) {
+            String id = "series-" + random.nextInt(15_000) + "-\u00e9\n";
+            expected.add(id);
+            w.add(id);
+        }
+        assertFalse(w.arrivedInOrder());
+        assertTrue(w.runs() > RecordFile.FAN_IN, "enough runs for a second merge pass: " + w.runs());
+        w.close();
+        assertEquals(expected.size(), w.count());
+        assertEquals(new ArrayList<>(expected), readAll(file, RecordFile.STRINGS));
+        assertFalse(Files.exists(dir.resolve("sorted.gz.runs")), "runs are removed");
+        try (var s = Files.list(dir)) {
+            assertEquals(List.of(file), s.toList());
+        }
+    }
+
+    @Test
+    void equalRecordsAreKeptWhenNotDistinct() throws IOException {
+        Path file = dir.resolve("items.gz");
+        List<Item> items = new ArrayList<>();
+        for (int i = 0; i < 3000; i++) {
+            items.add(new Item("k" + (i % 1000), i));
+        }
+        Collections.shuffle(items, new Random(7));
+        try (RecordFile.SortingWriter<Item> w = RecordFile.sort(file, ITEMS, Comparator.comparing(Item::key), 2048,
+                false)) {
+            for (Item item : items) {
+                w.add(item);
+            }
+        }
+        List<Item> back = readAll(file, ITEMS);
+        assertEquals(3000, back.size());
+        for (int i = 1; i < back.size(); i++) {
+            assertTrue(back.get(i - 1).key().compareTo(back.get(i).key()) <= 0);
+        }
+    }
+
+    @Test
+    void aFileOfAnotherFormatADamagedOneAndACutOneAreRefusedByName() throws IOException {
+        Path items = dir.resolve("items.gz");
+        try (RecordFile.Writer<Item> w = RecordFile.write(items, ITEMS)) {
+            w.add(new Item("a", 1));
+            w.add(new Item("b", 2));
+        }
+        IOException other = assertThrows(IOException.class, () -> RecordFile.read(items, RecordFile.STRINGS));
+        assertTrue(other.getMessage().contains("'test.items/1'") && other.getMessage().contains("'strings/1'"),
+                other.getMessage());
+
+        Path plain = dir.resolve("plain.txt");
+        Files.writeString(plain, "not a listing at all");
+        IOException notListing = assertThrows(IOException.class, () -> RecordFile.read(plain, ITEMS));
+        assertTrue(notListing.getMessage().startsWith(plain.toString()), notListing.getMessage());
+
+        Path unfinished = dir.resolve("unfinished");
+        RecordFile.SortingWriter<Item> w = RecordFile.sort(unfinished, ITEMS, Comparator.comparing(Item::key), 4096,
+                true);
+        w.add(new Item("z", 1));
+        w.add(new Item("a", 1));
+        w.discard();
+        assertFalse(Files.exists(unfinished));
+        assertFalse(Files.exists(dir.resolve("unfinished.runs")));
+
+        byte[] whole = gunzip(items);
+        Path cut = dir.resolve("cut");
+        Files.write(cut, java.util.Arrays.copyOf(whole, whole.length - 2));
+        IOException cutShort = assertThrows(IOException.class, () -> RecordFile.count(cut, ITEMS));
+        assertTrue(cutShort.getMessage().contains("cut short") || cutShort.getMessage().contains("damaged"),
+                cutShort.getMessage());
+
+        Path miscounted = dir.resolve("miscounted");
+        byte[] copy = whole.clone();
+        copy[copy.length - 1] = 3;
+        Files.write(miscounted, copy);
+        IOException damaged = assertThrows(IOException.class, () -> RecordFile.count(miscounted, ITEMS));
+        assertTrue(damaged.getMessage().contains("trailer says 3 records, it holds 2"), damaged.getMessage());
+    }
+
+    @Test
+    void varLongsAndLongStringsRoundTrip() throws IOException {
+        Path file = dir.resolve("big.gz");
+        String longKey = "x".repeat(200_000);
+        try (RecordFile.Writer<Item> w = RecordFile.write(file, ITEMS)) {
+            w.add(new Item(longKey, Long.MAX_VALUE));
+            w.add(new Item("", 0));
+        }
+        List<Item> back = readAll(file, ITEMS);
+        assertEquals(List.of(new Item(longKey, Long.MAX_VALUE), new Item("", 0)), back);
+    }
+
+    private static byte[] gunzip(Path file) throws IOException {
+        try (var in = new java.util.zip.GZIPInputStream(Files.newInputStream(file))) {
+            return in.readAllBytes();
+        }
+    }
+
+    private static <T> List<T> readAll(Path file, RecordFile.Codec<T> codec) throws IOException {
+        List<T> all = new ArrayList<>();
+        try (RecordFile.Reader<T> r = RecordFile.read(file, codec)) {
+            for (T t = r.next(); t != null; t = r.next()) {
+                all.add(t);
+            }
+        }
+        return all;
+    }
+}
