@@ -78,6 +78,9 @@ final class InstallationOptions {
     @picocli.CommandLine.Mixin
     StoreOptions stores = new StoreOptions();
 
+    @picocli.CommandLine.Mixin
+    DatabaseOptions databases = new DatabaseOptions();
+
     private KaapanaPlatformControl kaapanaControl;
 
     /** The platform control the options name; for Kaapana's, the same instance on every call. */
@@ -142,6 +145,8 @@ final class InstallationOptions {
 
     /** The configured migration, with the stores whose endpoints were given. */
     KaapanaMigration migration(Map<String, String> env, boolean interactive) {
+        stores.refuseSecretArguments();
+        databases.refuseSecretArguments();
         KaapanaMigration m = KaapanaMigration.configure(fastDataDir()).platformControl(platformControl(env));
         if (slowDataDir != null) {
             m = m.slowDataDir(slowDataDir);
@@ -165,7 +170,7 @@ final class InstallationOptions {
         if (orphanArchive != null) {
             m = m.archiveOrphanedFolders(orphanArchive);
         }
-        return stores.configure(m, env, interactive);
+        return stores.configure(databases.configure(m, env, interactive), env, interactive);
     }
 
     private static Path existingFile(Path file, String option) {

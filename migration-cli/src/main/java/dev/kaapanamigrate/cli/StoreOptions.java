@@ -76,7 +76,7 @@ final class StoreOptions {
         }
     }
 
-    private static UsageException refused(String option, String variable, String fileOption) {
+    static UsageException refused(String option, String variable, String fileOption) {
         return new UsageException("a secret given as a plain argument (" + option + ") is refused: command lines are "
                 + "visible to every user of the host and kept in shell histories; pass it through the environment ("
                 + variable + ") or a file (" + fileOption + " FILE, readable only by you), or leave both out to be "
@@ -113,7 +113,7 @@ final class StoreOptions {
         return out;
     }
 
-    private static String secret(String what, String variable, Path file, Map<String, String> env, boolean interactive) {
+    static String secret(String what, String variable, Path file, Map<String, String> env, boolean interactive) {
         if (file != null) {
             try {
                 return Files.readString(file).strip();
