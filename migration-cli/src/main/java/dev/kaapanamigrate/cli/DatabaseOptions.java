@@ -170,4 +170,19 @@ final class DatabaseOptions {
         ds.setConnectTimeout(30);
         return ds;
     }
+
+    /** For the report: where the databases were reached (no passwords). */
+    String describe() {
+        if (!ownServers()) {
+            return "temporary";
+        }
+        StringBuilder b = new StringBuilder("servers:");
+        for (Server s : servers().values()) {
+            b.append(' ').append(s.database().stableName()).append(' ').append(s.host()).append(':')
+                    .append(s.port() == null ? 5432 : s.port()).append('/')
+                    .append(s.name() != null ? s.name() : s.database().database()).append(" as ")
+                    .append(s.user() != null ? s.user() : s.database().superuser()).append(';');
+        }
+        return b.substring(0, b.length() - 1);
+    }
 }
