@@ -19,6 +19,8 @@ class ReadmeSnippetsTest {
         String readme = Files.readString(ROOT.resolve("README.md"));
         assertInOrder(readme, "examples/src/main/java/dev/kaapanamigrate/examples/InstallerExample.java",
                 "USE-CASE-INSTALLER");
+        assertInOrder(readme, "examples/src/main/java/dev/kaapanamigrate/examples/KaapanaInstallerExample.java",
+                "USE-CASE-KAAPANA-INSTALLER");
         assertInOrder(readme, "examples/src/test/java/dev/kaapanamigrate/examples/MigrationIntegrationTestExampleIT.java",
                 "USE-CASE-INTEGRATION-TEST");
         assertInOrder(readme, "examples/src/main/java/dev/kaapanamigrate/examples/CustomToolExample.java",

@@ -78,6 +78,9 @@ final class InstallationOptions {
     @picocli.CommandLine.Mixin
     StoreOptions stores = new StoreOptions();
 
+    @picocli.CommandLine.Mixin
+    DatabaseOptions databases = new DatabaseOptions();
+
     private KaapanaPlatformControl kaapanaControl;
 
     /** The platform control the options name; for Kaapana's, the same instance on every call. */
@@ -119,6 +122,14 @@ final class InstallationOptions {
         return kaapanaControl == null ? List.of() : kaapanaControl.commands();
     }
 
+    /** The options the report records (no secrets): where the databases were reached, how certificates were checked. */
+    Map<String, String> reportOptions() {
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        out.put("databases", databases.describe());
+        stores.tlsDescription().ifPresent(t -> out.put("tls", t));
+        return out;
+    }
+
     Path fastDataDir() {
         if (fastDataDir == null) {
             throw new UsageException("--fast-data-dir is missing; expected Kaapana's FAST_DATA_DIR, for example "
@@ -141,7 +152,9 @@ final class InstallationOptions {
     }
 
     /** The configured migration, with the stores whose endpoints were given. */
-    KaapanaMigration migration(Map<String, String> env, boolean interactive) {
+    KaapanaMigration migration(Map<String, String> env, boolean interactive, java.io.PrintWriter err) {
+        stores.refuseSecretArguments();
+        databases.refuseSecretArguments();
         KaapanaMigration m = KaapanaMigration.configure(fastDataDir()).platformControl(platformControl(env));
         if (slowDataDir != null) {
             m = m.slowDataDir(slowDataDir);
@@ -165,7 +178,7 @@ final class InstallationOptions {
         if (orphanArchive != null) {
             m = m.archiveOrphanedFolders(orphanArchive);
         }
-        return stores.configure(m, env, interactive);
+        return stores.configure(databases.configure(m, env, interactive), env, interactive, err);
     }
 
     private static Path existingFile(Path file, String option) {

@@ -33,7 +33,7 @@ abstract class PlanCommand {
     /** The configured migration with the progress view: live on a terminal, plain lines or JSON lines otherwise. */
     KaapanaMigration migration(boolean interactive) {
         live = TerminalProgress.open(output).orElse(null);
-        return installation.migration(env(), interactive)
+        return installation.migration(env(), interactive, spec.commandLine().getErr())
                 .listener(live != null ? live : Progress.of(out(), output));
     }
 
@@ -48,7 +48,8 @@ abstract class PlanCommand {
     /** Writes the report (JSON and the HTML page beside it) and prints its summary. */
     void report(KaapanaReport report) {
         endLiveView();
-        KaapanaReport full = report.withCommands(installation.commands());
+        KaapanaReport full = report.withCommands(installation.commands())
+                .withOptions(installation.reportOptions());
         Path html = full.write(output.report);
         if (!output.json) {
             out().println();

@@ -27,8 +27,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -54,6 +57,8 @@ public final class KaapanaReport {
     public static final String COMMANDS_FIELD = "platformCommands";
     /** The envelope field holding what {@link KaapanaMigration#run()} judged of the installation. */
     public static final String INSTALLATION_FIELD = "installation";
+    /** The envelope field holding the options the run was configured with (no secrets: see {@link #withOptions}). */
+    public static final String OPTIONS_FIELD = "options";
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -61,6 +66,7 @@ public final class KaapanaReport {
     private final PlanPreview preview;
     private final List<PlatformCommand> commands;
     private final Installation installation;
+    private final Map<String, String> options;
 
     /**
      * A problem of the report: the step it belongs to (empty for a problem of the plan) and what was found, expected
@@ -88,10 +94,16 @@ public final class KaapanaReport {
 
     private KaapanaReport(MigrationResult result, PlanPreview preview, List<PlatformCommand> commands,
             Installation installation) {
+        this(result, preview, commands, installation, Map.of());
+    }
+
+    private KaapanaReport(MigrationResult result, PlanPreview preview, List<PlatformCommand> commands,
+            Installation installation, Map<String, String> options) {
         this.result = result;
         this.preview = preview;
         this.commands = List.copyOf(commands);
         this.installation = installation;
+        this.options = Collections.unmodifiableMap(new LinkedHashMap<>(options));
     }
 
     /**
@@ -172,7 +184,29 @@ public final class KaapanaReport {
      */
     public KaapanaReport withCommands(List<PlatformCommand> platformCommands) {
         return new KaapanaReport(result, preview, Objects.requireNonNull(platformCommands, "platformCommands"),
-                installation);
+                installation, options);
+    }
+
+    /**
+     * The same report with the options the run was configured with, in the given order: how an installer chose to
+     * reach things (for example {@code "tls" -> "not verified (--insecure)"}, {@code "databases" -> "servers"}).
+     * Names and values are written as given: never pass a secret.
+     *
+     * @param configured option names and their values, no secrets
+     * @return a new report
+     */
+    public KaapanaReport withOptions(Map<String, String> configured) {
+        Objects.requireNonNull(configured, "configured");
+        return new KaapanaReport(result, preview, commands, installation, configured);
+    }
+
+    /**
+     * The options the run was configured with ({@link #withOptions}).
+     *
+     * @return names and values in their order, possibly empty
+     */
+    public Map<String, String> options() {
+        return options;
     }
 
     /**
@@ -403,6 +437,10 @@ public final class KaapanaReport {
                 installation.nextSteps().forEach(next::add);
                 n.put("restore", installation.restore());
             }
+            if (!options.isEmpty()) {
+                ObjectNode o = root.putObject(OPTIONS_FIELD);
+                options.forEach(o::put);
+            }
             if (!commands.isEmpty()) {
                 ArrayNode list = root.putArray(COMMANDS_FIELD);
                 for (PlatformCommand c : commands) {
@@ -488,7 +526,11 @@ public final class KaapanaReport {
             report = new KaapanaReport(report.result, report.preview, List.of(),
                     new Installation(state, next, inst.path("restore").asText("")));
         }
-        return report.withCommands(list);
+        Map<String, String> configured = new LinkedHashMap<>();
+        for (Map.Entry<String, JsonNode> e : root.path(OPTIONS_FIELD).properties()) {
+            configured.put(e.getKey(), e.getValue().asText());
+        }
+        return report.withCommands(list).withOptions(configured);
     }
 
     /**

@@ -119,6 +119,25 @@ class KaapanaReportTest {
     }
 
     @Test
+    void theOptionsGoIntoTheJsonAndThePageInTheirOrderAndReadBack() throws IOException {
+        java.util.Map<String, String> options = new java.util.LinkedHashMap<>();
+        options.put("tls", "not verified (--insecure)");
+        options.put("databases", "servers <own>");
+        KaapanaReport report = KaapanaReport.parse(demoJson()).withOptions(options);
+
+        Path json = tmp.resolve("options/run.json");
+        Path html = report.write(json);
+
+        KaapanaReport again = KaapanaReport.read(json);
+        assertThat(again.options()).containsExactly(java.util.Map.entry("tls", "not verified (--insecure)"),
+                java.util.Map.entry("databases", "servers <own>"));
+        assertThat(Files.readString(html)).contains("id=\"options\"", "<th>tls</th><td>not verified (--insecure)</td>",
+                "servers &lt;own&gt;");
+        assertThat(KaapanaReport.parse(demoJson()).options()).as("a report without options").isEmpty();
+        assertThat(KaapanaReport.parse(demoJson()).toJson()).doesNotContain("\"options\"");
+    }
+
+    @Test
     void aDryRunReportHasTheStepsAndTheirOutcomes() {
         var preview = new dev.kaapanamigrate.core.PlanPreview(UUID.randomUUID(), Instant.now(),
                 PlatformState.SOURCE_RUNNING, List.of(

@@ -76,6 +76,7 @@ public final class ReportHtml {
             previewSteps(h, preview);
         }
         commands(h, report.commands());
+        options(h, report.options());
         if (result != null && !result.notes().isEmpty()) {
             h.append("<section id=\"notes\"><h2>Notes</h2><ul class=\"plain\">");
             result.notes().forEach(n -> h.append("<li>").append(esc(n)).append("</li>"));
@@ -334,6 +335,16 @@ public final class ReportHtml {
                     .append(c.timedOut() ? "timed out" : Integer.toString(c.exitCode())).append("</span></td>")
                     .append("<td class=\"num\">").append(esc(KaapanaReport.human(c.duration()))).append("</td></tr>\n");
         }
+        h.append("</tbody></table></section>\n");
+    }
+
+    private static void options(StringBuilder h, java.util.Map<String, String> options) {
+        if (options.isEmpty()) {
+            return;
+        }
+        h.append("<section id=\"options\"><h2>Options</h2><table class=\"options\"><tbody>\n");
+        options.forEach((name, value) -> h.append("<tr><th>").append(esc(name)).append("</th><td>").append(esc(value))
+                .append("</td></tr>\n"));
         h.append("</tbody></table></section>\n");
     }
 

@@ -107,7 +107,8 @@ public final class StoreErrors {
             if (t instanceof ServerException || t instanceof InvalidResponseException) {
                 return Kind.TRANSIENT;
             }
-            if (t instanceof SSLException) {
+            // MinIO's client rethrows the trust manager's CertificateException without the SSLException around it
+            if (t instanceof SSLException || t instanceof java.security.cert.CertificateException) {
                 return Kind.TLS;
             }
             if (t instanceof ConnectException || t instanceof UnknownHostException || t instanceof NoRouteToHostException) {

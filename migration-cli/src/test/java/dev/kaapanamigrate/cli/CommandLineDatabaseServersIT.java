@@ -1,0 +1,159 @@
+package dev.kaapanamigrate.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kaapanamigrate.domain.ServiceDatabase;
+import dev.kaapanamigrate.pgserver.PostgresBinaries;
+import dev.kaapanamigrate.pgserver.PostgresServer;
+import dev.kaapanamigrate.testkit.GeneratedInstallation;
+import dev.kaapanamigrate.testkit.KaapanaDatabase;
+import dev.kaapanamigrate.testkit.KaapanaInstallation;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code --databases servers} end to end: the test serves the installation's three databases on servers of its own
+ * (real PostgreSQL on copies of the 0.4 data folders, on loopback ports, the backend's role with a password of the
+ * test's), and a forked {@code kaapana-migrate run} migrates them there, the passwords from a file and the environment.
+ * The databases end at 0.5.2's alembic heads; no password is in the output, the report, the page or the journal; a
+ * password given as an argument exits 2 unechoed.
+ */
+@KaapanaInstallation
+class CommandLineDatabaseServersIT {
+
+    private static final String BACKEND_SECRET = "Own-backend-pw-3b9e61c0";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static final Map<ServiceDatabase, KaapanaDatabase> FOLDERS = Map.of(
+            ServiceDatabase.ACCESS_INFORMATION, KaapanaDatabase.ACCESS_INFORMATION,
+            ServiceDatabase.DICOM_WEB_FILTER, KaapanaDatabase.DICOM_WEB_FILTER,
+            ServiceDatabase.BACKEND, KaapanaDatabase.BACKEND);
+
+    record Outcome(int exitCode, String out, String err) {
+        String all() {
+            return out + err;
+        }
+    }
+
+    private static Outcome kaapanaMigrate(Path work, Map<String, String> env, List<String> args) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(KaapanaMigrateJar.command(args)).directory(work.toFile())
+                .redirectOutput(work.resolve("out.txt").toFile()).redirectError(work.resolve("err.txt").toFile());
+        pb.environment().keySet().removeIf(k -> k.startsWith("KAAPANA_MIGRATE_"));
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        p.getOutputStream().close();
+        assertThat(p.waitFor(10, TimeUnit.MINUTES)).as("the command ends").isTrue();
+        return new Outcome(p.exitValue(), Files.readString(work.resolve("out.txt")),
+                Files.readString(work.resolve("err.txt")));
+    }
+
+    @Test
+    void runMigratesTheCallersOwnServersAndNeverShowsTheirPasswords(GeneratedInstallation install) throws Exception {
+        assumeTrue("musl".equals(install.manifest().postgresLibc().toLowerCase(Locale.ROOT)),
+                "the test's servers run the musl build the folders were created with");
+        // beside FAST_DATA_DIR, not in it: reachable by the folders' owner, and no live server on FAST's folders
+        Path root = install.fastDataDir().resolveSibling("own-servers");
+        Path work = Files.createDirectories(install.fastDataDir().resolveSibling("cli-work"));
+        PostgresBinaries binaries = PostgresBinaries.resolve();
+        Map<ServiceDatabase, PostgresServer> servers = new EnumMap<>(ServiceDatabase.class);
+        try {
+            Files.createDirectories(root);
+            for (Map.Entry<ServiceDatabase, KaapanaDatabase> e : FOLDERS.entrySet()) {
+                Path copy = root.resolve(e.getKey().stableName());
+                Process cp = new ProcessBuilder("cp", "-a", install.folder04(e.getValue()).toString(), copy.toString())
+                        .inheritIO().start();
+                assertThat(cp.waitFor()).as("cp -a of the " + e.getKey() + " folder").isZero();
+                servers.put(e.getKey(), PostgresServer.on(copy).binaries(binaries)
+                        .listen(PostgresServer.Listen.TCP_LOOPBACK).stopOnJvmExit(true).start());
+            }
+            PostgresServer backend = servers.get(ServiceDatabase.BACKEND);
+            try (Connection c = backend.dataSource("kaapanauser", "kaapanauser",
+                    KaapanaDatabase.BACKEND.password()).getConnection(); Statement st = c.createStatement()) {
+                st.execute("ALTER ROLE kaapanauser PASSWORD '" + BACKEND_SECRET + "'");
+            }
+            Path aiiPassword = work.resolve("aii-password");
+            Files.writeString(aiiPassword, KaapanaDatabase.ACCESS_INFORMATION.password() + "\n");
+
+            List<String> common = new ArrayList<>(List.of("--fast-data-dir", install.fastDataDir().toString(),
+                    "--platform", "undeployed", "--databases", "servers"));
+            for (Map.Entry<ServiceDatabase, PostgresServer> e : servers.entrySet()) {
+                String prefix = "--" + e.getKey().stableName();
+                common.addAll(List.of(prefix + "-host", "127.0.0.1", prefix + "-port",
+                        Integer.toString(e.getValue().port())));
+            }
+            common.addAll(List.of("--access-information-password-file", aiiPassword.toString()));
+            Map<String, String> env = new HashMap<>(Map.of(
+                    "KAAPANA_MIGRATE_DICOM_WEB_FILTER_PASSWORD", KaapanaDatabase.DICOM_WEB_FILTER.password(),
+                    "KAAPANA_MIGRATE_BACKEND_PASSWORD", BACKEND_SECRET));
+
+            List<String> asArgument = new ArrayList<>(List.of("run", "--yes"));
+            asArgument.addAll(common);
+            asArgument.addAll(List.of("--backend-password", BACKEND_SECRET));
+            Outcome refused = kaapanaMigrate(work, Map.of(), asArgument);
+            assertThat(refused.exitCode()).as(refused.all()).isEqualTo(ExitCodes.USAGE);
+            assertThat(refused.err()).contains("--backend-password", "KAAPANA_MIGRATE_BACKEND_PASSWORD",
+                    "--backend-password-file");
+            assertThat(refused.all()).doesNotContain(BACKEND_SECRET);
+            Outcome noHost = kaapanaMigrate(work, env, List.of("check", "--fast-data-dir",
+                    install.fastDataDir().toString(), "--platform", "undeployed", "--databases", "servers"));
+            assertThat(noHost.exitCode()).as(noHost.all()).isEqualTo(ExitCodes.USAGE);
+            assertThat(noHost.err()).contains("--access-information-host is missing");
+
+            List<String> run = new ArrayList<>(List.of("run", "--yes", "--report", work.resolve("run.json")
+                    .toString()));
+            run.addAll(common);
+            Outcome migrated = kaapanaMigrate(work, env, run);
+
+            // no store given: the databases are done, the stores reported as not checked
+            assertThat(migrated.exitCode()).as(migrated.all()).isEqualTo(ExitCodes.INCOMPLETE);
+            assertThat(migrated.out()).contains("APPLIED postgres.migrate-access-information",
+                    "APPLIED postgres.migrate-dicom-web-filter", "APPLIED postgres.migrate-backend",
+                    "Installation: migrated, not deployed");
+            JsonNode report = JSON.readTree(work.resolve("run.json").toFile());
+            assertThat(report.path("result").path("status").asText()).isEqualTo("INCOMPLETE");
+            assertThat(report.path("installation").path("state").asText()).isEqualTo("MIGRATED_NOT_DEPLOYED");
+            assertThat(install.folder05(KaapanaDatabase.BACKEND)).as("the folders moved all the same").exists();
+            for (Map.Entry<ServiceDatabase, PostgresServer> e : servers.entrySet()) {
+                String password = e.getKey() == ServiceDatabase.BACKEND ? BACKEND_SECRET
+                        : FOLDERS.get(e.getKey()).password();
+                try (Connection c = e.getValue().dataSource("kaapanauser", "kaapanauser", password).getConnection();
+                     Statement st = c.createStatement();
+                     ResultSet rs = st.executeQuery("SELECT version_num FROM alembic_version")) {
+                    assertThat(rs.next()).isTrue();
+                    assertThat(rs.getString(1)).as(e.getKey() + " on the caller's server")
+                            .isEqualTo(e.getKey().targetRevision());
+                }
+            }
+            List<String> secrets = List.of(BACKEND_SECRET, KaapanaDatabase.ACCESS_INFORMATION.password());
+            assertThat(migrated.all()).doesNotContain(secrets);
+            List<Path> files = new ArrayList<>(List.of(work.resolve("run.json"), work.resolve("run.html")));
+            try (Stream<Path> state = Files.walk(install.fastDataDir().resolve(".kaapana-migrate"))) {
+                files.addAll(state.filter(Files::isRegularFile).toList());
+            }
+            for (Path f : files) {
+                assertThat(new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1)).as(f.toString())
+                        .doesNotContain(secrets);
+            }
+        } finally {
+            for (PostgresServer s : servers.values()) {
+                s.close();
+            }
+        }
+    }
+}
