@@ -108,7 +108,7 @@ public final class BackendReferencesStep implements MigrationStep {
         ProjectList projects = projects(ctx);
         Checked checked = Sql.read(connections.jdbi(ServiceDatabase.BACKEND, ctx), DB, "reference count", h -> {
             Optional<Problem> denied = Privileges.ownerProblem(h, ServiceDatabase.BACKEND, "rewrites stored references");
-            return new Checked(denied.isPresent() ? null : scan(h, projects, false), denied.orElse(null));
+            return new Checked(denied.isPresent() ? null : scan(h, projects, false, false), denied.orElse(null));
         });
         if (checked.denied() != null) {
             return new StepCheck.Blocked(checked.denied());
@@ -136,7 +136,7 @@ public final class BackendReferencesStep implements MigrationStep {
                     }
                     BackendReferenceSql.lockTables(h);
                     // The digest a rebuild of the job table compares its copy with, taken in the same scan.
-                    Scan before = scan(h, projects, projects != null);
+                    Scan before = scan(h, projects, projects != null, false);
                     before.warnAboutUnknownProjects();
                     List<Change> changes = before.changes();
                     // Rows, as the statements count them: the rebuild's own entry is not a row.
@@ -169,7 +169,7 @@ public final class BackendReferencesStep implements MigrationStep {
                     // After a rebuild the copy itself counted the jobs still holding a listed integer id (its RETURNING
                     // read every row the new table holds; nothing changes a row after it, under the exclusive lock):
                     // only the configuration tables are counted again, unless the history rewrite changed jobs too.
-                    Scan after = rebuilt != null && !options.history() ? scanConfiguration(h) : scan(h, projects, false);
+                    Scan after = rebuilt != null && !options.history() ? scanConfiguration(h) : scan(h, projects, false, false);
                     if (rebuilt != null && rebuilt.oldValues() > 0) {
                         throw new StepFailedException(Problem.of(CoreErrorCode.STEP_FAILED, "after the rebuild of the job "
                                 + "table " + rebuilt.oldValues() + " job(s) still held the integer id of a listed project",
@@ -202,7 +202,8 @@ public final class BackendReferencesStep implements MigrationStep {
         ProjectList projects = projects(ctx);
         return Sql.read(connections.jdbi(ServiceDatabase.BACKEND, ctx), DB, "reference verification",
                 h -> {
-                    Scan scan = scan(h, projects, false);
+                    // One scan of the job table for every fact about jobs.
+                    Scan scan = scan(h, projects, false, true);
                     Verification.Builder v = Verification.builder();
                     for (Target target : Target.values()) {
                         for (Map.Entry<String, String> rename : KaapanaDags.RENAMES.entrySet()) {
@@ -221,10 +222,8 @@ public final class BackendReferencesStep implements MigrationStep {
                     if (projects != null) {
                         long known = scan.knownCounts.values().stream().mapToLong(Long::longValue).sum();
                         v.expect("jobs whose project_form.id is still the integer id of a listed project", 0L, known);
-                        Map<Integer, UUID> uuids = new LinkedHashMap<>();
-                        projects.projects().forEach(p -> uuids.put(p.oldId(), p.id()));
                         v.expect("jobs whose project_form int_id and id name different projects", 0L,
-                                BackendReferenceSql.countInconsistentProjectForms(h, uuids));
+                                scan.inconsistentForms);
                         v.fact("jobs whose integer project_form.id has no project in the project list (left as they are)",
                                 "reported", scan.unknownProjects.isEmpty() ? "none" : describeUnknown(scan.unknownProjects),
                                 true);
@@ -257,11 +256,17 @@ public final class BackendReferencesStep implements MigrationStep {
 
     /**
      * What the database holds now; rename counts of every target, so verify can report the disabled ones too. One scan
-     * of the job table; with {@code digestJobs} it also digests what a rebuild must copy unchanged.
+     * of the job table; with {@code digestJobs} it also digests what a rebuild must copy unchanged, with
+     * {@code consistency} it counts the jobs whose project form names two different projects (verify).
      */
-    private Scan scan(Handle h, ProjectList projects, boolean digestJobs) {
+    private Scan scan(Handle h, ProjectList projects, boolean digestJobs, boolean consistency) {
         Scan s = scanConfiguration(h);
-        BackendReferenceSql.JobCounts jobs = BackendReferenceSql.countJobs(h, KaapanaDags.RENAMES, digestJobs);
+        Map<Integer, UUID> uuids = new LinkedHashMap<>();
+        if (projects != null && consistency) {
+            projects.projects().forEach(p -> uuids.put(p.oldId(), p.id()));
+        }
+        BackendReferenceSql.JobCounts jobs = BackendReferenceSql.countJobs(h, KaapanaDags.RENAMES, digestJobs, uuids);
+        s.inconsistentForms = jobs.inconsistentForms();
         s.renames.addAll(jobs.renames());
         s.jobs = jobs.jobs();
         s.jobDigest = jobs.unchangedDigest();
@@ -311,6 +316,8 @@ public final class BackendReferencesStep implements MigrationStep {
         final List<String> rebuildObstacles = new ArrayList<>();
         /** All jobs (counted by the job scan). */
         long jobs;
+        /** Jobs whose project form's int_id and id name different listed projects, when the scan was asked for it. */
+        long inconsistentForms;
         /** Rows and digest of the job columns a rebuild copies unchanged, when the scan was asked for it. */
         dev.kaapanamigrate.postgres.internal.TableDigests.TableDigest jobDigest;
         boolean rebuildJobs;

@@ -267,6 +267,19 @@ class BackendReferencesIT {
         assertThat(rowVersions(backend, "job") + rowVersions(backend, "settings") + rowVersions(backend, "kaapana_instance"))
                 .isEqualTo(versions);
         assertThat(step.verify(ctx).passed()).isTrue();
+
+        // verify's one job scan still finds a project form whose UUID is another project's than its int_id
+        DataSource tampered = BackendDatabases.copyOf(backend, "backend_tampered_form");
+        assertThat(string(tampered, "WITH u AS (UPDATE job SET conf_data = jsonb_set(conf_data, '{project_form,id}', "
+                + "to_jsonb(?::text)) WHERE id = 1 RETURNING 1) SELECT count(*) FROM u", uuidOf(oldId == 1 ? 2 : 1).toString()))
+                .isEqualTo("1");
+        Verification wrong = new BackendReferencesStep(DatabaseConnections.of(Map.of(ServiceDatabase.BACKEND, tampered)),
+                BackendReferencesOptions.defaults()).verify(ctx);
+        assertThat(wrong.passed()).isFalse();
+        assertThat(wrong.facts()).filteredOn(f -> !f.passed()).singleElement().satisfies(f -> {
+            assertThat(f.name()).isEqualTo("jobs whose project_form int_id and id name different projects");
+            assertThat(f.actual()).isEqualTo("1");
+        });
     }
 
     @Test
