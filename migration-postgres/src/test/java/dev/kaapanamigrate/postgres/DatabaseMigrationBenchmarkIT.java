@@ -114,7 +114,7 @@ class DatabaseMigrationBenchmarkIT {
                             "wal_level"), size, databaseMegabytes(server));
                     List<Round> results = new java.util.ArrayList<>();
                     for (int round = 1; round <= rounds; round++) {
-                        results.add(round(server, round % 2 == 1, 42 + round));
+                        results.add(round(server, round % 2 == 1, 42 + round, mode.trim().equals("minimal")));
                         LOG.warn("Round {} of {} (wal_level={}, {}):{}", round, rounds, mode, round % 2 == 1
                                 ? "tuned, literal, steps" : "steps, literal, tuned", table(List.of(results.get(round - 1))));
                     }
@@ -185,7 +185,7 @@ class DatabaseMigrationBenchmarkIT {
     }
 
     /** The tuned script, upstream's revisions and the steps, each on fresh copies of the loaded databases. */
-    private static Round round(PostgresServer server, boolean tunedFirst, long seed) throws Exception {
+    private static Round round(PostgresServer server, boolean tunedFirst, long seed, boolean quiet) throws Exception {
         for (String suffix : COPIES) {
             copy(server, suffix);
         }
@@ -199,9 +199,9 @@ class DatabaseMigrationBenchmarkIT {
             checkpoint(server);
             runLiteral(server, round.literal);
             checkpoint(server);
-            planMillis = runSteps(server, seed, round);
+            planMillis = runSteps(server, seed, round, quiet);
         } else {
-            planMillis = runSteps(server, seed, round);
+            planMillis = runSteps(server, seed, round, quiet);
             checkpoint(server);
             runLiteral(server, round.literal);
             checkpoint(server);
@@ -261,7 +261,7 @@ class DatabaseMigrationBenchmarkIT {
     }
 
     /** The four steps in one plan; returns the plan's wall time. */
-    private static long runSteps(PostgresServer server, long seed, Round round) {
+    private static long runSteps(PostgresServer server, long seed, Round round, boolean quiet) {
         Map<Part, TimedStep> steps = new EnumMap<>(Part.class);
         DatabaseConnections connections = DatabaseConnections.of(Map.of(
                 ServiceDatabase.ACCESS_INFORMATION, dataSource(server, "aii_steps"),
@@ -286,6 +286,12 @@ class DatabaseMigrationBenchmarkIT {
                 .step(steps.get(Part.REFERENCES), MigrateBackendStep.ID).build().run();
         long planMillis = (System.nanoTime() - start) / 1_000_000;
         assertThat(result.status()).as(result.toString()).isEqualTo(PlanStatus.SUCCEEDED);
+        if (quiet) {
+            // No autovacuum, nothing else on this server: the backend's verify takes the untouched tables' digests
+            // from its apply (the fence holds) instead of reading them again.
+            assertThat(steps.get(Part.BACKEND).verification.facts()).extracting(Verification.Fact::name)
+                    .anySatisfy(n -> assertThat(n).contains("the migration did not write"));
+        }
         for (Part p : Part.values()) {
             TimedStep s = steps.get(p);
             round.apply.put(p, s.apply);
@@ -480,6 +486,7 @@ class DatabaseMigrationBenchmarkIT {
         private long checkMillis;
         private long verifyMillis;
         private Run apply;
+        private Verification verification;
 
         TimedStep(MigrationStep step, DatabaseConnections connections, ServiceDatabase db) {
             this.step = step;
@@ -529,7 +536,8 @@ class DatabaseMigrationBenchmarkIT {
         public Verification verify(MigrationContext ctx) {
             long start = System.nanoTime();
             try {
-                return step.verify(ctx);
+                verification = step.verify(ctx);
+                return verification;
             } finally {
                 verifyMillis += (System.nanoTime() - start) / 1_000_000;
             }
