@@ -108,7 +108,7 @@ public final class BackendReferencesStep implements MigrationStep {
         ProjectList projects = projects(ctx);
         Checked checked = Sql.read(connections.jdbi(ServiceDatabase.BACKEND, ctx), DB, "reference count", h -> {
             Optional<Problem> denied = Privileges.ownerProblem(h, ServiceDatabase.BACKEND, "rewrites stored references");
-            return new Checked(denied.isPresent() ? null : scan(h, projects), denied.orElse(null));
+            return new Checked(denied.isPresent() ? null : scan(h, projects, false, false), denied.orElse(null));
         });
         if (checked.denied() != null) {
             return new StepCheck.Blocked(checked.denied());
@@ -135,7 +135,8 @@ public final class BackendReferencesStep implements MigrationStep {
                         throw new PreconditionFailedException(denied.get());
                     }
                     BackendReferenceSql.lockTables(h);
-                    Scan before = scan(h, projects);
+                    // The digest a rebuild of the job table compares its copy with, taken in the same scan.
+                    Scan before = scan(h, projects, projects != null, false);
                     before.warnAboutUnknownProjects();
                     List<Change> changes = before.changes();
                     // Rows, as the statements count them: the rebuild's own entry is not a row.
@@ -150,15 +151,30 @@ public final class BackendReferencesStep implements MigrationStep {
                             ctx.progress(Math.min(done, total), total, "rows");
                         }
                     }
+                    JobTableRebuild.Rebuilt rebuilt = null;
                     if (!before.knownProjectIds.isEmpty()) {
                         Map<String, Map.Entry<Integer, UUID>> map = new LinkedHashMap<>();
                         before.knownProjectIds.forEach((text, p) -> map.put(text, Map.entry(p.oldId(), p.id())));
-                        long rows = rewriteProjectIds(h, map, before);
-                        done += rows;
+                        if (before.rebuildJobs) {
+                            rebuilt = BackendReferenceSql.rebuildJobsWithProjectIds(h, map, before.jobDigest);
+                            LOG.info("Replaced integer project ids by project UUIDs in {} of {} jobs by rebuilding the job "
+                                    + "table", before.knownJobs(), before.jobs);
+                            done += before.knownJobs();
+                        } else {
+                            done += rewriteProjectIds(h, map, before);
+                        }
                         ctx.progress(Math.min(done, total), total, "rows");
                     }
                     // Proven inside the transaction: if anything is left, the rollback leaves the database as it was.
-                    Scan after = scan(h, projects);
+                    // After a rebuild the copy itself counted the jobs still holding a listed integer id (its RETURNING
+                    // read every row the new table holds; nothing changes a row after it, under the exclusive lock):
+                    // only the configuration tables are counted again, unless the history rewrite changed jobs too.
+                    Scan after = rebuilt != null && !options.history() ? scanConfiguration(h) : scan(h, projects, false, false);
+                    if (rebuilt != null && rebuilt.oldValues() > 0) {
+                        throw new StepFailedException(Problem.of(CoreErrorCode.STEP_FAILED, "after the rebuild of the job "
+                                + "table " + rebuilt.oldValues() + " job(s) still held the integer id of a listed project",
+                                "none", "report this as a bug; the transaction was rolled back and nothing was changed"));
+                    }
                     if (!after.changes().isEmpty()) {
                         throw new StepFailedException(Problem.of(CoreErrorCode.STEP_FAILED,
                                 "after the rewrite these references were still there: " + describe(after.changes()),
@@ -169,17 +185,10 @@ public final class BackendReferencesStep implements MigrationStep {
     }
 
     /**
-     * Replaces the integer project ids as the scan decided: by rebuilding the job table when at least a quarter of the
-     * jobs need it (every 0.4 job does) and the table is exactly 0.5.2's, else by updating only the jobs that need it.
+     * Replaces the integer project ids in place, updating only the jobs that need it: fewer than a quarter of the jobs
+     * need it, or the table is not exactly 0.5.2's (the scan decided; else the job table is rebuilt).
      */
     private static long rewriteProjectIds(Handle h, Map<String, Map.Entry<Integer, UUID>> map, Scan before) {
-        long rows = before.knownJobs();
-        if (before.rebuildJobs) {
-            BackendReferenceSql.rebuildJobsWithProjectIds(h, map);
-            LOG.info("Replaced integer project ids by project UUIDs in {} of {} jobs by rebuilding the job table", rows,
-                    before.jobs);
-            return rows;
-        }
         if (!before.rebuildObstacles.isEmpty()) {
             LOG.info("The job table is updated in place, not rebuilt: it {}", String.join("; ", before.rebuildObstacles));
         }
@@ -193,7 +202,8 @@ public final class BackendReferencesStep implements MigrationStep {
         ProjectList projects = projects(ctx);
         return Sql.read(connections.jdbi(ServiceDatabase.BACKEND, ctx), DB, "reference verification",
                 h -> {
-                    Scan scan = scan(h, projects);
+                    // One scan of the job table for every fact about jobs.
+                    Scan scan = scan(h, projects, false, true);
                     Verification.Builder v = Verification.builder();
                     for (Target target : Target.values()) {
                         for (Map.Entry<String, String> rename : KaapanaDags.RENAMES.entrySet()) {
@@ -212,10 +222,8 @@ public final class BackendReferencesStep implements MigrationStep {
                     if (projects != null) {
                         long known = scan.knownCounts.values().stream().mapToLong(Long::longValue).sum();
                         v.expect("jobs whose project_form.id is still the integer id of a listed project", 0L, known);
-                        Map<Integer, UUID> uuids = new LinkedHashMap<>();
-                        projects.projects().forEach(p -> uuids.put(p.oldId(), p.id()));
                         v.expect("jobs whose project_form int_id and id name different projects", 0L,
-                                BackendReferenceSql.countInconsistentProjectForms(h, uuids));
+                                scan.inconsistentForms);
                         v.fact("jobs whose integer project_form.id has no project in the project list (left as they are)",
                                 "reported", scan.unknownProjects.isEmpty() ? "none" : describeUnknown(scan.unknownProjects),
                                 true);
@@ -246,16 +254,22 @@ public final class BackendReferencesStep implements MigrationStep {
         return on.isEmpty() ? "every rewrite turned off" : "checked: " + String.join(", ", on);
     }
 
-    /** What the database holds now; rename counts of every target, so verify can report the disabled ones too. */
-    private Scan scan(Handle h, ProjectList projects) {
-        Scan s = new Scan();
-        for (Target target : Target.values()) {
-            if (!target.inJobTable()) {
-                s.renames.addAll(BackendReferenceSql.count(h, target, KaapanaDags.RENAMES));
-            }
+    /**
+     * What the database holds now; rename counts of every target, so verify can report the disabled ones too. One scan
+     * of the job table; with {@code digestJobs} it also digests what a rebuild must copy unchanged, with
+     * {@code consistency} it counts the jobs whose project form names two different projects (verify).
+     */
+    private Scan scan(Handle h, ProjectList projects, boolean digestJobs, boolean consistency) {
+        Scan s = scanConfiguration(h);
+        Map<Integer, UUID> uuids = new LinkedHashMap<>();
+        if (projects != null && consistency) {
+            projects.projects().forEach(p -> uuids.put(p.oldId(), p.id()));
         }
-        BackendReferenceSql.JobCounts jobs = BackendReferenceSql.countJobs(h, KaapanaDags.RENAMES);
+        BackendReferenceSql.JobCounts jobs = BackendReferenceSql.countJobs(h, KaapanaDags.RENAMES, digestJobs, uuids);
+        s.inconsistentForms = jobs.inconsistentForms();
         s.renames.addAll(jobs.renames());
+        s.jobs = jobs.jobs();
+        s.jobDigest = jobs.unchangedDigest();
         if (projects != null) {
             jobs.integerProjectIds().forEach((text, rows) -> {
                 Optional<Project> p = parseInt(text).flatMap(projects::byOldId);
@@ -267,11 +281,20 @@ public final class BackendReferencesStep implements MigrationStep {
                 }
             });
             long known = s.knownJobs();
-            // Counted only when there is something to rewrite: verify and the scans after a rewrite skip the scan.
-            s.jobs = known == 0 ? 0 : h.createQuery("SELECT count(*) FROM job").mapTo(long.class).one();
             if (JobTableRebuild.worthIt(known, s.jobs)) {
                 s.rebuildObstacles.addAll(JobTableRebuild.obstacles(h));
                 s.rebuildJobs = s.rebuildObstacles.isEmpty();
+            }
+        }
+        return s;
+    }
+
+    /** The rename counts of the configuration tables (small), without the job table. */
+    private Scan scanConfiguration(Handle h) {
+        Scan s = new Scan();
+        for (Target target : Target.values()) {
+            if (!target.inJobTable()) {
+                s.renames.addAll(BackendReferenceSql.count(h, target, KaapanaDags.RENAMES));
             }
         }
         return s;
@@ -291,8 +314,12 @@ public final class BackendReferencesStep implements MigrationStep {
         final Map<String, Long> knownCounts = new LinkedHashMap<>();
         final Map<String, Long> unknownProjects = new LinkedHashMap<>();
         final List<String> rebuildObstacles = new ArrayList<>();
-        /** All jobs; counted only when some need the project id rewrite. */
+        /** All jobs (counted by the job scan). */
         long jobs;
+        /** Jobs whose project form's int_id and id name different listed projects, when the scan was asked for it. */
+        long inconsistentForms;
+        /** Rows and digest of the job columns a rebuild copies unchanged, when the scan was asked for it. */
+        dev.kaapanamigrate.postgres.internal.TableDigests.TableDigest jobDigest;
         boolean rebuildJobs;
 
         long knownJobs() {

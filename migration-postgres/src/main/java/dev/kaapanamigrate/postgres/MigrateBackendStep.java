@@ -14,6 +14,7 @@ import dev.kaapanamigrate.core.StepFailedException;
 import dev.kaapanamigrate.core.Verification;
 import dev.kaapanamigrate.postgres.internal.DatabaseSteps;
 import dev.kaapanamigrate.postgres.internal.Finding;
+import dev.kaapanamigrate.postgres.internal.QuietFence;
 import dev.kaapanamigrate.postgres.internal.SchemaMigration;
 import dev.kaapanamigrate.postgres.internal.SchemaState;
 import dev.kaapanamigrate.postgres.internal.Sql;
@@ -25,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
 import org.jdbi.v3.core.Handle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,7 +67,12 @@ public final class MigrateBackendStep implements MigrationStep {
     private static final SchemaMigration MIGRATION = new SchemaMigration(DB, "backend", INITIAL_REVISION, true,
             "dataset, identifier2dataset, workflow, identifiers, job, kaapana_instance, settings");
 
+    /** The tables the migration locks but never writes: what a {@link QuietFence} may vouch for. */
+    private static final List<String> UNTOUCHED = List.of("kaapana_instance", "identifiers", "job", "settings");
+
     private final DatabaseConnections connections;
+    /** What this step's last apply in this process proved about the tables it did not write (never journaled). */
+    private final AtomicReference<QuietFence> fence = new AtomicReference<>();
 
     /**
      * Creates the step.
@@ -100,15 +107,21 @@ public final class MigrateBackendStep implements MigrationStep {
     @Override
     public List<Change> apply(MigrationContext ctx) {
         ProjectList projects = MigrateAccessInformationStep.requireProjects(ctx, connections);
-        return MIGRATION.apply(connections.jdbi(DB, ctx), (h, state) -> List.of(), (h, state) -> {
+        fence.set(null);
+        AtomicReference<QuietFence> taken = new AtomicReference<>();
+        List<Change> applied = MIGRATION.apply(connections.jdbi(DB, ctx), (h, state) -> List.of(), (h, state) -> {
             // The membership check is left to the rebuild (it counts what it copied): one scan of the table, not two.
             Source source = readSource(h, false);
             List<Change> changes = changes(state, source, projects.admin());
+            Map<String, Long> fileNodes = QuietFence.fileNodes(h, UNTOUCHED);
             migrate(h, ctx, projects.admin().id());
+            taken.set(QuietFence.take(h, ctx.runId(), fileNodes).orElse(null));
             LOG.info("kaapana-backend migrated: {} dataset(s), {} workflow(s), {} membership(s)", source.datasets,
                     source.workflows, source.memberships);
             return changes;
         });
+        fence.set(taken.get()); // only once the transaction committed
+        return applied;
     }
 
     @Override
@@ -120,7 +133,7 @@ public final class MigrateBackendStep implements MigrationStep {
                     h.createQuery("SELECT count(*) FROM identifier2dataset WHERE dataset IS NULL").mapTo(long.class).one());
             // The reference rewrites (a later step) change job, settings, kaapana_instance and, on request, workflow.
             DatabaseSteps.verifyDigests(h, ctx.get(BASELINE), afterQueries(), DB, v, ctx,
-                    java.util.Set.of("job", "settings", "kaapana_instance", "workflow"));
+                    java.util.Set.of("job", "settings", "kaapana_instance", "workflow"), fence.get());
         });
     }
 

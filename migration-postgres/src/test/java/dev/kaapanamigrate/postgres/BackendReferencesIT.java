@@ -188,6 +188,32 @@ class BackendReferencesIT {
     }
 
     @Test
+    @Order(0)
+    void aCopyThatDiffersOutsideConfDataFailsTheRebuildAndLeavesTheOldTable() throws Exception {
+        DataSource copy = BackendDatabases.copyOf(backend, "backend_altered_copy");
+        // A trigger the rebuild's new table gets as it is created changes one job's status on the way in: the digest
+        // the copy takes in its own RETURNING must differ from the one the scan took of the old table.
+        execute(copy, "CREATE FUNCTION alter_status() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+                + "IF NEW.id = (SELECT min(id) FROM job) THEN NEW.status := 'altered'; END IF; RETURN NEW; END $$");
+        execute(copy, "CREATE FUNCTION arm_copy() RETURNS event_trigger LANGUAGE plpgsql AS $$ BEGIN "
+                + "IF to_regclass('job_05') IS NOT NULL AND NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgname = 'alter_status') "
+                + "THEN CREATE TRIGGER alter_status BEFORE INSERT ON job_05 FOR EACH ROW EXECUTE FUNCTION alter_status(); "
+                + "END IF; END $$");
+        String jobFile = string(copy, "SELECT pg_relation_filenode('job')");
+        String jobs = digest(copy, "job");
+        execute(copy, "CREATE EVENT TRIGGER arm_copy ON ddl_command_end WHEN TAG IN ('CREATE TABLE') "
+                + "EXECUTE FUNCTION arm_copy()");
+        BackendReferencesStep step = new BackendReferencesStep(DatabaseConnections.of(Map.of(ServiceDatabase.BACKEND, copy)),
+                BackendReferencesOptions.defaults());
+
+        assertThatThrownBy(() -> step.apply(context(false))).hasMessageContaining("the rebuilt job table differs from "
+                + "the old one outside conf_data");
+
+        assertThat(string(copy, "SELECT pg_relation_filenode('job')")).isEqualTo(jobFile);
+        assertThat(digest(copy, "job")).isEqualTo(jobs);
+    }
+
+    @Test
     @Order(3)
     void byDefaultConfigurationAndProjectIdsAreRewrittenNotHistory(InstallationModel model) throws Exception {
         BackendReferencesStep step = step(BackendReferencesOptions.defaults());
@@ -241,6 +267,19 @@ class BackendReferencesIT {
         assertThat(rowVersions(backend, "job") + rowVersions(backend, "settings") + rowVersions(backend, "kaapana_instance"))
                 .isEqualTo(versions);
         assertThat(step.verify(ctx).passed()).isTrue();
+
+        // verify's one job scan still finds a project form whose UUID is another project's than its int_id
+        DataSource tampered = BackendDatabases.copyOf(backend, "backend_tampered_form");
+        assertThat(string(tampered, "WITH u AS (UPDATE job SET conf_data = jsonb_set(conf_data, '{project_form,id}', "
+                + "to_jsonb(?::text)) WHERE id = 1 RETURNING 1) SELECT count(*) FROM u", uuidOf(oldId == 1 ? 2 : 1).toString()))
+                .isEqualTo("1");
+        Verification wrong = new BackendReferencesStep(DatabaseConnections.of(Map.of(ServiceDatabase.BACKEND, tampered)),
+                BackendReferencesOptions.defaults()).verify(ctx);
+        assertThat(wrong.passed()).isFalse();
+        assertThat(wrong.facts()).filteredOn(f -> !f.passed()).singleElement().satisfies(f -> {
+            assertThat(f.name()).isEqualTo("jobs whose project_form int_id and id name different projects");
+            assertThat(f.actual()).isEqualTo("1");
+        });
     }
 
     @Test

@@ -212,6 +212,30 @@ class DatabaseMigrationIT {
     }
 
     @Test
+    void aWriteBetweenApplyAndVerifyIsFoundBecauseVerifyReadsTheTablesAgain() throws Exception {
+        Map<ServiceDatabase, DataSource> dbs = freshCopy();
+        DatabaseConnections connections = DatabaseConnections.of(dbs);
+        MigrationContext ctx = MigrationContext.standalone(Clock.systemUTC(), IdSource.seeded(11), PlatformState.UNDEPLOYED,
+                false);
+        new MigrateAccessInformationStep(connections, DatabaseMigrationOptions.defaults()).apply(ctx);
+        MigrateBackendStep backend = new MigrateBackendStep(connections);
+        backend.apply(ctx);
+        // Another session changes a job the migration did not touch, after its commit: the fence its apply took no
+        // longer holds (a transaction completed since), so verify digests the job table again and finds the change.
+        DataSource db = dbs.get(ServiceDatabase.BACKEND);
+        execute(db, "UPDATE job SET status = 'changed behind the migration' WHERE id = (SELECT min(id) FROM job)");
+
+        Verification v = backend.verify(ctx);
+
+        assertThat(v.passed()).isFalse();
+        assertThat(v.failures()).extracting(Verification.Fact::name).containsExactly("rows and digest of backend.job");
+        assertThat(v.facts()).extracting(Verification.Fact::name).noneSatisfy(n -> assertThat(n).contains("did not write"));
+        // A verify by another instance (as in a new process, or a verify-only run) never has the fence: it reads again.
+        Verification fresh = new MigrateBackendStep(connections).verify(ctx);
+        assertThat(fresh.failures()).extracting(Verification.Fact::name).containsExactly("rows and digest of backend.job");
+    }
+
+    @Test
     void aDryRunChangesNothingAndSaysWhatItWouldDo() throws Exception {
         Map<ServiceDatabase, DataSource> dbs = freshCopy();
         var before = digestsOf(dbs);

@@ -182,44 +182,81 @@ public final class BackendReferenceSql {
 
     /**
      * What one scan of {@code job} found: the rows holding a renamed DAG id ({@link Target#JOB_DAG_ID},
-     * {@link Target#JOB_CONF_DAG_ID}) and the integer project ids.
+     * {@link Target#JOB_CONF_DAG_ID}), the integer project ids, all jobs, and on request the digest of every column
+     * but {@code conf_data}.
      *
      * @param renames           counts per target and old id, in the order of the rename map
      * @param integerProjectIds jobs per integer {@code project_form.id} as stored, ordered by id
+     * @param jobs              all jobs
+     * @param unchangedDigest   the rows and digest of every column but {@code conf_data}
+     *                          ({@link JobTableRebuild#unchangedRowHash(String)}), or {@code null} when not asked for
+     * @param inconsistentForms jobs whose {@code project_form.int_id} names a project of the given list but whose
+     *                          {@code id} is not its UUID (0 when no list was given)
      */
-    public record JobCounts(List<RenameCount> renames, Map<String, Long> integerProjectIds) {
+    public record JobCounts(List<RenameCount> renames, Map<String, Long> integerProjectIds, long jobs,
+                            TableDigests.TableDigest unchangedDigest, long inconsistentForms) {
     }
 
-    /** One row of the job scan: which kind of value, the value, and how many jobs hold it. */
-    private record JobValue(int kind, String value, long jobs) {
+    /** One row of the job scan: which kind of value, the value, how many jobs hold it, and their digest. */
+    private record JobValue(int kind, String value, long jobs, String digest) {
     }
 
     /**
      * Counts, in one scan of {@code job}, the rows holding a renamed DAG id in {@code dag_id} or in
-     * {@code conf_data.dag_id}, and the jobs per integer {@code conf_data.project_form.id} (a JSON number or a
-     * string of digits). One scan instead of three: the job table is the large one.
+     * {@code conf_data.dag_id}, the jobs per integer {@code conf_data.project_form.id} (a JSON number or a
+     * string of digits) and all jobs; with {@code digest}, in the same scan, the digest of every column but
+     * {@code conf_data} (what a rebuild of the table must copy unchanged); with {@code projects}, the jobs whose
+     * {@code project_form.int_id} names a listed project but whose {@code id} is not that project's UUID (a rewrite
+     * that went wrong, or a project list that does not belong to this database). One scan instead of five: the job
+     * table is the large one.
      *
-     * @param h       the handle
-     * @param renames old id → new id
+     * @param h        the handle
+     * @param renames  old id → new id
+     * @param digest   whether to digest the columns a rebuild copies unchanged
+     * @param projects UUID by old integer id, to count inconsistent project forms; empty to skip
      * @return the counts
      */
-    public static JobCounts countJobs(Handle h, Map<String, String> renames) {
+    public static JobCounts countJobs(Handle h, Map<String, String> renames, boolean digest, Map<Integer, UUID> projects) {
+        Map<String, String> uuids = new LinkedHashMap<>();
+        projects.forEach((oldId, uuid) -> uuids.put(String.valueOf(oldId), uuid.toString()));
+        long[] inconsistent = {0};
         Map<String, Long> dagIds = new LinkedHashMap<>();
         Map<String, Long> confDagIds = new LinkedHashMap<>();
         Map<String, Long> projectIds = new java.util.TreeMap<>(
                 java.util.Comparator.comparingInt(String::length).thenComparing(java.util.Comparator.naturalOrder()));
-        h.createQuery("SELECT v.kind, v.value, count(*) FROM job j CROSS JOIN LATERAL ("
-                + "VALUES (1, CASE WHEN :renames::jsonb ?? j.dag_id THEN j.dag_id END), "
-                + "(2, CASE WHEN :renames::jsonb ?? (j.conf_data->>'dag_id') THEN j.conf_data->>'dag_id' END), "
+        long[] jobs = {0};
+        TableDigests.TableDigest[] unchanged = {null};
+        org.jdbi.v3.core.statement.Query query = h.createQuery("SELECT v.kind, v.value, count(*), coalesce(sum(v.h), 0)::text FROM job j CROSS JOIN LATERAL ("
+                + "VALUES (0, '', " + (digest ? JobTableRebuild.unchangedRowHash("j") : "NULL::bigint") + "), "
+                + "(1, CASE WHEN :renames::jsonb ?? j.dag_id THEN j.dag_id END, NULL), "
+                + "(2, CASE WHEN :renames::jsonb ?? (j.conf_data->>'dag_id') THEN j.conf_data->>'dag_id' END, NULL), "
                 + "(3, CASE WHEN jsonb_typeof(j.conf_data->'project_form') = 'object' "
-                + "AND j.conf_data->'project_form'->>'id' ~ '^[0-9]+$' THEN j.conf_data->'project_form'->>'id' END)"
-                + ") AS v(kind, value) WHERE v.value IS NOT NULL GROUP BY 1, 2").bind("renames", json(renames))
-                .map((rs, ctx) -> new JobValue(rs.getInt(1), rs.getString(2), rs.getLong(3)))
-                .forEach(v -> (switch (v.kind()) {
-                    case 1 -> dagIds;
-                    case 2 -> confDagIds;
-                    default -> projectIds;
-                }).put(v.value(), v.jobs()));
+                + "AND j.conf_data->'project_form'->>'id' ~ '^[0-9]+$' THEN j.conf_data->'project_form'->>'id' END, NULL)"
+                + (uuids.isEmpty() ? "" : ", (4, CASE WHEN jsonb_typeof(j.conf_data->'project_form') = 'object' "
+                + "AND :uuids::jsonb ?? (j.conf_data->'project_form'->>'int_id') "
+                + "AND (j.conf_data->'project_form'->>'id') IS DISTINCT FROM "
+                + "(:uuids::jsonb ->> (j.conf_data->'project_form'->>'int_id')) THEN '' END, NULL)")
+                + ") AS v(kind, value, h) WHERE v.value IS NOT NULL GROUP BY 1, 2").bind("renames", json(renames));
+        if (!uuids.isEmpty()) {
+            query.bind("uuids", json(uuids));
+        }
+        query
+                .map((rs, ctx) -> new JobValue(rs.getInt(1), rs.getString(2), rs.getLong(3), rs.getString(4)))
+                .forEach(v -> {
+                    switch (v.kind()) {
+                        case 0 -> {
+                            jobs[0] = v.jobs();
+                            unchanged[0] = digest ? new TableDigests.TableDigest(v.jobs(), v.digest()) : null;
+                        }
+                        case 1 -> dagIds.put(v.value(), v.jobs());
+                        case 2 -> confDagIds.put(v.value(), v.jobs());
+                        case 4 -> inconsistent[0] = v.jobs();
+                        default -> projectIds.put(v.value(), v.jobs());
+                    }
+                });
+        if (digest && unchanged[0] == null) { // no job: no group
+            unchanged[0] = new TableDigests.TableDigest(0, "0");
+        }
         List<RenameCount> counts = new ArrayList<>();
         renames.forEach((oldId, newId) -> {
             if (dagIds.containsKey(oldId)) {
@@ -229,7 +266,7 @@ public final class BackendReferenceSql {
                 counts.add(new RenameCount(Target.JOB_CONF_DAG_ID, oldId, newId, confDagIds.get(oldId), 0));
             }
         });
-        return new JobCounts(counts, new LinkedHashMap<>(projectIds));
+        return new JobCounts(counts, new LinkedHashMap<>(projectIds), jobs[0], unchanged[0], inconsistent[0]);
     }
 
     /**
@@ -254,13 +291,16 @@ public final class BackendReferenceSql {
      * and one build of each index, instead of a new row version per job that maintains all seven indexes. Only if
      * {@link JobTableRebuild#obstacles(Handle)} found none.
      *
-     * @param h        the handle, in the rewrite's transaction, holding no lock weaker than needed
+     * @param h        the handle, in the rewrite's transaction, holding the lock the scan of {@code before} was taken under
      * @param projects as for {@link #rewriteProjectIds(Handle, Map)}
-     * @return the rows copied (all jobs)
+     * @param before   rows and digest of every column but {@code conf_data}, taken in this transaction under that lock
+     * @return what the copy found
      */
-    public static long rebuildJobsWithProjectIds(Handle h, Map<String, Map.Entry<Integer, UUID>> projects) {
+    public static JobTableRebuild.Rebuilt rebuildJobsWithProjectIds(Handle h, Map<String, Map.Entry<Integer, UUID>> projects,
+                                                                    TableDigests.TableDigest before) {
         return JobTableRebuild.rebuild(h, "CASE WHEN " + PROJECT_FORM_HOLDS_OLD_ID + " THEN " + PROJECT_FORM_REWRITTEN
-                + " ELSE j.conf_data END", Map.of("forms", projectForms(projects)));
+                + " ELSE j.conf_data END", PROJECT_FORM_HOLDS_OLD_ID.replace("j.conf_data", "job_05.conf_data"),
+                Map.of("forms", projectForms(projects)), before);
     }
 
     /** The new project form of a job (parameter: the forms by old id as stored), merged into its old one. */
@@ -275,24 +315,5 @@ public final class BackendReferenceSql {
         Map<String, Map<String, Object>> forms = new LinkedHashMap<>();
         projects.forEach((text, p) -> forms.put(text, Map.of("id", p.getValue().toString(), "int_id", p.getKey())));
         return json(forms);
-    }
-
-    /**
-     * Counts jobs whose {@code project_form.int_id} names a project of the list but whose {@code id} is not that
-     * project's UUID: a rewrite that went wrong, or a project list that does not belong to this database.
-     *
-     * @param h        the handle
-     * @param projects UUID by old integer id
-     * @return the count
-     */
-    public static long countInconsistentProjectForms(Handle h, Map<Integer, UUID> projects) {
-        Map<String, String> uuids = new LinkedHashMap<>();
-        projects.forEach((oldId, uuid) -> uuids.put(String.valueOf(oldId), uuid.toString()));
-        return h.createQuery("SELECT count(*) FROM job j "
-                + "WHERE jsonb_typeof(j.conf_data->'project_form') = 'object' "
-                + "AND :uuids::jsonb ?? (j.conf_data->'project_form'->>'int_id') "
-                + "AND (j.conf_data->'project_form'->>'id') IS DISTINCT FROM "
-                + "(:uuids::jsonb ->> (j.conf_data->'project_form'->>'int_id'))").bind("uuids", json(uuids))
-                .mapTo(long.class).one();
     }
 }

@@ -119,26 +119,58 @@ public final class JobTableRebuild {
     }
 
     /**
-     * Rebuilds {@code job} with {@code conf_data} replaced by an expression over the old row {@code j}. Before the old
-     * table is dropped, the new one must hold as many rows and, over every column but {@code conf_data}, the same
-     * digest; otherwise the step fails and the transaction's rollback leaves the old table.
+     * The hash of a job's columns but {@code conf_data}, as SQL over a row alias: what the rebuild must copy unchanged.
+     * The same expression digests the old table (in the scan that counts the jobs, {@code
+     * BackendReferenceSql.countJobs}) and the new one (in the copy's own {@code RETURNING}), so the two sums compare.
+     *
+     * @param alias the row's alias or table name
+     * @return a {@code bigint} expression
+     */
+    public static String unchangedRowHash(String alias) {
+        StringBuilder row = new StringBuilder();
+        for (String column : UNCHANGED_COLUMNS.split(", ")) {
+            row.append(row.length() == 0 ? "" : ", ").append(alias).append('.').append(column);
+        }
+        return "hash_record_extended(ROW(" + row + "), 0)";
+    }
+
+    /**
+     * What the copy found.
+     *
+     * @param copied     the rows copied (all jobs)
+     * @param oldValues  of those, rows whose new {@code conf_data} still holds a value the rewrite replaces (0 when
+     *                   the rewrite did its work)
+     */
+    public record Rebuilt(long copied, long oldValues) {
+    }
+
+    /**
+     * Rebuilds {@code job} with {@code conf_data} replaced by an expression over the old row {@code j}. The copy digests
+     * the rows it writes in its own {@code RETURNING} (no second pass over either table): before the old table is
+     * dropped, the new one must hold as many rows and, over every column but {@code conf_data}, the digest the caller
+     * took of the old one in this transaction, under a lock that kept writers out since; otherwise the step fails and
+     * the transaction's rollback leaves the old table. The same {@code RETURNING} counts the new rows that still hold a
+     * value the rewrite replaces, so the caller needs no scan after the rewrite to prove that none is left.
      *
      * @param h              the handle, in the rewrite's transaction
      * @param confDataOfJob  the new {@code conf_data} of a row of {@code job j}
-     * @param params         the expression's named parameters
-     * @return the rows copied
+     * @param stillOld       whether a new row ({@code job_05}) still holds a value the rewrite replaces, as SQL
+     * @param params         the expressions' named parameters
+     * @param before         rows and digest ({@link #unchangedRowHash(String)}) of the old table
+     * @return what the copy found
      */
-    static long rebuild(Handle h, String confDataOfJob, Map<String, ?> params) {
+    static Rebuilt rebuild(Handle h, String confDataOfJob, String stillOld, Map<String, ?> params,
+                           TableDigests.TableDigest before) {
         Sql.executeAll(h, "LOCK TABLE job IN ACCESS EXCLUSIVE MODE",
                 "CREATE TABLE job_05 (LIKE job INCLUDING DEFAULTS INCLUDING STORAGE INCLUDING COMPRESSION)");
-        long copied = h.createUpdate("INSERT INTO job_05 (" + COLUMNS + ") SELECT j.id, j.dag_id, j.external_job_id, "
-                + "j.owner_kaapana_instance_name, " + confDataOfJob + ", j.status, j.run_id, j.description, j.username, "
-                + "j.time_created, j.time_updated, j.automatic_execution, j.service_job, j.kaapana_id, j.workflow_id "
-                + "FROM job j").bindMap(params).executeLarge();
-        TableDigests.TableDigest before = TableDigests.compute(h, Map.of("job", "SELECT " + UNCHANGED_COLUMNS + " FROM job"),
-                table -> { }).tables().get("job");
-        TableDigests.TableDigest after = TableDigests.compute(h, Map.of("job", "SELECT " + UNCHANGED_COLUMNS
-                + " FROM job_05"), table -> { }).tables().get("job");
+        Object[] found = h.createQuery("WITH copied AS (INSERT INTO job_05 (" + COLUMNS + ") SELECT j.id, j.dag_id, "
+                + "j.external_job_id, j.owner_kaapana_instance_name, " + confDataOfJob + ", j.status, j.run_id, "
+                + "j.description, j.username, j.time_created, j.time_updated, j.automatic_execution, j.service_job, "
+                + "j.kaapana_id, j.workflow_id FROM job j RETURNING " + unchangedRowHash("job_05") + " AS h, "
+                + stillOld + " AS still_old) SELECT count(*), coalesce(sum(h), 0)::text, count(*) FILTER (WHERE still_old) "
+                + "FROM copied")
+                .bindMap(params).map((rs, ctx) -> new Object[] {rs.getLong(1), rs.getString(2), rs.getLong(3)}).one();
+        TableDigests.TableDigest after = new TableDigests.TableDigest((Long) found[0], (String) found[1]);
         if (!before.equals(after)) {
             throw new StepFailedException(Problem.of(CoreErrorCode.STEP_FAILED, "the rebuilt job table differs from the old one "
                     + "outside conf_data (" + after + " against " + before + ")",
@@ -162,6 +194,6 @@ public final class JobTableRebuild {
                 "ALTER TABLE job ADD CONSTRAINT job_kaapana_id_fkey FOREIGN KEY (kaapana_id) REFERENCES kaapana_instance(id)",
                 "ALTER TABLE job ADD CONSTRAINT job_workflow_id_fkey FOREIGN KEY (workflow_id) "
                         + "REFERENCES workflow(workflow_id)");
-        return copied;
+        return new Rebuilt(after.rows(), (Long) found[2]);
     }
 }
