@@ -25,8 +25,10 @@ import org.opensearch.client.opensearch.generic.Response;
  * Opt-in ({@code -Dkaapana.bench=true}; size {@code -Dkaapana.bench.documents}, default 1,000,000): the inventory
  * ({@link BaselineStep}: listing, canonical hashes, external sort, compressed listing) against a raw loop over the same
  * node in the same run that pages through the index exactly as the inventory does (point in time, a slice per shard,
- * {@code search_after} on {@code _doc}, same page size, sources fetched) and only counts the hits. Prints both times,
- * the ratio raw/inventory (goal ≥ 0.9) and the heap.
+ * {@code search_after} on {@code _doc}, same page size, sources fetched, the total tracked on a slice's first page only)
+ * and only counts the hits. Prints both times, the ratio raw/inventory (goal ≥ 0.9), the heap, and the CPU time this
+ * JVM (node and client) spent in each, a figure that the load of a shared machine disturbs much less than the time.
+ * Rounds: {@code -Dkaapana.bench.rounds} (default 3).
  */
 @EnabledIfSystemProperty(named = "kaapana.bench", matches = "true")
 class InventoryBenchmarkIT {
@@ -45,22 +47,38 @@ class InventoryBenchmarkIT {
             int rounds = Integer.getInteger("kaapana.bench.rounds", 3);
             double[] raw = new double[rounds];
             double[] inv = new double[rounds];
+            double[] rawCpu = new double[rounds];
+            double[] invCpu = new double[rounds];
             long peak = 0;
             for (int round = 0; round < rounds; round++) {
+                long c0 = processCpu();
+                long rawStart = System.currentTimeMillis();
                 long r0 = System.nanoTime();
                 long counted = rawLoop(node.client(), 1000);
                 raw[round] = (System.nanoTime() - r0) / 1e9;
+                rawCpu[round] = (processCpu() - c0) / 1e9;
                 assertThat(counted).isEqualTo(n);
                 ManagementFactory.getMemoryPoolMXBeans().forEach(MemoryPoolMXBean::resetPeakUsage);
+                c0 = processCpu();
+                long invStart = System.currentTimeMillis();
                 long i0 = System.nanoTime();
                 long listed = inventory(node.client());
                 inv[round] = (System.nanoTime() - i0) / 1e9;
+                invCpu[round] = (processCpu() - c0) / 1e9;
                 peak = Math.max(peak, peakHeap());
                 assertThat(listed).isEqualTo(n);
-                System.out.printf("bench: round %d: raw %.2f s, inventory %.2f s%n", round + 1, raw[round], inv[round]);
+                System.out.printf("bench: round %d phases (epoch ms): raw %d-%d, inventory %d-%d%n", round + 1, rawStart,
+                        invStart, invStart, System.currentTimeMillis());
+                System.out.printf("bench: round %d: raw %.2f s (CPU of this JVM %.2f s), inventory %.2f s (CPU %.2f s); "
+                        + "load average %.1f%n", round + 1, raw[round], rawCpu[round], inv[round], invCpu[round],
+                        ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
             }
             java.util.Arrays.sort(raw);
             java.util.Arrays.sort(inv);
+            java.util.Arrays.sort(rawCpu);
+            java.util.Arrays.sort(invCpu);
+            System.out.printf("bench: CPU time of this JVM (node and client): raw best %.2f s / median %.2f s, inventory "
+                    + "best %.2f s / median %.2f s%n", rawCpu[0], rawCpu[rounds / 2], invCpu[0], invCpu[rounds / 2]);
             System.out.printf("bench: %d documents: raw search_after loop best %.2f s / median %.2f s, inventory best "
                             + "%.2f s / median %.2f s; ratio raw/inventory best %.2f, median %.2f (goal >= 0.9); heap of "
                             + "this JVM (the node included) peak %.0f MiB during an inventory%n", n, raw[0],
@@ -79,7 +97,7 @@ class InventoryBenchmarkIT {
         }
     }
 
-    /** PIT, a slice per shard, search_after on _doc, sources fetched; counts hits only. */
+    /** PIT, a slice per shard, search_after on _doc, sources fetched, the inventory's request body; counts hits only. */
     static long rawLoop(OpenSearchClient client, int pageSize) throws Exception {
         String pit;
         try (Response r = client.generic().execute(Requests.builder().method("POST")
@@ -94,6 +112,7 @@ class InventoryBenchmarkIT {
             while (true) {
                 String body = "{\"size\":" + pageSize + ",\"pit\":{\"id\":\"" + pit + "\",\"keep_alive\":\"2m\"},"
                         + "\"sort\":[{\"_doc\":\"asc\"}],\"slice\":{\"id\":" + slice + ",\"max\":4}"
+                        + ",\"track_total_hits\":" + (after == null)
                         + (after == null ? "" : ",\"search_after\":[" + after + "]") + "}";
                 int hits = 0;
                 String last = null;
@@ -134,6 +153,12 @@ class InventoryBenchmarkIT {
             r.getStatus();
         }
         return count;
+    }
+
+    /** CPU time of this JVM's threads (node included), nanoseconds. */
+    private static long processCpu() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
     private static long peakHeap() {
