@@ -11,6 +11,9 @@ import dev.kaapanamigrate.testkit.backends.SearchNode;
 import dev.kaapanamigrate.testkit.backends.TestBackends;
 import dev.kaapanamigrate.testkit.internal.Digest;
 import java.io.InputStream;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
@@ -25,11 +28,16 @@ import org.opensearch.client.opensearch.generic.Response;
  * Opt-in ({@code -Dkaapana.bench=true}; size {@code -Dkaapana.bench.documents}, default 1,000,000): the inventory
  * ({@link BaselineStep}: listing, canonical hashes, external sort, compressed listing) against a raw loop over the same
  * node in the same run that pages through the index exactly as the inventory does (point in time, a slice per shard,
- * {@code search_after} on {@code _doc}, same page size, sources fetched) and only counts the hits. Prints both times,
- * the ratio raw/inventory (goal ≥ 0.9) and the heap.
+ * {@code search_after} on {@code _doc}, same page size, sources fetched, the total tracked on a slice's first page only)
+ * and only counts the hits. Prints both times, the ratio raw/inventory (goal ≥ 0.9), the heap, and the CPU time this
+ * JVM (node and client) spent in each, a figure that the load of a shared machine disturbs much less than the time.
+ * The same loop pipelined as the inventory is (next page requested while the current one is counted) is timed too.
+ * Rounds: {@code -Dkaapana.bench.rounds} (default 3).
  */
 @EnabledIfSystemProperty(named = "kaapana.bench", matches = "true")
 class InventoryBenchmarkIT {
+
+    private static final JsonFactory JSON = new JsonFactory();
 
     @Test
     void inventoryAgainstARawSearchAfterLoop() throws Exception {
@@ -38,34 +46,56 @@ class InventoryBenchmarkIT {
             long t0 = System.nanoTime();
             Digest expected = SyntheticDocuments.load(node.client(), "project_bench", n);
             System.out.printf("bench: loaded %d documents in %.1f s%n", n, (System.nanoTime() - t0) / 1e9);
-            rawLoop(node.client(), 1000); // warm-up of both paths (node caches, JIT)
+            rawLoop(node.client(), 1000); // warm-up of all paths (node caches, JIT)
+            assertThat(rawPipelined(node.client(), 1000)).isEqualTo(n);
             assertThat(inventory(node.client())).isEqualTo(n);
 
-            // alternate the two, three rounds each: the machine is shared, so compare the best and the median
+            // alternate the three: the machine is shared, so compare the best and the median of the rounds
             int rounds = Integer.getInteger("kaapana.bench.rounds", 3);
             double[] raw = new double[rounds];
+            double[] piped = new double[rounds];
             double[] inv = new double[rounds];
+            double[] rawCpu = new double[rounds];
+            double[] pipedCpu = new double[rounds];
+            double[] invCpu = new double[rounds];
             long peak = 0;
             for (int round = 0; round < rounds; round++) {
+                long c0 = processCpu();
                 long r0 = System.nanoTime();
-                long counted = rawLoop(node.client(), 1000);
+                assertThat(rawLoop(node.client(), 1000)).isEqualTo(n);
                 raw[round] = (System.nanoTime() - r0) / 1e9;
-                assertThat(counted).isEqualTo(n);
+                rawCpu[round] = (processCpu() - c0) / 1e9;
+                c0 = processCpu();
+                r0 = System.nanoTime();
+                assertThat(rawPipelined(node.client(), 1000)).isEqualTo(n);
+                piped[round] = (System.nanoTime() - r0) / 1e9;
+                pipedCpu[round] = (processCpu() - c0) / 1e9;
                 ManagementFactory.getMemoryPoolMXBeans().forEach(MemoryPoolMXBean::resetPeakUsage);
+                c0 = processCpu();
                 long i0 = System.nanoTime();
                 long listed = inventory(node.client());
                 inv[round] = (System.nanoTime() - i0) / 1e9;
+                invCpu[round] = (processCpu() - c0) / 1e9;
                 peak = Math.max(peak, peakHeap());
                 assertThat(listed).isEqualTo(n);
-                System.out.printf("bench: round %d: raw %.2f s, inventory %.2f s%n", round + 1, raw[round], inv[round]);
+                System.out.printf("bench: round %d: raw %.2f s (CPU of this JVM %.2f s), raw pipelined %.2f s (CPU %.2f s), "
+                        + "inventory %.2f s (CPU %.2f s); load average %.1f%n", round + 1, raw[round], rawCpu[round],
+                        piped[round], pipedCpu[round], inv[round], invCpu[round],
+                        ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
             }
-            java.util.Arrays.sort(raw);
-            java.util.Arrays.sort(inv);
-            System.out.printf("bench: %d documents: raw search_after loop best %.2f s / median %.2f s, inventory best "
-                            + "%.2f s / median %.2f s; ratio raw/inventory best %.2f, median %.2f (goal >= 0.9); heap of "
-                            + "this JVM (the node included) peak %.0f MiB during an inventory%n", n, raw[0],
-                    raw[rounds / 2], inv[0], inv[rounds / 2], raw[0] / inv[0], raw[rounds / 2] / inv[rounds / 2],
-                    peak / 1048576.0);
+            for (double[] a : new double[][] {raw, piped, inv, rawCpu, pipedCpu, invCpu}) {
+                java.util.Arrays.sort(a);
+            }
+            int m = rounds / 2;
+            System.out.printf("bench: CPU time of this JVM (node and client): raw best %.2f s / median %.2f s, raw "
+                    + "pipelined best %.2f s / median %.2f s, inventory best %.2f s / median %.2f s%n", rawCpu[0],
+                    rawCpu[m], pipedCpu[0], pipedCpu[m], invCpu[0], invCpu[m]);
+            System.out.printf("bench: %d documents: raw search_after loop best %.2f s / median %.2f s, raw pipelined best "
+                            + "%.2f s / median %.2f s, inventory best %.2f s / median %.2f s; ratio raw/inventory best "
+                            + "%.2f, median %.2f; pipelined raw/inventory best %.2f, median %.2f (goal >= 0.9); heap of "
+                            + "this JVM (the node included) peak %.0f MiB during an inventory%n", n, raw[0], raw[m],
+                    piped[0], piped[m], inv[0], inv[m], raw[0] / inv[0], raw[m] / inv[m], piped[0] / inv[0],
+                    piped[m] / inv[m], peak / 1048576.0);
             System.out.println("bench: expected digest " + expected.content().digest());
         }
     }
@@ -79,61 +109,157 @@ class InventoryBenchmarkIT {
         }
     }
 
-    /** PIT, a slice per shard, search_after on _doc, sources fetched; counts hits only. */
+    /** PIT, a slice per shard, search_after on _doc, sources fetched, the inventory's request body; counts hits only. */
     static long rawLoop(OpenSearchClient client, int pageSize) throws Exception {
-        String pit;
-        try (Response r = client.generic().execute(Requests.builder().method("POST")
-                .endpoint("/project_bench/_search/point_in_time?keep_alive=2m").build())) {
-            pit = new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.getBody().orElseThrow().bodyAsBytes())
-                    .path("pit_id").asText();
-        }
+        String pit = openPit(client);
         long count = 0;
-        JsonFactory json = new JsonFactory();
         for (int slice = 0; slice < 4; slice++) {
             String after = null;
             while (true) {
-                String body = "{\"size\":" + pageSize + ",\"pit\":{\"id\":\"" + pit + "\",\"keep_alive\":\"2m\"},"
-                        + "\"sort\":[{\"_doc\":\"asc\"}],\"slice\":{\"id\":" + slice + ",\"max\":4}"
-                        + (after == null ? "" : ",\"search_after\":[" + after + "]") + "}";
-                int hits = 0;
-                String last = null;
+                Counted page;
                 try (Response r = client.generic().execute(Requests.builder().method("POST").endpoint("/_search")
-                        .json(body).build()); Body b = r.getBody().orElseThrow(); InputStream in = b.body();
-                     JsonParser p = json.createParser(in)) {
-                    // walk the tokens; count the hits, keep the last sort value
-                    int depth = 0;
-                    boolean inSort = false;
-                    for (JsonToken t = p.nextToken(); t != null; t = p.nextToken()) {
-                        if (t == JsonToken.FIELD_NAME && p.currentName().equals("_id") && depth == 4) {
-                            hits++;
-                        } else if (t == JsonToken.FIELD_NAME && p.currentName().equals("sort") && depth == 4) {
-                            inSort = true;
-                        } else if (inSort && t.isNumeric()) {
-                            last = p.getText();
-                            inSort = false;
-                        } else if (t == JsonToken.FIELD_NAME && p.currentName().equals("_source")) {
-                            p.nextToken();
-                            p.skipChildren();
-                        }
-                        if (t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY) {
-                            depth++;
-                        } else if (t == JsonToken.END_OBJECT || t == JsonToken.END_ARRAY) {
-                            depth--;
-                        }
-                    }
+                        .json(request(pit, slice, pageSize, after)).build()); Body b = r.getBody().orElseThrow();
+                     InputStream in = b.body()) {
+                    page = count(in);
                 }
-                count += hits;
-                if (hits < pageSize) {
+                count += page.hits;
+                if (page.hits < pageSize) {
                     break;
                 }
-                after = last;
+                after = page.last;
             }
         }
+        closePit(client, pit);
+        return count;
+    }
+
+    /**
+     * The raw loop pipelined as the inventory is: as soon as a page has arrived the next one is requested (its
+     * search_after value found by a scan for the last {@code "sort":[} of the page), and the page is counted while the
+     * node prepares the next one; a wrong guess is asked again.
+     */
+    static long rawPipelined(OpenSearchClient client, int pageSize) throws Exception {
+        String pit = openPit(client);
+        long count = 0;
+        ExecutorService fetcher = Executors.newSingleThreadExecutor();
+        try {
+            for (int slice = 0; slice < 4; slice++) {
+                int s = slice;
+                Future<byte[]> pending = fetcher.submit(() -> fetch(client, request(pit, s, pageSize, null)));
+                while (true) {
+                    byte[] body = pending.get();
+                    String guess = lastSort(body);
+                    pending = guess == null ? null
+                            : fetcher.submit(() -> fetch(client, request(pit, s, pageSize, guess)));
+                    Counted page = count(new java.io.ByteArrayInputStream(body));
+                    count += page.hits;
+                    if (page.hits < pageSize) {
+                        if (pending != null) {
+                            pending.get();
+                        }
+                        break;
+                    }
+                    if (pending == null || !page.last.equals(guess)) {
+                        if (pending != null) {
+                            pending.get();
+                        }
+                        pending = fetcher.submit(() -> fetch(client, request(pit, s, pageSize, page.last)));
+                    }
+                }
+            }
+        } finally {
+            fetcher.shutdownNow();
+        }
+        closePit(client, pit);
+        return count;
+    }
+
+    private static String openPit(OpenSearchClient client) throws Exception {
+        try (Response r = client.generic().execute(Requests.builder().method("POST")
+                .endpoint("/project_bench/_search/point_in_time?keep_alive=2m").build())) {
+            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.getBody().orElseThrow().bodyAsBytes())
+                    .path("pit_id").asText();
+        }
+    }
+
+    private static void closePit(OpenSearchClient client, String pit) throws Exception {
         try (Response r = client.generic().execute(Requests.builder().method("DELETE").endpoint("/_search/point_in_time")
                 .json("{\"pit_id\":[\"" + pit + "\"]}").build())) {
             r.getStatus();
         }
-        return count;
+    }
+
+    private static String request(String pit, int slice, int pageSize, String after) {
+        return "{\"size\":" + pageSize + ",\"pit\":{\"id\":\"" + pit + "\",\"keep_alive\":\"2m\"},"
+                + "\"sort\":[{\"_doc\":\"asc\"}],\"slice\":{\"id\":" + slice + ",\"max\":4}"
+                + ",\"track_total_hits\":" + (after == null)
+                + (after == null ? "" : ",\"search_after\":[" + after + "]") + "}";
+    }
+
+    private static byte[] fetch(OpenSearchClient client, String request) throws Exception {
+        try (Response r = client.generic().execute(Requests.builder().method("POST").endpoint("/_search")
+                .json(request).build())) {
+            return r.getBody().orElseThrow().bodyAsBytes();
+        }
+    }
+
+    private static final byte[] SORT = "\"sort\":[".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+    private static String lastSort(byte[] body) {
+        outer:
+        for (int i = body.length - SORT.length; i >= 0; i--) {
+            for (int k = 0; k < SORT.length; k++) {
+                if (body[i + k] != SORT[k]) {
+                    continue outer;
+                }
+            }
+            int from = i + SORT.length;
+            int to = from;
+            while (to < body.length && body[to] != ']') {
+                to++;
+            }
+            return to < body.length && to > from
+                    ? new String(body, from, to - from, java.nio.charset.StandardCharsets.UTF_8) : null;
+        }
+        return null;
+    }
+
+    private record Counted(int hits, String last) {
+    }
+
+    /** Walks a page's tokens (sources skipped): counts the hits, keeps the last sort value. */
+    private static Counted count(InputStream in) throws java.io.IOException {
+        int hits = 0;
+        String last = null;
+        try (JsonParser p = JSON.createParser(in)) {
+            int depth = 0;
+            boolean inSort = false;
+            for (JsonToken t = p.nextToken(); t != null; t = p.nextToken()) {
+                if (t == JsonToken.FIELD_NAME && p.currentName().equals("_id") && depth == 4) {
+                    hits++;
+                } else if (t == JsonToken.FIELD_NAME && p.currentName().equals("sort") && depth == 4) {
+                    inSort = true;
+                } else if (inSort && t.isNumeric()) {
+                    last = p.getText();
+                    inSort = false;
+                } else if (t == JsonToken.FIELD_NAME && p.currentName().equals("_source")) {
+                    p.nextToken();
+                    p.skipChildren();
+                }
+                if (t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY) {
+                    depth++;
+                } else if (t == JsonToken.END_OBJECT || t == JsonToken.END_ARRAY) {
+                    depth--;
+                }
+            }
+        }
+        return new Counted(hits, last);
+    }
+
+    /** CPU time of this JVM's threads (node included), nanoseconds. */
+    private static long processCpu() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
     private static long peakHeap() {

@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import org.opensearch.client.opensearch.OpenSearchClient;
 import org.opensearch.client.opensearch.core.BulkRequest;
-import org.opensearch.client.opensearch.core.BulkResponse;
 import org.opensearch.client.opensearch.core.bulk.BulkOperation;
 
 /** Many Kaapana-like metadata documents for the large inventory tests, with the expected content digest. */
@@ -49,14 +48,36 @@ final class SyntheticDocuments {
             expected.add(List.of(id, SourceHash.hex(doc)));
             batch.add(BulkOperation.of(o -> o.index(x -> x.index(index).id(id).document(doc))));
             if (batch.size() == 5000 || i == n - 1) {
-                BulkResponse r = client.bulk(BulkRequest.of(b -> b.operations(batch)));
-                if (r.errors()) {
-                    throw new IllegalStateException("bulk refused documents");
-                }
+                bulk(client, batch);
                 batch.clear();
             }
         }
         client.indices().refresh(r -> r.index(index));
         return expected;
+    }
+
+    /**
+     * One bulk request, sent again (it indexes by id, so a repeat changes nothing) while the node pushes back with 429
+     * (indexing pressure of the embedded node under a large load), at most 10 times with a growing pause.
+     */
+    private static void bulk(OpenSearchClient client, List<BulkOperation> batch) throws Exception {
+        for (int attempt = 1; ; attempt++) {
+            boolean refused;
+            try {
+                refused = client.bulk(BulkRequest.of(b -> b.operations(batch))).errors();
+            } catch (Exception e) {
+                if (attempt == 10 || e.getMessage() == null || !e.getMessage().contains("429")) {
+                    throw e;
+                }
+                refused = true;
+            }
+            if (!refused) {
+                return;
+            }
+            if (attempt == 10) {
+                throw new IllegalStateException("bulk refused documents");
+            }
+            Thread.sleep(500L * attempt);
+        }
     }
 }

@@ -5,11 +5,10 @@ import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
+import java.security.DigestException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 
 /**
  * The canonical hash of a JSON value (a document's {@code _source}), read from a streaming parser without building a
@@ -26,7 +25,9 @@ import java.util.List;
  *   its exponent exceeds 64;</li>
  *   <li>{@code true} {@code 't'}, {@code false} {@code 'f'}, {@code null} {@code 'z'}.</li>
  * </ul>
- * Counts and lengths are unsigned LEB128 varints. One instance per thread (it reuses its buffers).
+ * Counts and lengths are unsigned LEB128 varints. One instance per thread (it reuses its buffers). The encoding is
+ * written straight from the parser's character buffers (ASCII text without a {@code String}, plain decimals without a
+ * {@link BigDecimal}); {@code CanonicalJsonTest} holds it to the straightforward version 1 encoder on generated JSON.
  */
 public final class CanonicalJson {
 
@@ -34,8 +35,16 @@ public final class CanonicalJson {
     public static final int HASH_BYTES = 16;
 
     private final MessageDigest sha;
+    private final byte[] digest = new byte[32];
     private byte[] buf = new byte[8192];
     private int size;
+    // members of the objects being encoded, a stack: an object's members lie above those of its enclosing objects
+    private String[] keys = new String[64];
+    private int[] from = new int[64];
+    private int[] to = new int[64];
+    private int top;
+    private int[] order = new int[64];
+    private byte[] scratch = new byte[8192];
 
     /** Creates an encoder. */
     public CanonicalJson() {
@@ -55,17 +64,22 @@ public final class CanonicalJson {
      */
     public byte[] hash(JsonParser p) throws IOException {
         size = 0;
+        top = 0;
         value(p, p.currentToken());
         sha.reset();
         sha.update(buf, 0, size);
-        return Arrays.copyOf(sha.digest(), HASH_BYTES);
+        try {
+            sha.digest(digest, 0, digest.length);
+        } catch (DigestException e) {
+            throw new IllegalStateException(e);
+        }
+        return Arrays.copyOf(digest, HASH_BYTES);
     }
 
     private void value(JsonParser p, JsonToken t) throws IOException {
         switch (t) {
             case START_OBJECT -> object(p);
             case START_ARRAY -> {
-                int mark = size;
                 put((byte) 'a');
                 int countAt = size;
                 reserveCount();
@@ -74,9 +88,9 @@ public final class CanonicalJson {
                     value(p, e);
                     n++;
                 }
-                patchCount(mark, countAt, n);
+                patchCount(countAt, n);
             }
-            case VALUE_STRING -> string(p.getText());
+            case VALUE_STRING -> string(p);
             case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> number(p.getText());
             case VALUE_TRUE -> put((byte) 't');
             case VALUE_FALSE -> put((byte) 'f');
@@ -87,53 +101,121 @@ public final class CanonicalJson {
 
     /** Members are encoded in arrival order; when their keys are not ascending the region is re-laid in key order. */
     private void object(JsonParser p) throws IOException {
-        int start = size;
         put((byte) 'o');
         int countAt = size;
         reserveCount();
-        List<Member> members = new ArrayList<>();
+        int base = top;
         boolean sorted = true;
         String previous = null;
         for (JsonToken t = p.nextToken(); t != JsonToken.END_OBJECT; t = p.nextToken()) {
             String key = p.currentName();
-            int from = size;
+            int at = size;
             string(key);
             value(p, p.nextToken());
-            members.add(new Member(key, from, size));
+            push(key, at, size);
             if (previous != null && previous.compareTo(key) > 0) {
                 sorted = false;
             }
             previous = key;
         }
+        int n = top - base;
         if (!sorted) {
-            int bodyFrom = members.get(0).from;
-            byte[] copy = Arrays.copyOfRange(buf, bodyFrom, size);
-            members.sort((a, b) -> a.key.compareTo(b.key));
-            int at = bodyFrom;
-            for (Member m : members) {
-                int len = m.to - m.from;
-                System.arraycopy(copy, m.from - bodyFrom, buf, at, len);
-                at += len;
-            }
+            relay(base, n);
         }
-        patchCount(start, countAt, members.size());
+        top = base;
+        patchCount(countAt, n);
     }
 
-    private record Member(String key, int from, int to) {
+    private void push(String key, int start, int end) {
+        if (top == keys.length) {
+            keys = Arrays.copyOf(keys, top * 2);
+            from = Arrays.copyOf(from, top * 2);
+            to = Arrays.copyOf(to, top * 2);
+        }
+        keys[top] = key;
+        from[top] = start;
+        to[top] = end;
+        top++;
+    }
+
+    /** Re-lays the members {@code base..base+n-1} (contiguous in the buffer) in ascending key order, stable. */
+    private void relay(int base, int n) {
+        if (order.length < n) {
+            order = new int[Math.max(n, order.length * 2)];
+        }
+        for (int i = 0; i < n; i++) {
+            int m = base + i;
+            int j = i;
+            while (j > 0 && keys[order[j - 1]].compareTo(keys[m]) > 0) {
+                order[j] = order[j - 1];
+                j--;
+            }
+            order[j] = m;
+        }
+        int bodyFrom = from[base];
+        int len = size - bodyFrom;
+        if (scratch.length < len) {
+            scratch = new byte[Math.max(len, scratch.length * 2)];
+        }
+        System.arraycopy(buf, bodyFrom, scratch, 0, len);
+        int at = bodyFrom;
+        for (int i = 0; i < n; i++) {
+            int m = order[i];
+            int l = to[m] - from[m];
+            System.arraycopy(scratch, from[m] - bodyFrom, buf, at, l);
+            at += l;
+        }
+    }
+
+    private void string(JsonParser p) throws IOException {
+        char[] chars = p.getTextCharacters();
+        int off = p.getTextOffset();
+        int len = p.getTextLength();
+        for (int i = 0; i < len; i++) {
+            if (chars[off + i] >= 0x80) {
+                string(new String(chars, off, len));
+                return;
+            }
+        }
+        put((byte) 's');
+        varint(len);
+        ensure(len);
+        for (int i = 0; i < len; i++) {
+            buf[size + i] = (byte) chars[off + i];
+        }
+        size += len;
     }
 
     private void string(String s) {
-        byte[] b = s.getBytes(StandardCharsets.UTF_8);
+        int len = s.length();
+        for (int i = 0; i < len; i++) {
+            if (s.charAt(i) >= 0x80) {
+                byte[] b = s.getBytes(StandardCharsets.UTF_8);
+                put((byte) 's');
+                varint(b.length);
+                put(b, b.length);
+                return;
+            }
+        }
         put((byte) 's');
-        varint(b.length);
-        put(b, b.length);
+        varint(len);
+        ensure(len);
+        for (int i = 0; i < len; i++) {
+            buf[size + i] = (byte) s.charAt(i);
+        }
+        size += len;
     }
 
     private void number(String text) {
-        byte[] b = canonicalNumber(text).getBytes(StandardCharsets.US_ASCII);
+        String c = canonicalNumber(text);
+        int len = c.length();
         put((byte) 'n');
-        varint(b.length);
-        put(b, b.length);
+        varint(len);
+        ensure(len);
+        for (int i = 0; i < len; i++) {
+            buf[size + i] = (byte) c.charAt(i);
+        }
+        size += len;
     }
 
     /**
@@ -143,6 +225,10 @@ public final class CanonicalJson {
      * @return the canonical decimal
      */
     public static String canonicalNumber(String text) {
+        String plain = plainDecimal(text);
+        if (plain != null) {
+            return plain;
+        }
         BigDecimal d = new BigDecimal(text);
         if (d.signum() == 0) {
             return "0";
@@ -152,24 +238,66 @@ public final class CanonicalJson {
         return Math.abs(exponent) > 64 ? d.toString() : d.toPlainString();
     }
 
-    // Counts are written as a fixed 5-byte placeholder and then compacted into a varint.
-    private void reserveCount() {
-        for (int i = 0; i < 5; i++) {
-            put((byte) 0);
+    /**
+     * The canonical text of a short plain decimal ({@code -?digits(.digits)?}, no leading zero, at most 40 characters,
+     * so its exponent is far within the plain range) without a {@link BigDecimal}: trailing fraction zeros and a bare
+     * point dropped, zero as {@code 0}; {@code null} for anything else.
+     */
+    static String plainDecimal(String t) {
+        int n = t.length();
+        if (n == 0 || n > 40) {
+            return null;
         }
+        int start = t.charAt(0) == '-' ? 1 : 0;
+        int dot = -1;
+        boolean zero = true;
+        for (int i = start; i < n; i++) {
+            char c = t.charAt(i);
+            if (c == '.') {
+                if (dot >= 0) {
+                    return null;
+                }
+                dot = i;
+            } else if (c < '0' || c > '9') {
+                return null;
+            } else if (c != '0') {
+                zero = false;
+            }
+        }
+        int intEnd = dot < 0 ? n : dot;
+        if (intEnd == start || dot == n - 1 || (t.charAt(start) == '0' && intEnd - start > 1)) {
+            return null;
+        }
+        if (zero) {
+            return "0";
+        }
+        int end = n;
+        if (dot >= 0) {
+            while (t.charAt(end - 1) == '0') {
+                end--;
+            }
+            if (end == dot + 1) {
+                end = dot;
+            }
+        }
+        return end == n ? t : t.substring(0, end);
     }
 
-    private void patchCount(int start, int countAt, long n) {
-        byte[] v = new byte[5];
+    // Counts are written as a fixed 5-byte placeholder and then compacted into a varint.
+    private void reserveCount() {
+        ensure(5);
+        size += 5;
+    }
+
+    private void patchCount(int countAt, long n) {
         int len = 0;
         long x = n;
         do {
             byte b = (byte) (x & 0x7F);
             x >>>= 7;
-            v[len++] = (byte) (x != 0 ? b | 0x80 : b);
+            buf[countAt + len++] = (byte) (x != 0 ? b | 0x80 : b);
         } while (x != 0);
         int shift = 5 - len;
-        System.arraycopy(v, 0, buf, countAt, len);
         if (shift > 0) {
             System.arraycopy(buf, countAt + 5, buf, countAt + len, size - countAt - 5);
             size -= shift;
@@ -185,6 +313,12 @@ public final class CanonicalJson {
         } while (x != 0);
     }
 
+    private void ensure(int more) {
+        if (size + more > buf.length) {
+            buf = Arrays.copyOf(buf, Math.max(buf.length * 2, size + more));
+        }
+    }
+
     private void put(byte b) {
         if (size == buf.length) {
             buf = Arrays.copyOf(buf, buf.length * 2);
@@ -193,9 +327,7 @@ public final class CanonicalJson {
     }
 
     private void put(byte[] b, int len) {
-        if (size + len > buf.length) {
-            buf = Arrays.copyOf(buf, Math.max(buf.length * 2, size + len));
-        }
+        ensure(len);
         System.arraycopy(b, 0, buf, size, len);
         size += len;
     }

@@ -303,8 +303,9 @@ public final class IndexScanner {
         }
 
         void add(String id, byte[] hash) throws IOException {
-            content.addIdAndHash(id, hash);
-            ids.add(id);
+            byte[] utf8 = id.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            content.addIdAndHash(utf8, hash);
+            ids.addId(utf8);
             sink.accept(new Listing.Entry(id, hash));
         }
     }
@@ -314,6 +315,9 @@ public final class IndexScanner {
         String scrollId;
         long total;
         int hits;
+        /** The sort values of the hit read last, as JSON (reused from hit to hit; only the last one is kept). */
+        final StringBuilder sort = new StringBuilder();
+        boolean sorted;
         String lastSort;
     }
 
@@ -339,6 +343,7 @@ public final class IndexScanner {
         } catch (UncheckedIOException e) {
             throw e.getCause();
         }
+        page.lastSort = page.sorted ? page.sort.toString() : null;
         return page;
     }
 
@@ -381,14 +386,19 @@ public final class IndexScanner {
                 case "_source" -> hash = canonical.hash(p);
                 case "sort" -> {
                     if (t == JsonToken.START_ARRAY) {
-                        StringBuilder s = new StringBuilder();
+                        StringBuilder sort = page.sort;
+                        sort.setLength(0);
                         for (JsonToken v = p.nextToken(); v != JsonToken.END_ARRAY; v = p.nextToken()) {
-                            if (s.length() > 0) {
-                                s.append(',');
+                            if (sort.length() > 0) {
+                                sort.append(',');
                             }
-                            s.append(v == JsonToken.VALUE_STRING ? quote(p.getText()) : p.getText());
+                            if (v == JsonToken.VALUE_STRING) {
+                                sort.append(quote(p.getText()));
+                            } else {
+                                sort.append(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
+                            }
                         }
-                        page.lastSort = s.toString();
+                        page.sorted = true;
                     } else {
                         p.skipChildren();
                     }

@@ -29,6 +29,11 @@ public final class Inventories {
             "index.mapping.total_fields.limit", "index.max_docvalue_fields_search", "index.uuid", "index.creation_date",
             "index.version.created");
 
+    /** Entries per batch handed to the listing writer's thread. */
+    static final int LISTING_BATCH = 1000;
+    /** Full batches that may wait for the listing writer (bounds the memory of the hand-off). */
+    static final int LISTING_BATCHES = 4;
+
     private final Endpoint endpoint;
     private final OpenSearchOptions options;
 
@@ -106,7 +111,11 @@ public final class Inventories {
                 SortedListingWriter writer = new SortedListingWriter(folder.resolve(listingFile),
                         scratch.resolve("runs-" + fileName(index) + "-" + System.nanoTime()), options.sortBudgetBytes());
                 try (writer) {
-                    result = scanner.scan(index, shards, writer::add);
+                    // the listing is sorted and written on a thread of its own while the next pages are hashed
+                    try (AsyncSink sink = new AsyncSink(writer::add, LISTING_BATCH, LISTING_BATCHES,
+                            "opensearch-inventory-listing")) {
+                        result = scanner.scan(index, shards, sink);
+                    }
                 }
                 Map<String, String> fields = Mappings.fields(mapping);
                 out.add(new IndexInventory(index, result.documents(), result.contentDigest(), result.idDigest(),

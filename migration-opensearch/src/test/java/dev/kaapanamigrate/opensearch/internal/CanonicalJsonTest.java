@@ -1,0 +1,187 @@
+package dev.kaapanamigrate.opensearch.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The tuned encoder and set digest give exactly the values of the straightforward version 1 code, so inventories taken
+ * by an older build compare equal with new ones.
+ */
+class CanonicalJsonTest {
+
+    private static final JsonFactory JSON = new JsonFactory();
+
+    @Test
+    void theTunedEncoderHashesGeneratedJsonExactlyAsVersionOneDid() throws Exception {
+        Random random = new Random(14);
+        CanonicalJson tuned = new CanonicalJson();
+        CanonicalJsonV1Reference reference = new CanonicalJsonV1Reference();
+        List<String> samples = new ArrayList<>(List.of("{}", "[]", "null", "0", "-0", "-0.0", "1e400", "{\"a\":1,\"a\":2}",
+                "{\"b\":1,\"a\":2,\"a\":1}", "\"\\ud800x\"", "\"\\udfff\\ud800\"", "\"\\ud83d\\ude00\"",
+                "{\"\\uffff\":1,\"\\ud83d\\ude00\":2,\"é\":3,\"e\":4}"));
+        for (int i = 0; i < 1000; i++) {
+            StringBuilder b = new StringBuilder();
+            value(random, b, 0);
+            samples.add(b.toString());
+        }
+        for (String json : samples) {
+            assertThat(hex(tuned.hash(parser(json)))).as(json).isEqualTo(hex(reference.hash(parser(json))));
+        }
+    }
+
+    @Test
+    void plainDecimalsAreCanonicalisedAsBigDecimalDoes() {
+        Random random = new Random(5);
+        List<String> numbers = new ArrayList<>(List.of("0", "-0", "0.0", "-0.000", "10", "100", "10.0", "1.50",
+                "0.05", "-0.050", "123456789012345678901234567890", "0.000000000000000000000000000000001",
+                "99999999999999999999999999999999999999.9", "1.", ".5", "01", "00.1", "-", "1e5", "1E-3", "+1", "1.2.3",
+                "12345678901234567890123456789012345678901", "-1234567890123456789012345678901234567890"));
+        for (int i = 0; i < 20000; i++) {
+            numbers.add(number(random));
+        }
+        for (String n : numbers) {
+            String plain = CanonicalJson.plainDecimal(n);
+            if (plain != null) {
+                assertThat(plain).as(n).isEqualTo(CanonicalJsonV1Reference.canonicalNumber(n));
+            }
+            if (isJsonNumber(n)) {
+                assertThat(CanonicalJson.canonicalNumber(n)).as(n).isEqualTo(CanonicalJsonV1Reference.canonicalNumber(n));
+            }
+        }
+        assertThat(CanonicalJson.plainDecimal("1.50")).isEqualTo("1.5");
+        assertThat(CanonicalJson.plainDecimal("1e5")).as("exponents take the BigDecimal path").isNull();
+    }
+
+    @Test
+    void setDigestShortcutsAgreeWithTheGeneralItemForm() {
+        SetDigest general = new SetDigest();
+        SetDigest shortcut = new SetDigest();
+        SetDigest ids = new SetDigest();
+        SetDigest idShortcut = new SetDigest();
+        SetDigest half = new SetDigest();
+        SetDigest otherHalf = new SetDigest();
+        Random random = new Random(7);
+        for (int i = 0; i < 2000; i++) {
+            String id = i % 50 == 0 ? "é-" + i + "-\ud83d\ude00" : "1.2.826.0.1." + random.nextInt(1_000_000) + "." + i;
+            byte[] hash = new byte[CanonicalJson.HASH_BYTES];
+            random.nextBytes(hash);
+            general.add(id, SetDigest.hex(hash));
+            shortcut.addIdAndHash(id.getBytes(StandardCharsets.UTF_8), hash);
+            ids.add(id);
+            idShortcut.addId(id.getBytes(StandardCharsets.UTF_8));
+            (i % 2 == 0 ? half : otherHalf).addIdAndHash(id, hash);
+        }
+        assertThat(shortcut.hex()).isEqualTo(general.hex());
+        assertThat(idShortcut.hex()).isEqualTo(ids.hex()).isNotEqualTo(general.hex());
+        half.addAll(otherHalf);
+        assertThat(half.hex()).isEqualTo(general.hex());
+        assertThat(half.count()).isEqualTo(2000);
+    }
+
+    private static boolean isJsonNumber(String n) {
+        return n.matches("-?(0|[1-9][0-9]*)(\\.[0-9]+)?([eE][+-]?[0-9]+)?");
+    }
+
+    private static JsonParser parser(String json) throws Exception {
+        JsonParser p = JSON.createParser(json.getBytes(StandardCharsets.UTF_8));
+        p.nextToken();
+        return p;
+    }
+
+    private static String hex(byte[] b) {
+        return HexFormat.of().formatHex(b);
+    }
+
+    private static String number(Random r) {
+        StringBuilder b = new StringBuilder();
+        if (r.nextBoolean()) {
+            b.append('-');
+        }
+        int intDigits = 1 + r.nextInt(r.nextInt(10) == 0 ? 45 : 6);
+        b.append(r.nextInt(4) == 0 ? '0' : (char) ('1' + r.nextInt(9)));
+        if (b.charAt(b.length() - 1) != '0') {
+            for (int i = 1; i < intDigits; i++) {
+                b.append((char) ('0' + (r.nextInt(3) == 0 ? 0 : r.nextInt(10))));
+            }
+        }
+        if (r.nextBoolean()) {
+            b.append('.');
+            int frac = 1 + r.nextInt(r.nextInt(10) == 0 ? 45 : 6);
+            for (int i = 0; i < frac; i++) {
+                b.append((char) ('0' + (r.nextInt(2) == 0 ? 0 : r.nextInt(10))));
+            }
+        }
+        if (r.nextInt(6) == 0) {
+            b.append(r.nextBoolean() ? 'e' : 'E').append(r.nextBoolean() ? "-" : r.nextBoolean() ? "+" : "")
+                    .append(r.nextInt(r.nextBoolean() ? 5 : 200));
+        }
+        return b.toString();
+    }
+
+    private static final String[] KEYS = {"a", "b", "B", "aa", "0020000E SeriesInstanceUID_keyword",
+        "0020000D StudyInstanceUID_keyword", "é", "e", "z", "\\u00ff", "\\ud83d\\ude00", "\\uffff", "", "x y", "_id"};
+
+    private static void value(Random r, StringBuilder b, int depth) {
+        int kind = r.nextInt(depth > 3 ? 5 : 8);
+        switch (kind) {
+            case 0 -> string(r, b);
+            case 1 -> b.append(number(r));
+            case 2 -> b.append(r.nextBoolean() ? "true" : "false");
+            case 3 -> b.append("null");
+            case 4 -> b.append(r.nextInt(1000));
+            case 5, 6 -> {
+                b.append('{');
+                int n = r.nextInt(r.nextInt(8) == 0 ? 40 : 6);
+                for (int i = 0; i < n; i++) {
+                    if (i > 0) {
+                        b.append(',');
+                    }
+                    b.append('"').append(r.nextInt(3) == 0 ? "k" + r.nextInt(200) : KEYS[r.nextInt(KEYS.length)])
+                            .append("\":");
+                    value(r, b, depth + 1);
+                }
+                b.append('}');
+            }
+            default -> {
+                b.append('[');
+                int n = r.nextInt(r.nextInt(10) == 0 ? 300 : 5);
+                for (int i = 0; i < n; i++) {
+                    if (i > 0) {
+                        b.append(',');
+                    }
+                    value(r, b, depth + 1);
+                }
+                b.append(']');
+            }
+        }
+    }
+
+    private static void string(Random r, StringBuilder b) {
+        b.append('"');
+        int n = r.nextInt(r.nextInt(40) == 0 ? 3000 : 40);
+        for (int i = 0; i < n; i++) {
+            int c = r.nextInt(40);
+            switch (c) {
+                case 0 -> b.append("\\\"");
+                case 1 -> b.append("\\\\");
+                case 2 -> b.append("\\n");
+                case 3 -> b.append("é");
+                case 4 -> b.append("\\u0001");
+                case 5 -> b.append("\ud83d\ude00");
+                case 6 -> b.append("\\ud800");
+                case 7 -> b.append("中");
+                case 8 -> b.append("\\u00e9");
+                default -> b.append((char) ('a' + r.nextInt(26)));
+            }
+        }
+        b.append('"');
+    }
+}
