@@ -22,8 +22,16 @@ import java.util.concurrent.TimeUnit;
  * Runs one external command to completion: no input ({@code /dev/null}), the environment of this JVM changed as asked,
  * standard output and standard error captured (each up to a limit: the beginning and the end are kept), a timeout
  * after which the command and its children are killed.
+ *
+ * <p>A command never receives the migration tool's own configuration: every variable whose name starts with
+ * {@value #OWN_VARIABLE_PREFIX} is removed from its environment (inherited or asked for), so that the passwords and
+ * secret keys the command line reads from {@code KAAPANA_MIGRATE_*_PASSWORD} and {@code KAAPANA_MIGRATE_*_SECRET_KEY}
+ * never reach deploy scripts, helm, kubectl or their children (whose output ends up in the report).
  */
 public final class CommandRunner {
+
+    /** The prefix of the migration tool's own variables, never passed to a command. */
+    public static final String OWN_VARIABLE_PREFIX = "KAAPANA_MIGRATE_";
 
     /** How much of a stream is kept at most: its first half and its last half. */
     private static final int DEFAULT_LIMIT = 4 << 20;
@@ -59,7 +67,8 @@ public final class CommandRunner {
      * Runs a command.
      *
      * @param command     the program (an absolute path) and its arguments
-     * @param environment variables to set (a {@code null} value removes the variable)
+     * @param environment variables to set (a {@code null} value removes the variable); variables starting with
+     *                    {@value #OWN_VARIABLE_PREFIX} are never passed, whether inherited or set here
      * @param directory   the working directory
      * @param timeout     how long it may run
      * @param merge       whether standard error goes to standard output (for scripts whose output is read by people)
@@ -83,6 +92,7 @@ public final class CommandRunner {
                 env.put(k, v);
             }
         });
+        env.keySet().removeIf(k -> k.startsWith(OWN_VARIABLE_PREFIX));
         Instant startedAt = clock.instant();
         long start = System.nanoTime();
         Process p = pb.start();
