@@ -154,7 +154,14 @@ final class InstallationOptions {
     /** The configured migration, with the stores whose endpoints were given. */
     KaapanaMigration migration(Map<String, String> env, boolean interactive, java.io.PrintWriter err) {
         stores.refuseSecretArguments();
-        databases.refuseSecretArguments();
+        databases.validate();
+        if (restoreOnFailure && databases.ownServers()) {
+            throw new UsageException("--restore-on-failure cannot be combined with --databases servers: the backup "
+                    + "and the restore cover only the database folders in FAST_DATA_DIR, while the migrated data lives "
+                    + "on your own servers, so a restore would not give it back; back up your servers yourself before "
+                    + "the run (for example pg_dump of each database), restore them yourself if the run fails, and "
+                    + "leave --restore-on-failure out");
+        }
         KaapanaMigration m = KaapanaMigration.configure(fastDataDir()).platformControl(platformControl(env));
         if (slowDataDir != null) {
             m = m.slowDataDir(slowDataDir);
@@ -178,7 +185,7 @@ final class InstallationOptions {
         if (orphanArchive != null) {
             m = m.archiveOrphanedFolders(orphanArchive);
         }
-        return stores.configure(databases.configure(m, env, interactive), env, interactive, err);
+        return stores.configure(databases.configure(m, env, interactive, err), env, interactive, err);
     }
 
     private static Path existingFile(Path file, String option) {

@@ -143,7 +143,8 @@ final class StoreOptions {
                         + "key in " + MINIO_SECRET_VARIABLE + " or --minio-secret-key-file)");
             }
             if (minioSecret == null) {
-                minioSecret = secret("MinIO secret key", MINIO_SECRET_VARIABLE, minioSecretKeyFile, env, interactive);
+                minioSecret = secret("MinIO secret key", MINIO_SECRET_VARIABLE, minioSecretKeyFile, env, interactive,
+                        err);
             }
             String secret = minioSecret;
             OkHttpClient http = tls.apply(new OkHttpClient.Builder().connectTimeout(Duration.ofSeconds(30))
@@ -162,7 +163,7 @@ final class StoreOptions {
         if (openSearchUrl != null) {
             if (openSearchUser != null && openSearchPassword == null) {
                 openSearchPassword = secret("OpenSearch password", OPENSEARCH_PASSWORD_VARIABLE, openSearchPasswordFile,
-                        env, interactive);
+                        env, interactive, err);
             }
             String password = openSearchPassword;
             OpenSearchClient client = openSearch(openSearchUrl, openSearchUser, password, tls);
@@ -175,15 +176,19 @@ final class StoreOptions {
         return out;
     }
 
-    static String secret(String what, String variable, Path file, Map<String, String> env, boolean interactive) {
+    static String secret(String what, String variable, Path file, Map<String, String> env, boolean interactive,
+            PrintWriter err) {
         if (file != null) {
+            String value;
             try {
-                return Files.readString(file).strip();
+                value = Files.readString(file).strip();
             } catch (IOException e) {
                 throw new UsageException("the " + what + " file " + file + " cannot be read (" + e.getClass()
                         .getSimpleName() + "); expected a readable file holding only the secret; check the path and "
                         + "its permissions");
             }
+            warnIfOthersCanRead(what, file, err);
+            return value;
         }
         String value = env.get(variable);
         if (value != null && !value.isEmpty()) {
@@ -192,12 +197,36 @@ final class StoreOptions {
         Console console = System.console();
         if (interactive && console != null) {
             char[] typed = console.readPassword("%s: ", what);
-            if (typed != null && typed.length > 0) {
-                return new String(typed);
+            if (typed != null) {
+                try {
+                    if (typed.length > 0) {
+                        return new String(typed);
+                    }
+                } finally {
+                    java.util.Arrays.fill(typed, '\0');
+                }
             }
         }
         throw new UsageException("the " + what + " is missing; expected it in " + variable + " or in a file named by "
                 + "the matching --...-file option (or typed at the prompt of an interactive run)");
+    }
+
+    /** A secret's file readable by its group or by others: a warning naming the file and the fix (not a refusal). */
+    static void warnIfOthersCanRead(String what, Path file, PrintWriter err) {
+        java.util.Set<java.nio.file.attribute.PosixFilePermission> mode;
+        try {
+            mode = Files.getPosixFilePermissions(file);
+        } catch (IOException | UnsupportedOperationException e) {
+            return;
+        }
+        if (mode.contains(java.nio.file.attribute.PosixFilePermission.GROUP_READ)
+                || mode.contains(java.nio.file.attribute.PosixFilePermission.OTHERS_READ)) {
+            err.println("kaapana-migrate: WARNING: the " + what + " file " + file + " can be read by "
+                    + (mode.contains(java.nio.file.attribute.PosixFilePermission.OTHERS_READ) ? "every user of the host"
+                    : "its group") + " (" + java.nio.file.attribute.PosixFilePermissions.toString(mode) + "); make it "
+                    + "readable only by you: chmod 600 " + file);
+            err.flush();
+        }
     }
 
     private final java.util.Set<String> probed = new java.util.HashSet<>();

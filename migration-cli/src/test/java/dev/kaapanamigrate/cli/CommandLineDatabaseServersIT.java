@@ -31,8 +31,10 @@ import org.junit.jupiter.api.Test;
  * {@code --databases servers} end to end: the test serves the installation's three databases on servers of its own
  * (real PostgreSQL on copies of the 0.4 data folders, on loopback ports, the backend's role with a password of the
  * test's), and a forked {@code kaapana-migrate run} migrates them there, the passwords from a file and the environment.
- * The databases end at 0.5.2's alembic heads; no password is in the output, the report, the page or the journal; a
- * password given as an argument exits 2 unechoed.
+ * The servers have no TLS: under the default {@code --database-sslmode verify-full} the run is refused with the fix
+ * before anything changes; with {@code --database-sslmode disable} it warns, records the mode in the report and
+ * migrates. The databases end at 0.5.2's alembic heads; no password is in the output, the report, the page or the
+ * journal; a password given as an argument exits 2 unechoed.
  */
 @KaapanaInstallation
 class CommandLineDatabaseServersIT {
@@ -61,6 +63,31 @@ class CommandLineDatabaseServersIT {
         assertThat(p.waitFor(10, TimeUnit.MINUTES)).as("the command ends").isTrue();
         return new Outcome(p.exitValue(), Files.readString(work.resolve("out.txt")),
                 Files.readString(work.resolve("err.txt")));
+    }
+
+    /** Each server's alembic revision. */
+    private static Map<ServiceDatabase, String> revisions(Map<ServiceDatabase, PostgresServer> servers)
+            throws Exception {
+        Map<ServiceDatabase, String> out = new EnumMap<>(ServiceDatabase.class);
+        for (Map.Entry<ServiceDatabase, PostgresServer> e : servers.entrySet()) {
+            String password = e.getKey() == ServiceDatabase.BACKEND ? BACKEND_SECRET
+                    : FOLDERS.get(e.getKey()).password();
+            try (Connection c = e.getValue().dataSource("kaapanauser", "kaapanauser", password).getConnection();
+                 Statement st = c.createStatement()) {
+                try (ResultSet exists = st.executeQuery("SELECT to_regclass('alembic_version') IS NOT NULL")) {
+                    assertThat(exists.next()).isTrue();
+                    if (!exists.getBoolean(1)) {
+                        out.put(e.getKey(), "(no alembic_version)");
+                        continue;
+                    }
+                }
+                try (ResultSet rs = st.executeQuery("SELECT version_num FROM alembic_version")) {
+                    assertThat(rs.next()).isTrue();
+                    out.put(e.getKey(), rs.getString(1));
+                }
+            }
+        }
+        return out;
     }
 
     @Test
@@ -115,10 +142,25 @@ class CommandLineDatabaseServersIT {
             assertThat(noHost.exitCode()).as(noHost.all()).isEqualTo(ExitCodes.USAGE);
             assertThat(noHost.err()).contains("--access-information-host is missing");
 
-            List<String> run = new ArrayList<>(List.of("run", "--yes", "--report", work.resolve("run.json")
+            // the test's servers have no TLS: under the default verify-full the command refuses before any change
+            Map<ServiceDatabase, String> before = revisions(servers);
+            List<String> verified = new ArrayList<>(List.of("run", "--yes", "--report", work.resolve("refused.json")
                     .toString()));
+            verified.addAll(common);
+            Outcome noTls = kaapanaMigrate(work, env, verified);
+            assertThat(noTls.exitCode()).as(noTls.all()).isEqualTo(ExitCodes.USAGE);
+            assertThat(noTls.err()).contains("does not speak TLS", "verify-full", "--database-sslmode",
+                    "--database-ca-file").doesNotContain("\tat ");
+            assertThat(noTls.out()).as("no step ran").doesNotContain("APPLIED");
+            assertThat(revisions(servers)).as("the databases unchanged").isEqualTo(before);
+            assertThat(install.folder05(KaapanaDatabase.BACKEND)).as("the folders not moved").doesNotExist();
+
+            List<String> run = new ArrayList<>(List.of("run", "--yes", "--report", work.resolve("run.json")
+                    .toString(), "--database-sslmode", "disable"));
             run.addAll(common);
             Outcome migrated = kaapanaMigrate(work, env, run);
+            assertThat(migrated.err()).contains("WARNING: --database-sslmode disable", "NOT verified",
+                    "NOT encrypted");
 
             // no store given: the databases are done, the stores reported as not checked
             assertThat(migrated.exitCode()).as(migrated.all()).isEqualTo(ExitCodes.INCOMPLETE);
@@ -128,17 +170,12 @@ class CommandLineDatabaseServersIT {
             JsonNode report = JSON.readTree(work.resolve("run.json").toFile());
             assertThat(report.path("result").path("status").asText()).isEqualTo("INCOMPLETE");
             assertThat(report.path("installation").path("state").asText()).isEqualTo("MIGRATED_NOT_DEPLOYED");
+            assertThat(report.path("options").path("databases").asText()).startsWith("servers:")
+                    .endsWith("TLS off (--database-sslmode disable)");
             assertThat(install.folder05(KaapanaDatabase.BACKEND)).as("the folders moved all the same").exists();
-            for (Map.Entry<ServiceDatabase, PostgresServer> e : servers.entrySet()) {
-                String password = e.getKey() == ServiceDatabase.BACKEND ? BACKEND_SECRET
-                        : FOLDERS.get(e.getKey()).password();
-                try (Connection c = e.getValue().dataSource("kaapanauser", "kaapanauser", password).getConnection();
-                     Statement st = c.createStatement();
-                     ResultSet rs = st.executeQuery("SELECT version_num FROM alembic_version")) {
-                    assertThat(rs.next()).isTrue();
-                    assertThat(rs.getString(1)).as(e.getKey() + " on the caller's server")
-                            .isEqualTo(e.getKey().targetRevision());
-                }
+            for (Map.Entry<ServiceDatabase, String> e : revisions(servers).entrySet()) {
+                assertThat(e.getValue()).as(e.getKey() + " on the caller's server")
+                        .isEqualTo(e.getKey().targetRevision());
             }
             List<String> secrets = List.of(BACKEND_SECRET, KaapanaDatabase.ACCESS_INFORMATION.password());
             assertThat(migrated.all()).doesNotContain(secrets);
