@@ -293,9 +293,15 @@ final class StoreOptions {
         java.util.Optional<TlsStrategy> strategy = tls.strategy();
         b = b.setHttpClientConfigCallback(c -> {
             c.setDefaultCredentialsProvider(credentials);
+            // a connection manager of our own replaces the transport's: keep its pool sizes and response timeout
             strategy.ifPresent(s -> c.setConnectionManager(PoolingAsyncClientConnectionManagerBuilder.create()
+                    .setMaxConnPerRoute(ApacheHttpClient5TransportBuilder.DEFAULT_MAX_CONN_PER_ROUTE)
+                    .setMaxConnTotal(ApacheHttpClient5TransportBuilder.DEFAULT_MAX_CONN_TOTAL)
                     .setTlsStrategy(s).setDefaultConnectionConfig(ConnectionConfig.custom()
-                            .setConnectTimeout(Timeout.ofSeconds(30)).build()).build()));
+                            .setConnectTimeout(Timeout.ofSeconds(30))
+                            .setSocketTimeout(Timeout.ofMilliseconds(
+                                    ApacheHttpClient5TransportBuilder.DEFAULT_RESPONSE_TIMEOUT_MILLIS)).build())
+                    .build()));
             return c;
         });
         OpenSearchTransport transport = b.build();
