@@ -24,8 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
  * TLS to the stores, end to end: the embedded S3 and OpenSearch behind loopback TLS endpoints with a certificate made
  * at test time, reached by a forked {@code kaapana-migrate check}. Without {@code --ca-file} the certificate is refused
  * with the store's code, the endpoint and the fix (no stack trace), before any step runs; with {@code --ca-file} the
- * clients trust it and reach the stores through it; with {@code --insecure} too, with a warning, and the report
- * records how certificates were checked.
+ * clients trust it and reach the stores through it, but a certificate it trusts for another host name only is still
+ * refused; with {@code --insecure} too, with a warning, and the report records how certificates were checked.
  */
 @KaapanaInstallation
 class CommandLineTlsIT {
@@ -105,6 +105,32 @@ class CommandLineTlsIT {
         }
         assertThat(s3Proxy.handshakes()).as("no client trusted the certificate").isEqualTo(s3Before);
         assertThat(searchProxy.handshakes()).isEqualTo(searchBefore);
+    }
+
+    @Test
+    void theCaFileStillChecksTheHostName(GeneratedInstallation install, ObjectStore s3, SearchNode node)
+            throws Exception {
+        // a certificate for other.example only, trusted through --ca-file, reached as 127.0.0.1
+        Path other = Files.createDirectories(work.resolve("other-name"));
+        Path otherCa = TlsProxy.certificate(other, "other.example", "dns:other.example");
+        URI s3Endpoint = URI.create(s3.endpoint());
+        try (TlsProxy s3Other = TlsProxy.start(other, s3Endpoint.getHost(), s3Endpoint.getPort());
+             TlsProxy searchOther = TlsProxy.start(other, node.host(), node.port())) {
+            Outcome minio = check(install, s3, "other-name", "--minio-url", s3Other.url(), "--minio-access-key",
+                    s3.accessKey(), "--ca-file", otherCa.toString());
+            Outcome openSearch = check(install, s3, "other-name-search", "--opensearch-url", searchOther.url(),
+                    "--ca-file", otherCa.toString());
+
+            assertThat(minio.exitCode()).as(minio.all()).isEqualTo(ExitCodes.USAGE);
+            assertThat(minio.err()).contains("MINIO_ENDPOINT_UNREACHABLE", "TLS with MinIO at " + s3Other.url(),
+                    "host name", "--ca-file");
+            assertThat(openSearch.exitCode()).as(openSearch.all()).isEqualTo(ExitCodes.USAGE);
+            assertThat(openSearch.err()).contains("OPENSEARCH_NODE_UNREACHABLE",
+                    "TLS with OpenSearch at " + searchOther.url(), "host name", "--ca-file");
+            for (Outcome o : List.of(minio, openSearch)) {
+                assertThat(o.out()).as("no step ran").doesNotContain("> kaapana.detect-version");
+            }
+        }
     }
 
     @Test

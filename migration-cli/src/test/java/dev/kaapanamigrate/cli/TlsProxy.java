@@ -20,7 +20,7 @@ import javax.net.ssl.SSLSocket;
 
 /**
  * A loopback TLS endpoint in front of a plain HTTP server (the embedded S3 or OpenSearch): a certificate made at test
- * time with {@code keytool -genkeypair} (self-signed, for 127.0.0.1 and localhost), every connection decrypted and
+ * time with {@code keytool -genkeypair} (self-signed, for 127.0.0.1 and localhost unless named otherwise), every connection decrypted and
  * forwarded byte for byte. Counts the connections whose handshake succeeded.
  */
 final class TlsProxy implements AutoCloseable {
@@ -52,10 +52,15 @@ final class TlsProxy implements AutoCloseable {
 
     /** Makes a key pair and certificate in {@code dir} and writes the certificate as PEM to {@code dir/ca.pem}. */
     static Path certificate(Path dir) throws Exception {
+        return certificate(dir, "127.0.0.1", "ip:127.0.0.1,dns:localhost");
+    }
+
+    /** As {@link #certificate(Path)}, for the given common name and subject alternative names ({@code dns:x,ip:y}). */
+    static Path certificate(Path dir, String commonName, String names) throws Exception {
         Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
         Path store = dir.resolve("endpoint.p12");
         run(List.of(keytool.toString(), "-genkeypair", "-alias", "endpoint", "-keyalg", "RSA", "-keysize", "2048",
-                "-dname", "CN=127.0.0.1", "-ext", "SAN=ip:127.0.0.1,dns:localhost", "-validity", "2",
+                "-dname", "CN=" + commonName, "-ext", "SAN=" + names, "-validity", "2",
                 "-storetype", "PKCS12", "-keystore", store.toString(), "-storepass", new String(PASSWORD)));
         Path pem = dir.resolve("ca.pem");
         run(List.of(keytool.toString(), "-exportcert", "-rfc", "-alias", "endpoint", "-keystore", store.toString(),
