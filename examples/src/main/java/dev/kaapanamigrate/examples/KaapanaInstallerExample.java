@@ -39,13 +39,17 @@ public final class KaapanaInstallerExample {
     // USE-CASE-KAAPANA-INSTALLER-START
     /**
      * Migrates the installation in {@code fastDataDir}, moving the platform with Kaapana's tools; writes the report (with
-     * the platform commands) to {@code report} whatever the outcome.
+     * the platform commands) to {@code report} for every run that returns, whether it succeeded, failed, paused or was
+     * blocked. A configuration the run refuses before it starts is thrown instead, and then no report is written.
      *
      * @param fastDataDir Kaapana's FAST_DATA_DIR
      * @param tools       the deploy scripts, helm, kubectl and the kubeconfig
      * @param backupDir   where the verified backup of the database folders goes (outside FAST_DATA_DIR)
      * @param report      where the JSON report goes
      * @return the run: its result, the state it leaves the installation in, the next steps
+     * @throws dev.kaapanamigrate.core.ConfigurationException when the run refuses the configuration before it starts
+     *         (FAST_DATA_DIR missing, a state the plan cannot start from): nothing changed, no report written
+     * @throws dev.kaapanamigrate.core.ConcurrentRunException when another run holds the installation's lock
      */
     public static KaapanaRun migrate(Path fastDataDir, Tools tools, Path backupDir, Path report) {
         KaapanaPlatformControl platform = KaapanaPlatformControl.builder()
