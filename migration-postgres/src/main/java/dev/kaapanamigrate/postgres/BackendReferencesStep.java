@@ -135,7 +135,8 @@ public final class BackendReferencesStep implements MigrationStep {
                         throw new PreconditionFailedException(denied.get());
                     }
                     BackendReferenceSql.lockTables(h);
-                    // The digest a rebuild of the job table compares its copy with, taken in the same scan.
+                    // The digest a rebuild of the job table compares its copy with, taken in the same scan; with the
+                    // history rewrite on, of dag_id as its renames below leave it (they run before the rebuild).
                     Scan before = scan(h, projects, projects != null, false);
                     before.warnAboutUnknownProjects();
                     List<Change> changes = before.changes();
@@ -256,7 +257,8 @@ public final class BackendReferencesStep implements MigrationStep {
 
     /**
      * What the database holds now; rename counts of every target, so verify can report the disabled ones too. One scan
-     * of the job table; with {@code digestJobs} it also digests what a rebuild must copy unchanged, with
+     * of the job table; with {@code digestJobs} it also digests what a rebuild must copy unchanged (with {@code dag_id}
+     * renamed when the history rewrite is on: its renames run before the rebuild), with
      * {@code consistency} it counts the jobs whose project form names two different projects (verify).
      */
     private Scan scan(Handle h, ProjectList projects, boolean digestJobs, boolean consistency) {
@@ -265,7 +267,8 @@ public final class BackendReferencesStep implements MigrationStep {
         if (projects != null && consistency) {
             projects.projects().forEach(p -> uuids.put(p.oldId(), p.id()));
         }
-        BackendReferenceSql.JobCounts jobs = BackendReferenceSql.countJobs(h, KaapanaDags.RENAMES, digestJobs, uuids);
+        BackendReferenceSql.JobCounts jobs = BackendReferenceSql.countJobs(h, KaapanaDags.RENAMES, digestJobs,
+                digestJobs && enabled(Target.JOB_DAG_ID), uuids);
         s.inconsistentForms = jobs.inconsistentForms();
         s.renames.addAll(jobs.renames());
         s.jobs = jobs.jobs();
