@@ -29,6 +29,7 @@ import dev.kaapanamigrate.core.StepStatus;
 import dev.kaapanamigrate.core.Verification;
 import dev.kaapanamigrate.pgserver.PostgresBinaries;
 import dev.kaapanamigrate.pgserver.PostgresServer;
+import dev.kaapanamigrate.postgres.internal.QuietFence;
 import dev.kaapanamigrate.postgres.internal.ServerLauncher;
 import dev.kaapanamigrate.testkit.InstallationGenerator;
 import dev.kaapanamigrate.testkit.InstallationModel;
@@ -268,6 +269,27 @@ class DatabaseMigrationIT {
                     .containsExactly("rows and digest of backend.job");
             assertThat(caught.facts()).extracting(Verification.Fact::name)
                     .noneSatisfy(n -> assertThat(n).contains("did not write"));
+
+            // What the fence refuses at the end of a transaction that wrote no row of the table (each rolled back):
+            // a column change without a row write, or counters that prove nothing (track_counts off).
+            org.jdbi.v3.core.Jdbi jdbi = org.jdbi.v3.core.Jdbi.create(dbs.get(ServiceDatabase.BACKEND));
+            UUID run = UUID.randomUUID();
+            for (String statement : List.of("ALTER TABLE job ADD COLUMN extra integer DEFAULT 1",
+                    "ALTER TABLE job DROP COLUMN description", "SET LOCAL track_counts = off",
+                    "CREATE TEMPORARY TABLE scratch (i integer)")) {
+                java.util.Optional<QuietFence> fence = jdbi.withHandle(h -> {
+                    h.begin();
+                    try {
+                        Map<String, String> states = QuietFence.tableStates(h, List.of("job"));
+                        h.execute(statement);
+                        return QuietFence.take(h, run, states);
+                    } finally {
+                        h.rollback();
+                    }
+                });
+                // The last one writes no user table and changes no column of job: the control, the fence is taken.
+                assertThat(fence.isPresent()).as(statement).isEqualTo(statement.startsWith("CREATE TEMPORARY"));
+            }
         }
     }
 
