@@ -5,6 +5,7 @@ import dev.kaapanamigrate.domain.Project;
 import dev.kaapanamigrate.domain.ServiceDatabase;
 import dev.kaapanamigrate.core.Change;
 import dev.kaapanamigrate.core.CoreErrorCode;
+import dev.kaapanamigrate.core.CrashPoints;
 import dev.kaapanamigrate.core.MigrationContext;
 import dev.kaapanamigrate.core.MigrationStep;
 import dev.kaapanamigrate.core.PreconditionFailedException;
@@ -147,6 +148,7 @@ public final class BackendReferencesStep implements MigrationStep {
                             long rows = BackendReferenceSql.rewrite(h, target, KaapanaDags.RENAMES);
                             done += rows;
                             LOG.info("Rewrote renamed DAG ids in {} rows of {}", rows, target.field());
+                            CrashPoints.reach(ID + ":rewrote", target.field());
                             ctx.progress(Math.min(done, total), total, "rows");
                         }
                     }
@@ -154,6 +156,7 @@ public final class BackendReferencesStep implements MigrationStep {
                         Map<String, Map.Entry<Integer, UUID>> map = new LinkedHashMap<>();
                         before.knownProjectIds.forEach((text, p) -> map.put(text, Map.entry(p.oldId(), p.id())));
                         long rows = rewriteProjectIds(h, map, before);
+                        CrashPoints.reach(ID + ":rewrote-project-ids");
                         done += rows;
                         ctx.progress(Math.min(done, total), total, "rows");
                     }
