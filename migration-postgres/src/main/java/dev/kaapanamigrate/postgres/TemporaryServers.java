@@ -179,6 +179,9 @@ public final class TemporaryServers implements DatabaseConnections, AutoCloseabl
             }
             serverFolder = copy;
         } else {
+            if (ledger != null) {
+                ledger.recordStarting(folder);
+            }
             server = launcher.start(folder);
             CrashPoints.reach("postgres.temporary-server:started", database.stableName());
         }
