@@ -65,7 +65,7 @@ import org.slf4j.LoggerFactory;
  * every document, the archive of orphaned folders, and a backup that still verifies. Where the library refuses to
  * resume, it must say so with a coded error and change nothing further.
  *
- * <p>The default build runs a seeded sample ({@value #DEFAULT_SAMPLE} point; {@code -Dkaapana.crash.points=N}); the
+ * <p>The default build runs a seeded sample ({@value #DEFAULT_SAMPLE} points; {@code -Dkaapana.crash.points=N}); the
  * seed is printed and differs per run unless {@code -Dkaapana.crash.seed} is given; {@code -Dkaapana.crash.points=all}
  * (the {@code crash-all} profile) runs every point; {@code -Dkaapana.crash.filter=<regex>} keeps only the points it
  * finds a match in.
@@ -76,7 +76,7 @@ class CrashRecoveryIT {
     private static final Logger LOG = LoggerFactory.getLogger(CrashRecoveryIT.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String PASSWORD = "admin-Secret-9";
-    private static final int DEFAULT_SAMPLE = 1;
+    private static final int DEFAULT_SAMPLE = 2;
     private static final long ID_SEED = 20;
     private static final String CLOCK = "2026-01-02T03:04:05Z";
 
