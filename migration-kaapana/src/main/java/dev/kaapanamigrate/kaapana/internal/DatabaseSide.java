@@ -1,5 +1,6 @@
 package dev.kaapanamigrate.kaapana.internal;
 
+import dev.kaapanamigrate.core.CrashPoints;
 import dev.kaapanamigrate.core.RecordFile;
 import dev.kaapanamigrate.core.MigrationContext;
 import dev.kaapanamigrate.core.MigrationException;
@@ -66,6 +67,7 @@ public final class DatabaseSide {
             int limit = options.firstDifferences();
             List<Row> projects = inTransaction(connections.dataSource(current, ctx), DatabaseSide::projects);
             ctx.progress(1, 3, "databases read", current.stableName() + " (" + projects.size() + " projects)");
+            CrashPoints.reach("kaapana.database-snapshot:read", current.stableName());
             Map<String, Row> byId = new LinkedHashMap<>();
             projects.forEach(p -> byId.put(p.id(), p));
             List<ConsistencyReport.Finding> findings = new ArrayList<>();
@@ -92,6 +94,7 @@ public final class DatabaseSide {
                 return null;
             });
             ctx.progress(2, 3, "databases read", current.stableName() + " (" + all[0] + " series)");
+            CrashPoints.reach("kaapana.database-snapshot:read", current.stableName());
 
             current = ServiceDatabase.BACKEND;
             Map<String, Long> members = new HashMap<>();

@@ -4,6 +4,7 @@ import dev.kaapanamigrate.core.SetDigest;
 import dev.kaapanamigrate.core.RecordFile;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kaapanamigrate.core.CrashPoints;
 import dev.kaapanamigrate.core.MigrationException;
 import dev.kaapanamigrate.core.Problem;
 import dev.kaapanamigrate.minio.MinioErrorCode;
@@ -143,6 +144,7 @@ public final class OfflineWalk {
                 }
                 buckets.add(new OfflineInventory.OfflineBucket(bucket, keys.count(), keys.hex(),
                         keysFile.toAbsolutePath().toString()));
+                CrashPoints.reach("minio.offline-inventory:walked", bucket);
             }
         } finally {
             files.close();

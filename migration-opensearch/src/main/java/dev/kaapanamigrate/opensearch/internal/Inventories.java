@@ -1,6 +1,7 @@
 package dev.kaapanamigrate.opensearch.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.kaapanamigrate.core.CrashPoints;
 import dev.kaapanamigrate.core.MigrationContext;
 import dev.kaapanamigrate.domain.KaapanaNames;
 import dev.kaapanamigrate.opensearch.IndexInventory;
@@ -128,6 +129,7 @@ public final class Inventories {
                 if (ctx != null) {
                     ctx.progress(done, indices.size(), "indices inventoried", index);
                 }
+                CrashPoints.reach("opensearch.inventory:inventoried", index);
             }
             return out;
         } catch (IOException e) {
