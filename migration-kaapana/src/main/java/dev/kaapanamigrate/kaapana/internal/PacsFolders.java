@@ -63,6 +63,7 @@ public final class PacsFolders {
                 out.add(c == null ? new PacsInventory.Folder(e.getKey(), false, 0, 0)
                         : new PacsInventory.Folder(e.getKey(), true, c.files(), c.bytes()));
             }
+            w.finish();
         }
         return out;
     }
