@@ -214,8 +214,7 @@ public final class DatabaseSide {
                     String id = rs.getString(2);
                     if (!p.equals(project)) {
                         if (w != null) {
-                            w.close();
-                            counts.put(project, w.count());
+                            counts.put(project, w.finish());
                         }
                         project = p;
                         w = projects.containsKey(p) ? IdFile.sorted(dir.resolve(prefix + p + ".ids.gz"),
@@ -231,12 +230,11 @@ public final class DatabaseSide {
                     }
                 }
                 if (w != null) {
-                    w.close();
-                    counts.put(project, w.count());
+                    counts.put(project, w.finish());
                 }
             } finally {
                 if (w != null) {
-                    w.close();
+                    w.close(); // removes an unfinished file
                 }
             }
         }

@@ -65,6 +65,7 @@ public final class PacsFolders {
                         : new PacsInventory.Folder(e.getKey(), true, c.files(), c.bytes()));
                 CrashPoints.reach("kaapana.pacs-folders:walked", e.getKey());
             }
+            w.finish();
         }
         return out;
     }

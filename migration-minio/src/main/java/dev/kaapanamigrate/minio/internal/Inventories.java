@@ -131,10 +131,11 @@ public final class Inventories {
                     thumbs[0]++;
                 }
             });
+            writer.finish();
             ok = true;
         } finally {
             try {
-                writer.close();
+                writer.close(); // removes an unfinished listing
             } finally {
                 if (thumbWriter != null) {
                     thumbWriter.close();

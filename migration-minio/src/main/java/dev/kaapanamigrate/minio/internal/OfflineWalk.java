@@ -139,15 +139,17 @@ public final class OfflineWalk {
                             return FileVisitResult.CONTINUE;
                         }
                     });
+                    keyWriter.finish();
                 } finally {
-                    keyWriter.close();
+                    keyWriter.close(); // removes an unfinished listing
                 }
                 buckets.add(new OfflineInventory.OfflineBucket(bucket, keys.count(), keys.hex(),
                         keysFile.toAbsolutePath().toString()));
                 CrashPoints.reach("minio.offline-inventory:walked", bucket);
             }
+            files.finish();
         } finally {
-            files.close();
+            files.close(); // removes an unfinished listing
         }
         return new OfflineInventory(minioDir.toAbsolutePath().toString(), at.get(), format, buckets,
                 filesDigest.count(), fileBytes[0], filesDigest.hex(), filesListing.toAbsolutePath().toString(),
