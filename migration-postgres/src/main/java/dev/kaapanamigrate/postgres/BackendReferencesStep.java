@@ -5,6 +5,7 @@ import dev.kaapanamigrate.domain.Project;
 import dev.kaapanamigrate.domain.ServiceDatabase;
 import dev.kaapanamigrate.core.Change;
 import dev.kaapanamigrate.core.CoreErrorCode;
+import dev.kaapanamigrate.core.CrashPoints;
 import dev.kaapanamigrate.core.MigrationContext;
 import dev.kaapanamigrate.core.MigrationStep;
 import dev.kaapanamigrate.core.PreconditionFailedException;
@@ -149,6 +150,7 @@ public final class BackendReferencesStep implements MigrationStep {
                             long rows = BackendReferenceSql.rewrite(h, target, KaapanaDags.RENAMES);
                             done += rows;
                             LOG.info("Rewrote renamed DAG ids in {} rows of {}", rows, target.field());
+                            CrashPoints.reach(ID + ":rewrote", target.field());
                             ctx.progress(Math.min(done, total), total, "rows");
                         }
                     }
@@ -164,6 +166,7 @@ public final class BackendReferencesStep implements MigrationStep {
                         } else {
                             done += rewriteProjectIds(h, map, before);
                         }
+                        CrashPoints.reach(ID + ":rewrote-project-ids");
                         ctx.progress(Math.min(done, total), total, "rows");
                     }
                     // Proven inside the transaction: if anything is left, the rollback leaves the database as it was.

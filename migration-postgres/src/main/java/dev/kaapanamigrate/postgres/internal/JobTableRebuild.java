@@ -1,6 +1,7 @@
 package dev.kaapanamigrate.postgres.internal;
 
 import dev.kaapanamigrate.core.CoreErrorCode;
+import dev.kaapanamigrate.core.CrashPoints;
 import dev.kaapanamigrate.core.Problem;
 import dev.kaapanamigrate.core.StepFailedException;
 import java.util.ArrayList;
@@ -197,6 +198,7 @@ public final class JobTableRebuild {
                     "every job copied, unchanged but for conf_data", "nothing was changed (the transaction was rolled "
                     + "back); report this as a bug"));
         }
+        CrashPoints.reach("postgres.backend.job-table-rebuild:copied");
         Sql.executeAll(h,
                 "ALTER SEQUENCE job_id_seq OWNED BY NONE", // else dropping the old table drops the sequence
                 "DROP TABLE job",
