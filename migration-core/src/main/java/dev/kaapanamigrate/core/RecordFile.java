@@ -41,6 +41,7 @@ import java.util.zip.GZIPOutputStream;
  *     for (String uid : uidsInAnyOrder) {
  *         ids.add(uid);
  *     }
+ *     ids.finish(); // without it, closing removes the unfinished file
  * }
  * try (RecordFile.Reader<String> r = RecordFile.read(area.resolve("series.gz"), RecordFile.STRINGS)) {
  *     for (String uid = r.next(); uid != null; uid = r.next()) {
@@ -53,6 +54,8 @@ public final class RecordFile {
 
     private static final byte[] MAGIC = {'K', 'M', 'R', 'F', 1};
     private static final int BUFFER = 1 << 16;
+    /** The magic numbers of the listing files of versions before this format (for a clear refusal). */
+    private static final java.util.Set<String> EARLIER_FORMATS = java.util.Set.of("KMLS", "KMOS", "KMID", "KMFL");
     /** How many runs one merge pass reads at once. */
     static final int FAN_IN = 64;
 
@@ -80,6 +83,14 @@ public final class RecordFile {
     };
 
     private RecordFile() {
+    }
+
+    private static void closeQuietly(Closeable c) {
+        try {
+            c.close();
+        } catch (IOException e) {
+            // the part file is removed next; the first failure is the one reported
+        }
     }
 
     /**
@@ -253,12 +264,15 @@ public final class RecordFile {
     }
 
     /**
-     * Writes records in the order given.
+     * Writes records in the order given, into {@code <file>.part}: {@link #finish()} completes the file and gives it its
+     * name, so a file under its name is always complete; {@link #close()} without {@code finish()} removes the part
+     * (a listing that failed half-way leaves nothing that looks like a listing).
      *
      * @param <T> the record type
      */
     public static final class Writer<T> implements Closeable {
         private final Path file;
+        private final Path part;
         private final Codec<T> codec;
         private final DataOutputStream out;
         private long count;
@@ -266,8 +280,9 @@ public final class RecordFile {
 
         private Writer(Path file, Codec<T> codec, boolean compressed) throws IOException {
             this.file = file;
+            this.part = file.resolveSibling(file.getFileName() + ".part");
             this.codec = codec;
-            OutputStream raw = Files.newOutputStream(file);
+            OutputStream raw = Files.newOutputStream(part);
             try {
                 OutputStream o = compressed ? new FastGzip(raw) : raw;
                 this.out = new DataOutputStream(new BufferedOutputStream(o, BUFFER));
@@ -275,6 +290,7 @@ public final class RecordFile {
                 out.writeUTF(codec.name());
             } catch (IOException | RuntimeException e) {
                 raw.close();
+                Files.deleteIfExists(part);
                 throw e;
             }
         }
@@ -309,19 +325,39 @@ public final class RecordFile {
             return file;
         }
 
-        /** Writes the trailer and closes the file; closing twice does nothing. */
+        /**
+         * Writes the trailer, closes the file and gives it its name (replacing a file of that name).
+         *
+         * @return how many records it holds
+         * @throws IOException when writing fails (nothing is left under the file's name then)
+         */
+        public long finish() throws IOException {
+            if (closed) {
+                throw new IllegalStateException(file + " is already closed");
+            }
+            closed = true;
+            try {
+                out.writeByte(0);
+                writeVarLong(out, count);
+                out.close();
+                Files.move(part, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } catch (IOException | RuntimeException e) {
+                closeQuietly(out);
+                Files.deleteIfExists(part);
+                throw e;
+            }
+            return count;
+        }
+
+        /** Removes the unfinished file unless {@link #finish()} completed it; closing twice does nothing. */
         @Override
         public void close() throws IOException {
             if (closed) {
                 return;
             }
             closed = true;
-            try {
-                out.writeByte(0);
-                writeVarLong(out, count);
-            } finally {
-                out.close();
-            }
+            closeQuietly(out);
+            Files.deleteIfExists(part);
         }
     }
 
@@ -333,7 +369,7 @@ public final class RecordFile {
     public static final class Reader<T> implements Closeable {
         private final Path file;
         private final Codec<T> codec;
-        private final DataInputStream in;
+        private DataInputStream in;
         private T next;
         private long read;
         private boolean done;
@@ -353,18 +389,21 @@ public final class RecordFile {
                     probe.unread(b0);
                 }
                 InputStream i = b0 == 0x1f && b1 == 0x8b ? new GZIPInputStream(probe, BUFFER) : probe;
-                this.in = new DataInputStream(new BufferedInputStream(i, BUFFER));
+                in = new DataInputStream(new BufferedInputStream(i, BUFFER));
                 byte[] magic = new byte[MAGIC.length];
                 in.readFully(magic);
                 if (!java.util.Arrays.equals(magic, MAGIC)) {
-                    throw new IOException(file + " is not a listing file of this version (written by an older "
-                            + "version of kaapana-migrate, or not a listing at all)");
+                    throw new IOException(file + (EARLIER_FORMATS.contains(new String(magic, 0, 4,
+                            StandardCharsets.ISO_8859_1)) ? " was written by an earlier version of kaapana-migrate, "
+                            + "whose listing format this version does not read: finish this migration with the version "
+                            + "that started it" : " is not a listing file"));
                 }
                 String name = in.readUTF();
                 if (!name.equals(codec.name())) {
                     throw new IOException(file + " holds records of the format '" + name + "', expected '"
                             + codec.name() + "'");
                 }
+                advance();
             } catch (EOFException e) {
                 raw.close();
                 throw new IOException(file + " is not a listing file (too short)", e);
@@ -372,7 +411,6 @@ public final class RecordFile {
                 raw.close();
                 throw e;
             }
-            advance();
         }
 
         private void advance() throws IOException {
@@ -387,6 +425,9 @@ public final class RecordFile {
                     if (count != read) {
                         throw new IOException(file + " is damaged: its trailer says " + count + " records, it holds "
                                 + read);
+                    }
+                    if (in.read() >= 0) { // reading to the end also checks the gzip checksum
+                        throw new IOException(file + " is damaged: bytes after its trailer");
                     }
                     done = true;
                     next = null;
@@ -442,7 +483,9 @@ public final class RecordFile {
 
     /**
      * Writes records given in any order sorted (an external merge sort in bounded memory); see
-     * {@link RecordFile#sort}. The file is complete once the writer is closed.
+     * {@link RecordFile#sort}. {@link #finish()} completes the file and gives it its name; {@link #close()} without
+     * {@code finish()} removes what was written (a listing that failed half-way leaves nothing that looks complete),
+     * so the usual shape is {@code try (w) { ...add...; w.finish(); }}.
      *
      * @param <T> the record type
      */
@@ -490,8 +533,9 @@ public final class RecordFile {
                     return;
                 }
                 // The first record out of order: what was written so far becomes the first run.
-                direct.close();
+                Writer<T> inOrder = direct;
                 direct = null;
+                inOrder.finish();
                 Files.createDirectories(scratch);
                 Path first = runFile();
                 Files.move(target, first, StandardCopyOption.REPLACE_EXISTING);
@@ -523,7 +567,7 @@ public final class RecordFile {
         }
 
         /**
-         * How many records the file holds (after dropping equal ones when distinct); known once closed.
+         * How many records the file holds (after dropping equal ones when distinct); known once finished.
          *
          * @return the count
          */
@@ -540,16 +584,6 @@ public final class RecordFile {
             return target;
         }
 
-        /**
-         * Finishes the file ({@link #close()}) and says how many records it holds.
-         *
-         * @return the count
-         * @throws IOException when writing fails
-         */
-        public long finish() throws IOException {
-            close();
-            return count;
-        }
 
         private Path runFile() {
             return scratch.resolve("run-" + runs.size());
@@ -567,6 +601,7 @@ public final class RecordFile {
                     }
                     previous = r;
                 }
+                w.finish();
             }
             runs.add(run);
             buffer.clear();
@@ -574,21 +609,20 @@ public final class RecordFile {
         }
 
         /**
-         * Finishes the file: merges the runs when records came out of order and removes them. Closing twice does
-         * nothing.
+         * Finishes the file: merges the runs when records came out of order, removes them and gives the file its name
+         * (replacing a file of that name).
          *
-         * @throws IOException when writing fails (the runs are removed all the same)
+         * @return how many records the file holds
+         * @throws IOException when writing fails (the runs are removed and nothing is left under the file's name)
          */
-        @Override
-        public void close() throws IOException {
+        public long finish() throws IOException {
             if (closed) {
-                return;
+                throw new IllegalStateException(target + " is already closed");
             }
             closed = true;
             if (direct != null) {
-                direct.close();
-                count = direct.count();
-                return;
+                count = direct.finish();
+                return count;
             }
             try {
                 if (!buffer.isEmpty()) {
@@ -607,24 +641,32 @@ public final class RecordFile {
                     pass++;
                 }
                 count = merge(level, target, true);
+                return count;
             } finally {
+                buffer.clear();
                 Directories.deleteTreeQuietly(scratch);
             }
         }
 
-        /** Closes without finishing and removes the file and its runs: for a listing that failed half-way. */
-        public void discard() {
+        /**
+         * Removes what was written unless {@link #finish()} completed the file (a file of the same name written
+         * earlier is left alone); closing twice does nothing.
+         */
+        @Override
+        public void close() {
+            if (closed) {
+                return;
+            }
             closed = true;
             if (direct != null) {
                 try {
                     direct.close();
-                } catch (IOException ignored) {
-                    // the file is removed next
+                } catch (IOException e) {
+                    // a part file that cannot be removed is harmless: it never carries the listing's name
                 }
             }
             buffer.clear();
             Directories.deleteTreeQuietly(scratch);
-            Directories.deleteTreeQuietly(target);
         }
 
         private long merge(List<Path> inputs, Path output, boolean compressed) throws IOException {
@@ -656,8 +698,7 @@ public final class RecordFile {
                         heap.add(h);
                     }
                 }
-                w.close();
-                return w.count();
+                return w.finish();
             } finally {
                 w.close();
                 for (Reader<T> r : readers) {

@@ -109,4 +109,34 @@ class JournalAndLockTest {
                 .contains("took over the lock", "pid 999999999 on host old-host", dead.runId().toString());
         assertThat(Files.readString(lock)).isEmpty();
     }
+
+    @Test
+    void aRunRefusedBeforeTheHolderWroteItsDetailsStillNamesTheHolder() throws Exception {
+        // Two runs started together: the winner has the OS lock but has not written its details yet.
+        Path lock = Files.createDirectories(dir.resolve("state")).resolve("run.lock");
+        UUID run = UUID.randomUUID();
+        byte[] details = ("{\"pid\":4242,\"host\":\"winner-host\",\"startedAt\":\"2026-01-01T00:00:00Z\",\"runId\":\""
+                + run + "\"}").getBytes(StandardCharsets.UTF_8);
+        try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(lock,
+                StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+             java.nio.channels.FileLock held = channel.tryLock()) {
+            assertThat(held).isNotNull();
+            Thread winner = new Thread(() -> {
+                try {
+                    Thread.sleep(300);
+                    channel.write(java.nio.ByteBuffer.wrap(details), 0);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            winner.start();
+
+            assertThatThrownBy(() -> plan(new MarkerStep("a", dir)).build().run())
+                    .isInstanceOfSatisfying(ConcurrentRunException.class, e -> assertThat(e.holder())
+                            .hasValueSatisfying(h -> assertThat(h.pid()).isEqualTo(4242L)))
+                    .hasMessageContaining("pid 4242 on host winner-host");
+            winner.join(10_000);
+        }
+        assertThat(dir.resolve("a.txt")).as("the refused run changed nothing").doesNotExist();
+    }
 }

@@ -54,7 +54,7 @@ class RecordFileTest {
                 w.add(String.format("id-%05d", i));
             }
             assertTrue(w.arrivedInOrder());
-            w.close();
+            assertEquals(1000, w.finish());
             assertEquals(1000, w.count());
             assertEquals(0, w.runs());
         }
@@ -79,7 +79,7 @@ class RecordFileTest {
         }
         assertFalse(w.arrivedInOrder());
         assertTrue(w.runs() > RecordFile.FAN_IN, "enough runs for a second merge pass: " + w.runs());
-        w.close();
+        w.finish();
         assertEquals(expected.size(), w.count());
         assertEquals(new ArrayList<>(expected), readAll(file, RecordFile.STRINGS));
         assertFalse(Files.exists(dir.resolve("sorted.gz.runs")), "runs are removed");
@@ -101,6 +101,7 @@ class RecordFileTest {
             for (Item item : items) {
                 w.add(item);
             }
+            w.finish();
         }
         List<Item> back = readAll(file, ITEMS);
         assertEquals(3000, back.size());
@@ -115,6 +116,7 @@ class RecordFileTest {
         try (RecordFile.Writer<Item> w = RecordFile.write(items, ITEMS)) {
             w.add(new Item("a", 1));
             w.add(new Item("b", 2));
+            w.finish();
         }
         IOException other = assertThrows(IOException.class, () -> RecordFile.read(items, RecordFile.STRINGS));
         assertTrue(other.getMessage().contains("'test.items/1'") && other.getMessage().contains("'strings/1'"),
@@ -130,9 +132,28 @@ class RecordFileTest {
                 true);
         w.add(new Item("z", 1));
         w.add(new Item("a", 1));
-        w.discard();
-        assertFalse(Files.exists(unfinished));
+        w.close();
+        assertFalse(Files.exists(unfinished), "a listing closed without finish() leaves nothing under its name");
         assertFalse(Files.exists(dir.resolve("unfinished.runs")));
+        try (RecordFile.Writer<Item> plainWriter = RecordFile.write(unfinished, ITEMS)) {
+            plainWriter.add(new Item("a", 1));
+        }
+        try (var left = Files.list(dir)) {
+            assertTrue(left.noneMatch(f -> f.getFileName().toString().startsWith("unfinished")), "no part file left");
+        }
+
+        Path earlier = dir.resolve("earlier.lst.gz");
+        try (var out = new java.util.zip.GZIPOutputStream(Files.newOutputStream(earlier))) {
+            out.write(new byte[] {'K', 'M', 'L', 'S', 1, 3, 'k', 'e', 'y', 1, 0});
+        }
+        IOException old = assertThrows(IOException.class, () -> RecordFile.read(earlier, ITEMS));
+        assertTrue(old.getMessage().contains("written by an earlier version of kaapana-migrate"), old.getMessage());
+
+        Path trailing = dir.resolve("trailing");
+        byte[] longer = java.util.Arrays.copyOf(gunzip(items), gunzip(items).length + 1);
+        Files.write(trailing, longer);
+        IOException extra = assertThrows(IOException.class, () -> RecordFile.count(trailing, ITEMS));
+        assertTrue(extra.getMessage().contains("bytes after its trailer"), extra.getMessage());
 
         byte[] whole = gunzip(items);
         Path cut = dir.resolve("cut");
@@ -156,6 +177,7 @@ class RecordFileTest {
         try (RecordFile.Writer<Item> w = RecordFile.write(file, ITEMS)) {
             w.add(new Item(longKey, Long.MAX_VALUE));
             w.add(new Item("", 0));
+            w.finish();
         }
         List<Item> back = readAll(file, ITEMS);
         assertEquals(List.of(new Item(longKey, Long.MAX_VALUE), new Item("", 0)), back);

@@ -155,6 +155,7 @@ final class TestSteps {
             int done = 0;
             for (Path f : missing) {
                 writeAtomically(target.resolve(f.getFileName()), readOrNull(f));
+                CrashPoints.reach("files.copy:copied");
                 done++;
                 ctx.progress(done, missing.size(), "files");
                 if (done == pauseAfter) {

@@ -1,5 +1,6 @@
 package dev.kaapanamigrate.kaapana;
 
+import dev.kaapanamigrate.core.CrashPoints;
 import dev.kaapanamigrate.core.Change;
 import dev.kaapanamigrate.core.ContextKey;
 import dev.kaapanamigrate.core.CoreErrorCode;
@@ -386,6 +387,7 @@ public final class BackupStep implements MigrationStep {
             if (a.partialExists) {
                 LOG.info("Removing the half-written backup {} of an interrupted run", partial);
                 Trees.delete(partial);
+                CrashPoints.reach(ID + ":removed-half-written-copy");
             }
             for (Path leftover : List.of(ManifestFiles.manifestOf(directory), ManifestFiles.manifestDigestOf(directory),
                     ManifestFiles.sumsOf(directory))) {
@@ -400,8 +402,9 @@ public final class BackupStep implements MigrationStep {
         TreeCopy.Outcome copied;
         try {
             copied = TreeCopy.copy(a.nodes.stream().map(TreeCopy.Item::of).toList(), partial, options.threads(), true,
-                    reporter(ctx, "bytes copied"));
+                    withCrashPoints("copy", reporter(ctx, "bytes copied")));
             Durable.syncFileSystem(partial);
+            CrashPoints.reach(ID + ":copied");
         } catch (IOException | RuntimeException e) {
             Trees.deleteQuietly(partial);
             throw new MigrationException(Problem.of(KaapanaErrorCode.BACKUP_IO, "copying to " + partial + " failed: " + e,
@@ -424,8 +427,9 @@ public final class BackupStep implements MigrationStep {
         TreeVerify.Outcome check;
         try {
             sha = ManifestFiles.write(directory, manifest);
+            CrashPoints.reach(ID + ":manifest-written");
             check = TreeVerify.verify(entries, partial, a.units, options.threads(), true, true,
-                    reporter(ctx, "bytes verified"));
+                    withCrashPoints("verification", reporter(ctx, "bytes verified")));
         } catch (IOException | RuntimeException e) {
             Trees.deleteQuietly(partial);
             throw new MigrationException(Problem.of(KaapanaErrorCode.BACKUP_IO, "writing or verifying the manifest of "
@@ -437,8 +441,10 @@ public final class BackupStep implements MigrationStep {
                     + "was read from FAST_DATA_DIR: " + check.describe(10), "a copy byte-identical to the source",
                     "check the target disk (a failing disk or memory gives this); the copy was removed"), null);
         }
+        CrashPoints.reach(ID + ":copy-verified");
         try {
             Files.move(partial, directory, StandardCopyOption.ATOMIC_MOVE);
+            CrashPoints.reach(ID + ":renamed");
             Durable.syncDirectory(directory.toAbsolutePath().getParent());
         } catch (IOException e) {
             throw new MigrationException(Problem.of(KaapanaErrorCode.BACKUP_IO, "cannot rename " + partial + " to "
@@ -467,6 +473,28 @@ public final class BackupStep implements MigrationStep {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * Crash points of the copy or its verification at three places whatever the tree: after the first file, after half
+     * of the files and after the last one (per file would give thousands).
+     */
+    private static TreeCopy.Progress withCrashPoints(String phase, TreeCopy.Progress progress) {
+        if (!CrashPoints.active()) {
+            return progress;
+        }
+        return (filesDone, filesTotal, bytesDone, bytesTotal, item) -> {
+            progress.update(filesDone, filesTotal, bytesDone, bytesTotal, item);
+            if (filesDone == 1) {
+                CrashPoints.reach(ID + ":" + phase, "first-file");
+            }
+            if (filesDone == filesTotal / 2 && filesDone > 1) {
+                CrashPoints.reach(ID + ":" + phase, "half-of-the-files");
+            }
+            if (filesDone == filesTotal && filesDone > 1) {
+                CrashPoints.reach(ID + ":" + phase, "last-file");
+            }
+        };
     }
 
     private static TreeCopy.Progress reporter(MigrationContext ctx, String unit) {

@@ -1,5 +1,6 @@
 package dev.kaapanamigrate.kaapana;
 
+import dev.kaapanamigrate.core.CrashPoints;
 import dev.kaapanamigrate.core.ConfigurationException;
 import dev.kaapanamigrate.core.MigrationException;
 import dev.kaapanamigrate.core.PlatformCannotMoveException;
@@ -299,6 +300,7 @@ public final class KaapanaPlatformControl implements PlatformControl {
                     "the script to end with exit code 0",
                     "read its output (all of it is in the run report), fix the cause, then run again"), null);
         }
+        CrashPoints.reach("kaapana.platform:script-done", purpose.replace(' ', '-'));
     }
 
     // ------------------------------------------------------------------------------------------------- waits
@@ -391,6 +393,9 @@ public final class KaapanaPlatformControl implements PlatformControl {
                 LOG.warn("{}: {}", purpose, e.getMessage());
                 sleep();
                 continue;
+            }
+            if (poll == 1) {
+                CrashPoints.reach("kaapana.platform:first-poll", purpose.replace(' ', '-'));
             }
             verdict = judge.apply(view);
             String summary = view.summary;

@@ -1,5 +1,6 @@
 package dev.kaapanamigrate.kaapana;
 
+import dev.kaapanamigrate.core.CrashPoints;
 import dev.kaapanamigrate.core.Change;
 import dev.kaapanamigrate.core.ContextKey;
 import dev.kaapanamigrate.core.GenericType;
@@ -153,6 +154,7 @@ public final class OrphanedFoldersStep implements MigrationStep {
             try {
                 createParents(to.getParent());
                 Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
+                CrashPoints.reach(ID + ":archived", f.path());
                 Durable.syncDirectory(from.getParent());
                 Durable.syncDirectory(to.getParent());
             } catch (AtomicMoveNotSupportedException e) {

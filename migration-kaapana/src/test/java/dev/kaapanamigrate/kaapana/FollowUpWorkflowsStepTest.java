@@ -151,6 +151,7 @@ class FollowUpWorkflowsStepTest {
             for (String u : uids) {
                 w.add(u);
             }
+            w.finish();
         }
         return f;
     }

@@ -44,7 +44,7 @@ class ListingTest {
             w.add(new ListingFile.Entry(k, k.length(), "etag-" + k.hashCode()));
         }
         assertThat(w.arrivedInOrder()).isFalse();
-        w.close();
+        w.finish();
         List<String> read = new ArrayList<>();
         try (RecordFile.Reader<ListingFile.Entry> r = ListingFile.read(file)) {
             for (ListingFile.Entry e = r.next(); e != null; e = r.next()) {
@@ -67,6 +67,7 @@ class ListingTest {
             for (int i = 0; i < 100; i++) {
                 w.add(new ListingFile.Entry(String.format("k%03d", i), i, "e" + i));
             }
+            w.finish();
         }
         try (RecordFile.Writer<ListingFile.Entry> w = RecordFile.write(b, ListingFile.CODEC)) {
             for (int i = 0; i < 100; i++) {
@@ -78,8 +79,10 @@ class ListingTest {
                     w.add(new ListingFile.Entry("k100", 1, null)); // 1 added
                 }
             }
+            w.finish();
         }
-        try (RecordFile.Reader<ListingFile.Entry> x = ListingFile.read(a); RecordFile.Reader<ListingFile.Entry> y = ListingFile.read(b)) {
+        try (RecordFile.Reader<ListingFile.Entry> x = ListingFile.read(a);
+             RecordFile.Reader<ListingFile.Entry> y = ListingFile.read(b)) {
             ListingMerge.Differences d = ListingMerge.compare(x::next, y::next, true, 3);
             assertThat(d.missing()).isEqualTo(10);
             assertThat(d.missingNames()).containsExactly("k000", "k010", "k020");
@@ -97,6 +100,7 @@ class ListingTest {
         try (RecordFile.Writer<ListingFile.Entry> w = RecordFile.write(file, ListingFile.CODEC)) {
             w.add(new ListingFile.Entry("a key\nwith a newline", 3, null));
             w.add(new ListingFile.Entry("thumbnails/1.2.3.png", -1, "etag"));
+            w.finish();
         }
         List<ObjectListing.Entry> read = new ArrayList<>();
         try (ObjectListing listing = ObjectListing.open(file)) {

@@ -121,7 +121,7 @@ public final class BaselineStep implements MigrationStep {
         Inventories inventories = new Inventories(endpoint, options);
         Map<String, Map<String, String>> indices = inventories.settings(options.indices());
         Path dir = ctx.fileArea();
-        List<IndexInventory> taken = inventories.take(indices, dir, dir.resolve("scratch"), ctx);
+        List<IndexInventory> taken = inventories.take(indices, dir, ctx);
         long notInAdmin = notInAdmin(dir, taken);
         List<String> template = TemplateCheck.differences(endpoint);
         if (!template.isEmpty()) {

@@ -1,9 +1,10 @@
 package dev.kaapanamigrate.opensearch;
 
+import dev.kaapanamigrate.core.RecordFile;
 import dev.kaapanamigrate.core.MigrationException;
 import dev.kaapanamigrate.core.Problem;
 import dev.kaapanamigrate.opensearch.internal.Listing;
-import dev.kaapanamigrate.opensearch.internal.SetDigest;
+import dev.kaapanamigrate.core.SetDigest;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -32,11 +33,11 @@ public final class DocumentListing implements Iterable<DocumentListing.Entry>, A
     public record Entry(String id, String hash) {
     }
 
-    private final Listing.Reader reader;
+    private final RecordFile.Reader<Listing.Entry> reader;
     private final Path file;
     private boolean iterated;
 
-    private DocumentListing(Listing.Reader reader, Path file) {
+    private DocumentListing(RecordFile.Reader<Listing.Entry> reader, Path file) {
         this.reader = reader;
         this.file = file;
     }
@@ -50,7 +51,7 @@ public final class DocumentListing implements Iterable<DocumentListing.Entry>, A
      */
     public static DocumentListing open(Path file) {
         try {
-            return new DocumentListing(new Listing.Reader(file, true), file);
+            return new DocumentListing(Listing.read(file), file);
         } catch (IOException e) {
             throw unreadable(file, e);
         }

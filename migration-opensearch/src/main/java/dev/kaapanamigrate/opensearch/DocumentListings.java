@@ -81,7 +81,7 @@ public final class DocumentListings {
         Map<String, Map<String, String>> settings = new TreeMap<>(inventories.settings(indices));
         settings.keySet().retainAll(indices);
         Map<String, IndexInventory> out = new TreeMap<>();
-        for (IndexInventory i : inventories.take(settings, folder, folder.resolve(".runs"), ctx)) {
+        for (IndexInventory i : inventories.take(settings, folder, ctx)) {
             out.put(i.index(), i);
         }
         return out;

@@ -149,7 +149,7 @@ public final class VerifyDocumentsStep implements MigrationStep {
                     + e.getMessage(), e);
         }
         try {
-            List<IndexInventory> now = inventories.take(current, scratch, scratch.resolve("runs"), ctx);
+            List<IndexInventory> now = inventories.take(current, scratch, ctx);
             Map<String, IndexInventory> byName = new LinkedHashMap<>();
             now.forEach(i -> byName.put(i.index(), i));
             if (baseline.isPresent()) {

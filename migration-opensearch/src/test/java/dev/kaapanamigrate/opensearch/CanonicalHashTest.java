@@ -1,5 +1,6 @@
 package dev.kaapanamigrate.opensearch;
 
+import dev.kaapanamigrate.core.RecordFile;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.core.JsonFactory;
@@ -7,8 +8,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import dev.kaapanamigrate.core.ErrorCode;
 import dev.kaapanamigrate.opensearch.internal.CanonicalJson;
 import dev.kaapanamigrate.opensearch.internal.Listing;
-import dev.kaapanamigrate.opensearch.internal.SetDigest;
-import dev.kaapanamigrate.opensearch.internal.SortedListingWriter;
+import dev.kaapanamigrate.core.SetDigest;
 import dev.kaapanamigrate.testkit.internal.SourceHash;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -58,16 +58,17 @@ class CanonicalHashTest {
         }
         Collections.shuffle(ids, new Random(3));
         Path target = dir.resolve("listing.gz");
-        SortedListingWriter w = new SortedListingWriter(target, dir.resolve("runs"), 64 * 1024);
+        RecordFile.SortingWriter<Listing.Entry> w = Listing.sorted(target, 64 * 1024);
         try (w) {
             for (String id : ids) {
                 w.add(new Listing.Entry(id, new byte[16]));
             }
+            w.finish();
         }
         assertThat(w.runs()).isGreaterThan(5);
-        assertThat(dir.resolve("runs")).doesNotExist();
+        assertThat(dir.resolve("listing.gz.runs")).doesNotExist();
         List<String> read = new ArrayList<>();
-        try (Listing.Reader r = new Listing.Reader(target, true)) {
+        try (RecordFile.Reader<Listing.Entry> r = Listing.read(target)) {
             for (Listing.Entry e = r.next(); e != null; e = r.next()) {
                 read.add(e.id());
             }
@@ -77,11 +78,12 @@ class CanonicalHashTest {
 
         // already in order: streamed through, no run
         Path second = dir.resolve("second.gz");
-        SortedListingWriter inOrder = new SortedListingWriter(second, dir.resolve("runs2"), 64 * 1024);
+        RecordFile.SortingWriter<Listing.Entry> inOrder = Listing.sorted(second, 64 * 1024);
         try (inOrder) {
             for (String id : ids) {
                 inOrder.add(new Listing.Entry(id, new byte[16]));
             }
+            inOrder.finish();
         }
         assertThat(inOrder.runs()).isZero();
         assertThat(Files.size(second)).isPositive();

@@ -46,7 +46,7 @@ final class InventoryMain {
         } finally {
             client._transport().close();
         }
-        System.out.println("SORT_RUNS_SPILLED=" + dev.kaapanamigrate.opensearch.internal.SortedListingWriter.spilledTotal());
+        System.out.println("SORT_RUNS_SPILLED=" + dev.kaapanamigrate.opensearch.internal.Inventories.sortRunsSpilled());
         long peak = 0;
         for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
             if (pool.getType() == MemoryType.HEAP) {

@@ -5,6 +5,7 @@ import dev.kaapanamigrate.domain.Project;
 import dev.kaapanamigrate.domain.ServiceDatabase;
 import dev.kaapanamigrate.core.Change;
 import dev.kaapanamigrate.core.CoreErrorCode;
+import dev.kaapanamigrate.core.CrashPoints;
 import dev.kaapanamigrate.core.MigrationContext;
 import dev.kaapanamigrate.core.MigrationStep;
 import dev.kaapanamigrate.core.PreconditionFailedException;
@@ -135,7 +136,8 @@ public final class BackendReferencesStep implements MigrationStep {
                         throw new PreconditionFailedException(denied.get());
                     }
                     BackendReferenceSql.lockTables(h);
-                    // The digest a rebuild of the job table compares its copy with, taken in the same scan.
+                    // The digest a rebuild of the job table compares its copy with, taken in the same scan; with the
+                    // history rewrite on, of dag_id as its renames below leave it (they run before the rebuild).
                     Scan before = scan(h, projects, projects != null, false);
                     before.warnAboutUnknownProjects();
                     List<Change> changes = before.changes();
@@ -148,6 +150,7 @@ public final class BackendReferencesStep implements MigrationStep {
                             long rows = BackendReferenceSql.rewrite(h, target, KaapanaDags.RENAMES);
                             done += rows;
                             LOG.info("Rewrote renamed DAG ids in {} rows of {}", rows, target.field());
+                            CrashPoints.reach(ID + ":rewrote", target.field());
                             ctx.progress(Math.min(done, total), total, "rows");
                         }
                     }
@@ -163,6 +166,7 @@ public final class BackendReferencesStep implements MigrationStep {
                         } else {
                             done += rewriteProjectIds(h, map, before);
                         }
+                        CrashPoints.reach(ID + ":rewrote-project-ids");
                         ctx.progress(Math.min(done, total), total, "rows");
                     }
                     // Proven inside the transaction: if anything is left, the rollback leaves the database as it was.
@@ -256,7 +260,8 @@ public final class BackendReferencesStep implements MigrationStep {
 
     /**
      * What the database holds now; rename counts of every target, so verify can report the disabled ones too. One scan
-     * of the job table; with {@code digestJobs} it also digests what a rebuild must copy unchanged, with
+     * of the job table; with {@code digestJobs} it also digests what a rebuild must copy unchanged (with {@code dag_id}
+     * renamed when the history rewrite is on: its renames run before the rebuild), with
      * {@code consistency} it counts the jobs whose project form names two different projects (verify).
      */
     private Scan scan(Handle h, ProjectList projects, boolean digestJobs, boolean consistency) {
@@ -265,7 +270,8 @@ public final class BackendReferencesStep implements MigrationStep {
         if (projects != null && consistency) {
             projects.projects().forEach(p -> uuids.put(p.oldId(), p.id()));
         }
-        BackendReferenceSql.JobCounts jobs = BackendReferenceSql.countJobs(h, KaapanaDags.RENAMES, digestJobs, uuids);
+        BackendReferenceSql.JobCounts jobs = BackendReferenceSql.countJobs(h, KaapanaDags.RENAMES, digestJobs,
+                digestJobs && enabled(Target.JOB_DAG_ID), uuids);
         s.inconsistentForms = jobs.inconsistentForms();
         s.renames.addAll(jobs.renames());
         s.jobs = jobs.jobs();

@@ -113,9 +113,9 @@ public final class MigrateBackendStep implements MigrationStep {
             // The membership check is left to the rebuild (it counts what it copied): one scan of the table, not two.
             Source source = readSource(h, false);
             List<Change> changes = changes(state, source, projects.admin());
-            Map<String, Long> fileNodes = QuietFence.fileNodes(h, UNTOUCHED);
+            Map<String, String> tableStates = QuietFence.tableStates(h, UNTOUCHED);
             migrate(h, ctx, projects.admin().id());
-            taken.set(QuietFence.take(h, ctx.runId(), fileNodes).orElse(null));
+            taken.set(QuietFence.take(h, ctx.runId(), tableStates).orElse(null));
             LOG.info("kaapana-backend migrated: {} dataset(s), {} workflow(s), {} membership(s)", source.datasets,
                     source.workflows, source.memberships);
             return changes;

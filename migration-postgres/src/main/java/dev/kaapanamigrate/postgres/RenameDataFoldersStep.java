@@ -1,6 +1,7 @@
 package dev.kaapanamigrate.postgres;
 
 import dev.kaapanamigrate.domain.DataFolderMove;
+import dev.kaapanamigrate.core.CrashPoints;
 import dev.kaapanamigrate.core.CoreErrorCode;
 import dev.kaapanamigrate.core.Change;
 import dev.kaapanamigrate.core.ContextKey;
@@ -178,6 +179,7 @@ public final class RenameDataFoldersStep implements MigrationStep {
             keycloakMoved |= s.move() == DataFolderMove.KEYCLOAK;
             made.add(move(fast, s.move()));
             LOG.info("Renamed {} to {}", s.source(), s.target());
+            CrashPoints.reach(ID + ":moved", s.move().to());
             ctx.progress(++done, todo.size(), "folders");
         }
         if (keycloakMoved) {
@@ -193,6 +195,7 @@ public final class RenameDataFoldersStep implements MigrationStep {
                 FolderFacts.fsyncDirectory(fast);
                 made.add(Change.of(Change.Kind.DELETE, kc.toString(), "empty directory", null, 1));
                 LOG.info("Removed the empty 0.4 folder {}", kc);
+                CrashPoints.reach(ID + ":removed-empty-keycloak-folder");
             } catch (DirectoryNotEmptyException e) {
                 LOG.warn("Kept {}: it holds other content than keycloak's data folder ({})", kc,
                         String.join(", ", FolderFacts.names(kc, 20)));

@@ -1,5 +1,6 @@
 package dev.kaapanamigrate.postgres;
 
+import dev.kaapanamigrate.core.CrashPoints;
 import dev.kaapanamigrate.core.ContextKey;
 import dev.kaapanamigrate.core.GenericType;
 import dev.kaapanamigrate.core.MigrationContext;
@@ -178,10 +179,15 @@ public final class TemporaryServers implements DatabaseConnections, AutoCloseabl
             }
             serverFolder = copy;
         } else {
+            if (ledger != null) {
+                ledger.recordStarting(folder);
+            }
             server = launcher.start(folder);
+            CrashPoints.reach("postgres.temporary-server:started", database.stableName());
         }
         if (ledger != null) {
             ledger.record(folder, server);
+            CrashPoints.reach("postgres.temporary-server:journaled", database.stableName());
         }
         DataSource ds = server.dataSource(database.database(), database.superuser(), null);
         Running running = new Running(server, ds, Jdbi.create(ds), folder, ledger);
@@ -255,6 +261,9 @@ public final class TemporaryServers implements DatabaseConnections, AutoCloseabl
         }
         try {
             running.server().close();
+            if (!running.rehearsal()) {
+                CrashPoints.reach("postgres.temporary-server:stopped", database.stableName());
+            }
         } finally {
             if (ledger != null && !running.rehearsal()) {
                 ledger.forget(running.folder());

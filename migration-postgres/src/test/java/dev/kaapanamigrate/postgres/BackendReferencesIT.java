@@ -214,6 +214,43 @@ class BackendReferencesIT {
     }
 
     @Test
+    @Order(0)
+    void withHistoryOnAFresh04CopyTheRebuildKeepsTheRenamedDagIdsAndRewritesTheProjectIds(InstallationModel model)
+            throws Exception {
+        // History and project ids together on an untouched 0.4 copy: every job needs its project id, so the job table
+        // is rebuilt, after the same transaction renamed job.dag_id: the rebuild's digest must expect the new ids.
+        DataSource copy = BackendDatabases.copyOf(backend, "backend_history_rebuild");
+        long renamedJobs = jobsPerDag(model).get(OLD_ZIP);
+        assertThat(renamedJobs).isPositive();
+        assertThat(string(copy, "SELECT count(*) FROM job WHERE dag_id = ?", OLD_ZIP)).isEqualTo(String.valueOf(renamedJobs));
+        String jobFile = string(copy, "SELECT pg_relation_filenode('job')");
+        List<String> schema = schemaOf(copy);
+        String outsideConfDataAndDagId = "SELECT md5(string_agg(j::text, '|' ORDER BY id)) FROM (SELECT id, "
+                + "external_job_id, owner_kaapana_instance_name, status, run_id, description, username, time_created, "
+                + "time_updated, automatic_execution, service_job, kaapana_id, workflow_id FROM job) j";
+        String jobsBefore = string(copy, outsideConfDataAndDagId);
+        BackendReferencesStep step = new BackendReferencesStep(DatabaseConnections.of(Map.of(ServiceDatabase.BACKEND, copy)),
+                BackendReferencesOptions.defaults().withHistory(true));
+        MigrationContext ctx = context(false);
+
+        List<Change> applied = step.apply(ctx);
+
+        assertThat(applied).containsAll(historyChanges(model));
+        assertThat(applied).extracting(Change::target).contains("kaapana-backend.job (table)");
+        assertThat(string(copy, "SELECT pg_relation_filenode('job')")).as("rebuilt").isNotEqualTo(jobFile);
+        assertThat(schemaOf(copy)).isEqualTo(schema);
+        Verification v = step.verify(ctx);
+        assertThat(v.passed()).as(v.describeFailures()).isTrue();
+        assertThat(string(copy, "SELECT count(*) FROM job WHERE dag_id = ?", OLD_ZIP)).isEqualTo("0");
+        assertThat(string(copy, "SELECT count(*) FROM job WHERE dag_id = ?", NEW_ZIP)).isEqualTo(String.valueOf(renamedJobs));
+        assertThat(string(copy, "SELECT count(*) FROM job WHERE conf_data->'project_form'->>'id' ~ '^[0-9]+$'")).isEqualTo("0");
+        JsonNode form = json(string(copy, "SELECT conf_data->'project_form' FROM job WHERE id = 1"));
+        assertThat(form.get("id").asText()).isEqualTo(uuidOf(model.job(1).projectId()).toString());
+        assertThat(form.get("int_id").asInt()).isEqualTo(model.job(1).projectId());
+        assertThat(string(copy, outsideConfDataAndDagId)).isEqualTo(jobsBefore);
+    }
+
+    @Test
     @Order(3)
     void byDefaultConfigurationAndProjectIdsAreRewrittenNotHistory(InstallationModel model) throws Exception {
         BackendReferencesStep step = step(BackendReferencesOptions.defaults());

@@ -18,11 +18,12 @@ import dev.kaapanamigrate.core.StepCheck;
 import dev.kaapanamigrate.core.Verification;
 import dev.kaapanamigrate.pgserver.PostgresBinaries;
 import dev.kaapanamigrate.pgserver.PostgresServer;
+import dev.kaapanamigrate.testkit.InstallationGenerator;
 import dev.kaapanamigrate.testkit.InstallationModel;
 import dev.kaapanamigrate.testkit.InstallationSize;
 import dev.kaapanamigrate.testkit.InstallationSpec;
+import dev.kaapanamigrate.testkit.KaapanaDatabase;
 import dev.kaapanamigrate.testkit.SchemaFingerprint;
-import dev.kaapanamigrate.testkit.internal.DatabaseLoader;
 import dev.kaapanamigrate.testkit.postgres.ClusterSpec;
 import dev.kaapanamigrate.testkit.postgres.PostgresCluster;
 import java.nio.file.Files;
@@ -401,11 +402,10 @@ class DatabaseMigrationBenchmarkIT {
             if (size.equals("ISSUE")) {
                 IssueShapeDatabases.load(aii, dwf, backend);
             } else {
-                DatabaseLoader loader = new DatabaseLoader(new InstallationModel(InstallationSpec.of(
-                        InstallationSize.valueOf(size))));
-                loader.loadAccessInformation(aii);
-                loader.loadDicomWebFilter(dwf);
-                loader.loadBackend(backend);
+                InstallationModel model = new InstallationModel(InstallationSpec.of(InstallationSize.valueOf(size)));
+                InstallationGenerator.loadDatabase(model, KaapanaDatabase.ACCESS_INFORMATION, aii);
+                InstallationGenerator.loadDatabase(model, KaapanaDatabase.DICOM_WEB_FILTER, dwf);
+                InstallationGenerator.loadDatabase(model, KaapanaDatabase.BACKEND, backend);
             }
             for (Connection c : new Connection[]{aii, dwf, backend}) {
                 try (Statement st = c.createStatement()) {

@@ -27,11 +27,20 @@ import dev.kaapanamigrate.core.StepCheck;
 import dev.kaapanamigrate.core.StepResult;
 import dev.kaapanamigrate.core.StepStatus;
 import dev.kaapanamigrate.core.Verification;
+import dev.kaapanamigrate.pgserver.PostgresBinaries;
+import dev.kaapanamigrate.pgserver.PostgresServer;
+import dev.kaapanamigrate.postgres.internal.QuietFence;
+import dev.kaapanamigrate.postgres.internal.ServerLauncher;
+import dev.kaapanamigrate.testkit.InstallationGenerator;
+import dev.kaapanamigrate.testkit.InstallationModel;
 import dev.kaapanamigrate.testkit.InstallationSize;
+import dev.kaapanamigrate.testkit.InstallationSpec;
 import dev.kaapanamigrate.testkit.KaapanaDatabase;
 import dev.kaapanamigrate.testkit.KaapanaInstallation;
 import dev.kaapanamigrate.testkit.Manifest;
 import dev.kaapanamigrate.testkit.SimulatedPlatform;
+import dev.kaapanamigrate.testkit.postgres.ClusterSpec;
+import dev.kaapanamigrate.testkit.postgres.PostgresCluster;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -209,6 +218,79 @@ class DatabaseMigrationIT {
             out.put(db, List.of(fingerprint(dbs.get(db)), tableDigests(dbs.get(db))));
         }
         return out;
+    }
+
+    @Test
+    void onAQuietServerVerifyTakesTheUntouchedTablesFromTheFenceUntilAWriteEndsIt(@TempDir Path root) throws Exception {
+        // A server with the temporary servers' settings (no autovacuum) and nothing else on it: nothing completes a
+        // transaction between the backend migration's commit and its verify, so the fence its apply took holds.
+        Files.setPosixFilePermissions(root, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        String user = "kaapanauser";
+        String password = "kaapanapassword";
+        PostgresBinaries binaries = PostgresBinaries.resolve();
+        PostgresCluster.create(root.resolve("pg"), ClusterSpec.of(user, password, user), binaries);
+        PostgresServer.Builder builder = PostgresServer.on(root.resolve("pg")).binaries(binaries)
+                .listen(PostgresServer.Listen.TCP_LOOPBACK);
+        for (Map.Entry<String, String> setting : ServerLauncher.settings(true, binaries.majorVersion()).entrySet()) {
+            builder = builder.setting(setting.getKey(), setting.getValue());
+        }
+        try (PostgresServer server = builder.start()) {
+            InstallationModel model = new InstallationModel(InstallationSpec.of(InstallationSize.SMALL));
+            Map<ServiceDatabase, DataSource> dbs = new java.util.EnumMap<>(ServiceDatabase.class);
+            for (ServiceDatabase db : ALL) {
+                String name = "quiet_" + db.name().toLowerCase(java.util.Locale.ROOT);
+                execute(server.dataSource(user, user, password), "CREATE DATABASE " + name);
+                dbs.put(db, server.dataSource(name, user, password));
+                try (java.sql.Connection c = dbs.get(db).getConnection()) {
+                    InstallationGenerator.loadDatabase(model, kaapana(db), c);
+                }
+            }
+            DatabaseConnections connections = DatabaseConnections.of(dbs);
+            MigrationContext ctx = MigrationContext.standalone(Clock.systemUTC(), IdSource.seeded(13),
+                    PlatformState.UNDEPLOYED, false);
+            new MigrateAccessInformationStep(connections, DatabaseMigrationOptions.defaults()).apply(ctx);
+            MigrateBackendStep backend = new MigrateBackendStep(connections);
+            backend.apply(ctx);
+
+            Verification held = backend.verify(ctx);
+
+            assertThat(held.passed()).as(held.describeFailures()).isTrue();
+            assertThat(held.facts()).extracting(Verification.Fact::name)
+                    .anySatisfy(n -> assertThat(n).contains("the migration did not write").contains("job"));
+
+            // The same step instance, after a write by another session: the fence no longer holds, job is read again.
+            execute(dbs.get(ServiceDatabase.BACKEND),
+                    "UPDATE job SET status = 'changed behind the migration' WHERE id = (SELECT min(id) FROM job)");
+
+            Verification caught = backend.verify(ctx);
+
+            assertThat(caught.passed()).isFalse();
+            assertThat(caught.failures()).extracting(Verification.Fact::name)
+                    .containsExactly("rows and digest of backend.job");
+            assertThat(caught.facts()).extracting(Verification.Fact::name)
+                    .noneSatisfy(n -> assertThat(n).contains("did not write"));
+
+            // What the fence refuses at the end of a transaction that wrote no row of the table (each rolled back):
+            // a column change without a row write, or counters that prove nothing (track_counts off).
+            org.jdbi.v3.core.Jdbi jdbi = org.jdbi.v3.core.Jdbi.create(dbs.get(ServiceDatabase.BACKEND));
+            UUID run = UUID.randomUUID();
+            for (String statement : List.of("ALTER TABLE job ADD COLUMN extra integer DEFAULT 1",
+                    "ALTER TABLE job DROP COLUMN description", "SET LOCAL track_counts = off",
+                    "CREATE TEMPORARY TABLE scratch (i integer)")) {
+                java.util.Optional<QuietFence> fence = jdbi.withHandle(h -> {
+                    h.begin();
+                    try {
+                        Map<String, String> states = QuietFence.tableStates(h, List.of("job"));
+                        h.execute(statement);
+                        return QuietFence.take(h, run, states);
+                    } finally {
+                        h.rollback();
+                    }
+                });
+                // The last one writes no user table and changes no column of job: the control, the fence is taken.
+                assertThat(fence.isPresent()).as(statement).isEqualTo(statement.startsWith("CREATE TEMPORARY"));
+            }
+        }
     }
 
     @Test

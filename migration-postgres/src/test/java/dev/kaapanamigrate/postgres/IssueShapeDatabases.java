@@ -1,8 +1,9 @@
 package dev.kaapanamigrate.postgres;
 
+import dev.kaapanamigrate.testkit.InstallationGenerator;
 import dev.kaapanamigrate.testkit.InstallationModel;
 import dev.kaapanamigrate.testkit.InstallationSpec;
-import dev.kaapanamigrate.testkit.internal.DatabaseLoader;
+import dev.kaapanamigrate.testkit.KaapanaDatabase;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -27,10 +28,10 @@ final class IssueShapeDatabases {
     }
 
     static void load(Connection aii, Connection dwf, Connection backend) throws SQLException {
-        DatabaseLoader loader = new DatabaseLoader(new InstallationModel(BASE));
-        loader.loadAccessInformation(aii);
-        loader.loadDicomWebFilter(dwf);
-        loader.loadBackend(backend);
+        InstallationModel model = new InstallationModel(BASE);
+        InstallationGenerator.loadDatabase(model, KaapanaDatabase.ACCESS_INFORMATION, aii);
+        InstallationGenerator.loadDatabase(model, KaapanaDatabase.DICOM_WEB_FILTER, dwf);
+        InstallationGenerator.loadDatabase(model, KaapanaDatabase.BACKEND, backend);
         run(aii,
                 "DELETE FROM users_projects_roles",
                 "INSERT INTO users_projects_roles (id, project_id, role_id, keycloak_id) SELECT (p - 1) * 100 + u, p, 1, "

@@ -116,19 +116,13 @@ public final class InstallationGenerator {
             }
             createLayout(fast, slow);
             Map<KaapanaDatabase, Manifest.DatabaseContent> databases = new EnumMap<>(KaapanaDatabase.class);
-            DatabaseLoader loader = new DatabaseLoader(model);
             for (KaapanaDatabase db : KaapanaDatabase.values()) {
                 Path folder = fast.resolve(db.folder04());
                 Files.createDirectories(folder.getParent());
                 ClusterTemplates.create(folder, ClusterSpec.of(db.superuser(), db.password(), db.database()), binaries);
                 try (PostgresServer server = PodServers.start(folder, binaries);
                      Connection c = server.dataSource(db.database(), db.superuser(), db.password()).getConnection()) {
-                    switch (db) {
-                        case ACCESS_INFORMATION -> loader.loadAccessInformation(c);
-                        case DICOM_WEB_FILTER -> loader.loadDicomWebFilter(c);
-                        case BACKEND -> loader.loadBackend(c);
-                        default -> loader.loadMarker(c, db.name().toLowerCase(java.util.Locale.ROOT));
-                    }
+                    loadDatabase(model, db, c);
                     databases.put(db, new Manifest.DatabaseContent(db.folder04(), tableDigests(c)));
                 }
             }
@@ -156,6 +150,26 @@ public final class InstallationGenerator {
             throw e;
         } catch (Exception e) {
             throw new IllegalStateException("Generating the installation failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Fills one freshly created, empty database with its 0.4.2 schema and the model's data, as {@link #generate} does
+     * for each database of an installation: for tests that load a database on a server of their own (and may reshape
+     * its data afterwards).
+     *
+     * @param model the data to load
+     * @param db    which database; one without tables of its own in the model gets the testkit's marker table
+     * @param c     a connection to the empty database, as its owner
+     * @throws SQLException on failure
+     */
+    public static void loadDatabase(InstallationModel model, KaapanaDatabase db, Connection c) throws SQLException {
+        DatabaseLoader loader = new DatabaseLoader(model);
+        switch (db) {
+            case ACCESS_INFORMATION -> loader.loadAccessInformation(c);
+            case DICOM_WEB_FILTER -> loader.loadDicomWebFilter(c);
+            case BACKEND -> loader.loadBackend(c);
+            default -> loader.loadMarker(c, db.name().toLowerCase(java.util.Locale.ROOT));
         }
     }
 

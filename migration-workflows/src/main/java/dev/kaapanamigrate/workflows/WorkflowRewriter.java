@@ -1,5 +1,6 @@
 package dev.kaapanamigrate.workflows;
 
+import dev.kaapanamigrate.core.CrashPoints;
 import dev.kaapanamigrate.core.CoreErrorCode;
 import dev.kaapanamigrate.core.PreconditionFailedException;
 import dev.kaapanamigrate.core.Problem;
@@ -250,9 +251,11 @@ public final class WorkflowRewriter {
             FileTime mtime = Files.getLastModifiedTime(path, LinkOption.NOFOLLOW_LINKS);
             if (!Files.exists(backup, LinkOption.NOFOLLOW_LINKS)) {
                 FileWrites.writeAtomically(backup, bytes, path, mtime);
+                CrashPoints.reach("workflows.rewrite:original-kept", planned.file());
             }
             String newText = RuleEngine.apply(r.file().text(), 0, r.file().text().length(), editsOf(a.hits()));
             FileWrites.writeAtomically(path, encode(r.file(), newText), path, null);
+            CrashPoints.reach("workflows.rewrite:rewritten", planned.file());
             LOG.info("Rewrote {} ({}); original kept as {}", path, f.summary(), backup.getFileName());
             return f;
         } catch (IOException e) {

@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -37,6 +38,9 @@ public final class FileRunLock implements RunLock {
 
     /** Lock files held by this JVM, by file key; guarded by the class monitor. */
     private static final Map<Object, LockHolder> HELD_IN_THIS_JVM = new HashMap<>();
+
+    /** How long a refused run waits for the holder's details to appear in the lock file. */
+    private static final Duration HOLDER_WAIT = Duration.ofSeconds(2);
 
     private final Path file;
     private final Object key;
@@ -89,7 +93,7 @@ public final class FileRunLock implements RunLock {
                     lock = null; // cannot happen given the registry; treat as held
                 }
                 if (lock == null) {
-                    LockHolder holder = readHolder(channel);
+                    LockHolder holder = awaitHolder(channel);
                     // No lock of this JVM is on this file (registry above), so closing is safe.
                     channel.close();
                     throw new ConcurrentRunException(file, holder);
@@ -115,6 +119,26 @@ public final class FileRunLock implements RunLock {
     private static Object fileKey(Path file) throws IOException {
         Object key = Files.readAttributes(file, BasicFileAttributes.class).fileKey();
         return key != null ? key : file.toRealPath();
+    }
+
+    /**
+     * The holder of a lock held by another process. A run writes its details just after it takes the OS lock, so a
+     * run refused in between (two runs started together) would read an empty file and could not name the holder:
+     * wait briefly for the details.
+     */
+    private static LockHolder awaitHolder(FileChannel channel) throws IOException {
+        LockHolder holder = readHolder(channel);
+        long deadline = System.nanoTime() + HOLDER_WAIT.toNanos();
+        while (holder == null && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            holder = readHolder(channel);
+        }
+        return holder;
     }
 
     private static LockHolder readHolder(FileChannel channel) throws IOException {

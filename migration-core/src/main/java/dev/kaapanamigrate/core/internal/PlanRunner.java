@@ -2,6 +2,7 @@ package dev.kaapanamigrate.core.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kaapanamigrate.core.CoreErrorCode;
+import dev.kaapanamigrate.core.CrashPoints;
 import dev.kaapanamigrate.core.ErrorCode;
 import dev.kaapanamigrate.core.IdSource;
 import dev.kaapanamigrate.core.LockHolder;
@@ -623,16 +624,22 @@ public final class PlanRunner {
             notes.addAll(ctx.closeResources());
             try {
                 if (current == PlatformState.SOURCE_RUNNING) {
+                    CrashPoints.reach("platform:before-undeploy");
                     control.undeploy();
+                    CrashPoints.reach("platform:undeploy-requested");
                     transitionStarted(current, PlatformState.UNDEPLOYED);
                     control.awaitUndeployed(platformTimeout);
+                    CrashPoints.reach("platform:undeployed");
                     current = PlatformState.UNDEPLOYED;
                     ctx.platformState(current);
                 }
                 if (needed == PlatformState.TARGET_RUNNING) {
+                    CrashPoints.reach("platform:before-deploy");
                     control.deploy();
+                    CrashPoints.reach("platform:deploy-requested");
                     transitionStarted(current, PlatformState.TARGET_RUNNING);
                     control.awaitReady(platformTimeout);
+                    CrashPoints.reach("platform:deployed");
                 }
             } catch (PlatformCannotMoveException e) {
                 return Optional.of(new PlatformStop(PlatformCannotMoveException.pauseProblem(current, needed), true));

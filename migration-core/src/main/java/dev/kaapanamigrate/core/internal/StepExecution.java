@@ -2,6 +2,7 @@ package dev.kaapanamigrate.core.internal;
 
 import dev.kaapanamigrate.core.Change;
 import dev.kaapanamigrate.core.CoreErrorCode;
+import dev.kaapanamigrate.core.CrashPoints;
 import dev.kaapanamigrate.core.ErrorCode;
 import dev.kaapanamigrate.core.MigrationContext;
 import dev.kaapanamigrate.core.MigrationException;
@@ -90,9 +91,12 @@ public final class StepExecution {
             String upToDate = check instanceof StepCheck.UpToDate u ? u.detail() : null;
             if (upToDate == null) {
                 phase = "apply";
+                CrashPoints.reach(step.id(), "before-apply");
                 List<Change> applied = step.apply(ctx);
                 changes = applied == null ? List.of() : applied;
+                CrashPoints.reach(step.id(), "applied");
                 recorder.record(JournalEntry.of(JournalEntry.Type.STEP_APPLIED, runId, clock.instant(), step.id()));
+                CrashPoints.reach(step.id(), "apply-journaled");
             }
             phase = "verify";
             verification = step.verify(ctx);
@@ -109,7 +113,9 @@ public final class StepExecution {
                                 "every fact of the verification to hold", CoreErrorCode.VERIFICATION_FAILED.remedy()));
             }
             phase = "journal";
+            CrashPoints.reach(step.id(), "verified");
             recorder.record(JournalEntry.verified(runId, clock.instant(), step.id(), verification));
+            CrashPoints.reach(step.id(), "done");
             return new StepResult(step.id(), step.description(), step.requiredState(),
                     upToDate == null ? StepStatus.APPLIED : StepStatus.UP_TO_DATE, changes, verification,
                     since(clock, start), null, upToDate, null);

@@ -224,6 +224,7 @@ public final class ConsistencyCheck {
                         MergeJoin.join(a, b, missing, orphans);
                     }
                     without = missing.count();
+                    all.finish();
                     add(Kind.SERIES_WITHOUT_THUMBNAIL, p.name(), missing);
                 }
                 add(Kind.THUMBNAIL_WITHOUT_SERIES, p.name(), orphans);
@@ -280,6 +281,7 @@ public final class ConsistencyCheck {
                         throw new UncheckedIOException(e);
                     }
                 });
+                w.finish();
             } catch (UncheckedIOException e) {
                 throw e.getCause();
             }

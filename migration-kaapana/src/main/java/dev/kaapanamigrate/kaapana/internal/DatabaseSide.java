@@ -1,5 +1,6 @@
 package dev.kaapanamigrate.kaapana.internal;
 
+import dev.kaapanamigrate.core.CrashPoints;
 import dev.kaapanamigrate.core.RecordFile;
 import dev.kaapanamigrate.core.MigrationContext;
 import dev.kaapanamigrate.core.MigrationException;
@@ -66,6 +67,7 @@ public final class DatabaseSide {
             int limit = options.firstDifferences();
             List<Row> projects = inTransaction(connections.dataSource(current, ctx), DatabaseSide::projects);
             ctx.progress(1, 3, "databases read", current.stableName() + " (" + projects.size() + " projects)");
+            CrashPoints.reach("kaapana.database-snapshot:read", current.stableName());
             Map<String, Row> byId = new LinkedHashMap<>();
             projects.forEach(p -> byId.put(p.id(), p));
             List<ConsistencyReport.Finding> findings = new ArrayList<>();
@@ -92,6 +94,7 @@ public final class DatabaseSide {
                 return null;
             });
             ctx.progress(2, 3, "databases read", current.stableName() + " (" + all[0] + " series)");
+            CrashPoints.reach("kaapana.database-snapshot:read", current.stableName());
 
             current = ServiceDatabase.BACKEND;
             Map<String, Long> members = new HashMap<>();
@@ -211,8 +214,7 @@ public final class DatabaseSide {
                     String id = rs.getString(2);
                     if (!p.equals(project)) {
                         if (w != null) {
-                            w.close();
-                            counts.put(project, w.count());
+                            counts.put(project, w.finish());
                         }
                         project = p;
                         w = projects.containsKey(p) ? IdFile.sorted(dir.resolve(prefix + p + ".ids.gz"),
@@ -228,12 +230,11 @@ public final class DatabaseSide {
                     }
                 }
                 if (w != null) {
-                    w.close();
-                    counts.put(project, w.count());
+                    counts.put(project, w.finish());
                 }
             } finally {
                 if (w != null) {
-                    w.close();
+                    w.close(); // removes an unfinished file
                 }
             }
         }

@@ -1,5 +1,6 @@
 package dev.kaapanamigrate.kaapana.internal;
 
+import dev.kaapanamigrate.core.CrashPoints;
 import dev.kaapanamigrate.core.RecordFile;
 import dev.kaapanamigrate.domain.KaapanaNames;
 import dev.kaapanamigrate.kaapana.PacsInventory;
@@ -62,7 +63,9 @@ public final class PacsFolders {
                 FolderListing.Counts c = FolderListing.walk(e.getValue(), e.getKey(), w, digests, rel -> false);
                 out.add(c == null ? new PacsInventory.Folder(e.getKey(), false, 0, 0)
                         : new PacsInventory.Folder(e.getKey(), true, c.files(), c.bytes()));
+                CrashPoints.reach("kaapana.pacs-folders:walked", e.getKey());
             }
+            w.finish();
         }
         return out;
     }

@@ -27,6 +27,7 @@ class MergeJoinTest {
             for (String id : ids) {
                 w.add(id);
             }
+            w.finish();
         }
         return f;
     }
@@ -77,6 +78,7 @@ class MergeJoinTest {
         Path folders = dir.resolve("folders.gz");
         try (RecordFile.Writer<FolderListing.Entry> w = FolderListing.writer(folders)) {
             w.add(new FolderListing.Entry("FAST/x", 'f', 1, 0, ""));
+            w.finish();
         }
         assertThatThrownBy(() -> IdFile.open(folders)).isInstanceOf(IOException.class)
                 .hasMessageContaining("'kaapana.folder-listing/1', expected 'strings/1'");

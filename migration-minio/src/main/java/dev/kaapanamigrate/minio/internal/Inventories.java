@@ -1,5 +1,6 @@
 package dev.kaapanamigrate.minio.internal;
 
+import dev.kaapanamigrate.core.CrashPoints;
 import dev.kaapanamigrate.core.SetDigest;
 import dev.kaapanamigrate.core.RecordFile;
 import dev.kaapanamigrate.core.Directories;
@@ -87,6 +88,7 @@ public final class Inventories {
                 done++;
                 BucketInventory b = result.get(result.size() - 1);
                 ctx.progress(done, buckets.size(), "buckets listed", bucket + " (" + b.objects() + " objects)");
+                CrashPoints.reach("minio.inventory:listed", bucket);
             }
             ObjectInventory inventory = new ObjectInventory(store.endpoint(), ctx.clock().instant(),
                     ctx.runId().toString(), result);
@@ -129,10 +131,11 @@ public final class Inventories {
                     thumbs[0]++;
                 }
             });
+            writer.finish();
             ok = true;
         } finally {
             try {
-                writer.close();
+                writer.close(); // removes an unfinished listing
             } finally {
                 if (thumbWriter != null) {
                     thumbWriter.close();

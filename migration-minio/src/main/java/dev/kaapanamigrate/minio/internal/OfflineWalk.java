@@ -4,6 +4,7 @@ import dev.kaapanamigrate.core.SetDigest;
 import dev.kaapanamigrate.core.RecordFile;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kaapanamigrate.core.CrashPoints;
 import dev.kaapanamigrate.core.MigrationException;
 import dev.kaapanamigrate.core.Problem;
 import dev.kaapanamigrate.minio.MinioErrorCode;
@@ -138,14 +139,17 @@ public final class OfflineWalk {
                             return FileVisitResult.CONTINUE;
                         }
                     });
+                    keyWriter.finish();
                 } finally {
-                    keyWriter.close();
+                    keyWriter.close(); // removes an unfinished listing
                 }
                 buckets.add(new OfflineInventory.OfflineBucket(bucket, keys.count(), keys.hex(),
                         keysFile.toAbsolutePath().toString()));
+                CrashPoints.reach("minio.offline-inventory:walked", bucket);
             }
+            files.finish();
         } finally {
-            files.close();
+            files.close(); // removes an unfinished listing
         }
         return new OfflineInventory(minioDir.toAbsolutePath().toString(), at.get(), format, buckets,
                 filesDigest.count(), fileBytes[0], filesDigest.hex(), filesListing.toAbsolutePath().toString(),

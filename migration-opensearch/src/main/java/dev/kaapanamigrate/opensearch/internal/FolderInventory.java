@@ -1,5 +1,6 @@
 package dev.kaapanamigrate.opensearch.internal;
 
+import dev.kaapanamigrate.core.SetDigest;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;

@@ -1,5 +1,6 @@
 package dev.kaapanamigrate.opensearch.internal;
 
+import dev.kaapanamigrate.core.SetDigest;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;

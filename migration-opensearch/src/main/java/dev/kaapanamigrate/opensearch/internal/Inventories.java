@@ -1,6 +1,8 @@
 package dev.kaapanamigrate.opensearch.internal;
 
+import dev.kaapanamigrate.core.RecordFile;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.kaapanamigrate.core.CrashPoints;
 import dev.kaapanamigrate.core.MigrationContext;
 import dev.kaapanamigrate.domain.KaapanaNames;
 import dev.kaapanamigrate.opensearch.IndexInventory;
@@ -28,6 +30,9 @@ public final class Inventories {
     static final Set<String> KEPT_SETTINGS = Set.of("index.number_of_shards", "index.number_of_replicas",
             "index.mapping.total_fields.limit", "index.max_docvalue_fields_search", "index.uuid", "index.creation_date",
             "index.version.created");
+
+    /** Sort runs spilled by every inventory of this JVM so far (for tests and benchmarks). */
+    private static final java.util.concurrent.atomic.AtomicLong SPILLED = new java.util.concurrent.atomic.AtomicLong();
 
     /** Entries per batch handed to the listing writer's thread. */
     static final int LISTING_BATCH = 1000;
@@ -87,12 +92,10 @@ public final class Inventories {
      *
      * @param indices  settings per index, as {@link #settings} returns them
      * @param folder   where the listings and mappings go (created)
-     * @param scratch  where sort runs go
      * @param ctx      for progress, or {@code null}
      * @return one inventory per index, in name order
      */
-    public List<IndexInventory> take(Map<String, Map<String, String>> indices, Path folder, Path scratch,
-                                     MigrationContext ctx) {
+    public List<IndexInventory> take(Map<String, Map<String, String>> indices, Path folder, MigrationContext ctx) {
         try {
             Files.createDirectories(folder);
             List<IndexInventory> out = new ArrayList<>();
@@ -108,14 +111,15 @@ public final class Inventories {
                 Files.write(folder.resolve(mappingFile), Endpoint.JSON.writeValueAsBytes(mapping));
                 int shards = Integer.parseInt(e.getValue().getOrDefault("index.number_of_shards", "1"));
                 IndexScanner.Result result;
-                SortedListingWriter writer = new SortedListingWriter(folder.resolve(listingFile),
-                        scratch.resolve("runs-" + fileName(index) + "-" + System.nanoTime()), options.sortBudgetBytes());
+                RecordFile.SortingWriter<Listing.Entry> writer = Listing.sorted(folder.resolve(listingFile),
+                        options.sortBudgetBytes());
                 try (writer) {
                     // the listing is sorted and written on a thread of its own while the next pages are hashed
                     try (AsyncSink sink = new AsyncSink(writer::add, LISTING_BATCH, LISTING_BATCHES,
                             "opensearch-inventory-listing")) {
                         result = scanner.scan(index, shards, sink);
                     }
+                    writer.finish(); // without it (a failed scan), closing removes the unfinished listing
                 }
                 Map<String, String> fields = Mappings.fields(mapping);
                 out.add(new IndexInventory(index, result.documents(), result.contentDigest(), result.idDigest(),
@@ -125,9 +129,11 @@ public final class Inventories {
                 LOG.info("Inventoried {} at {}: {} documents in {} ms ({}, {} requests, {} sort runs)", index,
                         endpoint.name(), result.documents(), (System.nanoTime() - t0) / 1_000_000, result.method(),
                         result.requests(), writer.runs());
+                SPILLED.addAndGet(writer.runs());
                 if (ctx != null) {
                     ctx.progress(done, indices.size(), "indices inventoried", index);
                 }
+                CrashPoints.reach("opensearch.inventory:inventoried", index);
             }
             return out;
         } catch (IOException e) {
@@ -178,5 +184,15 @@ public final class Inventories {
             out.put(field, r.json().path("count").asLong());
         }
         return out;
+    }
+
+    /**
+     * Sorted runs spilled to disk by every inventory of this JVM so far (0 when every listing came in order or fit in
+     * its memory budget), for tests and benchmarks.
+     *
+     * @return the runs
+     */
+    public static long sortRunsSpilled() {
+        return SPILLED.get();
     }
 }

@@ -1,5 +1,7 @@
 package dev.kaapanamigrate.opensearch.internal;
 
+import dev.kaapanamigrate.core.RecordFile;
+import dev.kaapanamigrate.core.SetDigest;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -77,7 +79,7 @@ public final class ListingCompare {
         Collector missing = new Collector(limit);
         Collector changed = new Collector(limit);
         Collector added = new Collector(limit);
-        try (Listing.Reader b = new Listing.Reader(baseline, true); Listing.Reader c = new Listing.Reader(current, true)) {
+        try (RecordFile.Reader<Listing.Entry> b = Listing.read(baseline); RecordFile.Reader<Listing.Entry> c = Listing.read(current)) {
             while (b.peek() != null || c.peek() != null) {
                 if (c.peek() == null || (b.peek() != null && b.peek().id().compareTo(c.peek().id()) < 0)) {
                     missing.add(b.next().id());
@@ -107,13 +109,13 @@ public final class ListingCompare {
      */
     public static Found notIn(Map<String, Path> listings, Path reference, int limit) throws IOException {
         Collector missing = new Collector(limit);
-        record Head(String index, Listing.Reader reader) {
+        record Head(String index, RecordFile.Reader<Listing.Entry> reader) {
         }
-        List<Listing.Reader> open = new ArrayList<>();
-        try (Listing.Reader ref = new Listing.Reader(reference, true)) {
+        List<RecordFile.Reader<Listing.Entry>> open = new ArrayList<>();
+        try (RecordFile.Reader<Listing.Entry> ref = Listing.read(reference)) {
             PriorityQueue<Head> queue = new PriorityQueue<>(Comparator.comparing((Head h) -> h.reader().peek().id()));
             for (Map.Entry<String, Path> e : listings.entrySet()) {
-                Listing.Reader r = new Listing.Reader(e.getValue(), true);
+                RecordFile.Reader<Listing.Entry> r = Listing.read(e.getValue());
                 open.add(r);
                 if (r.peek() != null) {
                     queue.add(new Head(e.getKey(), r));
@@ -133,7 +135,7 @@ public final class ListingCompare {
                 }
             }
         } finally {
-            for (Listing.Reader r : open) {
+            for (RecordFile.Reader<Listing.Entry> r : open) {
                 r.close();
             }
         }
@@ -150,7 +152,7 @@ public final class ListingCompare {
     public static String[] recount(Path listing) throws IOException {
         SetDigest d = new SetDigest();
         String previous = null;
-        try (Listing.Reader r = new Listing.Reader(listing, true)) {
+        try (RecordFile.Reader<Listing.Entry> r = Listing.read(listing)) {
             for (Listing.Entry e = r.next(); e != null; e = r.next()) {
                 if (previous != null && previous.compareTo(e.id()) > 0) {
                     throw new IOException(listing + " is not sorted by id at " + e.id());

@@ -1,5 +1,6 @@
 package dev.kaapanamigrate.opensearch.internal;
 
+import dev.kaapanamigrate.core.SetDigest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.core.JsonFactory;

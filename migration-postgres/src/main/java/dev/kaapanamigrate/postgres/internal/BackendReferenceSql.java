@@ -213,10 +213,13 @@ public final class BackendReferenceSql {
      * @param h        the handle
      * @param renames  old id → new id
      * @param digest   whether to digest the columns a rebuild copies unchanged
+     * @param renamedDagIds whether that digest takes {@code dag_id} as the renames leave it (the history rewrite of
+     *                 {@code job.dag_id} runs before the rebuild: {@link JobTableRebuild#unchangedRowHash(String, boolean)})
      * @param projects UUID by old integer id, to count inconsistent project forms; empty to skip
      * @return the counts
      */
-    public static JobCounts countJobs(Handle h, Map<String, String> renames, boolean digest, Map<Integer, UUID> projects) {
+    public static JobCounts countJobs(Handle h, Map<String, String> renames, boolean digest, boolean renamedDagIds,
+                                      Map<Integer, UUID> projects) {
         Map<String, String> uuids = new LinkedHashMap<>();
         projects.forEach((oldId, uuid) -> uuids.put(String.valueOf(oldId), uuid.toString()));
         long[] inconsistent = {0};
@@ -227,7 +230,7 @@ public final class BackendReferenceSql {
         long[] jobs = {0};
         TableDigests.TableDigest[] unchanged = {null};
         org.jdbi.v3.core.statement.Query query = h.createQuery("SELECT v.kind, v.value, count(*), coalesce(sum(v.h), 0)::text FROM job j CROSS JOIN LATERAL ("
-                + "VALUES (0, '', " + (digest ? JobTableRebuild.unchangedRowHash("j") : "NULL::bigint") + "), "
+                + "VALUES (0, '', " + (digest ? JobTableRebuild.unchangedRowHash("j", renamedDagIds) : "NULL::bigint") + "), "
                 + "(1, CASE WHEN :renames::jsonb ?? j.dag_id THEN j.dag_id END, NULL), "
                 + "(2, CASE WHEN :renames::jsonb ?? (j.conf_data->>'dag_id') THEN j.conf_data->>'dag_id' END, NULL), "
                 + "(3, CASE WHEN jsonb_typeof(j.conf_data->'project_form') = 'object' "

@@ -196,7 +196,8 @@ public final class DatabaseSteps {
             v.fact("tables of " + db.stableName() + " the migration did not write, unchanged since its baseline: "
                     + String.join(", ", new java.util.TreeSet<>(quiet)), "no row written by the migration's transaction "
                     + "and no transaction completed on the server since it committed",
-                    "none: its own counters showed no write and no rewrite of them, and the server's transaction horizon "
+                    "none: its own counters (track_counts on) showed no write of them, neither a rewrite nor a column "
+                    + "change, and the server's transaction horizon "
                     + "is still one above the migration's (" + fence.xid() + ")", true);
             LOG.info("Verifying {} without reading {} again: nothing wrote them since the migration read them",
                     db.stableName(), quiet);

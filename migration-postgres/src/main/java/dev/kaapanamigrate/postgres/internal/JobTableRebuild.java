@@ -1,6 +1,7 @@
 package dev.kaapanamigrate.postgres.internal;
 
 import dev.kaapanamigrate.core.CoreErrorCode;
+import dev.kaapanamigrate.core.CrashPoints;
 import dev.kaapanamigrate.core.Problem;
 import dev.kaapanamigrate.core.StepFailedException;
 import java.util.ArrayList;
@@ -127,9 +128,28 @@ public final class JobTableRebuild {
      * @return a {@code bigint} expression
      */
     public static String unchangedRowHash(String alias) {
+        return unchangedRowHash(alias, false);
+    }
+
+    /**
+     * As {@link #unchangedRowHash(String)}, but with {@code renamedDagIds} the {@code dag_id} hashed is the one the
+     * history rewrite ({@code UPDATE job SET dag_id = …}, run before the rebuild in the same transaction) leaves: the
+     * new id where the named parameter {@code :renames} (old id → new id, jsonb) holds the old one. So a digest taken
+     * before the renames compares with the rebuilt table's, and the single scan before any write still serves both.
+     *
+     * @param alias         the row's alias or table name
+     * @param renamedDagIds whether to hash {@code dag_id} as renamed by {@code :renames}
+     * @return a {@code bigint} expression
+     */
+    public static String unchangedRowHash(String alias, boolean renamedDagIds) {
         StringBuilder row = new StringBuilder();
         for (String column : UNCHANGED_COLUMNS.split(", ")) {
-            row.append(row.length() == 0 ? "" : ", ").append(alias).append('.').append(column);
+            String value = alias + '.' + column;
+            if (renamedDagIds && column.equals("dag_id")) {
+                // The column's own type: the record hash is taken per column type, as in the copy's RETURNING.
+                value = "coalesce(:renames::jsonb ->> " + value + ", " + value + ")::character varying";
+            }
+            row.append(row.length() == 0 ? "" : ", ").append(value);
         }
         return "hash_record_extended(ROW(" + row + "), 0)";
     }
@@ -148,7 +168,8 @@ public final class JobTableRebuild {
      * Rebuilds {@code job} with {@code conf_data} replaced by an expression over the old row {@code j}. The copy digests
      * the rows it writes in its own {@code RETURNING} (no second pass over either table): before the old table is
      * dropped, the new one must hold as many rows and, over every column but {@code conf_data}, the digest the caller
-     * took of the old one in this transaction, under a lock that kept writers out since; otherwise the step fails and
+     * took of the old one in this transaction (with {@code dag_id} as the history rewrite's renames before the copy
+     * leave it, {@link #unchangedRowHash(String, boolean)}), under a lock that kept writers out since; otherwise the step fails and
      * the transaction's rollback leaves the old table. The same {@code RETURNING} counts the new rows that still hold a
      * value the rewrite replaces, so the caller needs no scan after the rewrite to prove that none is left.
      *
@@ -177,6 +198,7 @@ public final class JobTableRebuild {
                     "every job copied, unchanged but for conf_data", "nothing was changed (the transaction was rolled "
                     + "back); report this as a bug"));
         }
+        CrashPoints.reach("postgres.backend.job-table-rebuild:copied");
         Sql.executeAll(h,
                 "ALTER SEQUENCE job_id_seq OWNED BY NONE", // else dropping the old table drops the sequence
                 "DROP TABLE job",

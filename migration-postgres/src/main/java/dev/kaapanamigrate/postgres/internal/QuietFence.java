@@ -15,68 +15,84 @@ import org.jdbi.v3.core.Handle;
  *
  * <p>Taken at the end of the migration's transaction, after its last statement: (1) the transaction wrote no row of
  * those tables ({@code pg_stat_get_xact_tuples_inserted/updated/deleted}, which count the current transaction's own
- * writes exactly, not the shared statistics that arrive late) and none was truncated or rewritten (same file node as
- * when the transaction locked them); (2) every transaction id below this transaction's has completed and none above
+ * writes exactly, not the shared statistics that arrive late; refused unless {@code track_counts} is on, without which
+ * they stay 0), none was truncated or rewritten (same file node as when the transaction locked them) and none changed
+ * its columns without writing a row ({@code ADD COLUMN … DEFAULT} a constant, {@code DROP COLUMN}, a binary-coercible
+ * {@code ALTER COLUMN … TYPE}: the same {@code pg_attribute} rows, name, type, type modifier, dropped and has-missing,
+ * as then); (2) every transaction id below this transaction's has completed and none above
  * it has ({@code pg_current_snapshot()}: no id in progress, {@code xmax} = this transaction's id). It holds in the
  * verification when the server's next completed-id horizon is exactly one above the migration's id: every write
  * needs a transaction id, so no transaction that could have written anything, in any database of the server, has
  * completed since the migration committed (one still running is invisible to the verification's reads anyway). The
- * server must be the same one, not restarted (start time and database oid compared). Anything else, including a
- * verification in another run or another process (the fence lives only in the step's memory, keyed by run, never in
- * the journal), reads the tables again.
+ * server must be the same one, not restarted (start time, as microseconds since the epoch, and database oid
+ * compared). Anything else, including a verification in another run or another process (the fence lives only in the
+ * step's memory, keyed by run, never in the journal), reads the tables again.
  *
  * @param runId         the run whose migration took it
  * @param database      the database's oid
- * @param serverStarted the server's start time, as text
+ * @param serverStarted the server's start time, in microseconds since the epoch (independent of session settings)
  * @param xid           the migration's transaction id
  * @param tables        the tables it vouches for
  */
-public record QuietFence(UUID runId, long database, String serverStarted, long xid, Set<String> tables) {
+public record QuietFence(UUID runId, long database, long serverStarted, long xid, Set<String> tables) {
+
+    /** The server's start time in microseconds since the epoch: a number, whatever the session's date settings. */
+    private static final String SERVER_STARTED = "(extract(epoch from pg_postmaster_start_time()) * 1000000)::bigint";
 
     /**
-     * The file nodes of tables, to compare at the end of the transaction.
+     * The state of tables to compare at the end of the transaction: each one's file node and a fingerprint of its
+     * columns ({@code pg_attribute} rows with {@code attnum > 0}: number, name, type, type modifier,
+     * {@code attisdropped}, {@code atthasmissing}).
      *
      * @param h      the handle, in the migration's transaction, holding locks that keep writers out
      * @param tables table names in {@code public}
-     * @return table → file node
+     * @return table → file node and column fingerprint
      */
-    public static Map<String, Long> fileNodes(Handle h, Collection<String> tables) {
-        Map<String, Long> nodes = new java.util.TreeMap<>();
-        h.createQuery("SELECT c.relname, pg_relation_filenode(c.oid) FROM pg_class c WHERE c.relnamespace = "
-                        + "'public'::regnamespace AND c.relkind = 'r' AND c.relname = ANY (?::text[])")
+    public static Map<String, String> tableStates(Handle h, Collection<String> tables) {
+        Map<String, String> states = new java.util.TreeMap<>();
+        h.createQuery("SELECT c.relname, pg_relation_filenode(c.oid)::text || ' ' || coalesce((SELECT md5(string_agg("
+                        + "concat_ws(',', a.attnum, a.attname, a.atttypid, a.atttypmod, a.attisdropped, a.atthasmissing), "
+                        + "';' ORDER BY a.attnum)) FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0), '') "
+                        + "FROM pg_class c WHERE c.relnamespace = 'public'::regnamespace AND c.relkind = 'r' "
+                        + "AND c.relname = ANY (?::text[])")
                 .bindArray(0, String.class, List.copyOf(tables))
-                .map((rs, ctx) -> Map.entry(rs.getString(1), rs.getLong(2))).forEach(e -> nodes.put(e.getKey(), e.getValue()));
-        return nodes;
+                .map((rs, ctx) -> Map.entry(rs.getString(1), rs.getString(2)))
+                .forEach(e -> states.put(e.getKey(), e.getValue()));
+        return states;
     }
 
     /**
      * Takes the fence at the end of the migration's transaction, if it can vouch for the tables.
      *
-     * @param h         the handle, in the migration's transaction, after its last write
-     * @param runId     the run
-     * @param fileNodes the tables' file nodes when the transaction locked them ({@link #fileNodes(Handle, Collection)})
-     * @return the fence, or empty when the transaction wrote a row of one of them, one was rewritten, or another
-     *         transaction was in progress or completed after this one began
+     * @param h           the handle, in the migration's transaction, after its last write
+     * @param runId       the run
+     * @param tableStates the tables' states when the transaction locked them ({@link #tableStates(Handle, Collection)})
+     * @return the fence, or empty when {@code track_counts} is off, the transaction wrote a row of one of them, one was
+     *         rewritten or changed its columns, or another transaction was in progress or completed after this one began
      */
-    public static Optional<QuietFence> take(Handle h, UUID runId, Map<String, Long> fileNodes) {
-        if (!fileNodes(h, fileNodes.keySet()).equals(fileNodes)) {
+    public static Optional<QuietFence> take(Handle h, UUID runId, Map<String, String> tableStates) {
+        // Without track_counts the transaction's own counters stay 0 and prove nothing.
+        if (!h.createQuery("SELECT current_setting('track_counts')::bool").mapTo(boolean.class).one()) {
+            return Optional.empty();
+        }
+        if (!tableStates(h, tableStates.keySet()).equals(tableStates)) {
             return Optional.empty();
         }
         long written = h.createQuery("SELECT coalesce(sum(pg_stat_get_xact_tuples_inserted(c.oid) "
                         + "+ pg_stat_get_xact_tuples_updated(c.oid) + pg_stat_get_xact_tuples_deleted(c.oid)), 0) "
                         + "FROM pg_class c WHERE c.relnamespace = 'public'::regnamespace AND c.relkind = 'r' "
                         + "AND c.relname = ANY (?::text[])")
-                .bindArray(0, String.class, List.copyOf(fileNodes.keySet())).mapTo(long.class).one();
+                .bindArray(0, String.class, List.copyOf(tableStates.keySet())).mapTo(long.class).one();
         if (written != 0) {
             return Optional.empty();
         }
         return h.createQuery("SELECT pg_current_xact_id()::text::bigint, "
                         + "pg_snapshot_xmax(pg_current_snapshot())::text::bigint, "
                         + "(SELECT count(*) FROM pg_snapshot_xip(pg_current_snapshot())), "
-                        + "(SELECT oid FROM pg_database WHERE datname = current_database()), pg_postmaster_start_time()::text")
+                        + "(SELECT oid FROM pg_database WHERE datname = current_database()), " + SERVER_STARTED)
                 .map((rs, ctx) -> rs.getLong(2) == rs.getLong(1) && rs.getLong(3) == 0
-                        ? Optional.of(new QuietFence(runId, rs.getLong(4), rs.getString(5), rs.getLong(1),
-                        Set.copyOf(fileNodes.keySet())))
+                        ? Optional.of(new QuietFence(runId, rs.getLong(4), rs.getLong(5), rs.getLong(1),
+                        Set.copyOf(tableStates.keySet())))
                         : Optional.<QuietFence>empty()).one();
     }
 
@@ -94,7 +110,7 @@ public record QuietFence(UUID runId, long database, String serverStarted, long x
         }
         return h.createQuery("SELECT pg_snapshot_xmax(pg_current_snapshot())::text::bigint = ? "
                         + "AND (SELECT oid FROM pg_database WHERE datname = current_database()) = ? "
-                        + "AND pg_postmaster_start_time()::text = ?")
+                        + "AND " + SERVER_STARTED + " = ?")
                 .bind(0, xid + 1).bind(1, database).bind(2, serverStarted).mapTo(boolean.class).one();
     }
 }

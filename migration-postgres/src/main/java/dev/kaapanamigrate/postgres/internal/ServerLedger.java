@@ -5,11 +5,16 @@ import dev.kaapanamigrate.pgserver.PostgresBinaries;
 import dev.kaapanamigrate.pgserver.PostgresServer;
 import dev.kaapanamigrate.postgres.TemporaryServers;
 import dev.kaapanamigrate.postgres.TemporaryServers.ServerRecord;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -83,6 +88,36 @@ public final class ServerLedger {
     }
 
     /**
+     * Records that a server is about to start on a folder, before it starts: a run killed between the start and
+     * {@link #record} leaves a server no record names by pid, which the next run's folder checks would take for the
+     * platform's and refuse. Until {@link #record} replaces it, the record has pid 0 and the wall-clock instant before
+     * the start; it is resolved to the postmaster that {@code postmaster.pid} names if that process started after it.
+     *
+     * @param folder the data folder
+     */
+    public void recordStarting(Path folder) {
+        Map<String, ServerRecord> recorded = new LinkedHashMap<>(recorded());
+        // the wall clock, not the plan's: it is compared with the process's start time
+        recorded.put(folder.toString(), new ServerRecord(folder.toString(), 0, Instant.now().minusSeconds(1)));
+        ctx.putDurable(TemporaryServers.RUNNING, recorded);
+    }
+
+    /**
+     * The pids of the recorded servers (those recorded while starting resolved when they run).
+     *
+     * @return the pids
+     */
+    public Set<Long> recordedPids() {
+        Set<Long> pids = new HashSet<>();
+        recorded().values().forEach(r -> {
+            if (r.pid() > 0) {
+                pids.add(r.pid());
+            }
+        });
+        return pids;
+    }
+
+    /**
      * Records a server that just started.
      *
      * @param folder the data folder it runs on
@@ -107,6 +142,35 @@ public final class ServerLedger {
     }
 
     private Map<String, ServerRecord> recorded() {
-        return ctx.get(TemporaryServers.RUNNING).orElse(Map.of());
+        Map<String, ServerRecord> raw = ctx.get(TemporaryServers.RUNNING).orElse(Map.of());
+        if (raw.values().stream().noneMatch(r -> r.pid() == 0)) {
+            return raw;
+        }
+        Map<String, ServerRecord> out = new LinkedHashMap<>();
+        raw.forEach((folder, r) -> out.put(folder, r.pid() == 0 ? resolveStarting(r) : r));
+        return out;
+    }
+
+    /**
+     * A server recorded while starting: the postmaster {@code postmaster.pid} names, if it runs and started after the
+     * record was written (so not a server someone started earlier); else the record as it is (nothing runs).
+     */
+    private static ServerRecord resolveStarting(ServerRecord r) {
+        if (r.startedAt() == null) {
+            return r;
+        }
+        try {
+            List<String> lines = Files.readAllLines(Path.of(r.folder()).resolve("postmaster.pid"));
+            long pid = Long.parseLong(lines.get(0).strip());
+            Optional<Instant> started = ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
+                    .flatMap(h -> h.info().startInstant());
+            if (started.isPresent() && !started.get().isBefore(r.startedAt())) {
+                LOG.info("The server an earlier run was starting on {} runs as pid {}", r.folder(), pid);
+                return new ServerRecord(r.folder(), pid, started.get());
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("No server of the record {}: {}", r, e.toString());
+        }
+        return r;
     }
 }

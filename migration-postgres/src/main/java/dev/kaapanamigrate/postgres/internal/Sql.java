@@ -1,6 +1,7 @@
 package dev.kaapanamigrate.postgres.internal;
 
 import dev.kaapanamigrate.core.CoreErrorCode;
+import dev.kaapanamigrate.core.CrashPoints;
 import dev.kaapanamigrate.core.Problem;
 import dev.kaapanamigrate.core.StepFailedException;
 import java.sql.SQLException;
@@ -83,6 +84,11 @@ public final class Sql {
         return run(jdbi, database, what, false, work);
     }
 
+    /** The crash point name of a writing transaction: {@code postgres.<database>.<what, dashed>}. */
+    private static String pointOf(String database, String what) {
+        return "postgres." + database + "." + what.replace(' ', '-');
+    }
+
     /**
      * Executes statements without parameters (DDL, mostly), one after the other.
      *
@@ -105,9 +111,14 @@ public final class Sql {
                 T r = work.withHandle(tx);
                 if (readOnly) {
                     tx.rollback();
+                } else {
+                    CrashPoints.reach(pointOf(database, what), "before-commit");
                 }
                 return r;
             });
+            if (!readOnly) {
+                CrashPoints.reach(pointOf(database, what), "committed");
+            }
             LOG.info("The {} of the {} database took {} ms", what, database, (System.nanoTime() - start) / 1_000_000);
             return result;
         } catch (JdbiException | SQLException e) {

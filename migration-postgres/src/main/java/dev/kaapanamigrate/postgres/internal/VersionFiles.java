@@ -1,5 +1,6 @@
 package dev.kaapanamigrate.postgres.internal;
 
+import dev.kaapanamigrate.core.CrashPoints;
 import dev.kaapanamigrate.core.CoreErrorCode;
 import dev.kaapanamigrate.core.Problem;
 import dev.kaapanamigrate.postgres.KaapanaVersion;
@@ -146,6 +147,7 @@ public final class VersionFiles {
                 Set<PosixFilePermission> perms = Files.getPosixFilePermissions(target, LinkOption.NOFOLLOW_LINKS);
                 Files.setPosixFilePermissions(tmp, perms);
             }
+            CrashPoints.reach("kaapana.write-version:temporary-file-written");
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
             try {

@@ -1,5 +1,6 @@
 package dev.kaapanamigrate.workflows.internal;
 
+import dev.kaapanamigrate.core.CrashPoints;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -72,6 +73,7 @@ public final class FileWrites {
             if (mtime != null) {
                 Files.setLastModifiedTime(tmp, mtime);
             }
+            CrashPoints.reach("workflows.rewrite:temporary-file-written", target.getFileName());
             try {
                 Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
