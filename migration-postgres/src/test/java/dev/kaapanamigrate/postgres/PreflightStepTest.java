@@ -9,12 +9,15 @@ import dev.kaapanamigrate.core.PlanPreview;
 import dev.kaapanamigrate.core.PlatformControl;
 import dev.kaapanamigrate.core.PlatformState;
 import dev.kaapanamigrate.core.StepCheck;
+import dev.kaapanamigrate.testkit.ReliabilityCounts;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The preflight checks on real PostgreSQL data folders (without a live server; see PreflightIT). */
+@ExtendWith(ReliabilityCounts.class)
 class PreflightStepTest {
 
     @TempDir
@@ -54,6 +57,7 @@ class PreflightStepTest {
         assertThat(check).isInstanceOf(StepCheck.Blocked.class);
         assertThat(check.changes()).isEmpty();
         var p = ((StepCheck.Blocked) check).problem();
+        assertThat(p.code()).isEqualTo(dev.kaapanamigrate.core.CoreErrorCode.PRECONDITION_FAILED);
         String real = fast.toRealPath().toString();
         assertThat(p.found()).contains("1) " + real + "/postgres-airflow is a PostgreSQL 16 data folder",
                 "2) " + real + "/keycloak-postgres-data is a PostgreSQL 18 data folder",
@@ -62,6 +66,7 @@ class PreflightStepTest {
         assertThat(p.fix()).contains("1) restore postgres-airflow from a backup", "3) create ");
         assertThat(step.verify(MigrationContext.standalone()).passed()).isFalse();
         assertThat(Folders.digest(fast)).isEqualTo(before);
+        ReliabilityCounts.proved(PreflightStepTest.class, "bad input: PostgreSQL 16/18 data folders and a missing backup directory refused, coded, FAST unchanged");
     }
 
     @Test
@@ -105,6 +110,7 @@ class PreflightStepTest {
             });
         }
         assertThat(Folders.digest(fast)).isEqualTo(before);
+        ReliabilityCounts.proved(PreflightStepTest.class, "bad input: a stray file at a target name refused, coded, FAST unchanged");
     }
 
     @Test

@@ -14,6 +14,7 @@ import dev.kaapanamigrate.core.PlatformState;
 import dev.kaapanamigrate.core.StepCheck;
 import dev.kaapanamigrate.core.StepStatus;
 import dev.kaapanamigrate.core.Verification;
+import dev.kaapanamigrate.testkit.ReliabilityCounts;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -23,11 +24,13 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** The folder moves on real initdb data folders: every partial state, every refusal, dry-run and re-run. */
+@ExtendWith(ReliabilityCounts.class)
 class RenameDataFoldersStepTest {
 
     @TempDir
@@ -265,6 +268,7 @@ class RenameDataFoldersStepTest {
                 "keep " + fast.toRealPath().resolve("kaapana-backend-postgres-data") + ", it holds the data")
                 .doesNotContain("archive", "restore");
         assertThat(t.resolve("PG_VERSION")).hasContent("17");
+        ReliabilityCounts.proved(RenameDataFoldersStepTest.class, "bad input: an empty 0.4 folder beside the moved data refused, coded, FAST unchanged");
     }
 
     @Test
@@ -282,12 +286,14 @@ class RenameDataFoldersStepTest {
         assertThat(problem.fix()).contains("check what " + fast.toRealPath().resolve("keycloak/db-files")
                 + " holds and move it out of FAST_DATA_DIR", "keep " + fast.toRealPath().resolve("keycloak-postgres-data"))
                 .doesNotContain("archive");
+        ReliabilityCounts.proved(RenameDataFoldersStepTest.class, "bad input: a foreign folder under a 0.4 name refused, coded, FAST unchanged");
     }
 
     @Test
     void refusesATargetThatA05DeploymentAlreadyInitialised() throws Exception {
         Folders.copyTemplate(fast.resolve(DataFolderMove.KEYCLOAK.to()));
         assertRefused("both", "keycloak/db-files", "keycloak-postgres-data", "0.5 deployment", "archive it");
+        ReliabilityCounts.proved(RenameDataFoldersStepTest.class, "bad input: a target a 0.5 deployment initialised refused, coded, FAST unchanged");
     }
 
     @Test
@@ -295,12 +301,14 @@ class RenameDataFoldersStepTest {
         Files.createDirectories(fast.resolve(DataFolderMove.BACKEND.to()));
         Files.writeString(fast.resolve(DataFolderMove.BACKEND.to()).resolve("notes.txt"), "mine");
         assertRefused("kaapana-backend-postgres-data exists and is not empty", "notes.txt");
+        ReliabilityCounts.proved(RenameDataFoldersStepTest.class, "bad input: a non-empty unrelated target refused, coded, FAST unchanged");
     }
 
     @Test
     void refusesASourceThatIsNoDataFolder() throws Exception {
         Files.delete(fast.resolve(DataFolderMove.AIRFLOW.from()).resolve("PG_VERSION"));
         assertRefused("postgres-airflow is no PostgreSQL data folder (no PG_VERSION; it holds ", "the PostgreSQL data folder postgres-airflow (with PG_VERSION)", "restore postgres-airflow from the backup");
+        ReliabilityCounts.proved(RenameDataFoldersStepTest.class, "bad input: a source without PG_VERSION refused, coded, FAST unchanged");
     }
 
     @Test
@@ -311,12 +319,14 @@ class RenameDataFoldersStepTest {
         Files.createSymbolicLink(fast.resolve(DataFolderMove.AIRFLOW.to()), root.resolve("nowhere"));
         assertRefused("source " + fast.toRealPath().resolve("postgres-backend") + " is a symbolic link to " + real,
                 "target " + fast.toRealPath().resolve("airflow-postgres-data") + " is a symbolic link");
+        ReliabilityCounts.proved(RenameDataFoldersStepTest.class, "bad input: symlinked source and target refused, coded, FAST unchanged");
     }
 
     @Test
     void refusesAFolderMissingUnderBothNames() throws Exception {
         Files.move(fast.resolve(DataFolderMove.DICOM_WEB_FILTER.from()), root.resolve("lost"));
         assertRefused("neither", "dicom-project-mapping-postgres", "dicom-web-filter-postgres-data", "backup");
+        ReliabilityCounts.proved(RenameDataFoldersStepTest.class, "bad input: a data folder missing under both names refused, coded, FAST unchanged");
     }
 
     @Test
@@ -332,5 +342,6 @@ class RenameDataFoldersStepTest {
         } finally {
             new ProcessBuilder("umount", src.toString()).inheritIO().start().waitFor();
         }
+        ReliabilityCounts.proved(RenameDataFoldersStepTest.class, "bad input: a mount-point source refused, coded, FAST unchanged");
     }
 }
