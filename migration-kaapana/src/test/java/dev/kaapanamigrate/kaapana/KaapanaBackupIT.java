@@ -16,6 +16,7 @@ import dev.kaapanamigrate.core.StepResult;
 import dev.kaapanamigrate.core.StepRunner;
 import dev.kaapanamigrate.core.StepStatus;
 import dev.kaapanamigrate.domain.DataFolderMove;
+import dev.kaapanamigrate.testkit.ReliabilityCounts;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,6 +27,7 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -33,6 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
  * hard links and holes survive a backup and a restore, proven with a digest of everything; damage is found; nothing is
  * ever deleted without a copy. Runs as root (owners other than this process's): skipped otherwise.
  */
+@ExtendWith(ReliabilityCounts.class)
 class KaapanaBackupIT {
 
     @TempDir
@@ -179,6 +182,8 @@ class KaapanaBackupIT {
                     assertThat(e.getMessage()).contains("postgres-backend/base/1/1250: content", "nothing was changed");
                 });
         assertThat(FastFixture.digest(fast, allTopLevel())).isEqualTo(migrated);
+        ReliabilityCounts.proved(KaapanaBackupIT.class,
+                "bad input: a tampered backup file found by the restore, coded BACKUP_CORRUPT, FAST unchanged");
     }
 
     @Test
@@ -204,6 +209,8 @@ class KaapanaBackupIT {
                 + " > kaapana-backup.manifest.json.sha256");
         assertThatThrownBy(() -> KaapanaBackup.at(target).verify()).isInstanceOfSatisfying(MigrationException.class,
                 e -> assertThat(e.getMessage()).contains("cannot be read as a manifest"));
+        ReliabilityCounts.proved(KaapanaBackupIT.class,
+                "bad input: a corrupted backup manifest refused, coded BACKUP_MANIFEST_INVALID, FAST unchanged");
     }
 
     @Test
@@ -217,10 +224,14 @@ class KaapanaBackupIT {
                     assertThat(e.getMessage()).contains("the platform is SOURCE_RUNNING", "undeploy it");
                 });
         assertThat(FastFixture.digest(fast, allTopLevel())).isEqualTo(now);
+        ReliabilityCounts.proved(KaapanaBackupIT.class,
+                "bad input: a restore while the platform runs refused, coded RESTORE_REFUSED, FAST unchanged");
     }
 
     @Test
     void aTargetInsideFastOrMissingIsRefusedWithTheFix() throws Exception {
+        Files.createDirectories(fast.resolve("extensions").resolve("backups"));
+        List<String> before = FastFixture.digest(fast, allTopLevel());
         StepCheck inside = check(new BackupStep(fast, BackupOptions.to(Files.createDirectories(fast.resolve("extensions")
                 .resolve("backups")))));
         assertThat(inside).isInstanceOfSatisfying(StepCheck.Blocked.class, b -> {
@@ -232,11 +243,15 @@ class KaapanaBackupIT {
         assertThat(missing).isInstanceOfSatisfying(StepCheck.Blocked.class, b ->
                 assertThat(b.problem().found()).contains(tmp.resolve("typo") + " does not exist"));
         assertThat(tmp.resolve("typo")).doesNotExist();
+        assertThat(FastFixture.digest(fast, allTopLevel())).isEqualTo(before);
+        ReliabilityCounts.proved(KaapanaBackupIT.class,
+                "bad input: a backup target inside FAST or missing refused, coded BACKUP_TARGET_INVALID, FAST unchanged");
     }
 
     @Test
     void tooLittleSpaceBlocksWithTheNumbersAndCreatesNothing() throws Exception {
         Path small = Files.createDirectories(tmp.resolve("small"));
+        List<String> before = FastFixture.digest(fast, allTopLevel());
         FastFixture.run("mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", small.toString());
         try {
             StepCheck check = check(new BackupStep(fast, BackupOptions.to(small)));
@@ -249,9 +264,12 @@ class KaapanaBackupIT {
             try (Stream<Path> s = Files.list(small)) {
                 assertThat(s).isEmpty();
             }
+            assertThat(FastFixture.digest(fast, allTopLevel())).isEqualTo(before);
         } finally {
             FastFixture.run("umount", small.toString());
         }
+        ReliabilityCounts.proved(KaapanaBackupIT.class,
+                "bad input: not enough space for the backup refused, coded BACKUP_SPACE, nothing created, FAST unchanged");
     }
 
     @Test

@@ -17,6 +17,7 @@ import dev.kaapanamigrate.core.PlatformState;
 import dev.kaapanamigrate.core.StepCheck;
 import dev.kaapanamigrate.core.Verification;
 import dev.kaapanamigrate.testkit.StandInCluster;
+import dev.kaapanamigrate.testkit.ReliabilityCounts;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -28,12 +29,14 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@link KaapanaPlatformControl} against the testkit's stand-in helm, kubectl and deploy scripts (real processes, a
  * shared state file; no cluster anywhere): the search path holds only the stand-ins.
  */
+@ExtendWith(ReliabilityCounts.class)
 class KaapanaPlatformControlIT {
 
     private static final Duration WAIT = Duration.ofSeconds(60);
@@ -103,10 +106,11 @@ class KaapanaPlatformControlIT {
     }
 
     @Test
-    void aPodThatNeverGoesAwayGivesATimeoutNamingIt() {
+    void aPodThatNeverGoesAwayGivesATimeoutNamingIt() throws Exception {
         cluster.runningSource().podThatNeverGoesAway("services", "stuck-postgres-0");
         KaapanaPlatformControl control = control().build();
         control.undeploy();
+        List<String> before = KaapanaMigrationIT.tree(fast);
 
         assertThatThrownBy(() -> control.awaitUndeployed(Duration.ofSeconds(2)))
                 .isInstanceOfSatisfying(MigrationException.class, e -> {
@@ -114,13 +118,19 @@ class KaapanaPlatformControlIT {
                     assertThat(e.problem().orElseThrow().found()).contains("after 2 s", "still there",
                             "pod services/stuck-postgres-0 (Terminating)")
                             .doesNotContain("postgres-backend-7c9d", "coredns");
+                    assertThat(e.problem().orElseThrow().expected()).contains("undeployed (no release and no pod");
+                    assertThat(e.problem().orElseThrow().fix()).contains("look at what is named with kubectl");
                 });
         assertThat(control.current()).isEqualTo(PlatformState.SOURCE_RUNNING);
+        assertThat(KaapanaMigrationIT.tree(fast)).isEqualTo(before);
+        ReliabilityCounts.proved(KaapanaPlatformControlIT.class,
+                "bad input: a platform that never finishes undeploying, coded PLATFORM_TIMEOUT, still SOURCE_RUNNING, FAST unchanged");
     }
 
     @Test
-    void aMissingBinaryGivesAClearError() {
+    void aMissingBinaryGivesAClearError() throws Exception {
         cluster.runningSource().remove("helm");
+        List<String> before = KaapanaMigrationIT.tree(fast);
         KaapanaPlatformControl control = control().build();
         assertThatThrownBy(control::current).isInstanceOfSatisfying(MigrationException.class, e -> {
             assertThat(e.code()).isEqualTo(KaapanaErrorCode.TOOL_MISSING);
@@ -140,11 +150,15 @@ class KaapanaPlatformControlIT {
             assertThat(e.code()).isEqualTo(KaapanaErrorCode.TOOL_MISSING);
             assertThat(e.getMessage()).contains("the deploy script", "does not exist");
         });
+        assertThat(KaapanaMigrationIT.tree(fast)).isEqualTo(before);
+        ReliabilityCounts.proved(KaapanaPlatformControlIT.class,
+                "bad input: a missing helm or deploy script, coded TOOL_MISSING with where it was looked for and the fix, FAST unchanged");
     }
 
     @Test
-    void anUnreachableClusterGivesACodedErrorWithKubectlsMessage() {
+    void anUnreachableClusterGivesACodedErrorWithKubectlsMessage() throws Exception {
         cluster.runningSource().unreachable(true);
+        List<String> before = KaapanaMigrationIT.tree(fast);
         KaapanaPlatformControl control = control().build();
         assertThatThrownBy(control::current).isInstanceOfSatisfying(MigrationException.class, e -> {
             assertThat(e.code()).isEqualTo(KaapanaErrorCode.CLUSTER_UNREACHABLE);
@@ -154,6 +168,9 @@ class KaapanaPlatformControlIT {
             assertThat(c.succeeded()).isFalse();
             assertThat(c.output()).contains("connection refused");
         });
+        assertThat(KaapanaMigrationIT.tree(fast)).isEqualTo(before);
+        ReliabilityCounts.proved(KaapanaPlatformControlIT.class,
+                "bad input: an unreachable cluster, coded CLUSTER_UNREACHABLE with kubectl's message and the fix, FAST unchanged");
     }
 
     @Test
@@ -220,12 +237,16 @@ class KaapanaPlatformControlIT {
         List<PlatformCommand> seen = new CopyOnWriteArrayList<>();
         KaapanaPlatformControl control = control().registryCredentials("kaapana-ci", "hunter2-registry")
                 .onCommand(seen::add).build();
+        List<String> before = KaapanaMigrationIT.tree(fast);
 
         assertThatThrownBy(control::deploy).isInstanceOfSatisfying(MigrationException.class, e -> {
             assertThat(e.code()).isEqualTo(KaapanaErrorCode.DEPLOY_SCRIPT_FAILED);
             assertThat(e.getMessage()).contains("exited with 3", "Could not pull chart! -> abort",
                     "--username kaapana-ci --password ****").doesNotContain("hunter2");
+            assertThat(e.problem().orElseThrow().expected()).isEqualTo("the script to end with exit code 0");
+            assertThat(e.problem().orElseThrow().fix()).contains("read its output", "fix the cause");
         });
+        assertThat(KaapanaMigrationIT.tree(fast)).isEqualTo(before);
         PlatformCommand script = control.commands().get(control.commands().size() - 1);
         assertThat(script.exitCode()).isEqualTo(3);
         assertThat(script.output()).contains("SET CONTAINER_REGISTRY_PASSWORD!", "password=****")
@@ -234,6 +255,8 @@ class KaapanaPlatformControlIT {
         assertThat(seen).containsExactlyElementsOf(control.commands());
         assertThat(cluster.invocations()).as("the script itself got the real password")
                 .anyMatch(l -> l.contains("--password hunter2-registry"));
+        ReliabilityCounts.proved(KaapanaPlatformControlIT.class,
+                "bad input: a deploy script that fails, coded DEPLOY_SCRIPT_FAILED, secrets masked, FAST unchanged");
     }
 
     @Test
@@ -244,11 +267,15 @@ class KaapanaPlatformControlIT {
             assertThat(e.getMessage()).contains(fast.resolve("version") + " does not exist");
         });
         Files.writeString(fast.resolve("version"), "0.5.3\n");
+        List<String> before = KaapanaMigrationIT.tree(fast);
         assertThatThrownBy(control::deploy).isInstanceOfSatisfying(MigrationException.class, e -> {
             assertThat(e.code()).isEqualTo(KaapanaErrorCode.DEPLOY_REFUSED);
             assertThat(e.getMessage()).contains("deploys 0.5.2 (PLATFORM_VERSION)", "says 0.5.3");
         });
         assertThat(cluster.invocations()).noneMatch(l -> l.startsWith("deploy_platform.sh"));
+        assertThat(KaapanaMigrationIT.tree(fast)).isEqualTo(before);
+        ReliabilityCounts.proved(KaapanaPlatformControlIT.class,
+                "bad input: a deploy script of another version than FAST/version refused, coded DEPLOY_REFUSED, the script never ran, FAST unchanged");
     }
 
     @Test

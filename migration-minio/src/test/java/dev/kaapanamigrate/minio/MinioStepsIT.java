@@ -24,7 +24,9 @@ import dev.kaapanamigrate.domain.ProjectList;
 import dev.kaapanamigrate.testkit.GeneratedInstallation;
 import dev.kaapanamigrate.testkit.InstallationModel;
 import dev.kaapanamigrate.testkit.KaapanaInstallation;
+import dev.kaapanamigrate.testkit.InstallationGenerator;
 import dev.kaapanamigrate.testkit.Manifest;
+import dev.kaapanamigrate.testkit.ReliabilityCounts;
 import dev.kaapanamigrate.testkit.SimulatedPlatform;
 import dev.kaapanamigrate.testkit.backends.ObjectStore;
 import io.minio.MinioClient;
@@ -47,6 +49,7 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The MinIO steps on a generated 0.4.2 installation: the embedded S3 server behind the simulated platform's
@@ -54,6 +57,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  */
 @KaapanaInstallation
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@ExtendWith(ReliabilityCounts.class)
 class MinioStepsIT {
 
     private static final String WRONG_SECRET = "not-the-secret-4711";
@@ -243,6 +247,7 @@ class MinioStepsIT {
         platform.undeploy();
         platform.startSource();
         platform.addPolicyUser("readonly-user", "readonly-secret-123", false);
+        Map<String, Manifest.Content> before = buckets(s3);
         String log = captureStderr(() -> {
             // bad credentials
             MinioClient wrong = MinioClient.builder().endpoint(platform.objectStoreEndpoint()).region("us-east-1")
@@ -251,11 +256,14 @@ class MinioStepsIT {
                 StepCheck c = StepRunner.check(new BaselineStep(MinioStore.of(wrong, platform.objectStoreEndpoint())),
                         ctx);
                 assertCoded(c, MinioErrorCode.CREDENTIALS_REJECTED, platform.objectStoreEndpoint(), s3);
+                assertThat(((StepCheck.Blocked) c).problem().expected()).contains("credentials of a MinIO user");
+                assertThat(((StepCheck.Blocked) c).problem().fix()).contains("access and secret key of a MinIO user");
                 // a missing bucket
                 c = StepRunner.check(new BaselineStep(store(platform, s3), MinioOptions.defaults()
                         .withBuckets(List.of("no-such-bucket"))), ctx);
                 assertCoded(c, MinioErrorCode.BUCKET_MISSING, platform.objectStoreEndpoint(), s3);
                 assertThat(((StepCheck.Blocked) c).problem().found()).contains("no-such-bucket");
+                assertThat(((StepCheck.Blocked) c).problem().fix()).contains("MinioOptions.withBuckets");
             }
             // the policy API answering 403, and refusing a wrong secret
             MinioPolicyAdmin denied = MinioPolicyAdmin.of(platform.policyEndpoint(),
@@ -264,21 +272,44 @@ class MinioStepsIT {
             assertThat(e.code()).isEqualTo(MinioErrorCode.POLICY_API_DENIED);
             assertThat(e.getMessage()).contains(platform.policyEndpoint()).contains("403").doesNotContain(
                     "readonly-secret-123").doesNotContain("readonly-user");
+            assertThat(e.problem().orElseThrow().expected()).isEqualTo("a user allowed to manage policies");
+            assertThat(e.problem().orElseThrow().fix()).isEqualTo(MinioErrorCode.POLICY_API_DENIED.remedy());
             MinioPolicyAdmin wrongAdmin = MinioPolicyAdmin.of(platform.policyEndpoint(),
                     new StaticProvider(s3.accessKey(), WRONG_SECRET, null));
             e = catchThrowableOfType(MigrationException.class, wrongAdmin::listPolicies);
             assertThat(e.code()).isEqualTo(MinioErrorCode.CREDENTIALS_REJECTED);
             assertThat(e.getMessage()).contains(platform.policyEndpoint()).doesNotContain(WRONG_SECRET);
+            assertThat(e.problem().orElseThrow().expected()).isEqualTo("credentials of a MinIO admin user");
+            assertThat(e.problem().orElseThrow().fix()).contains("root user");
+            assertThat(buckets(s3)).as("no object changed").isEqualTo(before);
             // unreachable
             platform.undeploy();
             e = catchThrowableOfType(MigrationException.class, () -> store(platform, s3).policyAdmin().orElseThrow()
                     .listPolicies());
             assertThat(e.code()).isEqualTo(MinioErrorCode.ENDPOINT_UNREACHABLE);
             assertThat(e.getMessage()).contains(platform.policyEndpoint());
+            assertThat(e.problem().orElseThrow().expected()).isEqualTo("MinIO answering at " + platform.policyEndpoint());
+            assertThat(e.problem().orElseThrow().fix()).contains("check the endpoint and the network");
             return null;
         });
         assertThat(log).doesNotContain(WRONG_SECRET).doesNotContain("readonly-secret-123")
                 .doesNotContain("Credential=" + s3.accessKey());
+        for (String claim : List.of("wrong MinIO secret refused, coded CREDENTIALS_REJECTED, objects unchanged",
+                "a missing bucket refused, coded BUCKET_MISSING, objects unchanged",
+                "the policy API's 403 coded POLICY_API_DENIED, objects unchanged",
+                "a wrong secret at the policy API refused, coded CREDENTIALS_REJECTED, objects unchanged",
+                "an unreachable MinIO endpoint coded ENDPOINT_UNREACHABLE, naming it")) {
+            ReliabilityCounts.proved(MinioStepsIT.class, "bad input: " + claim);
+        }
+    }
+
+    /** Per bucket of the store: the objects' count and digest (key, size, ETag). */
+    private static Map<String, Manifest.Content> buckets(ObjectStore s3) throws Exception {
+        Map<String, Manifest.Content> digests = new java.util.TreeMap<>();
+        for (var b : s3.client().listBuckets()) {
+            digests.put(b.name(), InstallationGenerator.bucketDigest(s3, b.name()));
+        }
+        return digests;
     }
 
     private static void assertCoded(StepCheck c, MinioErrorCode code, String endpoint, ObjectStore s3) {

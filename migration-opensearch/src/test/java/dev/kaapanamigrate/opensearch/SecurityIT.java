@@ -18,6 +18,8 @@ import dev.kaapanamigrate.testkit.KaapanaInstallation;
 import dev.kaapanamigrate.testkit.SimulatedPlatform;
 import java.nio.file.Files;
 import dev.kaapanamigrate.testkit.Manifest;
+import dev.kaapanamigrate.testkit.InstallationGenerator;
+import dev.kaapanamigrate.testkit.ReliabilityCounts;
 import dev.kaapanamigrate.testkit.InstallationModel;
 import dev.kaapanamigrate.testkit.backends.SearchNode;
 import dev.kaapanamigrate.testkit.security.OpenSearchStartup;
@@ -29,6 +31,8 @@ import java.io.StringWriter;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Supplier;
 import org.apache.hc.core5.http.HttpHost;
 import org.junit.jupiter.api.AfterAll;
@@ -36,6 +40,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.opensearch.client.json.jackson.JacksonJsonpMapper;
 import org.opensearch.client.opensearch.OpenSearchClient;
 import org.opensearch.client.transport.httpclient5.ApacheHttpClient5TransportBuilder;
@@ -47,6 +52,7 @@ import org.opensearch.client.transport.httpclient5.ApacheHttpClient5TransportBui
  */
 @KaapanaInstallation
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ExtendWith(ReliabilityCounts.class)
 class SecurityIT {
 
     private static final String PASSWORD = "Sup3r-Secret-Pa55word-42";
@@ -55,9 +61,11 @@ class SecurityIT {
     OpenSearchClient admin;
     ProjectList projects;
     InstallationModel model;
+    SearchNode searchNode;
 
     @BeforeAll
     void start(SearchNode node, Manifest manifest, InstallationModel installationModel) {
+        searchNode = node;
         security = SecurityStandIn.start(node, "admin", PASSWORD);
         admin = security.client("admin", PASSWORD);
         projects = Documents.projects(manifest);
@@ -131,15 +139,20 @@ class SecurityIT {
     void integerMappingsLeftBecauseTheResetAndInitProjectsDidNotRunAreReportedWithTheFix(SearchNode node) {
         new OpenSearchStartup().omitting(OpenSearchStartup.Action.SECURITY_RESET, OpenSearchStartup.Action.PROJECT_ROLES)
                 .run(security, node.client(), startupProjects());
+        Map<String, Manifest.Content> before = indices();
         try (StandaloneContext ctx = target()) {
             StepCheck check = StepRunner.check(new CheckSecurityStep(admin, OpenSearchOptions.defaults()), ctx);
             assertThat(check).isInstanceOfSatisfying(StepCheck.Blocked.class, b -> {
                 assertThat(b.problem().code()).isEqualTo(OpenSearchErrorCode.SECURITY_NOT_RESET);
+                assertThat(b.problem().expected()).isNotBlank();
                 assertThat(b.problem().found()).contains("admin_project_admin -> admin_project_1")
                         .contains(security.url().replace("http://", ""));
                 assertThat(b.problem().fix()).contains("init-security-marker.txt");
             });
         }
+        assertThat(indices()).isEqualTo(before);
+        ReliabilityCounts.proved(SecurityIT.class,
+                "bad input: a security configuration never reset coded SECURITY_NOT_RESET with the fix, indices unchanged");
     }
 
     @Test
@@ -163,18 +176,29 @@ class SecurityIT {
     @Test
     void a403FromTheSecurityApiIsCoded(SearchNode node) {
         OpenSearchClient reader = security.client(SecurityStandIn.READER_USER, PASSWORD);
-        assertCoded(() -> StepRunner.check(new CheckSecurityStep(reader, OpenSearchOptions.defaults()), target()),
-                OpenSearchErrorCode.SECURITY_API_FORBIDDEN, security.url());
+        var p = assertCoded(() -> StepRunner.check(new CheckSecurityStep(reader, OpenSearchOptions.defaults()),
+                target()), OpenSearchErrorCode.SECURITY_API_FORBIDDEN, security.url());
+        assertThat(p.expected()).contains("allowed to read the security REST API");
+        assertThat(p.fix()).contains("plugins.security.restapi.roles_enabled");
+        ReliabilityCounts.proved(SecurityIT.class,
+                "bad input: a user without security API rights coded SECURITY_API_FORBIDDEN, indices unchanged");
     }
 
     @Test
     void badCredentialsAreCodedAndNeverRepeated() {
         OpenSearchClient wrong = security.client("admin", PASSWORD + "-wrong");
-        assertCoded(() -> StepRunner.check(new BaselineStep(wrong, OpenSearchOptions.defaults()),
+        var checked = assertCoded(() -> StepRunner.check(new BaselineStep(wrong, OpenSearchOptions.defaults()),
                 InventoryIT.context(PlatformState.SOURCE_RUNNING)), OpenSearchErrorCode.AUTHENTICATION_FAILED,
                 security.url());
-        assertCoded(() -> StepRunner.run(new VerifyDocumentsStep(wrong, OpenSearchOptions.defaults()), target()),
-                OpenSearchErrorCode.AUTHENTICATION_FAILED, security.url());
+        var ran = assertCoded(() -> StepRunner.run(new VerifyDocumentsStep(wrong, OpenSearchOptions.defaults()),
+                target()), OpenSearchErrorCode.AUTHENTICATION_FAILED, security.url());
+        for (var p : List.of(checked, ran)) {
+            assertThat(p.found()).contains("401 Unauthorized");
+            assertThat(p.expected()).isEqualTo("the client's credentials to be accepted");
+            assertThat(p.fix()).contains("credentials of an admin user");
+        }
+        ReliabilityCounts.proved(SecurityIT.class,
+                "bad input: a wrong OpenSearch password coded AUTHENTICATION_FAILED (check and run), indices unchanged");
     }
 
     @Test
@@ -186,22 +210,32 @@ class SecurityIT {
         OpenSearchClient nowhere = new OpenSearchClient(ApacheHttpClient5TransportBuilder
                 .builder(new HttpHost("http", "127.0.0.1", port)).setMapper(new JacksonJsonpMapper()).build());
         try {
-            assertCoded(() -> StepRunner.check(new BaselineStep(nowhere, OpenSearchOptions.defaults()),
+            var p = assertCoded(() -> StepRunner.check(new BaselineStep(nowhere, OpenSearchOptions.defaults()),
                     InventoryIT.context(PlatformState.SOURCE_RUNNING)), OpenSearchErrorCode.NODE_UNREACHABLE,
                     "http://127.0.0.1:" + port);
+            assertThat(p.expected()).contains("a running OpenSearch node at");
+            assertThat(p.fix()).contains("start the platform");
         } finally {
             nowhere._transport().close();
         }
+        ReliabilityCounts.proved(SecurityIT.class,
+                "bad input: an unreachable OpenSearch endpoint coded NODE_UNREACHABLE, indices unchanged");
     }
 
     @Test
     void aNodeWithoutSecurityPluginIsCoded(SearchNode node) {
-        assertCoded(() -> StepRunner.check(new CheckSecurityStep(node.client(), OpenSearchOptions.defaults()), target()),
-                OpenSearchErrorCode.SECURITY_PLUGIN_MISSING, node.httpUrl());
+        var p = assertCoded(() -> StepRunner.check(new CheckSecurityStep(node.client(), OpenSearchOptions.defaults()),
+                target()), OpenSearchErrorCode.SECURITY_PLUGIN_MISSING, node.httpUrl());
+        assertThat(p.expected()).isEqualTo("Kaapana's OpenSearch, which runs the security plugin");
+        assertThat(p.fix()).isNotBlank();
+        ReliabilityCounts.proved(SecurityIT.class,
+                "bad input: a node without the security plugin coded SECURITY_PLUGIN_MISSING, indices unchanged");
     }
 
     /** Runs a step call whose problem must carry the code and name the endpoint; no secret anywhere. */
-    private void assertCoded(Supplier<Object> call, OpenSearchErrorCode code, String endpoint) {
+    private dev.kaapanamigrate.core.Problem assertCoded(Supplier<Object> call, OpenSearchErrorCode code,
+            String endpoint) {
+        Map<String, Manifest.Content> before = indices();
         PrintStream err = System.err;
         PrintStream out = System.out;
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
@@ -231,6 +265,23 @@ class SecurityIT {
             StringWriter trace = new StringWriter();
             e.printStackTrace(new PrintWriter(trace));
             assertThat(trace.toString()).doesNotContain(PASSWORD);
+        }
+        assertThat(indices()).as("no document of any index changed").isEqualTo(before);
+        return problem;
+    }
+
+    /** Per index of the node (hidden ones left out): its documents' count and id digest. */
+    private Map<String, Manifest.Content> indices() {
+        try {
+            Map<String, Manifest.Content> digests = new TreeMap<>();
+            for (String index : searchNode.client().indices().get(g -> g.index("*")).result().keySet()) {
+                if (!index.startsWith(".")) {
+                    digests.put(index, InstallationGenerator.indexDigest(searchNode.client(), index));
+                }
+            }
+            return digests;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 }
