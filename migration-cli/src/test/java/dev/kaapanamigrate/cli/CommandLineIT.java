@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kaapanamigrate.testkit.GeneratedInstallation;
 import dev.kaapanamigrate.testkit.KaapanaDatabase;
 import dev.kaapanamigrate.testkit.KaapanaInstallation;
+import dev.kaapanamigrate.testkit.ReliabilityCounts;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -36,6 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @KaapanaInstallation
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@ExtendWith(ReliabilityCounts.class)
 class CommandLineIT {
 
     private static final String SECRET = "Sup3r-s3cret-minio-key-7f1c";
@@ -100,6 +103,12 @@ class CommandLineIT {
         assertThat(blocked.exitCode()).as(blocked.all()).isEqualTo(ExitCodes.BLOCKED);
         assertThat(blocked.out()).contains("Dry-run: BLOCKED", "is empty (a fresh install)");
         assertThat(tree(install.fastDataDir())).as("nothing changed").isEqualTo(before);
+        for (String claim : List.of("a secret given as an argument refused (exit 2) with the fix, never echoed",
+                "a misspelt option (--platfrom) refused (exit 2) naming it and the right one",
+                "a missing --platform refused (exit 2) with the option to give",
+                "resume without a journal refused (exit 2): nothing to resume")) {
+            ReliabilityCounts.proved(CommandLineIT.class, "bad input: " + claim + ", FAST unchanged");
+        }
     }
 
     @Test
@@ -182,10 +191,19 @@ class CommandLineIT {
         assertThat(report.exitCode()).as(report.all()).isEqualTo(ExitCodes.OK);
         assertThat(report.out()).contains("Migration PAUSED", "Installation: migrated, not deployed");
         assertThat(Files.readString(work.resolve("again.html"))).contains("migrated, not deployed");
-        Files.writeString(work.resolve("broken.json"), "{\"kind\": \"result\", \"formatVersion\": 2, \"steps\": 7");
+        String brokenJson = "{\"kind\": \"result\", \"formatVersion\": 2, \"steps\": 7";
+        Files.writeString(work.resolve("broken.json"), brokenJson);
         Outcome broken = kaapanaMigrate(Map.of(), "report", work.resolve("broken.json").toString());
         assertThat(broken.exitCode()).isEqualTo(ExitCodes.FAILED);
-        assertThat(broken.err()).contains("REPORT_INVALID");
+        assertThat(broken.err()).contains("REPORT_INVALID", "Found: text that is not JSON",
+                "expected: a kaapana-migrate report of kind 'run'",
+                "Fix: read it with the kaapana-migrate version that wrote it, or pass the right file");
+        assertThat(work.resolve("broken.json")).hasContent(brokenJson);
+        try (Stream<Path> files = Files.list(work)) {
+            assertThat(files.map(f -> f.getFileName().toString())).as("no page written").doesNotContain("broken.html");
+        }
+        ReliabilityCounts.proved(CommandLineIT.class,
+                "bad input: a malformed JSON report given to report: REPORT_INVALID, file unchanged, no page");
     }
 
     @Test
@@ -218,7 +236,7 @@ class CommandLineIT {
         assertThat(resume.err()).contains("nothing to resume");
     }
 
-    private static List<String> tree(Path root) throws IOException {
+    static List<String> tree(Path root) throws IOException {
         try (Stream<Path> files = Files.walk(root)) {
             return files.map(p -> {
                 try {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kaapanamigrate.testkit.GeneratedInstallation;
 import dev.kaapanamigrate.testkit.KaapanaInstallation;
+import dev.kaapanamigrate.testkit.ReliabilityCounts;
 import dev.kaapanamigrate.testkit.backends.ObjectStore;
 import dev.kaapanamigrate.testkit.backends.SearchNode;
 import java.net.URI;
@@ -18,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -28,6 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  * refused; with {@code --insecure} too, with a warning, and the report records how certificates were checked.
  */
 @KaapanaInstallation
+@ExtendWith(ReliabilityCounts.class)
 class CommandLineTlsIT {
 
     private static final String SECRET_VARIABLE = "KAAPANA_MIGRATE_MINIO_SECRET_KEY";
@@ -89,6 +92,7 @@ class CommandLineTlsIT {
             ObjectStore s3) throws Exception {
         int s3Before = s3Proxy.handshakes();
         int searchBefore = searchProxy.handshakes();
+        List<String> before = CommandLineIT.tree(install.fastDataDir());
         Outcome minio = check(install, s3, "untrusted", stores(s3));
         Outcome openSearch = check(install, s3, "untrusted-search", "--opensearch-url", searchProxy.url());
 
@@ -105,6 +109,11 @@ class CommandLineTlsIT {
         }
         assertThat(s3Proxy.handshakes()).as("no client trusted the certificate").isEqualTo(s3Before);
         assertThat(searchProxy.handshakes()).isEqualTo(searchBefore);
+        assertThat(CommandLineIT.tree(install.fastDataDir())).as("nothing changed in FAST").isEqualTo(before);
+        ReliabilityCounts.proved(CommandLineTlsIT.class, "bad input: MinIO's untrusted TLS certificate refused "
+                + "(MINIO_ENDPOINT_UNREACHABLE, exit 2) with the endpoint and --ca-file; no step ran, FAST unchanged");
+        ReliabilityCounts.proved(CommandLineTlsIT.class, "bad input: OpenSearch's untrusted TLS certificate refused "
+                + "(OPENSEARCH_NODE_UNREACHABLE, exit 2) with the endpoint and --ca-file; no step ran, FAST unchanged");
     }
 
     @Test

@@ -20,6 +20,7 @@ import dev.kaapanamigrate.testkit.GeneratedInstallation;
 import dev.kaapanamigrate.testkit.KaapanaDatabase;
 import dev.kaapanamigrate.testkit.KaapanaInstallation;
 import dev.kaapanamigrate.testkit.SimulatedPlatform;
+import dev.kaapanamigrate.testkit.ReliabilityCounts;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -32,6 +33,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -43,6 +45,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @KaapanaInstallation
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@ExtendWith(ReliabilityCounts.class)
 class KaapanaSafetyIT {
 
     @TempDir
@@ -84,6 +87,8 @@ class KaapanaSafetyIT {
                 assertThat(left).as("no rehearsal copy left behind").isEmpty();
             }
             assertThat(KaapanaMigrationIT.tree(fast)).as("nothing changed in FAST").isEqualTo(before);
+            ReliabilityCounts.proved(KaapanaSafetyIT.class,
+                    "bad input: a data folder owned by root: dry-run refused, coded DATABASE_SERVER, FAST unchanged");
         } finally {
             Files.setAttribute(folder, "unix:uid", owner);
             Files.createDirectory(fast.resolve(DataFolderMove.KEYCLOAK_PARENT));
@@ -158,6 +163,8 @@ class KaapanaSafetyIT {
         assertThat(run.steps()).noneMatch(s -> s.status() == StepStatus.APPLIED);
         assertThat(KaapanaMigrationIT.tree(fast).stream().filter(l -> !l.startsWith(".kaapana-migrate")).toList())
                 .isEqualTo(before.stream().filter(l -> !l.startsWith(".kaapana-migrate")).toList());
+        ReliabilityCounts.proved(KaapanaSafetyIT.class,
+                "bad input: a journal that does not match the restored tree refused, coded JOURNAL_MISMATCH, FAST unchanged");
     }
 
     private static void copy(Path from, Path to) throws Exception {

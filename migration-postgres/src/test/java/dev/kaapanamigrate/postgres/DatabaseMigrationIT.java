@@ -38,6 +38,7 @@ import dev.kaapanamigrate.testkit.InstallationSpec;
 import dev.kaapanamigrate.testkit.KaapanaDatabase;
 import dev.kaapanamigrate.testkit.KaapanaInstallation;
 import dev.kaapanamigrate.testkit.Manifest;
+import dev.kaapanamigrate.testkit.ReliabilityCounts;
 import dev.kaapanamigrate.testkit.SimulatedPlatform;
 import dev.kaapanamigrate.testkit.postgres.ClusterSpec;
 import dev.kaapanamigrate.testkit.postgres.PostgresCluster;
@@ -51,6 +52,7 @@ import java.util.UUID;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -59,6 +61,7 @@ import org.junit.jupiter.api.io.TempDir;
  * half-migrated state, schema drift and the dry-run.
  */
 @KaapanaInstallation(size = InstallationSize.SMALL)
+@ExtendWith(ReliabilityCounts.class)
 class DatabaseMigrationIT {
 
     static SourceDatabases sources;
@@ -405,8 +408,13 @@ class DatabaseMigrationIT {
         // The look-ahead checked dicom-web-filter with provisional project ids before access-information committed.
         assertThat(step(result, MigrateAccessInformationStep.ID).status()).isEqualTo(StepStatus.NOT_RUN);
         assertThat(step(result, MigrateDicomWebFilterStep.ID).message())
-                .contains("3 data_projects row(s)", "project id 77: 1 row(s), project id 99: 2 row(s)", "REMAP_TO_ADMIN");
+                .contains("3 data_projects row(s)", "project id 77: 1 row(s), project id 99: 2 row(s)", "REMAP_TO_ADMIN",
+                        "every mapping's project in the access-information database");
+        assertThat(step(result, MigrateDicomWebFilterStep.ID).problem().code())
+                .isEqualTo(dev.kaapanamigrate.core.CoreErrorCode.PRECONDITION_FAILED);
         assertThat(digestsOf(dbs)).as("no database changed").isEqualTo(before);
+        ReliabilityCounts.proved(DatabaseMigrationIT.class,
+                "bad input: series mapped to unknown projects blocked, coded, every database's digest unchanged");
     }
 
     @Test
@@ -529,7 +537,9 @@ class DatabaseMigrationIT {
         assertThat(step(result, MigrateBackendStep.ID).status()).isEqualTo(StepStatus.BLOCKED);
         assertThat(step(result, MigrateBackendStep.ID).message()).contains("differ from 0.4.2",
                 "unexpected column dataset #6 description character varying",
-                "missing column job #13 service_job boolean", "schema drift");
+                "missing column job #13 service_job boolean", "schema drift", "the 0.4.2 schema");
+        assertThat(step(result, MigrateBackendStep.ID).problem().code())
+                .isEqualTo(dev.kaapanamigrate.core.CoreErrorCode.PRECONDITION_FAILED);
         assertThat(List.of(fingerprint(backend), tableDigests(backend))).isEqualTo(backendBefore);
 
         Map<ServiceDatabase, DataSource> other = freshCopy();
@@ -541,7 +551,12 @@ class DatabaseMigrationIT {
                 .check(MigrationContext.standalone());
         assertThat(check).isInstanceOf(StepCheck.Blocked.class);
         assertThat(((StepCheck.Blocked) check).problem().found()).contains("unknown revision '0123456789ab'");
+        assertThat(((StepCheck.Blocked) check).problem().code())
+                .isEqualTo(dev.kaapanamigrate.core.CoreErrorCode.PRECONDITION_FAILED);
+        assertThat(((StepCheck.Blocked) check).problem().fix()).isNotBlank();
         assertThat(List.of(fingerprint(aii), tableDigests(aii))).isEqualTo(aiiBefore);
+        ReliabilityCounts.proved(DatabaseMigrationIT.class,
+                "bad input: schema drift and an unknown revision refused, coded, the databases' digests unchanged");
     }
 
     @Test
@@ -574,6 +589,8 @@ class DatabaseMigrationIT {
                     + MigrateBackendStep.INITIAL_REVISION + "')");
         });
         assertThat(digestsOf(dbs)).as("no database changed").isEqualTo(before);
+        ReliabilityCounts.proved(DatabaseMigrationIT.class,
+                "bad input: unknown alembic revisions refused naming the revision to write, coded, digests unchanged");
     }
 
     /** A data source of the same database as another role (created here, NOSUPERUSER, if it does not exist yet). */
@@ -617,6 +634,8 @@ class DatabaseMigrationIT {
         assertThat(run.status()).isEqualTo(PlanStatus.BLOCKED);
         assertThat(run.errorCode()).isEqualTo(PostgresErrorCode.INSUFFICIENT_PRIVILEGES);
         assertThat(digestsOf(dbs)).as("no database changed").isEqualTo(before);
+        ReliabilityCounts.proved(DatabaseMigrationIT.class,
+                "bad input: a role neither owner nor superuser refused, coded INSUFFICIENT_PRIVILEGES, digests unchanged");
     }
 
     @Test
