@@ -23,12 +23,14 @@ import dev.kaapanamigrate.testkit.InstallationModel;
 import dev.kaapanamigrate.testkit.InstallationSize;
 import dev.kaapanamigrate.testkit.KaapanaDatabase;
 import dev.kaapanamigrate.testkit.KaapanaInstallation;
+import dev.kaapanamigrate.testkit.ReliabilityCounts;
 import dev.kaapanamigrate.testkit.SimulatedPlatform;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.postgresql.ds.PGSimpleDataSource;
 
@@ -38,6 +40,7 @@ import org.postgresql.ds.PGSimpleDataSource;
  * password 0.5 cannot use blocks the run.
  */
 @KaapanaInstallation(size = InstallationSize.SMALL)
+@ExtendWith(ReliabilityCounts.class)
 class DatabaseReferencesPlanIT {
 
     private static final String[] TABLES = {"job", "workflow", "kaapana_instance", "settings", "dataset"};
@@ -87,11 +90,18 @@ class DatabaseReferencesPlanIT {
                 ServiceDatabase.ACCESS_INFORMATION, aii,
                 ServiceDatabase.DICOM_WEB_FILTER, platform.dataSource(KaapanaDatabase.DICOM_WEB_FILTER),
                 ServiceDatabase.BACKEND, backend));
+        String migrated = digest(backend, TABLES);
         MigrationResult blocked = plan(withOtherPassword, projects, null).run();
         assertThat(blocked.status()).isEqualTo(PlanStatus.BLOCKED);
         assertThat(blocked.step(RolePasswordStep.ID).orElseThrow().message()).contains("withReset(true)")
+                .contains("cannot log in", "a SCRAM-SHA-256 verifier of the password Kaapana 0.5 uses")
                 .doesNotContain("S3cret-plan");
-        execute(aii, "ALTER ROLE kaapanauser PASSWORD 'Kaapana2020'");
+        assertThat(blocked.step(RolePasswordStep.ID).orElseThrow().problem().code())
+                .isEqualTo(dev.kaapanamigrate.core.CoreErrorCode.PRECONDITION_FAILED);
+        assertThat(digest(backend, TABLES)).as("the refused run changed no table").isEqualTo(migrated);
+        execute(aii, "ALTER ROLE kaapanauser PASSWORD 'Kaapana2020'"); // logs in with the other one: not reset
+        ReliabilityCounts.proved(DatabaseReferencesPlanIT.class, "bad input: a role password other than 0.5's "
+                + "blocks the run, coded, with the fix, no backend table changed and the password not reset");
     }
 
     private static StepCheck check(PlanPreview preview, String stepId) {
