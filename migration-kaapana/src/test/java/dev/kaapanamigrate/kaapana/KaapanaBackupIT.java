@@ -286,6 +286,8 @@ class KaapanaBackupIT {
         backUp(step());
         Path changed = fast.resolve("postgres-backend/postgresql.conf");
         Files.writeString(changed, "listen_addresses = 'localhost'\n");
+        List<String> before = FastFixture.digest(fast, allTopLevel());
+        List<String> backup = FastFixture.digest(target, List.of("kaapana-backup"));
 
         StepCheck stale = check(step());
         assertThat(stale).isInstanceOfSatisfying(StepCheck.Blocked.class, b -> {
@@ -293,6 +295,10 @@ class KaapanaBackupIT {
             assertThat(b.problem().found()).contains("FAST_DATA_DIR changed since", "postgres-backend/postgresql.conf");
             assertThat(b.problem().fix()).contains("move " + target.resolve("kaapana-backup"));
         });
+        assertThat(FastFixture.digest(fast, allTopLevel())).isEqualTo(before);
+        assertThat(FastFixture.digest(target, List.of("kaapana-backup"))).isEqualTo(backup);
+        ReliabilityCounts.proved(KaapanaBackupIT.class,
+                "bad input: a stale backup of a changed installation blocks, coded BACKUP_STALE, FAST and backup unchanged");
     }
 
     @Test

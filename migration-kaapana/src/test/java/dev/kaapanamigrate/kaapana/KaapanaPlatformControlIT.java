@@ -201,6 +201,7 @@ class KaapanaPlatformControlIT {
     @Test
     void aPodThatNeverBecomesReadyGivesATimeoutNamingItAndAFailedStartUpJobFailsAtOnce() throws Exception {
         Files.writeString(fast.resolve("version"), "0.5.2\n");
+        List<String> before = KaapanaMigrationIT.tree(fast);
         cluster.crashLoopAfterDeploy("services", "dicom-web-filter-0");
         KaapanaPlatformControl control = control().build();
         control.deploy();
@@ -223,10 +224,14 @@ class KaapanaPlatformControlIT {
                 assertThat(e.problem().orElseThrow().found()).contains(
                         "start-up job services/init-projects-extra (failed after 6 failed pod(s))");
                 assertThat(e.problem().orElseThrow().fix()).contains("logs job/<name>");
+                assertThat(e.problem().orElseThrow().expected()).isNotBlank();
             });
         } finally {
             other.close();
         }
+        assertThat(KaapanaMigrationIT.tree(fast)).isEqualTo(before);
+        ReliabilityCounts.proved(KaapanaPlatformControlIT.class, "bad input: a start-up job that fails for good, "
+                + "coded PLATFORM_TIMEOUT at once with the job and the fix, FAST unchanged");
     }
 
     @Test

@@ -19,6 +19,7 @@ import dev.kaapanamigrate.core.PreconditionFailedException;
 import dev.kaapanamigrate.core.StepCheck;
 import dev.kaapanamigrate.core.StepStatus;
 import dev.kaapanamigrate.core.Verification;
+import dev.kaapanamigrate.testkit.ReliabilityCounts;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -27,9 +28,11 @@ import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The two steps, called directly and in a plan. */
+@ExtendWith(ReliabilityCounts.class)
 class WorkflowStepsTest {
 
     @TempDir
@@ -157,14 +160,25 @@ class WorkflowStepsTest {
         assertThat(step.check(live)).isInstanceOf(StepCheck.Pending.class); // the preview works while 0.4 runs
         assertThatThrownBy(() -> step.apply(live)).isInstanceOf(PreconditionFailedException.class)
                 .satisfies(e -> assertThat(((PreconditionFailedException) e).code()).isEqualTo(CoreErrorCode.PLATFORM_STATE))
-                .hasMessageContaining("nothing was rewritten").hasMessageContaining("undeploy Kaapana");
+                .hasMessageContaining("nothing was rewritten").hasMessageContaining("undeploy Kaapana")
+                .hasMessageContaining("expected: the platform undeployed");
         assertThat(Corpus.digest(fast)).isEqualTo(before);
+        ReliabilityCounts.proved(WorkflowStepsTest.class,
+                "bad input: rewriting workflows while 0.4 runs refused, coded PLATFORM_STATE, workflows unchanged");
 
         Files.writeString(fast.resolve("workflows/dags/dag_site_thumbnails.py.kaapana-migrate-0.4.bak"), "older");
+        TreeMap<String, String> withBackup = Corpus.digest(fast);
         StepCheck blocked = step.check(MigrationContext.standalone());
         assertThat(blocked).isInstanceOf(StepCheck.Blocked.class);
-        assertThat(((StepCheck.Blocked) blocked).problem().found()).contains("dags/dag_site_thumbnails.py: BACKUP_CONFLICT");
+        var problem = ((StepCheck.Blocked) blocked).problem();
+        assertThat(problem.code()).isEqualTo(CoreErrorCode.PRECONDITION_FAILED);
+        assertThat(problem.found()).contains("dags/dag_site_thumbnails.py: BACKUP_CONFLICT", "nothing was written");
+        assertThat(problem.expected()).contains("no backup beside a file to rewrite");
+        assertThat(problem.fix()).contains("move each conflicting");
         assertThatThrownBy(() -> step.apply(MigrationContext.standalone())).isInstanceOf(PreconditionFailedException.class);
+        assertThat(Corpus.digest(fast)).isEqualTo(withBackup);
+        ReliabilityCounts.proved(WorkflowStepsTest.class,
+                "bad input: a conflicting backup beside a workflow file refused, coded, workflows unchanged");
     }
 
     @Test
