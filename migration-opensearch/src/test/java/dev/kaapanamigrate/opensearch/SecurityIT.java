@@ -159,11 +159,14 @@ class SecurityIT {
     void aMissingProjectRoleAfterTheResetIsReported(SearchNode node) {
         new OpenSearchStartup().omitting(OpenSearchStartup.Action.PROJECT_ROLES)
                 .run(security, node.client(), startupProjects());
+        Map<String, Manifest.Content> before = indices();
         try (StandaloneContext ctx = target()) {
             StepCheck check = StepRunner.check(new CheckSecurityStep(admin, OpenSearchOptions.defaults()), ctx);
             assertThat(check).isInstanceOfSatisfying(StepCheck.Blocked.class, b -> {
                 assertThat(b.problem().code()).isEqualTo(OpenSearchErrorCode.PROJECT_ROLE_MISSING);
                 assertThat(b.problem().found()).contains("role admin_project_admin");
+                assertThat(b.problem().expected()).contains("for every project and claim value a role");
+                assertThat(b.problem().fix()).isEqualTo(OpenSearchErrorCode.PROJECT_ROLE_MISSING.remedy());
             });
             StepResult verified = StepRunner.verify(new CheckSecurityStep(admin, OpenSearchOptions.defaults()), ctx);
             assertThat(verified.status()).isEqualTo(StepStatus.VERIFICATION_FAILED);
@@ -171,6 +174,9 @@ class SecurityIT {
             assertThat(roles.roles()).hasSize(projects.projects().size()).noneMatch(ProjectRoles.Role::mapped);
             assertThat(roles.roles()).extracting(ProjectRoles.Role::role).contains("admin_project_admin");
         }
+        assertThat(indices()).isEqualTo(before);
+        ReliabilityCounts.proved(SecurityIT.class,
+                "bad input: a project role missing after 0.5 started coded PROJECT_ROLE_MISSING, indices unchanged");
     }
 
     @Test
