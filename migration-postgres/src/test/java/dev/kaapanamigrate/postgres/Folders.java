@@ -1,5 +1,6 @@
 package dev.kaapanamigrate.postgres;
 
+import dev.kaapanamigrate.core.Directories;
 import dev.kaapanamigrate.domain.DataFolderMove;
 import dev.kaapanamigrate.testkit.postgres.ClusterSpec;
 import dev.kaapanamigrate.testkit.postgres.PostgresCluster;
@@ -28,6 +29,8 @@ final class Folders {
     static synchronized Path template() throws IOException {
         if (template == null) {
             Path dir = Files.createTempDirectory("kaapana-moves-template");
+            // one template per test JVM: removed when the JVM ends, or they pile up in /tmp run after run
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> Directories.deleteTreeQuietly(dir)));
             open(dir);
             template = PostgresCluster.create(dir.resolve("data"), ClusterSpec.of("tester", "secret", "tester")).dataDir();
         }
