@@ -9,8 +9,11 @@ import dev.kaapanamigrate.domain.ServiceDatabase;
 import dev.kaapanamigrate.pgserver.PostgresBinaries;
 import dev.kaapanamigrate.pgserver.PostgresServer;
 import dev.kaapanamigrate.testkit.GeneratedInstallation;
+import dev.kaapanamigrate.testkit.InstallationGenerator;
 import dev.kaapanamigrate.testkit.KaapanaDatabase;
 import dev.kaapanamigrate.testkit.KaapanaInstallation;
+import dev.kaapanamigrate.testkit.Manifest;
+import dev.kaapanamigrate.testkit.ReliabilityCounts;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,6 +29,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * {@code --databases servers} end to end: the test serves the installation's three databases on servers of its own
@@ -37,6 +41,7 @@ import org.junit.jupiter.api.Test;
  * journal; a password given as an argument exits 2 unechoed.
  */
 @KaapanaInstallation
+@ExtendWith(ReliabilityCounts.class)
 class CommandLineDatabaseServersIT {
 
     private static final String BACKEND_SECRET = "Own-backend-pw-3b9e61c0";
@@ -88,6 +93,39 @@ class CommandLineDatabaseServersIT {
             }
         }
         return out;
+    }
+
+    private static int freePort() throws java.io.IOException {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    /** The count and digest of every table of each server's database. */
+    private static Map<String, Map<String, Manifest.Content>> data(Map<ServiceDatabase, PostgresServer> servers)
+            throws Exception {
+        Map<String, Map<String, Manifest.Content>> out = new java.util.TreeMap<>();
+        for (Map.Entry<ServiceDatabase, PostgresServer> e : servers.entrySet()) {
+            String password = e.getKey() == ServiceDatabase.BACKEND ? BACKEND_SECRET
+                    : FOLDERS.get(e.getKey()).password();
+            try (Connection c = e.getValue().dataSource("kaapanauser", "kaapanauser", password).getConnection()) {
+                out.put(e.getKey().stableName(), InstallationGenerator.tableDigests(c));
+            }
+        }
+        return out;
+    }
+
+    /** The FAST tree but the tool's own state directory (its journal records the refusal) and FAST's own entry. */
+    private static List<String> installationTree(GeneratedInstallation install) throws Exception {
+        return CommandLineIT.tree(install.fastDataDir()).stream()
+                .filter(line -> !line.startsWith(" ") && !line.startsWith(".kaapana-migrate")).toList();
+    }
+
+    private static void unchanged(GeneratedInstallation install, Map<ServiceDatabase, PostgresServer> servers,
+                                  Map<String, Map<String, Manifest.Content>> data, List<String> tree) throws Exception {
+        assertThat(data(servers)).as("every table of the three databases unchanged").isEqualTo(data);
+        assertThat(installationTree(install)).as("the FAST tree unchanged").isEqualTo(tree);
+        assertThat(install.folder05(KaapanaDatabase.BACKEND)).as("the folders not moved").doesNotExist();
     }
 
     @Test
@@ -154,6 +192,66 @@ class CommandLineDatabaseServersIT {
             assertThat(noTls.out()).as("no step ran").doesNotContain("APPLIED");
             assertThat(revisions(servers)).as("the databases unchanged").isEqualTo(before);
             assertThat(install.folder05(KaapanaDatabase.BACKEND)).as("the folders not moved").doesNotExist();
+
+            ReliabilityCounts.proved(CommandLineDatabaseServersIT.class, "bad input: --databases servers without "
+                    + "a host refused (exit 2) naming the option, before any server is reached");
+            ReliabilityCounts.proved(CommandLineDatabaseServersIT.class, "bad input: servers without TLS under the "
+                    + "default verify-full refused (exit 2) with --database-sslmode/--database-ca-file; databases and "
+                    + "folders unchanged");
+
+            // a wrong password, a server that does not listen, a CA file that is not there, a restore it cannot do:
+            // each refused before any change (the data of every database and the FAST tree compared)
+            List<String> plain = new ArrayList<>(List.of("run", "--yes", "--database-sslmode", "disable"));
+            plain.addAll(common);
+            Map<String, Map<String, Manifest.Content>> data = data(servers);
+            List<String> tree = installationTree(install);
+
+            Map<String, String> wrongEnv = new HashMap<>(env);
+            wrongEnv.put("KAAPANA_MIGRATE_BACKEND_PASSWORD", "not-the-password-0");
+            Outcome wrong = kaapanaMigrate(work, wrongEnv, plain);
+            assertThat(wrong.exitCode()).as(wrong.all()).isEqualTo(ExitCodes.BLOCKED);
+            assertThat(wrong.all()).contains("POSTGRES_LOGIN_REJECTED", "password authentication failed for user",
+                    "expected a login the server accepts", "Fix: give the data source of the kaapana-backend database "
+                    + "the right user, password").doesNotContain("not-the-password-0", BACKEND_SECRET);
+            assertThat(wrong.out()).as("no step applied").doesNotContain("APPLIED");
+            unchanged(install, servers, data, tree);
+            ReliabilityCounts.proved(CommandLineDatabaseServersIT.class, "bad input: a wrong database password "
+                    + "blocks the run before any change (POSTGRES_LOGIN_REJECTED, the fix, never echoed); databases and "
+                    + "FAST unchanged");
+
+            List<String> closed = new ArrayList<>(plain);
+            closed.set(closed.indexOf("--backend-port") + 1, Integer.toString(freePort()));
+            Outcome unreachable = kaapanaMigrate(work, env, closed);
+            assertThat(unreachable.exitCode()).as(unreachable.all()).isEqualTo(ExitCodes.BLOCKED);
+            assertThat(unreachable.all()).contains("POSTGRES_SERVER_UNREACHABLE", "could not be reached",
+                    "Fix: start the server or correct the host and port of the kaapana-backend database");
+            assertThat(unreachable.out()).as("no step applied").doesNotContain("APPLIED");
+            unchanged(install, servers, data, tree);
+            ReliabilityCounts.proved(CommandLineDatabaseServersIT.class, "bad input: a database server that does "
+                    + "not listen blocks the run before any change (POSTGRES_SERVER_UNREACHABLE, host and port, the "
+                    + "fix); databases and FAST unchanged");
+
+            List<String> ca = new ArrayList<>(verified);
+            Path noCaFile = work.resolve("no-such-ca.pem");
+            ca.addAll(List.of("--database-ca-file", noCaFile.toString()));
+            Outcome noCa = kaapanaMigrate(work, env, ca);
+            assertThat(noCa.exitCode()).as(noCa.all()).isEqualTo(ExitCodes.USAGE);
+            assertThat(noCa.err()).contains("--database-ca-file " + noCaFile, "cannot be read");
+            unchanged(install, servers, data, tree);
+            ReliabilityCounts.proved(CommandLineDatabaseServersIT.class, "bad input: a --database-ca-file that does "
+                    + "not exist refused (exit 2) naming the file; databases and FAST unchanged");
+
+            List<String> restore = new ArrayList<>(plain);
+            restore.addAll(List.of("--backup-dir", work.resolve("backup").toString(), "--restore-on-failure"));
+            Outcome restoreRefused = kaapanaMigrate(work, env, restore);
+            assertThat(restoreRefused.exitCode()).as(restoreRefused.all()).isEqualTo(ExitCodes.USAGE);
+            assertThat(restoreRefused.err()).contains("--restore-on-failure cannot be combined with --databases "
+                    + "servers", "pg_dump");
+            assertThat(work.resolve("backup")).as("no backup taken").doesNotExist();
+            unchanged(install, servers, data, tree);
+            ReliabilityCounts.proved(CommandLineDatabaseServersIT.class, "bad input: --restore-on-failure with the "
+                    + "caller's own servers refused (exit 2): the backup cannot cover them, back them up with "
+                    + "pg_dump; databases and FAST unchanged");
 
             List<String> run = new ArrayList<>(List.of("run", "--yes", "--report", work.resolve("run.json")
                     .toString(), "--database-sslmode", "disable"));

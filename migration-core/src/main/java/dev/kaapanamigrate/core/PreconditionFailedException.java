@@ -36,4 +36,14 @@ public class PreconditionFailedException extends MigrationException {
     public PreconditionFailedException(Problem problem) {
         super(problem, null);
     }
+
+    /**
+     * Creates the exception from a structured problem and its cause.
+     *
+     * @param problem what was found, what was expected and the fix
+     * @param cause   the underlying cause, or {@code null}
+     */
+    public PreconditionFailedException(Problem problem, Throwable cause) {
+        super(problem, cause);
+    }
 }

@@ -106,6 +106,10 @@ public final class BackendReferencesStep implements MigrationStep {
 
     @Override
     public StepCheck check(MigrationContext ctx) {
+        return Sql.blockedWhenUnreachable(() -> checkConnected(ctx));
+    }
+
+    private StepCheck checkConnected(MigrationContext ctx) {
         ProjectList projects = projects(ctx);
         Checked checked = Sql.read(connections.jdbi(ServiceDatabase.BACKEND, ctx), DB, "reference count", h -> {
             Optional<Problem> denied = Privileges.ownerProblem(h, ServiceDatabase.BACKEND, "rewrites stored references");

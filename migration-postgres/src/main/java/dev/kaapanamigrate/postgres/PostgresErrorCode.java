@@ -17,7 +17,16 @@ public enum PostgresErrorCode implements ErrorCode {
      */
     INSUFFICIENT_PRIVILEGES("The database connection's role lacks a privilege the step needs; nothing was changed.",
             "Give DatabaseConnections a data source that logs in as the database's own role (Kaapana's POSTGRES_USER, "
-                    + "which owns the tables and is a superuser), then run again.");
+                    + "which owns the tables and is a superuser), then run again."),
+    /**
+     * The database server refused the connection: a wrong password or user, no {@code pg_hba.conf} entry for it, or a
+     * database that does not exist (SQLSTATE classes 28 and {@code 3D000}).
+     */
+    LOGIN_REJECTED("The database server refused the login; nothing was read or changed.",
+            "Give the database's data source the right user, password and database name, then run again."),
+    /** The database server could not be reached: nothing listens at the host and port, or the connection timed out. */
+    SERVER_UNREACHABLE("The database server could not be reached; nothing was read or changed.",
+            "Start the server or correct the host and port of the database's data source, then run again.");
 
     private final String summary;
     private final String remedy;

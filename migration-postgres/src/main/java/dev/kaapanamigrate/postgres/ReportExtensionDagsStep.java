@@ -67,6 +67,10 @@ public final class ReportExtensionDagsStep implements MigrationStep {
 
     @Override
     public StepCheck check(MigrationContext ctx) {
+        return Sql.blockedWhenUnreachable(() -> checkConnected(ctx));
+    }
+
+    private StepCheck checkConnected(MigrationContext ctx) {
         ExtensionDags found = find(ctx);
         if (found.dags().isEmpty()) {
             return StepCheck.upToDate("every DAG id used in kaapana-backend is one of the "

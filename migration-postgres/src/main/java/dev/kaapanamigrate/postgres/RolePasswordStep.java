@@ -86,6 +86,10 @@ public final class RolePasswordStep implements MigrationStep {
 
     @Override
     public StepCheck check(MigrationContext ctx) {
+        return Sql.blockedWhenUnreachable(() -> checkConnected(ctx));
+    }
+
+    private StepCheck checkConnected(MigrationContext ctx) {
         List<Finding> missing = new ArrayList<>();
         List<Change> resets = new ArrayList<>();
         List<Finding> different = new ArrayList<>();

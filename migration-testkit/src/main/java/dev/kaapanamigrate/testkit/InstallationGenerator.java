@@ -230,7 +230,19 @@ public final class InstallationGenerator {
         }
     }
 
-    private static Map<String, Manifest.Content> tableDigests(Connection c) throws SQLException {
+    /**
+     * The count and digest of every table of schema {@code public}, as the manifest records them: what a test
+     * compares before and after an operation that must change nothing.
+     *
+     * <pre>{@code
+     * Map<String, Manifest.Content> before = InstallationGenerator.tableDigests(connection);
+     * }</pre>
+     *
+     * @param c a connection to the database
+     * @return per table name, its row count and digest
+     * @throws SQLException when reading fails
+     */
+    public static Map<String, Manifest.Content> tableDigests(Connection c) throws SQLException {
         List<String> tables = new ArrayList<>();
         try (Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("SELECT table_name FROM information_schema.tables "

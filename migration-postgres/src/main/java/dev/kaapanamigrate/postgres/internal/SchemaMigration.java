@@ -112,7 +112,7 @@ public record SchemaMigration(ServiceDatabase db, String resource, String initia
      * @return the check
      */
     public StepCheck check(Jdbi jdbi, Work<StepCheck> upToDate, Work<StepCheck> pending) {
-        return Sql.read(jdbi, db.stableName(), "check", h -> {
+        return Sql.blockedWhenUnreachable(() -> Sql.read(jdbi, db.stableName(), "check", h -> {
             Optional<Problem> denied = Privileges.ownerProblem(h, db, "migrates the schema and the rows");
             if (denied.isPresent()) {
                 return new StepCheck.Blocked(denied.get());
@@ -123,7 +123,7 @@ public record SchemaMigration(ServiceDatabase db, String resource, String initia
                 case BLOCKED -> new StepCheck.Blocked(DatabaseSteps.blocked(db, state));
                 case MIGRATE -> pending.run(h, state);
             };
-        });
+        }));
     }
 
     /**

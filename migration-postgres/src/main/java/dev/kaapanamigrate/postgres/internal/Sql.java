@@ -3,8 +3,13 @@ package dev.kaapanamigrate.postgres.internal;
 import dev.kaapanamigrate.core.CoreErrorCode;
 import dev.kaapanamigrate.core.CrashPoints;
 import dev.kaapanamigrate.core.Problem;
+import dev.kaapanamigrate.core.PreconditionFailedException;
+import dev.kaapanamigrate.core.StepCheck;
 import dev.kaapanamigrate.core.StepFailedException;
+import dev.kaapanamigrate.postgres.PostgresErrorCode;
 import java.sql.SQLException;
+import java.util.Optional;
+import java.util.function.Supplier;
 import java.time.temporal.ChronoUnit;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.HandleCallback;
@@ -123,6 +128,11 @@ public final class Sql {
             return result;
         } catch (JdbiException | SQLException e) {
             SQLException cause = sqlCause(e);
+            Optional<Problem> unreachable = connectionProblem(database, cause);
+            if (unreachable.isPresent()) {
+                LOG.warn("The {} of the {} database could not connect: {}", what, database, cause.getMessage());
+                throw new ConnectionRefused(unreachable.get(), cause);
+            }
             String message = describe(e, cause);
             // The SQL exception, not JDBI's: JDBI's message lists the bound arguments.
             LOG.warn("The {} of the {} database failed: {}", what, database, message, cause);
@@ -148,6 +158,57 @@ public final class Sql {
         if (!readOnly) {
             executeAll(h, "SET LOCAL maintenance_work_mem = '512MB'", "SET LOCAL work_mem = '128MB'");
         }
+    }
+
+    /**
+     * Runs a step's check and turns a connection the server refused or could not make into the step's blocked check:
+     * no earlier step of a plan changes a password, a host or a database name, so a run stops on it before anything
+     * changes (a failed check whose dependencies are still to run is only checked again later).
+     *
+     * @param check the step's check
+     * @return the check, or blocked with the connection's problem
+     */
+    public static StepCheck blockedWhenUnreachable(Supplier<StepCheck> check) {
+        try {
+            return check.get();
+        } catch (ConnectionRefused e) {
+            return new StepCheck.Blocked(e.problem().orElseThrow());
+        }
+    }
+
+    /** A connection that never opened: nothing was read or changed. */
+    static final class ConnectionRefused extends PreconditionFailedException {
+        private static final long serialVersionUID = 1L;
+
+        ConnectionRefused(Problem problem, SQLException cause) {
+            super(problem, cause);
+        }
+    }
+
+    /**
+     * The problem of a connection the server refused (login, database) or that could not be made (host, port,
+     * timeout), by SQLSTATE class; empty for every other failure. pgjdbc's messages name the host, port, user and
+     * database, never the password.
+     */
+    static Optional<Problem> connectionProblem(String database, SQLException cause) {
+        String state = cause == null || cause.getSQLState() == null ? "" : cause.getSQLState();
+        if (!state.startsWith("28") && !state.startsWith("08") && !state.equals("3D000")) {
+            return Optional.empty();
+        }
+        String found = "the " + database + " database's server " + (state.startsWith("08") ? "could not be reached: "
+                : "refused the connection: ") + cause.getMessage() + " [SQLSTATE " + state + "]; nothing was changed";
+        if (state.startsWith("28") || state.equals("3D000")) {
+            return Optional.of(Problem.of(PostgresErrorCode.LOGIN_REJECTED, found,
+                    "a login the server accepts: the user, password and database name of the " + database
+                            + " database",
+                    "give the data source of the " + database + " database the right user, password and database "
+                            + "name (and a pg_hba.conf entry that lets it in), then run again"));
+        }
+        return Optional.of(Problem.of(PostgresErrorCode.SERVER_UNREACHABLE, found,
+                "a PostgreSQL server accepting connections at the host and port given for the " + database
+                        + " database",
+                "start the server or correct the host and port of the " + database + " database's data source "
+                        + "(a port-forward or firewall in between?), then run again"));
     }
 
     private static SQLException sqlCause(Throwable e) {
