@@ -166,6 +166,19 @@ public final class WorkflowRewriter {
                         + "fix or exclude files whose rewrite is refused, then run again");
     }
 
+    /**
+     * Workflow files that cannot be read as text (unreadable, or binary where Python source belongs): whether they use
+     * what 0.5 renamed cannot be told, so the rewrite stops before writing anything rather than upgrade around them.
+     */
+    static Problem unreadable(List<FileIssue> files) {
+        return Problem.of(CoreErrorCode.PRECONDITION_FAILED, files.size() + " workflow file(s) cannot be read as "
+                + "Python source, so whether they use what Kaapana 0.5 renamed cannot be checked; nothing was written: "
+                + files.stream().map(i -> i.root() + "/" + i.describe()).collect(Collectors.joining("; ")),
+                "every workflow file readable Python source (UTF-8 text without NUL bytes)",
+                "make each file readable, or move it out of the workflow folders (Airflow cannot load it either), or "
+                        + "leave it out of the scan with WorkflowScanner.Builder.exclude(glob); then run again");
+    }
+
     /** A file's rewrite, or why it is refused, or neither (nothing mechanical). */
     private record Outcome(FileRewrite rewrite, FileIssue refused) {
     }

@@ -1,6 +1,7 @@
 package dev.kaapanamigrate.workflows;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.kaapanamigrate.core.Change;
@@ -17,6 +18,7 @@ import dev.kaapanamigrate.core.PlatformControl;
 import dev.kaapanamigrate.core.PlatformState;
 import dev.kaapanamigrate.core.PreconditionFailedException;
 import dev.kaapanamigrate.core.StepCheck;
+import dev.kaapanamigrate.core.StepResult;
 import dev.kaapanamigrate.core.StepStatus;
 import dev.kaapanamigrate.core.Verification;
 import dev.kaapanamigrate.testkit.ReliabilityCounts;
@@ -179,6 +181,42 @@ class WorkflowStepsTest {
         assertThat(Corpus.digest(fast)).isEqualTo(withBackup);
         ReliabilityCounts.proved(WorkflowStepsTest.class,
                 "bad input: a conflicting backup beside a workflow file refused, coded, workflows unchanged");
+    }
+
+    @Test
+    void aBinaryWorkflowFileBlocksTheRewriteInAPlanBeforeAnyFileIsWritten() throws Exception {
+        byte[] blob = {'i', 0, 'm', 'p', 'o', 'r', 't', '\n'};
+        Files.write(fast.resolve("workflows/dags/compiled_blob.py"), blob);
+        assertRefusedBeforeAnyWrite("dags/compiled_blob.py: BINARY", "NUL byte",
+                "bad input: a binary workflow file (NUL bytes in a .py) blocks the rewrite, coded, with the fix; "
+                        + "workflows unchanged");
+    }
+
+    @Test
+    void anUnreadableWorkflowFileBlocksTheRewriteInAPlanBeforeAnyFileIsWritten() throws Exception {
+        Path fifo = fast.resolve("workflows/dags/pipe.py");
+        Process mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).start();
+        assumeThat(mkfifo.waitFor()).as("mkfifo is not available here; the unreadable case was not checked")
+                .isZero();
+        assertRefusedBeforeAnyWrite("dags/pipe.py: UNREADABLE", "not opened",
+                "bad input: an unreadable workflow file (a FIFO named .py) blocks the rewrite, coded, with the fix; "
+                        + "workflows unchanged");
+    }
+
+    private void assertRefusedBeforeAnyWrite(String file, String reason, String claim) throws Exception {
+        TreeMap<String, String> before = Corpus.digest(fast);
+        MigrationResult run = MigrationPlan.builder().step(new RewriteWorkflowsStep(scanner))
+                .platformControl(PlatformControl.assumeState(PlatformState.UNDEPLOYED)).inMemoryState().build().run();
+        assertThat(run.status()).isEqualTo(PlanStatus.BLOCKED);
+        StepResult result = run.step(RewriteWorkflowsStep.ID).orElseThrow();
+        assertThat(result.status()).isEqualTo(StepStatus.BLOCKED);
+        assertThat(result.errorCode()).isEqualTo(CoreErrorCode.PRECONDITION_FAILED);
+        assertThat(result.problem().found()).contains(file, reason, "cannot be read as Python source",
+                "nothing was written");
+        assertThat(result.problem().expected()).contains("readable Python source");
+        assertThat(result.problem().fix()).contains("move it out of the workflow folders", "exclude(glob)");
+        assertThat(Corpus.digest(fast)).as("no workflow file written").isEqualTo(before);
+        ReliabilityCounts.proved(WorkflowStepsTest.class, claim);
     }
 
     @Test
