@@ -102,8 +102,43 @@ class CommandLineIT {
                 "undeployed", "--quiet");
         assertThat(blocked.exitCode()).as(blocked.all()).isEqualTo(ExitCodes.BLOCKED);
         assertThat(blocked.out()).contains("Dry-run: BLOCKED", "is empty (a fresh install)");
+        Outcome badMode = kaapanaMigrate(Map.of(), installation(install, "check", "--databases", "servers",
+                "--database-sslmode", "bogus"));
+        assertThat(badMode.exitCode()).as(badMode.all()).isEqualTo(ExitCodes.USAGE);
+        assertThat(badMode.err()).contains("--database-sslmode bogus is not a mode", "verify-full");
+        Path ca = Files.writeString(work.resolve("ca.pem"), "not a certificate");
+        Outcome noStore = kaapanaMigrate(Map.of(), installation(install, "check", "--insecure"));
+        assertThat(noStore.exitCode()).as(noStore.all()).isEqualTo(ExitCodes.USAGE);
+        assertThat(noStore.err()).contains("--insecure is given without a store", "--minio-url", "leave it out");
+        Outcome contradiction = kaapanaMigrate(Map.of("KAAPANA_MIGRATE_MINIO_SECRET_KEY", SECRET),
+                installation(install, "check", "--minio-url", "https://127.0.0.1:1", "--minio-access-key",
+                        "kaapanaminio", "--ca-file", ca.toString(), "--insecure"));
+        assertThat(contradiction.exitCode()).as(contradiction.all()).isEqualTo(ExitCodes.USAGE);
+        assertThat(contradiction.err()).contains("--ca-file and --insecure contradict each other", "keep --ca-file");
+        Path missing = work.resolve("no-such-fast-data-dir");
+        Outcome noFolder = kaapanaMigrate(Map.of(), "check", "--fast-data-dir", missing.toString(), "--platform",
+                "undeployed");
+        assertThat(noFolder.exitCode()).as(noFolder.all()).isEqualTo(ExitCodes.USAGE);
+        assertThat(noFolder.err()).contains("--fast-data-dir " + missing + " does not exist", "FAST_DATA_DIR",
+                "typo");
+        assertThat(missing).doesNotExist();
+        Outcome jsonPrompt = kaapanaMigrate(Map.of(), installation(install, "run", "--json"));
+        assertThat(jsonPrompt.exitCode()).as(jsonPrompt.all()).isEqualTo(ExitCodes.USAGE);
+        assertThat(jsonPrompt.err()).contains("--json needs --yes");
+        Outcome badUrl = kaapanaMigrate(Map.of("KAAPANA_MIGRATE_MINIO_SECRET_KEY", SECRET), installation(install,
+                "check", "--minio-url", "http://bad host:9000", "--minio-access-key", "kaapanaminio"));
+        assertThat(badUrl.exitCode()).as(badUrl.all()).isEqualTo(ExitCodes.USAGE);
+        assertThat(badUrl.err()).contains("--minio-url http://bad host:9000 is not a URL MinIO accepts",
+                "expected https://host[:port]");
+        assertThat(badUrl.all()).doesNotContain(SECRET);
         assertThat(tree(install.fastDataDir())).as("nothing changed").isEqualTo(before);
-        for (String claim : List.of("a secret given as an argument refused (exit 2) with the fix, never echoed",
+        for (String claim : List.of("an unknown --database-sslmode refused (exit 2) listing the modes",
+                "--insecure without a store refused (exit 2) naming the options it applies to",
+                "--ca-file with --insecure refused (exit 2) as contradicting, keep --ca-file",
+                "a --fast-data-dir that does not exist refused (exit 2), nothing created",
+                "run --json without --yes refused (exit 2): a program cannot answer the prompt",
+                "a --minio-url that is no URL refused (exit 2) with the expected form, the secret never echoed",
+                "a secret given as an argument refused (exit 2) with the fix, never echoed",
                 "a misspelt option (--platfrom) refused (exit 2) naming it and the right one",
                 "a missing --platform refused (exit 2) with the option to give",
                 "resume without a journal refused (exit 2): nothing to resume")) {
