@@ -12,6 +12,7 @@ import dev.kaapanamigrate.testkit.GeneratedInstallation;
 import dev.kaapanamigrate.testkit.InstallationModel;
 import dev.kaapanamigrate.testkit.KaapanaDatabase;
 import dev.kaapanamigrate.testkit.KaapanaInstallation;
+import dev.kaapanamigrate.testkit.ReliabilityCounts;
 import dev.kaapanamigrate.testkit.SchemaFingerprint;
 import dev.kaapanamigrate.testkit.SimulatedPlatform;
 import dev.kaapanamigrate.testkit.StandInCluster;
@@ -71,6 +72,7 @@ import org.slf4j.LoggerFactory;
  * finds a match in.
  */
 @KaapanaInstallation
+@org.junit.jupiter.api.extension.ExtendWith(ReliabilityCounts.class)
 class CrashRecoveryIT {
 
     private static final Logger LOG = LoggerFactory.getLogger(CrashRecoveryIT.class);
@@ -137,9 +139,16 @@ class CrashRecoveryIT {
 
             List<Outcome> outcomes = new ArrayList<>();
             for (String point : chosen) {
-                outcomes.add(crashAndResume(inst, point, expected));
-                LOG.warn("Crash injection: {}", outcomes.get(outcomes.size() - 1));
+                Outcome outcome = crashAndResume(inst, point, expected);
+                outcomes.add(outcome);
+                LOG.warn("Crash injection: {}", outcome);
+                if (outcome.passed()) { // its comparisons with the reference state held
+                    ReliabilityCounts.proved(CrashRecoveryIT.class, ReliabilityCounts.CRASH_POINT + point + ": "
+                            + outcome.verdict());
+                }
             }
+            ReliabilityCounts.note(CrashRecoveryIT.class, points.size() + " crash points enumerated from the plan, "
+                    + outcomes.size() + " run (seed " + seed + ")");
             long passes = outcomes.stream().filter(Outcome::passed).count();
             long refused = outcomes.stream().filter(Outcome::refused).count();
             LOG.warn("Crash injection: {} points enumerated, {} run, {} passed ({} resumed to the reference state, {} "
