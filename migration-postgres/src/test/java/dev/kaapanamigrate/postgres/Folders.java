@@ -14,6 +14,8 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.util.HexFormat;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -48,37 +50,57 @@ final class Folders {
         Files.createDirectories(fast.resolve("os/data"));
         Files.writeString(fast.resolve("os/data/marker.txt"), "stays");
         open(fast);
+        List<Path> targets = new ArrayList<>();
         for (DataFolderMove m : DataFolderMove.values()) {
-            copyTemplate(fast.resolve(m.from()));
+            targets.add(fast.resolve(m.from()));
         }
+        copyTemplate(targets.toArray(Path[]::new));
         return fast;
     }
 
-    /** Copies the template data folder with {@code cp -a} (owner, modes kept). */
-    static void copyTemplate(Path to) throws Exception {
-        Files.createDirectories(to.getParent());
-        Process p = new ProcessBuilder("cp", "-a", template().toString(), to.toString()).inheritIO().start();
-        if (p.waitFor() != 0) {
-            throw new IOException("cp -a failed for " + to);
+    /**
+     * Copies the template data folder with {@code cp -a} (owner, modes kept) to each target, the copies running at
+     * once: a copy of its thousand small files is bound by system calls, and the tests make five per case.
+     */
+    static void copyTemplate(Path... targets) throws Exception {
+        String source = template().toString();
+        List<Process> copies = new ArrayList<>();
+        for (Path to : targets) {
+            Files.createDirectories(to.getParent());
+            copies.add(new ProcessBuilder("cp", "-a", source, to.toString()).inheritIO().start());
+        }
+        for (int i = 0; i < copies.size(); i++) {
+            if (copies.get(i).waitFor() != 0) {
+                throw new IOException("cp -a failed for " + targets[i]);
+            }
         }
     }
 
     /** A digest of every path of the tree: type, size, mode, owner, mtime, and file contents. */
     static String digest(Path root) throws IOException {
-        Map<String, String> entries = new TreeMap<>();
+        List<Path> paths = new ArrayList<>();
         Files.walkFileTree(root, new SimpleFileVisitor<>() {
             @Override
-            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
-                entries.put(root.relativize(dir).toString(), describe(dir));
+            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
+                paths.add(dir);
                 return FileVisitResult.CONTINUE;
             }
 
             @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                entries.put(root.relativize(file).toString(), describe(file));
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+                paths.add(file);
                 return FileVisitResult.CONTINUE;
             }
         });
+        // read and hashed in parallel: five data folders of ~40 MB per case
+        Map<String, String> entries = new TreeMap<>(paths.parallelStream().collect(java.util.stream.Collectors.toMap(
+                p -> root.relativize(p).toString(), p -> {
+                    try {
+                        return describe(p);
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                })));
         try {
             MessageDigest md = MessageDigest.getInstance("SHA-256");
             entries.forEach((k, v) -> md.update((k + "|" + v + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8)));
