@@ -95,6 +95,15 @@ class CommandLineDatabaseServersIT {
         return out;
     }
 
+    private static void openssl(Path dir, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of("openssl"));
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("openssl.log").toFile()).start();
+        assertThat(p.waitFor()).as("openssl " + String.join(" ", args) + ": " + Files.readString(dir.resolve(
+                "openssl.log"))).isZero();
+    }
+
     private static int freePort() throws java.io.IOException {
         try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
             return socket.getLocalPort();
@@ -285,6 +294,62 @@ class CommandLineDatabaseServersIT {
                 assertThat(new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1)).as(f.toString())
                         .doesNotContain(secrets);
             }
+
+            // TLS: the servers restarted with a certificate for 127.0.0.1 signed by a CA of the test's
+            Path tls = Files.createDirectories(work.resolve("tls"));
+            openssl(tls, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.pem",
+                    "-days", "2", "-subj", "/CN=kaapana-migrate test CA");
+            openssl(tls, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "other.key", "-out", "other.pem",
+                    "-days", "2", "-subj", "/CN=another CA");
+            openssl(tls, "req", "-newkey", "rsa:2048", "-nodes", "-keyout", "server.key", "-out", "server.csr",
+                    "-subj", "/CN=127.0.0.1");
+            Files.writeString(tls.resolve("san.ext"), "subjectAltName=IP:127.0.0.1\n");
+            openssl(tls, "x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
+                    "-out", "server.crt", "-days", "2", "-extfile", "san.ext");
+            for (Map.Entry<ServiceDatabase, PostgresServer> e : servers.entrySet()) {
+                Path folder = e.getValue().dataDir();
+                e.getValue().close();
+                for (String f : List.of("server.crt", "server.key")) {
+                    Path to = Files.copy(tls.resolve(f), folder.resolve(f),
+                            java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                    Files.setOwner(to, Files.getOwner(folder));
+                    Files.setPosixFilePermissions(to, java.nio.file.attribute.PosixFilePermissions.fromString(
+                            "rw-------"));
+                }
+                e.setValue(PostgresServer.on(folder).binaries(binaries).listen(PostgresServer.Listen.TCP_LOOPBACK)
+                        .setting("ssl", "on").setting("ssl_cert_file", "server.crt")
+                        .setting("ssl_key_file", "server.key").stopOnJvmExit(true).start());
+            }
+            List<String> tlsCommon = new ArrayList<>(List.of("check", "--fast-data-dir",
+                    install.fastDataDir().toString(), "--platform", "undeployed", "--databases", "servers",
+                    "--access-information-password-file", aiiPassword.toString()));
+            for (Map.Entry<ServiceDatabase, PostgresServer> e : servers.entrySet()) {
+                String prefix = "--" + e.getKey().stableName();
+                tlsCommon.addAll(List.of(prefix + "-host", "127.0.0.1", prefix + "-port",
+                        Integer.toString(e.getValue().port())));
+            }
+            Map<String, Map<String, Manifest.Content>> migratedData = data(servers);
+            List<String> migratedTree = installationTree(install);
+            List<String> untrusted = new ArrayList<>(tlsCommon);
+            untrusted.addAll(List.of("--database-ca-file", tls.resolve("other.pem").toString()));
+            Outcome refusedCertificate = kaapanaMigrate(work, env, untrusted);
+            assertThat(refusedCertificate.exitCode()).as(refusedCertificate.all()).isEqualTo(ExitCodes.USAGE);
+            assertThat(refusedCertificate.err()).contains("TLS with the", "failed", "nothing was changed",
+                    "--database-ca-file").doesNotContain("\tat ");
+            assertThat(refusedCertificate.out()).as("no step ran").doesNotContain("UP_TO_DATE");
+            assertThat(data(servers)).isEqualTo(migratedData);
+            assertThat(installationTree(install)).isEqualTo(migratedTree);
+            ReliabilityCounts.proved(CommandLineDatabaseServersIT.class, "bad input: database servers whose "
+                    + "certificate the CA given did not sign refused under verify-full (exit 2) with the fix; "
+                    + "databases and FAST unchanged");
+
+            List<String> trusted = new ArrayList<>(tlsCommon);
+            trusted.addAll(List.of("--database-ca-file", tls.resolve("ca.pem").toString()));
+            Outcome verifiedTls = kaapanaMigrate(work, env, trusted);
+            assertThat(verifiedTls.all()).as("verify-full with the right CA").doesNotContain("TLS with the",
+                    "does not speak TLS", "WARNING: --database-sslmode");
+            assertThat(verifiedTls.out()).contains("postgres.migrate-backend");
+            assertThat(verifiedTls.exitCode()).as(verifiedTls.all()).isNotEqualTo(ExitCodes.USAGE);
         } finally {
             for (PostgresServer s : servers.values()) {
                 s.close();
