@@ -12,11 +12,8 @@ final class KaapanaMigrateJar {
 
     /** The process command for the given arguments, with this JVM's java. */
     static List<String> command(List<String> args) {
-        // C1 only: the tests' commands run for seconds, where the optimising compiler costs more CPU than it saves
-        // (0.7 s of CPU per command on two cores shared with the test's servers)
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "-XX:TieredStopAtLevel=1", "-jar", Path.of("target", "kaapana-migrate.jar")
-                .toAbsolutePath().toString()));
+                .toString(), "-jar", Path.of("target", "kaapana-migrate.jar").toAbsolutePath().toString()));
         command.addAll(args);
         return command;
     }
