@@ -2,15 +2,16 @@ package dev.kaapanamigrate.postgres.internal;
 
 import dev.kaapanamigrate.core.CoreErrorCode;
 import dev.kaapanamigrate.core.CrashPoints;
-import dev.kaapanamigrate.core.Problem;
 import dev.kaapanamigrate.core.PreconditionFailedException;
+import dev.kaapanamigrate.core.Problem;
 import dev.kaapanamigrate.core.StepCheck;
 import dev.kaapanamigrate.core.StepFailedException;
 import dev.kaapanamigrate.postgres.PostgresErrorCode;
 import java.sql.SQLException;
+import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 import java.util.function.Supplier;
-import java.time.temporal.ChronoUnit;
+import org.jdbi.v3.core.ConnectionException;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.HandleCallback;
 import org.jdbi.v3.core.Jdbi;
@@ -128,7 +129,9 @@ public final class Sql {
             return result;
         } catch (JdbiException | SQLException e) {
             SQLException cause = sqlCause(e);
-            Optional<Problem> unreachable = connectionProblem(database, cause);
+            // only a connection that never opened: one lost later may have died in the middle of a commit
+            Optional<Problem> unreachable = e instanceof ConnectionException ? connectionProblem(database, cause)
+                    : Optional.empty();
             if (unreachable.isPresent()) {
                 LOG.warn("The {} of the {} database could not connect: {}", what, database, cause.getMessage());
                 throw new ConnectionRefused(unreachable.get(), cause);
