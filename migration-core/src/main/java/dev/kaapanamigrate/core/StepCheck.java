@@ -10,7 +10,8 @@ import java.util.Objects;
  *   <li>{@link Pending}: apply would make exactly these changes;</li>
  *   <li>{@link Blocked}: the step cannot run safely; the problem says what was found and how to fix it;</li>
  *   <li>{@link Deferred}: the step can only be checked in another platform state (a dry-run never guesses);</li>
- *   <li>{@link Waiting}: in a dry-run, the step can only be checked once steps it depends on are applied;</li>
+ *   <li>{@link Waiting}: in a dry-run, the step can only be checked once steps it depends on are applied; in a run's
+ *   look-ahead, the step has checked what could block it and counts its changes in its own check;</li>
  *   <li>{@link Skipped}: set by the plan, never returned by a step: the step's platform state has passed and the step
  *   may be left out ({@link MigrationStep#optionalOnceStatePassed()}).</li>
  * </ul>
@@ -109,7 +110,10 @@ public sealed interface StepCheck permits StepCheck.UpToDate, StepCheck.Pending,
     }
 
     /**
-     * The step can only be checked after steps it depends on are applied; only meaningful in a dry-run.
+     * The step can only be checked after steps it depends on are applied; only meaningful in a dry-run, or in a run's
+     * look-ahead ({@link MigrationContext#provisional()} without {@link MigrationContext#dryRun()}), where a step that
+     * found nothing that blocks it may leave its counting to its own check: the look-ahead checks it again before the
+     * next change, and the step's own check must not wait.
      *
      * @param stepIds the dependencies that still have work to do
      * @param reason  why the check needs them

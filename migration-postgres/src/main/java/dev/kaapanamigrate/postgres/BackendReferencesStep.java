@@ -111,6 +111,23 @@ public final class BackendReferencesStep implements MigrationStep {
 
     private StepCheck checkConnected(MigrationContext ctx) {
         ProjectList projects = projects(ctx);
+        if (ctx.provisional() && !ctx.dryRun()) {
+            // A run's look-ahead while the backend is not migrated yet: only what can block the step is checked now
+            // (the connection, the project list, the privileges); the counts are left to the step's own check, after
+            // the backend migration, so a run scans the job table for them once, not twice. The scan never blocks, a
+            // dry-run still shows every change, and a step the journal says is done is always checked in full (the
+            // backend is migrated then).
+            Early early = Sql.read(connections.jdbi(ServiceDatabase.BACKEND, ctx), DB, "privilege check",
+                    h -> new Early(Privileges.ownerProblem(h, ServiceDatabase.BACKEND, "rewrites stored references")
+                            .orElse(null), atRevision(h, ServiceDatabase.BACKEND.targetRevision())));
+            if (early.denied() != null) {
+                return new StepCheck.Blocked(early.denied());
+            }
+            if (!early.backendMigrated()) {
+                return StepCheck.waitingFor(List.of(MigrateBackendStep.ID), "the references are counted by the "
+                        + "step's own check, once the backend is migrated");
+            }
+        }
         Checked checked = Sql.read(connections.jdbi(ServiceDatabase.BACKEND, ctx), DB, "reference count", h -> {
             Optional<Problem> denied = Privileges.ownerProblem(h, ServiceDatabase.BACKEND, "rewrites stored references");
             return new Checked(denied.isPresent() ? null : scan(h, projects, false, false), denied.orElse(null));
@@ -308,6 +325,17 @@ public final class BackendReferencesStep implements MigrationStep {
             }
         }
         return s;
+    }
+
+    /** What a run's look-ahead reads first: why the role may not rewrite ({@code null}: it may), and the backend's state. */
+    private record Early(Problem denied, boolean backendMigrated) {
+    }
+
+    /** Whether {@code alembic_version} holds exactly the revision (no table, no row or another revision: no). */
+    private static boolean atRevision(Handle h, String revision) {
+        boolean table = h.createQuery("SELECT to_regclass('alembic_version') IS NOT NULL").mapTo(Boolean.class).one();
+        return table && h.createQuery("SELECT count(*) = 1 AND bool_and(version_num = :revision) FROM alembic_version")
+                .bind("revision", revision).mapTo(Boolean.class).one();
     }
 
     private static Optional<Integer> parseInt(String digits) {
