@@ -9,7 +9,9 @@ import java.util.Objects;
  * based on (which also lists the findings that need a person).
  *
  * @param files   the files rewritten (or to rewrite), in scan order
- * @param refused files with mechanical findings that are not rewritten, with the reason
+ * @param refused files that stop the rewrite, with the reason: mechanical findings whose rewrite is refused (a
+ *                conflicting backup, a rewrite that would not tokenize), and files that cannot be read as Python source
+ *                (unreadable, binary), since whether they need a rewrite cannot be told
  * @param scan    the scan of the same folders
  */
 public record RewritePlan(List<FileRewrite> files, List<FileIssue> refused, ScanReport scan) {

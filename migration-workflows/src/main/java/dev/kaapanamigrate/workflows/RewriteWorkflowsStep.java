@@ -92,11 +92,6 @@ public final class RewriteWorkflowsStep implements MigrationStep {
         if (!plan.refused().isEmpty()) {
             return new StepCheck.Blocked(WorkflowRewriter.refusal(plan.refused()));
         }
-        List<FileIssue> unreadable = plan.scan().issues().stream().filter(i -> i.kind() == FileIssue.Kind.UNREADABLE
-                || i.kind() == FileIssue.Kind.BINARY).toList();
-        if (!unreadable.isEmpty()) {
-            return new StepCheck.Blocked(WorkflowRewriter.unreadable(unreadable));
-        }
         if (plan.files().isEmpty()) {
             return StepCheck.upToDate("no mechanical rewrite left in " + plan.scan().filesScanned() + " workflow files; "
                     + (plan.scan().findingCount() - plan.scan().mechanicalCount()) + " finding(s) need a person (see "

@@ -104,13 +104,23 @@ public final class WorkflowRewriter {
         List<FileRewrite> files = new ArrayList<>();
         List<FileIssue> refused = new ArrayList<>();
         ScanReport scan = new ScanRun(scanner.walker(), scanner.engine(), scanner.maxFileSize(), scanner.maxFindingsKept(),
-                progress, (source, tokens, hits) -> {
-                    Outcome o = rewrite(source, tokens, hits);
-                    if (o.rewrite() != null) {
-                        files.add(o.rewrite());
+                progress, new ScanRun.Hook() {
+                    @Override
+                    public void scanned(SourceFile source, Tokens tokens, List<RuleEngine.Hit> hits) {
+                        Outcome o = rewrite(source, tokens, hits);
+                        if (o.rewrite() != null) {
+                            files.add(o.rewrite());
+                        }
+                        if (o.refused() != null) {
+                            refused.add(o.refused());
+                        }
                     }
-                    if (o.refused() != null) {
-                        refused.add(o.refused());
+
+                    @Override
+                    public void issue(FileIssue issue) {
+                        if (cannotTell(issue)) {
+                            refused.add(issue);
+                        }
                     }
                 }).run();
         return new RewritePlan(files, refused, scan);
@@ -153,30 +163,46 @@ public final class WorkflowRewriter {
     }
 
     /**
-     * The problem that stops a rewrite, listing every refused file.
+     * Whether a file the scan could not read keeps the rewrite from knowing what to change: unreadable, or binary where
+     * Python source belongs. Whether such a file uses what 0.5 renamed cannot be told, so the rewrite refuses rather than
+     * upgrade around it. A root that does not exist holds nothing to rewrite; undecodable, too large and unparsable
+     * files are read and reported by the scan (Airflow cannot load them either).
+     */
+    private static boolean cannotTell(FileIssue issue) {
+        if (issue.kind() != FileIssue.Kind.UNREADABLE && issue.kind() != FileIssue.Kind.BINARY) {
+            return false;
+        }
+        return !issue.file().isEmpty() || Files.exists(Path.of(issue.root()), LinkOption.NOFOLLOW_LINKS);
+    }
+
+    /**
+     * The problem that stops a rewrite, listing every refused file: a conflicting backup, a rewrite that would not
+     * tokenize, or a file that cannot be read as Python source.
      *
      * @param refused the refused files
      * @return the problem
      */
     static Problem refusal(List<FileIssue> refused) {
-        return Problem.of(CoreErrorCode.PRECONDITION_FAILED, refused.size() + " workflow file(s) cannot be rewritten; nothing "
-                + "was written: " + refused.stream().map(i -> i.root() + "/" + i.describe()).collect(Collectors.joining("; ")),
-                "no backup beside a file to rewrite, or one identical to the file (left by an interrupted run)",
-                "move each conflicting " + BACKUP_SUFFIX + " file aside after checking which content is the original, "
-                        + "fix or exclude files whose rewrite is refused, then run again");
-    }
-
-    /**
-     * Workflow files that cannot be read as text (unreadable, or binary where Python source belongs): whether they use
-     * what 0.5 renamed cannot be told, so the rewrite stops before writing anything rather than upgrade around them.
-     */
-    static Problem unreadable(List<FileIssue> files) {
-        return Problem.of(CoreErrorCode.PRECONDITION_FAILED, files.size() + " workflow file(s) cannot be read as "
-                + "Python source, so whether they use what Kaapana 0.5 renamed cannot be checked; nothing was written: "
-                + files.stream().map(i -> i.root() + "/" + i.describe()).collect(Collectors.joining("; ")),
-                "every workflow file readable Python source (UTF-8 text without NUL bytes)",
-                "make each file readable, or move it out of the workflow folders (Airflow cannot load it either), or "
-                        + "leave it out of the scan with WorkflowScanner.Builder.exclude(glob); then run again");
+        List<FileIssue> unreadable = refused.stream().filter(WorkflowRewriter::cannotTell).toList();
+        String found = refused.size() + " workflow file(s) cannot be rewritten; nothing was written: "
+                + refused.stream().map(i -> i.root() + (i.file().isEmpty() ? "" : "/" + i.describe()))
+                .collect(Collectors.joining("; "));
+        List<String> expected = new ArrayList<>();
+        List<String> fix = new ArrayList<>();
+        if (unreadable.size() < refused.size()) {
+            expected.add("no backup beside a file to rewrite, or one identical to the file (left by an interrupted run)");
+            fix.add("move each conflicting " + BACKUP_SUFFIX + " file aside after checking which content is the "
+                    + "original, fix or exclude files whose rewrite is refused");
+        }
+        if (!unreadable.isEmpty()) {
+            found += " (" + unreadable.size() + " cannot be read as Python source, so whether they use what Kaapana "
+                    + "0.5 renamed cannot be checked)";
+            expected.add("every workflow file readable Python source (UTF-8 text without NUL bytes)");
+            fix.add("make each unreadable file readable, or move it out of the workflow folders (Airflow cannot load "
+                    + "it either), or leave it out of the scan with WorkflowScanner.Builder.exclude(glob)");
+        }
+        return Problem.of(CoreErrorCode.PRECONDITION_FAILED, found, String.join("; ", expected),
+                String.join("; ", fix) + "; then run again");
     }
 
     /** A file's rewrite, or why it is refused, or neither (nothing mechanical). */

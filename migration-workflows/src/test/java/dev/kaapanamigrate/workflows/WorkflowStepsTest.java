@@ -195,12 +195,36 @@ class WorkflowStepsTest {
     @Test
     void anUnreadableWorkflowFileBlocksTheRewriteInAPlanBeforeAnyFileIsWritten() throws Exception {
         Path fifo = fast.resolve("workflows/dags/pipe.py");
-        Process mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).start();
-        assumeThat(mkfifo.waitFor()).as("mkfifo is not available here; the unreadable case was not checked")
-                .isZero();
+        int made;
+        try {
+            made = new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor();
+        } catch (java.io.IOException noMkfifo) {
+            made = -1;
+        }
+        assumeThat(made).as("mkfifo is not available here; the unreadable case was not checked").isZero();
         assertRefusedBeforeAnyWrite("dags/pipe.py: UNREADABLE", "not opened",
                 "bad input: an unreadable workflow file (a FIFO named .py) blocks the rewrite, coded, with the fix; "
                         + "workflows unchanged");
+    }
+
+    @Test
+    void aBinaryFileBeyondTheIssuesKeptStillBlocksAndAMissingExtraPathDoesNot() throws Exception {
+        Files.writeString(fast.resolve("workflows/dags/aaa_unterminated.py"), "x = \"never closed\n");
+        Files.write(fast.resolve("workflows/dags/zzz_blob.py"), new byte[] {'i', 0, 'm'});
+        scanner = WorkflowScanner.forKaapana(fast).maxFindingsKept(1).build();
+        TreeMap<String, String> before = Corpus.digest(fast);
+
+        StepCheck check = new RewriteWorkflowsStep(scanner).check(MigrationContext.standalone());
+
+        assertThat(check).isInstanceOf(StepCheck.Blocked.class);
+        assertThat(((StepCheck.Blocked) check).problem().found()).contains("dags/zzz_blob.py: BINARY")
+                .doesNotContain("aaa_unterminated");
+        assertThat(Corpus.digest(fast)).isEqualTo(before);
+
+        Files.delete(fast.resolve("workflows/dags/zzz_blob.py"));
+        WorkflowScanner withMissingPath = WorkflowScanner.forKaapana(fast).path(fast.resolve("no-such-folder")).build();
+        assertThat(new RewriteWorkflowsStep(withMissingPath).check(MigrationContext.standalone()))
+                .as("a path that does not exist holds nothing to rewrite").isInstanceOf(StepCheck.Pending.class);
     }
 
     private void assertRefusedBeforeAnyWrite(String file, String reason, String claim) throws Exception {

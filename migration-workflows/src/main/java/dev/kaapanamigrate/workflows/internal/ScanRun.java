@@ -43,6 +43,14 @@ public final class ScanRun {
          * @param hits   the rule hits, in source order
          */
         void scanned(SourceFile file, Tokens tokens, List<RuleEngine.Hit> hits);
+
+        /**
+         * A file or folder could not be scanned; every one is passed here, also those beyond the issues kept.
+         *
+         * @param issue why
+         */
+        default void issue(FileIssue issue) {
+        }
     }
 
     /** The result of analysing one text: tokens and hits, or why it is not tokenizable. */
@@ -223,6 +231,9 @@ public final class ScanRun {
 
     private void addIssue(FileIssue issue) {
         issueCount++;
+        if (hook != null) {
+            hook.issue(issue);
+        }
         if (issues.size() < maxKept) {
             issues.add(issue);
         }
