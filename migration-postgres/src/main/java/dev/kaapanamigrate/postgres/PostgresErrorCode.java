@@ -22,11 +22,18 @@ public enum PostgresErrorCode implements ErrorCode {
      * The database server refused the connection: a wrong password or user, no {@code pg_hba.conf} entry for it, or a
      * database that does not exist (SQLSTATE classes 28 and {@code 3D000}).
      */
-    LOGIN_REJECTED("The database server refused the login; nothing was read or changed.",
+    LOGIN_REJECTED("The database server refused the login; the connection never opened.",
             "Give the database's data source the right user, password and database name, then run again."),
     /** The database server could not be reached: nothing listens at the host and port, or the connection timed out. */
-    SERVER_UNREACHABLE("The database server could not be reached; nothing was read or changed.",
-            "Start the server or correct the host and port of the database's data source, then run again.");
+    SERVER_UNREACHABLE("The database server could not be reached; the connection never opened.",
+            "Start the server or correct the host and port of the database's data source, then run again."),
+    /**
+     * The TLS connection to the database server failed: a certificate the data source does not trust, a host name the
+     * certificate does not name, or a server without TLS where the data source requires it.
+     */
+    TLS_FAILED("The TLS connection to the database server failed; the connection never opened.",
+            "Give the data source the CA certificate that signed the server's, a host name the certificate names, or the "
+                    + "sslmode the server supports, then run again.");
 
     private final String summary;
     private final String remedy;

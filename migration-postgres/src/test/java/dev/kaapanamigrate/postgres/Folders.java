@@ -69,10 +69,14 @@ final class Folders {
             Files.createDirectories(to.getParent());
             copies.add(new ProcessBuilder("cp", "-a", source, to.toString()).inheritIO().start());
         }
+        List<Path> failed = new ArrayList<>();
         for (int i = 0; i < copies.size(); i++) {
-            if (copies.get(i).waitFor() != 0) {
-                throw new IOException("cp -a failed for " + targets[i]);
+            if (copies.get(i).waitFor() != 0) { // every copy ends before the test goes on
+                failed.add(targets[i]);
             }
+        }
+        if (!failed.isEmpty()) {
+            throw new IOException("cp -a failed for " + failed);
         }
     }
 

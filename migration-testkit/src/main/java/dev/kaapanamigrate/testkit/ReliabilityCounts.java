@@ -201,9 +201,13 @@ public final class ReliabilityCounts implements BeforeAllCallback, TestWatcher {
         StringBuilder s = new StringBuilder();
         try {
             Files.createDirectories(folder);
-            try (Writer w = Files.newBufferedWriter(folder.resolve(run + ".properties"), StandardCharsets.UTF_8)) {
+            Path part = folder.resolve(run + ".part");
+            try (Writer w = Files.newBufferedWriter(part, StandardCharsets.UTF_8)) {
                 mine.store(w, "reliability suite totals of " + run);
             }
+            // renamed into place: another test JVM summing at the same time never reads half a file
+            Files.move(part, folder.resolve(run + ".properties"), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
             long[] sum = new long[5];
             List<String> runs = new ArrayList<>();
             try (Stream<Path> files = Files.list(folder)) {

@@ -165,8 +165,10 @@ public final class Sql {
 
     /**
      * Runs a step's check and turns a connection the server refused or could not make into the step's blocked check:
-     * no earlier step of a plan changes a password, a host or a database name, so a run stops on it before anything
-     * changes (a failed check whose dependencies are still to run is only checked again later).
+     * the steps before a database step do not change the host, port or database name a data source uses, so a run
+     * stops on it before its first change (a failed check whose dependencies are still to run is only checked again
+     * later). The one password a plan may change is that of the role 0.5's services use (the role-password step, on
+     * request): a data source of the caller's that logs in as that role with its old password fails after the reset.
      *
      * @param check the step's check
      * @return the check, or blocked with the connection's problem
@@ -179,7 +181,7 @@ public final class Sql {
         }
     }
 
-    /** A connection that never opened: nothing was read or changed. */
+    /** A connection that never opened: nothing was read or written through it. */
     static final class ConnectionRefused extends PreconditionFailedException {
         private static final long serialVersionUID = 1L;
 
@@ -189,18 +191,27 @@ public final class Sql {
     }
 
     /**
-     * The problem of a connection the server refused (login, database) or that could not be made (host, port,
-     * timeout), by SQLSTATE class; empty for every other failure. pgjdbc's messages name the host, port, user and
-     * database, never the password.
+     * The problem of a connection that never opened, by SQLSTATE and cause: refused by the server (class 28,
+     * {@code 3D000}, {@code 08004} such as a password the server asked for and did not get), a TLS handshake or
+     * certificate that failed, or a server that could not be reached (the rest of class 08: host, port, timeout);
+     * empty for every other failure. pgjdbc's messages name the host, port, user and database, never the password.
      */
     static Optional<Problem> connectionProblem(String database, SQLException cause) {
         String state = cause == null || cause.getSQLState() == null ? "" : cause.getSQLState();
         if (!state.startsWith("28") && !state.startsWith("08") && !state.equals("3D000")) {
             return Optional.empty();
         }
-        String found = "the " + database + " database's server " + (state.startsWith("08") ? "could not be reached: "
-                : "refused the connection: ") + cause.getMessage() + " [SQLSTATE " + state + "]; nothing was changed";
-        if (state.startsWith("28") || state.equals("3D000")) {
+        String found = "the connection to the " + database + " database's server never opened: " + cause.getMessage()
+                + " [SQLSTATE " + state + "]";
+        if (tlsFailure(cause)) {
+            return Optional.of(Problem.of(PostgresErrorCode.TLS_FAILED, found,
+                    "a TLS connection as the data source's sslmode asks: a certificate signed by the CA it trusts, for "
+                            + "the host name it connects to",
+                    "give the data source of the " + database + " database the CA certificate that signed the "
+                            + "server's (sslrootcert), a host name the certificate names, or the sslmode the server "
+                            + "supports, then run again"));
+        }
+        if (state.startsWith("28") || state.equals("3D000") || state.equals("08004")) {
             return Optional.of(Problem.of(PostgresErrorCode.LOGIN_REJECTED, found,
                     "a login the server accepts: the user, password and database name of the " + database
                             + " database",
@@ -212,6 +223,17 @@ public final class Sql {
                         + " database",
                 "start the server or correct the host and port of the " + database + " database's data source "
                         + "(a port-forward or firewall in between?), then run again"));
+    }
+
+    /** A TLS handshake or certificate failure in the cause chain, or the server's refusal of TLS. */
+    private static boolean tlsFailure(SQLException cause) {
+        for (Throwable t = cause; t != null; t = t.getCause()) {
+            if (t instanceof javax.net.ssl.SSLException || t instanceof java.security.cert.CertificateException) {
+                return true;
+            }
+        }
+        String message = cause.getMessage();
+        return message != null && message.contains("does not support SSL");
     }
 
     private static SQLException sqlCause(Throwable e) {
