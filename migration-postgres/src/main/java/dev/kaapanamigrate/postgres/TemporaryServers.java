@@ -2,8 +2,12 @@ package dev.kaapanamigrate.postgres;
 
 import dev.kaapanamigrate.core.CrashPoints;
 import dev.kaapanamigrate.core.ContextKey;
+import dev.kaapanamigrate.core.CoreErrorCode;
 import dev.kaapanamigrate.core.GenericType;
 import dev.kaapanamigrate.core.MigrationContext;
+import dev.kaapanamigrate.core.PreconditionFailedException;
+import dev.kaapanamigrate.core.Problem;
+import dev.kaapanamigrate.domain.DataFolderMove;
 import dev.kaapanamigrate.domain.ServiceDatabase;
 import dev.kaapanamigrate.pgserver.DatabaseServerException;
 import dev.kaapanamigrate.pgserver.Libc;
@@ -148,6 +152,24 @@ public final class TemporaryServers implements DatabaseConnections, AutoCloseabl
     }
 
     /**
+     * No server starts on a moved folder while another of the five still waits at its 0.4 name: the moves are then
+     * unfinished (a run killed between two of them, resumed), and the move step's verification compares each moved
+     * folder with its record; a server started in between (by a look-ahead check) would have changed it.
+     */
+    private void requireMovesFinished(ServiceDatabase database) {
+        for (DataFolderMove m : DataFolderMove.values()) {
+            Path unmoved = fastDataDir.resolve(m.from());
+            if (Files.isRegularFile(unmoved.resolve("PG_VERSION"))) {
+                throw new PreconditionFailedException(Problem.of(CoreErrorCode.PRECONDITION_FAILED,
+                        "the data folder " + unmoved + " is still at its 0.4 name; no temporary server was started for "
+                                + "the " + database.stableName() + " database",
+                        "all five data folders at their 0.5 names before a temporary server starts on any of them",
+                        "run the data folder moves (step " + RenameDataFoldersStep.ID + ") first"));
+            }
+        }
+    }
+
+    /**
      * Starts a database's server; all of the bookkeeping in one place. In a run: a stale server of the database is
      * stopped and forgotten, leftovers of crashed runs are stopped, the new server is journaled right after it starts
      * and forgotten when the plan closes it (before it leaves the state, or when the run ends). In a dry-run: the server
@@ -163,6 +185,9 @@ public final class TemporaryServers implements DatabaseConnections, AutoCloseabl
         Path unmoved = fastDataDir.resolve(database.folder().from());
         if (ctx.dryRun() && !Files.exists(folder) && Files.isRegularFile(unmoved.resolve("PG_VERSION"))) {
             folder = unmoved; // a dry-run before the moves rehearses on a copy of the 0.4 folder
+        }
+        if (!ctx.dryRun()) {
+            requireMovesFinished(database);
         }
         ServerLauncher.requireStoppedDataFolder(database, folder);
         Path serverFolder = folder;

@@ -175,6 +175,30 @@ class TemporaryServersIT {
     }
 
     @Test
+    void noServerStartsWhileAnotherFolderWaitsAtIts04NameAndTheMovedFolderStaysAsItWas() throws Exception {
+        // a run killed between two moves: access-information moved, the backend's folder back at its 0.4 name
+        Path backend05 = fast.resolve(ServiceDatabase.BACKEND.folder().to());
+        Path backend04 = fast.resolve(ServiceDatabase.BACKEND.folder().from());
+        Path moved = fast.resolve(ServiceDatabase.ACCESS_INFORMATION.folder().to());
+        Files.move(backend05, backend04);
+        try {
+            String before = Folders.digest(moved);
+            TemporaryServers servers = servers().build();
+            StandaloneContext ctx = MigrationContext.standalone();
+
+            assertThatThrownBy(() -> servers.dataSource(ServiceDatabase.ACCESS_INFORMATION, ctx))
+                    .isInstanceOf(PreconditionFailedException.class)
+                    .hasMessageContaining("the data folder " + backend04 + " is still at its 0.4 name")
+                    .hasMessageContaining("no temporary server was started")
+                    .hasMessageContaining(RenameDataFoldersStep.ID);
+            assertThat(servers.server(ServiceDatabase.ACCESS_INFORMATION)).isEmpty();
+            assertThat(Folders.digest(moved)).as("the moved folder untouched").isEqualTo(before);
+        } finally {
+            Files.move(backend04, backend05);
+        }
+    }
+
+    @Test
     void aFolderWithALiveServerIsRefusedAndNoServerIsStarted() {
         Path folder = fast.resolve(ServiceDatabase.DICOM_WEB_FILTER.folder().to());
         try (PostgresServer other = PostgresServer.start(folder)) {
