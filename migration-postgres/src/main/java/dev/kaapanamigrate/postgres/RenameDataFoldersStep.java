@@ -78,6 +78,16 @@ public final class RenameDataFoldersStep implements MigrationStep {
     private final Path fastDataDir;
 
     /**
+     * The folders this instance's apply moved, and in which run: only those are compared file by file with their
+     * records, in that run's verify. A folder moved by an earlier process (a run killed between two moves and resumed,
+     * even one with the same run id) may have had a server on it since; its device and inode still prove the rename.
+     */
+    private volatile MovedHere movedHere;
+
+    private record MovedHere(java.util.UUID runId, java.util.Set<DataFolderMove> moves) {
+    }
+
+    /**
      * Creates the step.
      *
      * @param fastDataDir Kaapana's FAST_DATA_DIR, the folder that holds the 0.4 data folders
@@ -153,6 +163,8 @@ public final class RenameDataFoldersStep implements MigrationStep {
         Path fast = found.fast();
         List<MoveInspection.State> todo = found.states().stream()
                 .filter(s -> s.action() != MoveInspection.Action.DONE).toList();
+        java.util.Set<DataFolderMove> moved = java.util.EnumSet.noneOf(DataFolderMove.class);
+        movedHere = new MovedHere(ctx.runId(), java.util.Collections.synchronizedSet(moved));
         List<Change> made = new ArrayList<>();
         int done = 0;
         boolean keycloakMoved = false;
@@ -177,6 +189,7 @@ public final class RenameDataFoldersStep implements MigrationStep {
                         + "; the folders already moved stay moved, run again to continue", e);
             }
             keycloakMoved |= s.move() == DataFolderMove.KEYCLOAK;
+            movedHere.moves().add(s.move());
             made.add(move(fast, s.move()));
             LOG.info("Renamed {} to {}", s.source(), s.target());
             CrashPoints.reach(ID + ":moved", s.move().to());
@@ -245,8 +258,10 @@ public final class RenameDataFoldersStep implements MigrationStep {
                     st.device() + ":" + st.inode());
             v.againstBaseline(m.to() + " owner", r.uid() + ":" + r.gid(), st.uid() + ":" + st.gid());
             v.againstBaseline(m.to() + " mode", r.mode(), st.octalMode());
-            if (ctx.runId().equals(before.runId())) {
-                // Only in the run that moved them: the database migrations change the folders' files afterwards.
+            MovedHere here = movedHere;
+            if (here != null && here.runId().equals(ctx.runId()) && here.moves().contains(m)) {
+                // Only for the folders this run moved here: the database migrations change the folders' files
+                // afterwards, and a folder an earlier process moved may have had a server on it since.
                 v.againstBaseline(m.to() + " files/bytes", r.files() + " files, " + r.bytes() + " bytes",
                         tree.files() + " files, " + tree.bytes() + " bytes");
             }
