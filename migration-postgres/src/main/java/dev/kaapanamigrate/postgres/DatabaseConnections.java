@@ -35,7 +35,8 @@ import dev.kaapanamigrate.core.Problem;
  * {@link TemporaryServers} connect as {@link ServiceDatabase#superuser()}, which has all of these.
  *
  * <p>A data source whose server refuses the login (wrong user or password, no {@code pg_hba.conf} entry, no such
- * database) or cannot be reached blocks each database step's check with {@link PostgresErrorCode#LOGIN_REJECTED} or
+ * database), fails its TLS handshake or certificate check, or cannot be reached blocks each database step's check with
+ * {@link PostgresErrorCode#LOGIN_REJECTED}, {@link PostgresErrorCode#TLS_FAILED} or
  * {@link PostgresErrorCode#SERVER_UNREACHABLE}, so a run stops on it before its first change.
  *
  * <pre>{@code

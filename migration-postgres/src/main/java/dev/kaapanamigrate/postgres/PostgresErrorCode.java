@@ -20,7 +20,8 @@ public enum PostgresErrorCode implements ErrorCode {
                     + "which owns the tables and is a superuser), then run again."),
     /**
      * The database server refused the connection: a wrong password or user, no {@code pg_hba.conf} entry for it, or a
-     * database that does not exist (SQLSTATE classes 28 and {@code 3D000}).
+     * database that does not exist (SQLSTATE class 28, {@code 3D000}, and {@code 08004} such as a password the server
+     * asked for and did not get).
      */
     LOGIN_REJECTED("The database server refused the login; the connection never opened.",
             "Give the database's data source the right user, password and database name, then run again."),

@@ -24,10 +24,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -84,7 +88,7 @@ public final class RenameDataFoldersStep implements MigrationStep {
      */
     private volatile MovedHere movedHere;
 
-    private record MovedHere(java.util.UUID runId, java.util.Set<DataFolderMove> moves) {
+    private record MovedHere(UUID runId, Set<DataFolderMove> moves) {
     }
 
     /**
@@ -163,8 +167,7 @@ public final class RenameDataFoldersStep implements MigrationStep {
         Path fast = found.fast();
         List<MoveInspection.State> todo = found.states().stream()
                 .filter(s -> s.action() != MoveInspection.Action.DONE).toList();
-        java.util.Set<DataFolderMove> moved = java.util.EnumSet.noneOf(DataFolderMove.class);
-        movedHere = new MovedHere(ctx.runId(), java.util.Collections.synchronizedSet(moved));
+        movedHere = new MovedHere(ctx.runId(), Collections.synchronizedSet(EnumSet.noneOf(DataFolderMove.class)));
         List<Change> made = new ArrayList<>();
         int done = 0;
         boolean keycloakMoved = false;
