@@ -44,6 +44,11 @@ public final class CanonicalJson {
     private int[] to = new int[64];
     private int top;
     private int[] order = new int[64];
+    // where a member's key bytes lie in the buffer (members read from bytes with a plain ASCII key)
+    private int[] keyAt = new int[64];
+    private int[] keyEnd = new int[64];
+    // where the bytes of the plain string encoded last begin
+    private int stringFrom;
     private byte[] scratch = new byte[8192];
 
     /** Creates an encoder. */
@@ -66,6 +71,27 @@ public final class CanonicalJson {
         size = 0;
         top = 0;
         value(p, p.currentToken());
+        return finishHash();
+    }
+
+    /**
+     * Hashes the JSON value at the cursor straight from its UTF-8 bytes and leaves the cursor just after it: the same
+     * hash as {@link #hash(JsonParser)} gives for the same value, without a parser's tokens and field-name symbol
+     * table. Plain ASCII strings and keys are copied as bytes; strings with escapes or other characters are decoded as
+     * the parser decodes them.
+     *
+     * @param c the cursor, before the value
+     * @return the 16-byte hash
+     * @throws IOException when the JSON is malformed
+     */
+    public byte[] hash(JsonCursor c) throws IOException {
+        size = 0;
+        top = 0;
+        value(c);
+        return finishHash();
+    }
+
+    private byte[] finishHash() {
         sha.reset();
         sha.update(buf, 0, size);
         try {
@@ -131,11 +157,158 @@ public final class CanonicalJson {
             keys = Arrays.copyOf(keys, top * 2);
             from = Arrays.copyOf(from, top * 2);
             to = Arrays.copyOf(to, top * 2);
+            keyAt = Arrays.copyOf(keyAt, top * 2);
+            keyEnd = Arrays.copyOf(keyEnd, top * 2);
         }
         keys[top] = key;
         from[top] = start;
         to[top] = end;
         top++;
+    }
+
+    /**
+     * Compares two members' keys as {@link String#compareTo} does. A member read from bytes with a plain ASCII key
+     * has no {@code String}: its key is the bytes {@code keyAt..keyEnd} of the buffer, whose byte order is
+     * {@code compareTo}'s order for ASCII.
+     */
+    private int compareKeys(int a, int b) {
+        String ka = keys[a];
+        String kb = keys[b];
+        if (ka == null && kb == null) {
+            return Arrays.compare(buf, keyAt[a], keyEnd[a], buf, keyAt[b], keyEnd[b]);
+        }
+        return key(a).compareTo(key(b));
+    }
+
+    private String key(int m) {
+        String k = keys[m];
+        return k != null ? k : new String(buf, keyAt[m], keyEnd[m] - keyAt[m], StandardCharsets.ISO_8859_1);
+    }
+
+    // ---- reading UTF-8 bytes (JsonCursor) ----
+
+    private void value(JsonCursor c) throws IOException {
+        switch (c.peek()) {
+            case '{' -> object(c);
+            case '[' -> {
+                put((byte) 'a');
+                int countAt = size;
+                reserveCount();
+                long n = 0;
+                if (!c.openEmpty('[', ']')) {
+                    do {
+                        value(c);
+                        n++;
+                    } while (c.next(']'));
+                }
+                patchCount(countAt, n);
+            }
+            case '"' -> string(c);
+            case 't' -> {
+                c.literal("true");
+                put((byte) 't');
+            }
+            case 'f' -> {
+                c.literal("false");
+                put((byte) 'f');
+            }
+            case 'n' -> {
+                c.literal("null");
+                put((byte) 'z');
+            }
+            default -> number(c);
+        }
+    }
+
+    private void object(JsonCursor c) throws IOException {
+        put((byte) 'o');
+        int countAt = size;
+        reserveCount();
+        int base = top;
+        boolean sorted = true;
+        if (!c.openEmpty('{', '}')) {
+            do {
+                int at = size;
+                String key = string(c);
+                int keyFrom = stringFrom;
+                int keyTo = size;
+                c.expect(':');
+                value(c);
+                push(key, at, size);
+                keyAt[top - 1] = keyFrom;
+                keyEnd[top - 1] = keyTo;
+                if (top - base > 1 && compareKeys(top - 2, top - 1) > 0) {
+                    sorted = false;
+                }
+            } while (c.next('}'));
+        }
+        int n = top - base;
+        if (!sorted) {
+            relay(base, n);
+        }
+        top = base;
+        patchCount(countAt, n);
+    }
+
+    /**
+     * Encodes a string: a plain ASCII one straight from the input bytes (then {@code null} is returned and its bytes in
+     * the buffer start at {@link #stringFrom}), any other decoded (then it is returned).
+     */
+    private String string(JsonCursor c) throws IOException {
+        int end = c.plainStringEnd();
+        if (end < 0) {
+            String s = c.string();
+            string(s);
+            return s;
+        }
+        int start = c.position() + 1;
+        int len = end - start - 1;
+        put((byte) 's');
+        varint(len);
+        stringFrom = size;
+        put(c.bytes(), start, len);
+        c.skipTo(end);
+        return null;
+    }
+
+    private void number(JsonCursor c) throws IOException {
+        int start = c.number();
+        int end = c.position();
+        byte[] in = c.bytes();
+        int dot = -1;
+        boolean zero = true;
+        boolean plain = end - start <= 40;
+        for (int i = start; i < end && plain; i++) {
+            byte b = in[i];
+            if (b == '.') {
+                dot = i;
+            } else if (b == 'e' || b == 'E') {
+                plain = false;
+            } else if (b >= '1' && b <= '9') {
+                zero = false;
+            }
+        }
+        if (!plain) {
+            number(new String(in, start, end - start, StandardCharsets.ISO_8859_1));
+            return;
+        }
+        put((byte) 'n');
+        if (zero) {
+            varint(1);
+            put((byte) '0');
+            return;
+        }
+        int last = end;
+        if (dot >= 0) {
+            while (in[last - 1] == '0') {
+                last--;
+            }
+            if (last == dot + 1) {
+                last = dot;
+            }
+        }
+        varint(last - start);
+        put(in, start, last - start);
     }
 
     /** Re-lays the members {@code base..base+n-1} (contiguous in the buffer) in ascending key order, stable. */
@@ -146,7 +319,7 @@ public final class CanonicalJson {
         for (int i = 0; i < n; i++) {
             int m = base + i;
             int j = i;
-            while (j > 0 && keys[order[j - 1]].compareTo(keys[m]) > 0) {
+            while (j > 0 && compareKeys(order[j - 1], m) > 0) {
                 order[j] = order[j - 1];
                 j--;
             }
@@ -327,8 +500,12 @@ public final class CanonicalJson {
     }
 
     private void put(byte[] b, int len) {
+        put(b, 0, len);
+    }
+
+    private void put(byte[] b, int off, int len) {
         ensure(len);
-        System.arraycopy(b, 0, buf, size, len);
+        System.arraycopy(b, off, buf, size, len);
         size += len;
     }
 }

@@ -1,14 +1,10 @@
 package dev.kaapanamigrate.opensearch.internal;
 
 import dev.kaapanamigrate.core.SetDigest;
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import dev.kaapanamigrate.core.MigrationException;
 import dev.kaapanamigrate.core.Problem;
 import dev.kaapanamigrate.opensearch.OpenSearchErrorCode;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,7 +19,6 @@ import org.slf4j.LoggerFactory;
 public final class IndexScanner {
 
     private static final Logger LOG = LoggerFactory.getLogger(IndexScanner.class);
-    private static final JsonFactory JSON = new JsonFactory();
     /** The hash given to a hit without a source (an index with {@code _source} disabled). */
     private static final byte[] NO_SOURCE = new byte[CanonicalJson.HASH_BYTES];
 
@@ -140,7 +135,7 @@ public final class IndexScanner {
                     byte[] body = await(pending);
                     String guess = lastSort(body);
                     pending = guess == null ? null : fetcher.submit(fetch(index, pit, slice, slices, guess));
-                    Page page = readPage(new java.io.ByteArrayInputStream(body), d);
+                    Page page = readPage(body, d);
                     if (page.pitId != null) {
                         pit = page.pitId;
                     }
@@ -260,7 +255,7 @@ public final class IndexScanner {
     private Result scanScroll(String index, Digests d) {
         long requests = 1;
         Page page = endpoint.stream("POST", "/" + index + "/_search?scroll=" + keepAlive,
-                "{\"size\":" + pageSize + ",\"sort\":[\"_doc\"],\"track_total_hits\":true}", in -> readPage(in, d),
+                "{\"size\":" + pageSize + ",\"sort\":[\"_doc\"],\"track_total_hits\":true}", in -> readPage(in.readAllBytes(), d),
                 reply -> endpoint.failure("listing index " + index + " with a scroll", reply));
         long expected = page.total;
         String scrollId = page.scrollId;
@@ -268,7 +263,7 @@ public final class IndexScanner {
             while (page.hits > 0 && scrollId != null) {
                 String id = scrollId;
                 page = endpoint.stream("POST", "/_search/scroll",
-                        "{\"scroll\":" + quote(keepAlive) + ",\"scroll_id\":" + quote(id) + "}", in -> readPage(in, d),
+                        "{\"scroll\":" + quote(keepAlive) + ",\"scroll_id\":" + quote(id) + "}", in -> readPage(in.readAllBytes(), d),
                         reply -> endpoint.failure("continuing the scroll of index " + index, reply));
                 requests++;
                 if (page.scrollId != null) {
@@ -303,8 +298,7 @@ public final class IndexScanner {
             this.sink = sink;
         }
 
-        void add(String id, byte[] hash) throws IOException {
-            byte[] utf8 = id.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        void add(String id, byte[] utf8, byte[] hash) throws IOException {
             content.addIdAndHash(utf8, hash);
             ids.addId(utf8);
             sink.accept(new Listing.Entry(id, hash));
@@ -316,102 +310,126 @@ public final class IndexScanner {
         String scrollId;
         long total;
         int hits;
-        /** The sort values of the hit read last, as JSON (reused from hit to hit; only the last one is kept). */
-        final StringBuilder sort = new StringBuilder();
-        boolean sorted;
+        /** The sort values of the last hit that had any, as the JSON text between its brackets. */
         String lastSort;
     }
 
-    private Page readPage(InputStream in, Digests d) throws IOException {
-        Page page = new Page();
-        try (JsonParser p = JSON.createParser(in)) {
-            if (p.nextToken() != JsonToken.START_OBJECT) {
-                throw new IOException("a search answer must be a JSON object");
-            }
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String field = p.currentName();
-                JsonToken t = p.nextToken();
-                switch (field) {
-                    case "pit_id" -> page.pitId = p.getValueAsString();
-                    case "_scroll_id" -> page.scrollId = p.getValueAsString();
-                    case "hits" -> readHits(p, page, d);
-                    default -> p.skipChildren();
-                }
-                if (t == null) {
-                    break;
-                }
-            }
-        } catch (UncheckedIOException e) {
-            throw e.getCause();
+    private static final byte[][] PAGE_FIELDS = names("pit_id", "_scroll_id", "hits");
+    private static final byte[][] HITS_FIELDS = names("total", "hits");
+    private static final byte[][] TOTAL_FIELDS = names("value");
+    private static final byte[][] HIT_FIELDS = names("_id", "_source", "sort");
+
+    private static byte[][] names(String... names) {
+        byte[][] out = new byte[names.length][];
+        for (int i = 0; i < names.length; i++) {
+            out[i] = names[i].getBytes(java.nio.charset.StandardCharsets.US_ASCII);
         }
-        page.lastSort = page.sorted ? page.sort.toString() : null;
+        return out;
+    }
+
+    /**
+     * Reads a search answer straight from its bytes ({@link JsonCursor}): the PIT or scroll id, the total, and per hit
+     * its id, the canonical hash of its source and its sort values (kept as the JSON text between the brackets).
+     */
+    private Page readPage(byte[] body, Digests d) throws IOException {
+        Page page = new Page();
+        JsonCursor c = new JsonCursor(body);
+        if (!c.openEmpty('{', '}')) {
+            do {
+                int field = c.name(PAGE_FIELDS);
+                c.expect(':');
+                switch (field) {
+                    case 0 -> page.pitId = c.string();
+                    case 1 -> page.scrollId = c.string();
+                    case 2 -> readHits(c, page, d);
+                    default -> c.skipValue();
+                }
+            } while (c.next('}'));
+        }
+        if (!c.atEnd()) {
+            throw c.unexpected("the end of the answer");
+        }
         return page;
     }
 
-    private void readHits(JsonParser p, Page page, Digests d) throws IOException {
-        while (p.nextToken() == JsonToken.FIELD_NAME) {
-            String field = p.currentName();
-            p.nextToken();
-            if (field.equals("total")) {
-                if (p.currentToken() == JsonToken.START_OBJECT) {
-                    while (p.nextToken() == JsonToken.FIELD_NAME) {
-                        String f = p.currentName();
-                        p.nextToken();
-                        if (f.equals("value")) {
-                            page.total = p.getLongValue();
-                        } else {
-                            p.skipChildren();
-                        }
+    private void readHits(JsonCursor c, Page page, Digests d) throws IOException {
+        if (c.openEmpty('{', '}')) {
+            return;
+        }
+        do {
+            int field = c.name(HITS_FIELDS);
+            c.expect(':');
+            if (field == 0 && c.peek() == '{') {
+                c.openEmpty('{', '}');
+                do {
+                    boolean value = c.name(TOTAL_FIELDS) == 0;
+                    c.expect(':');
+                    if (value) {
+                        page.total = longValue(c);
+                    } else {
+                        c.skipValue();
                     }
-                } else if (p.currentToken().isNumeric()) {
-                    page.total = p.getLongValue();
-                }
-            } else if (field.equals("hits")) {
-                for (JsonToken t = p.nextToken(); t == JsonToken.START_OBJECT; t = p.nextToken()) {
-                    readHit(p, page, d);
-                }
-            } else {
-                p.skipChildren();
+                } while (c.next('}'));
+            } else if (field == 0) {
+                page.total = longValue(c);
+            } else if (field == 1 && !c.openEmpty('[', ']')) {
+                do {
+                    readHit(c, page, d);
+                } while (c.next(']'));
+            } else if (field != 1) {
+                c.skipValue();
             }
+        } while (c.next('}'));
+    }
+
+    private static long longValue(JsonCursor c) throws IOException {
+        int from = c.number();
+        try {
+            return Long.parseLong(new String(c.bytes(), from, c.position() - from,
+                    java.nio.charset.StandardCharsets.ISO_8859_1));
+        } catch (NumberFormatException e) {
+            throw new IOException("a search answer's total is not a whole number", e);
         }
     }
 
-    private void readHit(JsonParser p, Page page, Digests d) throws IOException {
+    private void readHit(JsonCursor c, Page page, Digests d) throws IOException {
         String id = null;
+        byte[] idUtf8 = null;
         byte[] hash = NO_SOURCE;
-        while (p.nextToken() == JsonToken.FIELD_NAME) {
-            String field = p.currentName();
-            JsonToken t = p.nextToken();
-            switch (field) {
-                case "_id" -> id = p.getText();
-                case "_source" -> hash = canonical.hash(p);
-                case "sort" -> {
-                    if (t == JsonToken.START_ARRAY) {
-                        StringBuilder sort = page.sort;
-                        sort.setLength(0);
-                        for (JsonToken v = p.nextToken(); v != JsonToken.END_ARRAY; v = p.nextToken()) {
-                            if (sort.length() > 0) {
-                                sort.append(',');
-                            }
-                            if (v == JsonToken.VALUE_STRING) {
-                                sort.append(quote(p.getText()));
-                            } else {
-                                sort.append(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
-                            }
-                        }
-                        page.sorted = true;
+        if (!c.openEmpty('{', '}')) {
+            do {
+                int field = c.name(HIT_FIELDS);
+                c.expect(':');
+                if (field == 0) {
+                    int end = c.plainStringEnd();
+                    if (end >= 0) {
+                        idUtf8 = java.util.Arrays.copyOfRange(c.bytes(), c.position() + 1, end - 1);
+                        id = new String(idUtf8, java.nio.charset.StandardCharsets.ISO_8859_1);
+                        c.skipTo(end);
                     } else {
-                        p.skipChildren();
+                        id = c.string();
+                        idUtf8 = id.getBytes(java.nio.charset.StandardCharsets.UTF_8);
                     }
+                } else if (field == 1) {
+                    hash = canonical.hash(c);
+                } else if (field == 2 && c.peek() == '[') {
+                    int from = c.position() + 1;
+                    c.skipValue();
+                    String values = new String(c.bytes(), from, c.position() - 1 - from,
+                            java.nio.charset.StandardCharsets.UTF_8).strip();
+                    if (!values.isEmpty()) {
+                        page.lastSort = values;
+                    }
+                } else {
+                    c.skipValue();
                 }
-                default -> p.skipChildren();
-            }
+            } while (c.next('}'));
         }
         if (id == null) {
             throw new IOException("a search hit without _id");
         }
         page.hits++;
-        d.add(id, hash);
+        d.add(id, idUtf8, hash);
     }
 
     /**

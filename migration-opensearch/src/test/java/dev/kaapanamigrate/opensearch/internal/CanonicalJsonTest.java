@@ -2,9 +2,11 @@ package dev.kaapanamigrate.opensearch.internal;
 
 import dev.kaapanamigrate.core.SetDigest;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -34,8 +36,42 @@ class CanonicalJsonTest {
             samples.add(b.toString());
         }
         for (String json : samples) {
-            assertThat(hex(tuned.hash(parser(json)))).as(json).isEqualTo(hex(reference.hash(parser(json))));
+            String expected = hex(reference.hash(parser(json)));
+            assertThat(hex(tuned.hash(parser(json)))).as(json).isEqualTo(expected);
+            // the byte reader, also with whitespace between the tokens and after the value
+            JsonCursor cursor = new JsonCursor((json + " ,").getBytes(StandardCharsets.UTF_8));
+            assertThat(hex(tuned.hash(cursor))).as("bytes: " + json).isEqualTo(expected);
+            assertThat(cursor.next(']')).as("the cursor stops right after the value: " + json).isTrue();
+            String spaced = json.replace(",", " ,\n").replace(":", "\t: ").replace("{", "{ ").replace("[", "[\r\n");
+            if (!spaced.contains("\"")) { // the replacements must not touch the inside of strings
+                assertThat(hex(tuned.hash(new JsonCursor(spaced.getBytes(StandardCharsets.UTF_8)))))
+                        .as("spaced: " + spaced).isEqualTo(expected);
+            }
         }
+    }
+
+    @Test
+    void theByteReaderRefusesWhatTheParserRefuses() throws Exception {
+        CanonicalJson tuned = new CanonicalJson();
+        List<byte[]> malformed = new ArrayList<>();
+        for (String json : List.of("{\"a\":1", "{\"a\" 1}", "{\"a\":01}", "[1.]", "[-]", "[.5]", "[1e]", "[tru]",
+                "[nul]", "{\"a\":\"x}", "[\"\\q\"]", "[\"\\u12g4\"]", "[1 2]", "{\"a\":1,}", "[\"\u0001\"]",
+                "{a:1}", "[+1]")) {
+            malformed.add(json.getBytes(StandardCharsets.UTF_8));
+        }
+        malformed.add(new byte[] {'[', '"', (byte) 0xC3, '"', ']'}); // a lead byte without its continuation
+        malformed.add(new byte[] {'[', '"', (byte) 0x80, '"', ']'}); // a continuation byte without a lead
+        for (byte[] json : malformed) {
+            String shown = new String(json, StandardCharsets.UTF_8);
+            assertThatThrownBy(() -> tuned.hash(new JsonCursor(json))).as(shown).isInstanceOf(IOException.class);
+            assertThatThrownBy(() -> {
+                JsonParser p = JSON.createParser(json);
+                p.nextToken();
+                new CanonicalJsonV1Reference().hash(p);
+            }).as("the parser refuses it too: " + shown).isInstanceOf(IOException.class);
+        }
+        assertThatThrownBy(() -> tuned.hash(new JsonCursor(new byte[0]))).isInstanceOf(IOException.class)
+                .hasMessageContaining("ends early");
     }
 
     @Test
