@@ -283,12 +283,14 @@ public final class RecordFile {
             this.part = file.resolveSibling(file.getFileName() + ".part");
             this.codec = codec;
             OutputStream raw = Files.newOutputStream(part);
+            OutputStream o = raw;
             try {
-                OutputStream o = compressed ? new FastGzip(raw) : raw;
+                o = compressed ? new BackgroundGzip(new FastGzip(raw)) : raw;
                 this.out = new DataOutputStream(new BufferedOutputStream(o, BUFFER));
                 out.write(MAGIC);
                 out.writeUTF(codec.name());
             } catch (IOException | RuntimeException e) {
+                closeQuietly(o);
                 raw.close();
                 Files.deleteIfExists(part);
                 throw e;
@@ -708,6 +710,122 @@ public final class RecordFile {
                     Files.deleteIfExists(p);
                 }
             }
+        }
+    }
+
+    /**
+     * Compresses on a thread of its own: the writing thread only fills buffers, which travel through a bounded queue
+     * (memory bounded by {@value #QUEUED_CHUNKS} buffers) to the thread that feeds them to the gzip stream. A sorted
+     * file's final merge thus reads, merges and encodes on one core while deflate runs on another. A failure of the
+     * compressing thread is thrown by the next write or by {@link #close()}.
+     */
+    private static final class BackgroundGzip extends OutputStream {
+        private static final int QUEUED_CHUNKS = 4;
+        private static final Chunk END = new Chunk(new byte[0], 0);
+
+        private record Chunk(byte[] bytes, int length) {
+        }
+
+        private final OutputStream target;
+        private final java.util.concurrent.BlockingQueue<Chunk> queue =
+                new java.util.concurrent.ArrayBlockingQueue<>(QUEUED_CHUNKS);
+        private final Thread thread;
+        private volatile Throwable failure;
+        private byte[] buffer = new byte[BUFFER];
+        private int filled;
+        private boolean closed;
+
+        BackgroundGzip(OutputStream target) {
+            this.target = target;
+            this.thread = new Thread(this::drain, "record-file-gzip");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        private void drain() {
+            try {
+                for (Chunk c = queue.take(); c != END; c = queue.take()) {
+                    target.write(c.bytes(), 0, c.length());
+                }
+            } catch (Throwable t) {
+                failure = t;
+                queue.clear(); // unblocks a writer waiting for room; it sees the failure next
+            }
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            if (filled == buffer.length) {
+                hand();
+            }
+            buffer[filled++] = (byte) b;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            while (len > 0) {
+                if (filled == buffer.length) {
+                    hand();
+                }
+                int n = Math.min(len, buffer.length - filled);
+                System.arraycopy(b, off, buffer, filled, n);
+                filled += n;
+                off += n;
+                len -= n;
+            }
+        }
+
+        private void hand() throws IOException {
+            if (filled > 0) {
+                put(new Chunk(buffer, filled));
+                buffer = new byte[BUFFER];
+                filled = 0;
+            }
+        }
+
+        private void put(Chunk c) throws IOException {
+            try {
+                while (!queue.offer(c, 100, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                    rethrow();
+                }
+                rethrow();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("interrupted while compressing");
+            }
+        }
+
+        private void rethrow() throws IOException {
+            Throwable t = failure;
+            if (t instanceof IOException io) {
+                throw io;
+            }
+            if (t != null) {
+                throw new IOException("compressing failed: " + t, t);
+            }
+        }
+
+        /** Hands the rest over, waits for the compressing thread and closes the gzip stream (its trailer). */
+        @Override
+        public void close() throws IOException {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            try {
+                hand();
+                put(END);
+                thread.join();
+                rethrow();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("interrupted while compressing");
+            } catch (IOException | RuntimeException e) {
+                thread.interrupt();
+                closeQuietly(target);
+                throw e;
+            }
+            target.close();
         }
     }
 

@@ -89,6 +89,34 @@ class RecordFileTest {
     }
 
     @Test
+    void compressionOnItsOwnThreadKeepsEveryByteInOrderAndEndsItsThread() throws IOException {
+        Path file = dir.resolve("random.gz");
+        Random random = new Random(3);
+        List<String> written = new ArrayList<>();
+        try (RecordFile.Writer<String> w = RecordFile.write(file, RecordFile.STRINGS)) {
+            for (int i = 0; i < 60_000; i++) { // about 4 MB of little-compressible text: many 64 KiB chunks
+                byte[] b = new byte[48];
+                random.nextBytes(b);
+                String s = i + ":" + java.util.HexFormat.of().formatHex(b);
+                written.add(s);
+                w.add(s);
+            }
+            assertEquals(60_000, w.finish());
+        }
+        assertEquals(written, readAll(file, RecordFile.STRINGS));
+        // abandoned half-way: nothing is left, and no compressing thread stays behind
+        try (RecordFile.Writer<String> w = RecordFile.write(dir.resolve("abandoned.gz"), RecordFile.STRINGS)) {
+            for (String s : written) {
+                w.add(s);
+            }
+        }
+        assertFalse(Files.exists(dir.resolve("abandoned.gz")));
+        assertFalse(Files.exists(dir.resolve("abandoned.gz.part")));
+        assertEquals(0, Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().equals("record-file-gzip") && t.isAlive()).count());
+    }
+
+    @Test
     void equalRecordsAreKeptWhenNotDistinct() throws IOException {
         Path file = dir.resolve("items.gz");
         List<Item> items = new ArrayList<>();

@@ -47,6 +47,7 @@ public final class CanonicalJson {
     // where a member's key bytes lie in the buffer (members read from bytes with a plain ASCII key)
     private int[] keyAt = new int[64];
     private int[] keyEnd = new int[64];
+    private long[] keyHead = new long[64];
     // where the bytes of the plain string encoded last begin
     private int stringFrom;
     private byte[] scratch = new byte[8192];
@@ -159,6 +160,7 @@ public final class CanonicalJson {
             to = Arrays.copyOf(to, top * 2);
             keyAt = Arrays.copyOf(keyAt, top * 2);
             keyEnd = Arrays.copyOf(keyEnd, top * 2);
+            keyHead = Arrays.copyOf(keyHead, top * 2);
         }
         keys[top] = key;
         from[top] = start;
@@ -175,9 +177,22 @@ public final class CanonicalJson {
         String ka = keys[a];
         String kb = keys[b];
         if (ka == null && kb == null) {
-            return Arrays.compare(buf, keyAt[a], keyEnd[a], buf, keyAt[b], keyEnd[b]);
+            int c = Long.compareUnsigned(keyHead[a], keyHead[b]);
+            return c != 0 ? c : Arrays.compare(buf, keyAt[a], keyEnd[a], buf, keyAt[b], keyEnd[b]);
         }
         return key(a).compareTo(key(b));
+    }
+
+    /**
+     * The first 8 bytes of a key, big-endian, zero-padded: where two heads differ, their unsigned order is the keys'
+     * byte order (a key that ends first pads with zeros, which sort first); equal heads need the full comparison.
+     */
+    private long head(int keyFrom, int keyTo) {
+        long h = 0;
+        for (int i = 0; i < 8; i++) {
+            h = h << 8 | (keyFrom + i < keyTo ? buf[keyFrom + i] & 0xFF : 0);
+        }
+        return h;
     }
 
     private String key(int m) {
@@ -237,6 +252,9 @@ public final class CanonicalJson {
                 push(key, at, size);
                 keyAt[top - 1] = keyFrom;
                 keyEnd[top - 1] = keyTo;
+                if (key == null) {
+                    keyHead[top - 1] = head(keyFrom, keyTo);
+                }
                 if (top - base > 1 && compareKeys(top - 2, top - 1) > 0) {
                     sorted = false;
                 }

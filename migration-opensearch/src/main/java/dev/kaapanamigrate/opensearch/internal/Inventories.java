@@ -111,6 +111,7 @@ public final class Inventories {
                 Files.write(folder.resolve(mappingFile), Endpoint.JSON.writeValueAsBytes(mapping));
                 int shards = Integer.parseInt(e.getValue().getOrDefault("index.number_of_shards", "1"));
                 IndexScanner.Result result;
+                long scanned;
                 RecordFile.SortingWriter<Listing.Entry> writer = Listing.sorted(folder.resolve(listingFile),
                         options.sortBudgetBytes());
                 try (writer) {
@@ -119,6 +120,7 @@ public final class Inventories {
                             "opensearch-inventory-listing")) {
                         result = scanner.scan(index, shards, sink);
                     }
+                    scanned = System.nanoTime();
                     writer.finish(); // without it (a failed scan), closing removes the unfinished listing
                 }
                 Map<String, String> fields = Mappings.fields(mapping);
@@ -126,9 +128,11 @@ public final class Inventories {
                         e.getValue(), Mappings.digest(mapping), fields.size(), listingFile, mappingFile,
                         result.method().name()));
                 done++;
-                LOG.info("Inventoried {} at {}: {} documents in {} ms ({}, {} requests, {} sort runs)", index,
-                        endpoint.name(), result.documents(), (System.nanoTime() - t0) / 1_000_000, result.method(),
-                        result.requests(), writer.runs());
+                long end = System.nanoTime();
+                LOG.info("Inventoried {} at {}: {} documents in {} ms ({}, {} requests; the listing's {} sorted runs "
+                        + "merged in {} ms after the last page)", index, endpoint.name(), result.documents(),
+                        (end - t0) / 1_000_000, result.method(), result.requests(), writer.runs(),
+                        (end - scanned) / 1_000_000);
                 SPILLED.addAndGet(writer.runs());
                 if (ctx != null) {
                     ctx.progress(done, indices.size(), "indices inventoried", index);

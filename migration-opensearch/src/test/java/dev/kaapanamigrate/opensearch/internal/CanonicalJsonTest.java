@@ -164,7 +164,8 @@ class CanonicalJsonTest {
     }
 
     private static final String[] KEYS = {"a", "b", "B", "aa", "0020000E SeriesInstanceUID_keyword",
-        "0020000D StudyInstanceUID_keyword", "é", "e", "z", "\\u00ff", "\\ud83d\\ude00", "\\uffff", "", "x y", "_id"};
+        "0020000D StudyInstanceUID_keyword", "0020000E SeriesDate_date", "0020000E Series", "é", "e", "z",
+        "\\u00ff", "\\ud83d\\ude00", "\\uffff", "", "x y", "_id"};
 
     private static void value(Random r, StringBuilder b, int depth) {
         int kind = r.nextInt(depth > 3 ? 5 : 8);
