@@ -1,7 +1,5 @@
 package dev.kaapanamigrate.opensearch.internal;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
@@ -11,8 +9,8 @@ import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 
 /**
- * The canonical hash of a JSON value (a document's {@code _source}), read from a streaming parser without building a
- * tree. Two values have the same hash exactly when they are equal as JSON: object members compared as a set (key order
+ * The canonical hash of a JSON value (a document's {@code _source}), read straight from its UTF-8 bytes
+ * ({@link JsonCursor}) without building a tree. Two values have the same hash exactly when they are equal as JSON: object members compared as a set (key order
  * ignored), arrays in order, numbers by value ({@code 1}, {@code 1.0} and {@code 1e0} are equal), strings by their
  * characters. Format (version 1), fed to SHA-256, of which the first 16 bytes are the hash:
  * <ul>
@@ -26,8 +24,9 @@ import java.util.Arrays;
  *   <li>{@code true} {@code 't'}, {@code false} {@code 'f'}, {@code null} {@code 'z'}.</li>
  * </ul>
  * Counts and lengths are unsigned LEB128 varints. One instance per thread (it reuses its buffers). The encoding is
- * written straight from the parser's character buffers (ASCII text without a {@code String}, plain decimals without a
- * {@link BigDecimal}); {@code CanonicalJsonTest} holds it to the straightforward version 1 encoder on generated JSON.
+ * written straight from the input bytes (plain ASCII text without a {@code String}, plain decimals without a
+ * {@link BigDecimal}); {@code CanonicalJsonTest} holds it to the straightforward version 1 encoder (over Jackson's
+ * parser) on generated JSON.
  */
 public final class CanonicalJson {
 
@@ -62,24 +61,9 @@ public final class CanonicalJson {
     }
 
     /**
-     * Hashes the value at the parser's current token and leaves the parser on its last token.
-     *
-     * @param p the parser, on the value's first token
-     * @return the 16-byte hash
-     * @throws IOException when the JSON cannot be read
-     */
-    public byte[] hash(JsonParser p) throws IOException {
-        size = 0;
-        top = 0;
-        value(p, p.currentToken());
-        return finishHash();
-    }
-
-    /**
-     * Hashes the JSON value at the cursor straight from its UTF-8 bytes and leaves the cursor just after it: the same
-     * hash as {@link #hash(JsonParser)} gives for the same value, without a parser's tokens and field-name symbol
-     * table. Plain ASCII strings and keys are copied as bytes; strings with escapes or other characters are decoded as
-     * the parser decodes them.
+     * Hashes the JSON value at the cursor and leaves the cursor just after it: the same hash as version 1 gave through
+     * Jackson's parser for the same value, without a parser's tokens and field-name symbol table. Plain ASCII strings
+     * and keys are copied as bytes; strings with escapes or other characters are decoded as the parser decodes them.
      *
      * @param c the cursor, before the value
      * @return the 16-byte hash
@@ -101,56 +85,6 @@ public final class CanonicalJson {
             throw new IllegalStateException(e);
         }
         return Arrays.copyOf(digest, HASH_BYTES);
-    }
-
-    private void value(JsonParser p, JsonToken t) throws IOException {
-        switch (t) {
-            case START_OBJECT -> object(p);
-            case START_ARRAY -> {
-                put((byte) 'a');
-                int countAt = size;
-                reserveCount();
-                long n = 0;
-                for (JsonToken e = p.nextToken(); e != JsonToken.END_ARRAY; e = p.nextToken()) {
-                    value(p, e);
-                    n++;
-                }
-                patchCount(countAt, n);
-            }
-            case VALUE_STRING -> string(p);
-            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> number(p.getText());
-            case VALUE_TRUE -> put((byte) 't');
-            case VALUE_FALSE -> put((byte) 'f');
-            case VALUE_NULL -> put((byte) 'z');
-            default -> throw new IOException("unexpected JSON token " + t);
-        }
-    }
-
-    /** Members are encoded in arrival order; when their keys are not ascending the region is re-laid in key order. */
-    private void object(JsonParser p) throws IOException {
-        put((byte) 'o');
-        int countAt = size;
-        reserveCount();
-        int base = top;
-        boolean sorted = true;
-        String previous = null;
-        for (JsonToken t = p.nextToken(); t != JsonToken.END_OBJECT; t = p.nextToken()) {
-            String key = p.currentName();
-            int at = size;
-            string(key);
-            value(p, p.nextToken());
-            push(key, at, size);
-            if (previous != null && previous.compareTo(key) > 0) {
-                sorted = false;
-            }
-            previous = key;
-        }
-        int n = top - base;
-        if (!sorted) {
-            relay(base, n);
-        }
-        top = base;
-        patchCount(countAt, n);
     }
 
     private void push(String key, int start, int end) {
@@ -356,25 +290,6 @@ public final class CanonicalJson {
             System.arraycopy(scratch, from[m] - bodyFrom, buf, at, l);
             at += l;
         }
-    }
-
-    private void string(JsonParser p) throws IOException {
-        char[] chars = p.getTextCharacters();
-        int off = p.getTextOffset();
-        int len = p.getTextLength();
-        for (int i = 0; i < len; i++) {
-            if (chars[off + i] >= 0x80) {
-                string(new String(chars, off, len));
-                return;
-            }
-        }
-        put((byte) 's');
-        varint(len);
-        ensure(len);
-        for (int i = 0; i < len; i++) {
-            buf[size + i] = (byte) chars[off + i];
-        }
-        size += len;
     }
 
     private void string(String s) {

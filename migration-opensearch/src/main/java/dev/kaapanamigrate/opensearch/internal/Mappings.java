@@ -1,7 +1,6 @@
 package dev.kaapanamigrate.opensearch.internal;
 
 import dev.kaapanamigrate.core.SetDigest;
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -47,9 +46,8 @@ public final class Mappings {
      * @return 32 hex digits
      */
     public static String digest(JsonNode mapping) {
-        try (JsonParser p = Endpoint.JSON.treeAsTokens(mapping)) {
-            p.nextToken();
-            return SetDigest.hex(new CanonicalJson().hash(p));
+        try {
+            return SetDigest.hex(new CanonicalJson().hash(new JsonCursor(Endpoint.JSON.writeValueAsBytes(mapping))));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -37,10 +37,9 @@ class CanonicalJsonTest {
         }
         for (String json : samples) {
             String expected = hex(reference.hash(parser(json)));
-            assertThat(hex(tuned.hash(parser(json)))).as(json).isEqualTo(expected);
-            // the byte reader, also with whitespace between the tokens and after the value
+            // also with whitespace between the tokens and after the value
             JsonCursor cursor = new JsonCursor((json + " ,").getBytes(StandardCharsets.UTF_8));
-            assertThat(hex(tuned.hash(cursor))).as("bytes: " + json).isEqualTo(expected);
+            assertThat(hex(tuned.hash(cursor))).as(json).isEqualTo(expected);
             assertThat(cursor.next(']')).as("the cursor stops right after the value: " + json).isTrue();
             String spaced = json.replace(",", " ,\n").replace(":", "\t: ").replace("{", "{ ").replace("[", "[\r\n");
             if (!spaced.contains("\"")) { // the replacements must not touch the inside of strings
