@@ -31,9 +31,11 @@ import java.util.zip.GZIPOutputStream;
  * gives only a {@link Codec} for its record type.
  *
  * <p>Format: gzip of the magic {@code KMRF}, a format byte (1), the codec's {@link Codec#name() name}, then each
- * record as a byte 1 and the codec's bytes, and a trailer: a byte 0 and the record count as a varint. A file written
- * with another codec, cut short or with a wrong count is refused with an {@link IOException} naming the file. Sort
- * runs use the same format without gzip.
+ * record as a byte 1 and the codec's bytes, and a trailer: a byte 0 and the record count as a varint. A sorted file
+ * that needed runs is written as three concatenated gzip members (header and the lower half, the upper half, the
+ * trailer), which gzip readers, {@link GZIPInputStream} included, read as one stream. A file written with another
+ * codec, cut short or with a wrong count is refused with an {@link IOException} naming the file. Sort runs use the
+ * same format without gzip.
  *
  * <pre>{@code
  * try (RecordFile.SortingWriter<String> ids = RecordFile.sort(area.resolve("series.gz"), RecordFile.STRINGS,
@@ -94,7 +96,8 @@ public final class RecordFile {
     }
 
     /**
-     * How one record type is written and read.
+     * How one record type is written and read. A codec, like the order given to {@link #sort}, must be stateless: a
+     * sorted file's final merge runs on two threads at once.
      *
      * @param <T> the record type
      */
@@ -279,6 +282,11 @@ public final class RecordFile {
         private boolean closed;
 
         private Writer(Path file, Codec<T> codec, boolean compressed) throws IOException {
+            this(file, codec, compressed, true);
+        }
+
+        /** With {@code header} false, the file is a segment to be appended to one that has it. */
+        private Writer(Path file, Codec<T> codec, boolean compressed, boolean header) throws IOException {
             this.file = file;
             this.part = file.resolveSibling(file.getFileName() + ".part");
             this.codec = codec;
@@ -287,8 +295,10 @@ public final class RecordFile {
             try {
                 o = compressed ? new BackgroundGzip(new FastGzip(raw)) : raw;
                 this.out = new DataOutputStream(new BufferedOutputStream(o, BUFFER));
-                out.write(MAGIC);
-                out.writeUTF(codec.name());
+                if (header) {
+                    out.write(MAGIC);
+                    out.writeUTF(codec.name());
+                }
             } catch (IOException | RuntimeException e) {
                 closeQuietly(o);
                 raw.close();
@@ -334,13 +344,20 @@ public final class RecordFile {
          * @throws IOException when writing fails (nothing is left under the file's name then)
          */
         public long finish() throws IOException {
+            return finish(true);
+        }
+
+        /** Without the trailer: a segment whose records a later segment's trailer counts. */
+        private long finish(boolean trailer) throws IOException {
             if (closed) {
                 throw new IllegalStateException(file + " is already closed");
             }
             closed = true;
             try {
-                out.writeByte(0);
-                writeVarLong(out, count);
+                if (trailer) {
+                    out.writeByte(0);
+                    writeVarLong(out, count);
+                }
                 out.close();
                 Files.move(part, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             } catch (IOException | RuntimeException e) {
@@ -499,7 +516,16 @@ public final class RecordFile {
         private final long budget;
         private final boolean distinct;
         private final List<T> buffer = new ArrayList<>();
+        /** Sorted runs; once {@link #splitter} is chosen, of the records below it. */
         private final List<Path> runs = new ArrayList<>();
+        /** Sorted runs of the records at or above {@link #splitter}. */
+        private final List<Path> upper = new ArrayList<>();
+        /**
+         * The median of the first spilled buffer: every run is split at it, so that the final merge runs as two
+         * merges, one per half, on two threads; they write two gzip members that make one file.
+         */
+        private T splitter;
+        private int runCount;
         private Writer<T> direct;
         private T last;
         private long buffered;
@@ -542,6 +568,7 @@ public final class RecordFile {
                 Path first = runFile();
                 Files.move(target, first, StandardCopyOption.REPLACE_EXISTING);
                 runs.add(first);
+                runCount++;
             }
             buffer.add(record);
             buffered += codec.memorySize(record);
@@ -565,7 +592,7 @@ public final class RecordFile {
          * @return the runs
          */
         public int runs() {
-            return runs.size();
+            return runCount;
         }
 
         /**
@@ -588,16 +615,47 @@ public final class RecordFile {
 
 
         private Path runFile() {
-            return scratch.resolve("run-" + runs.size());
+            return scratch.resolve("run-" + (runs.size() + upper.size()));
         }
 
         private void spill() throws IOException {
             buffer.sort(order);
             Files.createDirectories(scratch);
+            if (splitter == null) {
+                splitter = buffer.get(buffer.size() / 2);
+                splitEarlierRuns();
+            }
+            int cut = firstAtOrAbove(splitter);
+            writeRun(buffer.subList(0, cut), runs);
+            writeRun(buffer.subList(cut, buffer.size()), upper);
+            runCount++;
+            buffer.clear();
+            buffered = 0;
+        }
+
+        /** The index of the first buffered (sorted) record not below {@code s}. */
+        private int firstAtOrAbove(T s) {
+            int lo = 0;
+            int hi = buffer.size();
+            while (lo < hi) {
+                int mid = (lo + hi) >>> 1;
+                if (order.compare(buffer.get(mid), s) < 0) {
+                    lo = mid + 1;
+                } else {
+                    hi = mid;
+                }
+            }
+            return lo;
+        }
+
+        private void writeRun(List<T> records, List<Path> into) throws IOException {
+            if (records.isEmpty()) {
+                return;
+            }
             Path run = runFile();
             try (Writer<T> w = new Writer<>(run, codec, false)) {
                 T previous = null;
-                for (T r : buffer) {
+                for (T r : records) {
                     if (!distinct || previous == null || order.compare(previous, r) != 0) {
                         w.add(r);
                     }
@@ -605,9 +663,28 @@ public final class RecordFile {
                 }
                 w.finish();
             }
-            runs.add(run);
-            buffer.clear();
-            buffered = 0;
+            into.add(run);
+        }
+
+        /** The run of records that came in order before the first spill (at most one) is split at the splitter too. */
+        private void splitEarlierRuns() throws IOException {
+            List<Path> earlier = new ArrayList<>(runs);
+            runs.clear();
+            for (Path run : earlier) {
+                Path below = scratch.resolve(run.getFileName() + "-below");
+                Path above = scratch.resolve(run.getFileName() + "-above");
+                try (Reader<T> r = new Reader<>(run, codec); Writer<T> low = new Writer<>(below, codec, false);
+                     Writer<T> high = new Writer<>(above, codec, false)) {
+                    for (T x = r.next(); x != null; x = r.next()) {
+                        (order.compare(x, splitter) < 0 ? low : high).add(x);
+                    }
+                    low.finish();
+                    high.finish();
+                }
+                Files.delete(run);
+                runs.add(below);
+                upper.add(above);
+            }
         }
 
         /**
@@ -630,19 +707,7 @@ public final class RecordFile {
                 if (!buffer.isEmpty()) {
                     spill();
                 }
-                List<Path> level = new ArrayList<>(runs);
-                int pass = 0;
-                while (level.size() > FAN_IN) {
-                    List<Path> next = new ArrayList<>();
-                    for (int i = 0; i < level.size(); i += FAN_IN) {
-                        Path merged = scratch.resolve("pass-" + pass + "-" + next.size());
-                        merge(level.subList(i, Math.min(level.size(), i + FAN_IN)), merged, false);
-                        next.add(merged);
-                    }
-                    level = next;
-                    pass++;
-                }
-                count = merge(level, target, true);
+                count = mergeHalves(passes(runs, "below"), passes(upper, "above"));
                 return count;
             } finally {
                 buffer.clear();
@@ -671,7 +736,84 @@ public final class RecordFile {
             Directories.deleteTreeQuietly(scratch);
         }
 
-        private long merge(List<Path> inputs, Path output, boolean compressed) throws IOException {
+        /** Merges runs by {@link #FAN_IN} until at most that many are left. */
+        private List<Path> passes(List<Path> runsOfHalf, String half) throws IOException {
+            List<Path> level = new ArrayList<>(runsOfHalf);
+            int pass = 0;
+            while (level.size() > FAN_IN) {
+                List<Path> next = new ArrayList<>();
+                for (int i = 0; i < level.size(); i += FAN_IN) {
+                    Path merged = scratch.resolve(half + "-pass-" + pass + "-" + next.size());
+                    merge(level.subList(i, Math.min(level.size(), i + FAN_IN)), merged, false, true, true);
+                    next.add(merged);
+                }
+                level = next;
+                pass++;
+            }
+            return level;
+        }
+
+        /**
+         * The final merge, one half on a thread of its own: the lower half becomes a gzip member with the header, the
+         * upper half a second member, and a third member holds the trailer with the total count. Gzip readers read
+         * concatenated members as one stream, so the file is read as if written in one piece.
+         */
+        private long mergeHalves(List<Path> below, List<Path> above) throws IOException {
+            Path first = scratch.resolve("below.gz");
+            Path second = scratch.resolve("above.gz");
+            java.util.concurrent.FutureTask<Long> upperHalf = new java.util.concurrent.FutureTask<>(
+                    () -> merge(above, second, true, false, false));
+            Thread thread = new Thread(upperHalf, "record-file-merge");
+            thread.setDaemon(true);
+            thread.start();
+            long lower;
+            try {
+                lower = merge(below, first, true, true, false);
+            } finally {
+                joinQuietly(thread);
+            }
+            long total = lower + result(upperHalf);
+            try (OutputStream out = Files.newOutputStream(first, java.nio.file.StandardOpenOption.APPEND)) {
+                Files.copy(second, out);
+                FastGzip trailer = new FastGzip(out);
+                DataOutputStream d = new DataOutputStream(trailer);
+                d.writeByte(0);
+                writeVarLong(d, total);
+                d.flush();
+                trailer.close(); // ends its deflater; closing the file twice is harmless
+            }
+            Files.move(first, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            return total;
+        }
+
+        private static void joinQuietly(Thread thread) throws java.io.InterruptedIOException {
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("interrupted while merging");
+            }
+        }
+
+        private static long result(java.util.concurrent.FutureTask<Long> task) throws IOException {
+            try {
+                return task.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("interrupted while merging");
+            } catch (java.util.concurrent.ExecutionException e) {
+                if (e.getCause() instanceof IOException io) {
+                    throw io;
+                }
+                if (e.getCause() instanceof RuntimeException re) {
+                    throw re;
+                }
+                throw new IOException("merging failed: " + e.getCause(), e.getCause());
+            }
+        }
+
+        private long merge(List<Path> inputs, Path output, boolean compressed, boolean header, boolean trailer)
+                throws IOException {
             record Head<T>(Reader<T> reader, int index) {
             }
             List<Reader<T>> readers = new ArrayList<>();
@@ -679,7 +821,7 @@ public final class RecordFile {
                 int c = order.compare(a.reader().peek(), b.reader().peek());
                 return c != 0 ? c : Integer.compare(a.index(), b.index());
             });
-            Writer<T> w = new Writer<>(output, codec, compressed);
+            Writer<T> w = new Writer<>(output, codec, compressed, header);
             try {
                 for (Path p : inputs) {
                     Reader<T> r = new Reader<>(p, codec);
@@ -700,7 +842,7 @@ public final class RecordFile {
                         heap.add(h);
                     }
                 }
-                return w.finish();
+                return w.finish(trailer);
             } finally {
                 w.close();
                 for (Reader<T> r : readers) {

@@ -117,6 +117,42 @@ class RecordFileTest {
     }
 
     @Test
+    void aSortedFileMergedInTwoHalvesKeepsArrivalOrderAmongEqualsAndIsOneGzipStream() throws IOException {
+        Path file = dir.resolve("halves.gz");
+        List<Item> arriving = new ArrayList<>();
+        for (int i = 0; i < 800; i++) { // in order first: the run written before the first spill is split too
+            arriving.add(new Item(String.format("k%04d", i / 4), 0));
+        }
+        Random random = new Random(11);
+        for (int i = 0; i < 30_000; i++) {
+            arriving.add(new Item(String.format("k%04d", random.nextInt(2000)), 0));
+        }
+        List<Item> numbered = new ArrayList<>();
+        try (RecordFile.SortingWriter<Item> w = RecordFile.sort(file, ITEMS, Comparator.comparing(Item::key), 16_384,
+                false)) {
+            for (int i = 0; i < arriving.size(); i++) {
+                Item item = new Item(arriving.get(i).key(), i); // the size field carries the arrival position
+                numbered.add(item);
+                w.add(item);
+            }
+            assertTrue(w.runs() > 10, "runs: " + w.runs());
+            assertEquals(numbered.size(), w.finish());
+        }
+        List<Item> expected = new ArrayList<>(numbered);
+        expected.sort(Comparator.comparing(Item::key)); // stable: equal keys stay in arrival order
+        assertEquals(expected, readAll(file, ITEMS));
+        assertEquals(numbered.size(), RecordFile.count(file, ITEMS));
+        try (var in = new java.util.zip.GZIPInputStream(Files.newInputStream(file))) {
+            byte[] all = in.readAllBytes(); // every member, each checked against its CRC
+            assertEquals('K', all[0]);
+            assertEquals(0, all[all.length - 4], "the trailer ends the stream: marker 0, then 30800 as a 3-byte varint");
+        }
+        try (var s = Files.list(dir)) {
+            assertEquals(List.of(file), s.toList(), "no run, half or part file is left");
+        }
+    }
+
+    @Test
     void equalRecordsAreKeptWhenNotDistinct() throws IOException {
         Path file = dir.resolve("items.gz");
         List<Item> items = new ArrayList<>();
