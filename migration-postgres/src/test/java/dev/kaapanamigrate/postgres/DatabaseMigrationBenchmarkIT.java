@@ -146,6 +146,10 @@ class DatabaseMigrationBenchmarkIT {
             case "replica" -> builder = builder.setting("wal_level", "replica");
             default -> throw new IllegalArgumentException("kaapana.benchmark.modes: minimal or replica, not " + mode);
         }
+        String slow = System.getProperty("kaapana.benchmark.slowStatementsMs");
+        if (slow != null) { // where the time goes: statements at least this long, in the server's log (its run folder)
+            builder = builder.setting("log_min_duration_statement", slow);
+        }
         return builder.start();
     }
 
