@@ -191,8 +191,8 @@ public final class BackendReferencesStep implements MigrationStep {
                         ctx.progress(Math.min(done, total), total, "rows");
                     }
                     // Proven inside the transaction: if anything is left, the rollback leaves the database as it was.
-                    // After a rebuild the copy itself counted the jobs still holding a listed integer id (its RETURNING
-                    // read every row the new table holds; nothing changes a row after it, under the exclusive lock):
+                    // After a rebuild its scan of the new table counted the jobs still holding a listed integer id
+                    // (every row the new table holds; nothing changes a row after it, under the exclusive lock):
                     // only the configuration tables are counted again, unless the history rewrite changed jobs too.
                     Scan after = rebuilt != null && !options.history() ? scanConfiguration(h) : scan(h, projects, false, false);
                     if (rebuilt != null && rebuilt.oldValues() > 0) {

@@ -122,7 +122,8 @@ public final class JobTableRebuild {
     /**
      * The hash of a job's columns but {@code conf_data}, as SQL over a row alias: what the rebuild must copy unchanged.
      * The same expression digests the old table (in the scan that counts the jobs, {@code
-     * BackendReferenceSql.countJobs}) and the new one (in the copy's own {@code RETURNING}), so the two sums compare.
+     * BackendReferenceSql.countJobs}) and the new one (in the scan of the new table after the copy), so the two sums
+     * compare.
      *
      * @param alias the row's alias or table name
      * @return a {@code bigint} expression
@@ -146,7 +147,7 @@ public final class JobTableRebuild {
         for (String column : UNCHANGED_COLUMNS.split(", ")) {
             String value = alias + '.' + column;
             if (renamedDagIds && column.equals("dag_id")) {
-                // The column's own type: the record hash is taken per column type, as in the copy's RETURNING.
+                // The column's own type: the record hash is taken per column type, as in the scan of the new table.
                 value = "coalesce(:renames::jsonb ->> " + value + ", " + value + ")::character varying";
             }
             row.append(row.length() == 0 ? "" : ", ").append(value);
@@ -165,13 +166,13 @@ public final class JobTableRebuild {
     }
 
     /**
-     * Rebuilds {@code job} with {@code conf_data} replaced by an expression over the old row {@code j}. The copy digests
-     * the rows it writes in its own {@code RETURNING} (no second pass over either table): before the old table is
-     * dropped, the new one must hold as many rows and, over every column but {@code conf_data}, the digest the caller
-     * took of the old one in this transaction (with {@code dag_id} as the history rewrite's renames before the copy
-     * leave it, {@link #unchangedRowHash(String, boolean)}), under a lock that kept writers out since; otherwise the step fails and
-     * the transaction's rollback leaves the old table. The same {@code RETURNING} counts the new rows that still hold a
-     * value the rewrite replaces, so the caller needs no scan after the rewrite to prove that none is left.
+     * Rebuilds {@code job} with {@code conf_data} replaced by an expression over the old row {@code j}. One scan of the
+     * new table digests the rows written (the old table is not read again): before the old table is dropped, the new
+     * one must hold as many rows and, over every column but {@code conf_data}, the digest the caller took of the old
+     * one in this transaction (with {@code dag_id} as the history rewrite's renames before the copy leave it,
+     * {@link #unchangedRowHash(String, boolean)}), under a lock that kept writers out since; otherwise the step fails
+     * and the transaction's rollback leaves the old table. The same scan counts the new rows that still hold a value
+     * the rewrite replaces, so the caller needs no scan after the rewrite to prove that none is left.
      *
      * @param h              the handle, in the rewrite's transaction
      * @param confDataOfJob  the new {@code conf_data} of a row of {@code job j}
@@ -184,12 +185,15 @@ public final class JobTableRebuild {
                            TableDigests.TableDigest before) {
         Sql.executeAll(h, "LOCK TABLE job IN ACCESS EXCLUSIVE MODE",
                 "CREATE TABLE job_05 (LIKE job INCLUDING DEFAULTS INCLUDING STORAGE INCLUDING COMPRESSION)");
-        Object[] found = h.createQuery("WITH copied AS (INSERT INTO job_05 (" + COLUMNS + ") SELECT j.id, j.dag_id, "
-                + "j.external_job_id, j.owner_kaapana_instance_name, " + confDataOfJob + ", j.status, j.run_id, "
-                + "j.description, j.username, j.time_created, j.time_updated, j.automatic_execution, j.service_job, "
-                + "j.kaapana_id, j.workflow_id FROM job j RETURNING " + unchangedRowHash("job_05") + " AS h, "
-                + stillOld + " AS still_old) SELECT count(*), coalesce(sum(h), 0)::text, count(*) FILTER (WHERE still_old) "
-                + "FROM copied")
+        h.createUpdate("INSERT INTO job_05 (" + COLUMNS + ") SELECT j.id, j.dag_id, j.external_job_id, "
+                + "j.owner_kaapana_instance_name, " + confDataOfJob + ", j.status, j.run_id, j.description, j.username, "
+                + "j.time_created, j.time_updated, j.automatic_execution, j.service_job, j.kaapana_id, j.workflow_id "
+                + "FROM job j").bindMap(params).execute();
+        // A scan of the new table (written just now, so in memory) costs less than a RETURNING list of the same
+        // expressions: that kept every row in a tuple store to aggregate it afterwards (3.3 s against about 1 s on the
+        // issue's 1M jobs).
+        Object[] found = h.createQuery("SELECT count(*), coalesce(sum(" + unchangedRowHash("job_05") + "), 0)::text, "
+                + "count(*) FILTER (WHERE " + stillOld + ") FROM job_05")
                 .bindMap(params).map((rs, ctx) -> new Object[] {rs.getLong(1), rs.getString(2), rs.getLong(3)}).one();
         TableDigests.TableDigest after = new TableDigests.TableDigest((Long) found[0], (String) found[1]);
         if (!before.equals(after)) {
