@@ -10,9 +10,9 @@ import java.util.Arrays;
 
 /**
  * The canonical hash of a JSON value (a document's {@code _source}), read straight from its UTF-8 bytes
- * ({@link JsonCursor}) without building a tree. Two values have the same hash exactly when they are equal as JSON: object members compared as a set (key order
- * ignored), arrays in order, numbers by value ({@code 1}, {@code 1.0} and {@code 1e0} are equal), strings by their
- * characters. Format (version 1), fed to SHA-256, of which the first 16 bytes are the hash:
+ * ({@link JsonCursor}) without building a tree. Two values have the same hash exactly when they are equal as JSON:
+ * object members compared as a set (key order ignored), arrays in order, numbers by value ({@code 1}, {@code 1.0}
+ * and {@code 1e0} are equal), strings by their characters. Format (version 1), fed to SHA-256, of which the first 16 bytes are the hash:
  * <ul>
  *   <li>object: {@code 'o'}, member count, then per member in ascending key order ({@link String#compareTo}) the key
  *   as a string and the value;</li>

@@ -255,7 +255,8 @@ public final class IndexScanner {
     private Result scanScroll(String index, Digests d) {
         long requests = 1;
         Page page = endpoint.stream("POST", "/" + index + "/_search?scroll=" + keepAlive,
-                "{\"size\":" + pageSize + ",\"sort\":[\"_doc\"],\"track_total_hits\":true}", in -> readPage(in.readAllBytes(), d),
+                "{\"size\":" + pageSize + ",\"sort\":[\"_doc\"],\"track_total_hits\":true}",
+                in -> readPage(in.readAllBytes(), d),
                 reply -> endpoint.failure("listing index " + index + " with a scroll", reply));
         long expected = page.total;
         String scrollId = page.scrollId;
@@ -263,7 +264,8 @@ public final class IndexScanner {
             while (page.hits > 0 && scrollId != null) {
                 String id = scrollId;
                 page = endpoint.stream("POST", "/_search/scroll",
-                        "{\"scroll\":" + quote(keepAlive) + ",\"scroll_id\":" + quote(id) + "}", in -> readPage(in.readAllBytes(), d),
+                        "{\"scroll\":" + quote(keepAlive) + ",\"scroll_id\":" + quote(id) + "}",
+                        in -> readPage(in.readAllBytes(), d),
                         reply -> endpoint.failure("continuing the scroll of index " + index, reply));
                 requests++;
                 if (page.scrollId != null) {
@@ -360,16 +362,17 @@ public final class IndexScanner {
             int field = c.name(HITS_FIELDS);
             c.expect(':');
             if (field == 0 && c.peek() == '{') {
-                c.openEmpty('{', '}');
-                do {
-                    boolean value = c.name(TOTAL_FIELDS) == 0;
-                    c.expect(':');
-                    if (value) {
-                        page.total = longValue(c);
-                    } else {
-                        c.skipValue();
-                    }
-                } while (c.next('}'));
+                if (!c.openEmpty('{', '}')) {
+                    do {
+                        boolean value = c.name(TOTAL_FIELDS) == 0;
+                        c.expect(':');
+                        if (value) {
+                            page.total = longValue(c);
+                        } else {
+                            c.skipValue();
+                        }
+                    } while (c.next('}'));
+                }
             } else if (field == 0) {
                 page.total = longValue(c);
             } else if (field == 1 && !c.openEmpty('[', ']')) {
@@ -401,15 +404,8 @@ public final class IndexScanner {
                 int field = c.name(HIT_FIELDS);
                 c.expect(':');
                 if (field == 0) {
-                    int end = c.plainStringEnd();
-                    if (end >= 0) {
-                        idUtf8 = java.util.Arrays.copyOfRange(c.bytes(), c.position() + 1, end - 1);
-                        id = new String(idUtf8, java.nio.charset.StandardCharsets.ISO_8859_1);
-                        c.skipTo(end);
-                    } else {
-                        id = c.string();
-                        idUtf8 = id.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-                    }
+                    id = c.string();
+                    idUtf8 = id.getBytes(java.nio.charset.StandardCharsets.UTF_8);
                 } else if (field == 1) {
                     hash = canonical.hash(c);
                 } else if (field == 2 && c.peek() == '[') {
