@@ -153,6 +153,31 @@ class RecordFileTest {
     }
 
     @Test
+    void everyNumberOfRunsMergesStablyAndCompletely() throws IOException {
+        // 64 records per run: 1, 2, 3, 8 and 40 runs, then more than FAN_IN (one extra pass, then two)
+        for (int records : new int[] {50, 100, 150, 500, 2_500, 9_000, 40_000}) {
+            Path file = dir.resolve("runs-" + records + ".gz");
+            Random random = new Random(records);
+            List<Item> numbered = new ArrayList<>();
+            int spilled;
+            try (RecordFile.SortingWriter<Item> w = RecordFile.sort(file, ITEMS, Comparator.comparing(Item::key),
+                    4096, false)) {
+                for (int i = 0; i < records; i++) {
+                    Item item = new Item(String.format("k%05d", random.nextInt(records / 3)), i);
+                    numbered.add(item);
+                    w.add(item);
+                }
+                spilled = w.runs();
+                assertEquals(records, w.finish());
+            }
+            List<Item> expected = new ArrayList<>(numbered);
+            expected.sort(Comparator.comparing(Item::key)); // stable: equal keys stay in arrival order
+            assertEquals(expected, readAll(file, ITEMS), records + " records in " + spilled + " runs");
+            assertEquals((records + 63) / 64, spilled, "runs of " + records + " records");
+        }
+    }
+
+    @Test
     void equalRecordsAreKeptWhenNotDistinct() throws IOException {
         Path file = dir.resolve("items.gz");
         List<Item> items = new ArrayList<>();
