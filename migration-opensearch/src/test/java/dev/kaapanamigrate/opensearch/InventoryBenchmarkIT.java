@@ -29,10 +29,12 @@ import org.opensearch.client.opensearch.generic.Response;
  * ({@link BaselineStep}: listing, canonical hashes, external sort, compressed listing) against a raw loop over the same
  * node in the same run that pages through the index exactly as the inventory does (point in time, a slice per shard,
  * {@code search_after} on {@code _doc}, same page size, sources fetched, the total tracked on a slice's first page only)
- * and only counts the hits. Prints both times, the ratio raw/inventory (goal ≥ 0.9), the heap, and the CPU time this
- * JVM (node and client) spent in each, a figure that the load of a shared machine disturbs much less than the time.
+ * and only counts the hits. Prints both times, the ratio raw/inventory (goal ≥ 0.9), the heap, and the CPU time the
+ * node and the client spent in each, a figure that the load of a shared machine disturbs much less than the time.
  * The same loop pipelined as the inventory is (next page requested while the current one is counted) is timed too.
- * Rounds: {@code -Dkaapana.bench.rounds} (default 3).
+ * Rounds: {@code -Dkaapana.bench.rounds} (default 3). The node runs in a JVM of its own, as in production
+ * ({@link SearchNodeMain}); {@code -Dkaapana.bench.node=in-process} runs it in the test JVM instead, where the
+ * client's garbage collections stop the node too.
  */
 @EnabledIfSystemProperty(named = "kaapana.bench", matches = "true")
 class InventoryBenchmarkIT {
@@ -41,63 +43,77 @@ class InventoryBenchmarkIT {
 
     @Test
     void inventoryAgainstARawSearchAfterLoop() throws Exception {
-        int n = Integer.getInteger("kaapana.bench.documents", 1_000_000);
-        try (SearchNode node = TestBackends.startEmbeddedSearchNode()) {
-            long t0 = System.nanoTime();
-            Digest expected = SyntheticDocuments.load(node.client(), "project_bench", n);
-            System.out.printf("bench: loaded %d documents in %.1f s%n", n, (System.nanoTime() - t0) / 1e9);
-            rawLoop(node.client(), 1000); // warm-up of all paths (node caches, JIT)
-            assertThat(rawPipelined(node.client(), 1000)).isEqualTo(n);
-            assertThat(inventory(node.client())).isEqualTo(n);
-
-            // alternate the three: the machine is shared, so compare the best and the median of the rounds
-            int rounds = Integer.getInteger("kaapana.bench.rounds", 3);
-            double[] raw = new double[rounds];
-            double[] piped = new double[rounds];
-            double[] inv = new double[rounds];
-            double[] rawCpu = new double[rounds];
-            double[] pipedCpu = new double[rounds];
-            double[] invCpu = new double[rounds];
-            long peak = 0;
-            for (int round = 0; round < rounds; round++) {
-                long c0 = processCpu();
-                long r0 = System.nanoTime();
-                assertThat(rawLoop(node.client(), 1000)).isEqualTo(n);
-                raw[round] = (System.nanoTime() - r0) / 1e9;
-                rawCpu[round] = (processCpu() - c0) / 1e9;
-                c0 = processCpu();
-                r0 = System.nanoTime();
-                assertThat(rawPipelined(node.client(), 1000)).isEqualTo(n);
-                piped[round] = (System.nanoTime() - r0) / 1e9;
-                pipedCpu[round] = (processCpu() - c0) / 1e9;
-                ManagementFactory.getMemoryPoolMXBeans().forEach(MemoryPoolMXBean::resetPeakUsage);
-                c0 = processCpu();
-                long i0 = System.nanoTime();
-                long listed = inventory(node.client());
-                inv[round] = (System.nanoTime() - i0) / 1e9;
-                invCpu[round] = (processCpu() - c0) / 1e9;
-                peak = Math.max(peak, peakHeap());
-                assertThat(listed).isEqualTo(n);
-                System.out.printf("bench: round %d: raw %.2f s (CPU of this JVM %.2f s), raw pipelined %.2f s (CPU %.2f s), "
-                        + "inventory %.2f s (CPU %.2f s); load average %.1f%n", round + 1, raw[round], rawCpu[round],
-                        piped[round], pipedCpu[round], inv[round], invCpu[round],
-                        ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+        if (System.getProperty("kaapana.bench.node", "forked").equals("in-process")) {
+            try (SearchNode node = TestBackends.startEmbeddedSearchNode()) {
+                compare(node.client(), () -> 0L, "in this JVM");
             }
-            for (double[] a : new double[][] {raw, piped, inv, rawCpu, pipedCpu, invCpu}) {
-                java.util.Arrays.sort(a);
+        } else {
+            try (SearchNodeMain.Forked node = new SearchNodeMain.Forked()) {
+                compare(node.client(), node::cpuNanos, "in a JVM of its own");
             }
-            int m = rounds / 2;
-            System.out.printf("bench: CPU time of this JVM (node and client): raw best %.2f s / median %.2f s, raw "
-                    + "pipelined best %.2f s / median %.2f s, inventory best %.2f s / median %.2f s%n", rawCpu[0],
-                    rawCpu[m], pipedCpu[0], pipedCpu[m], invCpu[0], invCpu[m]);
-            System.out.printf("bench: %d documents: raw search_after loop best %.2f s / median %.2f s, raw pipelined best "
-                            + "%.2f s / median %.2f s, inventory best %.2f s / median %.2f s; ratio raw/inventory best "
-                            + "%.2f, median %.2f; pipelined raw/inventory best %.2f, median %.2f (goal >= 0.9); heap of "
-                            + "this JVM (the node included) peak %.0f MiB during an inventory%n", n, raw[0], raw[m],
-                    piped[0], piped[m], inv[0], inv[m], raw[0] / inv[0], raw[m] / inv[m], piped[0] / inv[0],
-                    piped[m] / inv[m], peak / 1048576.0);
-            System.out.println("bench: expected digest " + expected.content().digest());
         }
+    }
+
+    private static void compare(OpenSearchClient client, java.util.function.LongSupplier nodeCpu, String where)
+            throws Exception {
+        int n = Integer.getInteger("kaapana.bench.documents", 1_000_000);
+        long t0 = System.nanoTime();
+        Digest expected = SyntheticDocuments.load(client, "project_bench", n);
+        System.out.printf("bench: loaded %d documents in %.1f s into a node %s%n", n, (System.nanoTime() - t0) / 1e9,
+                where);
+        rawLoop(client, 1000); // warm-up of all paths (node caches, JIT)
+        assertThat(rawPipelined(client, 1000)).isEqualTo(n);
+        assertThat(inventory(client)).isEqualTo(n);
+
+        // alternate the three: the machine may be shared, so compare the best and the median of the rounds
+        int rounds = Integer.getInteger("kaapana.bench.rounds", 3);
+        double[] raw = new double[rounds];
+        double[] piped = new double[rounds];
+        double[] inv = new double[rounds];
+        double[] rawCpu = new double[rounds];
+        double[] pipedCpu = new double[rounds];
+        double[] invCpu = new double[rounds];
+        long peak = 0;
+        for (int round = 0; round < rounds; round++) {
+            long c0 = processCpu() + nodeCpu.getAsLong();
+            long r0 = System.nanoTime();
+            assertThat(rawLoop(client, 1000)).isEqualTo(n);
+            raw[round] = (System.nanoTime() - r0) / 1e9;
+            rawCpu[round] = (processCpu() + nodeCpu.getAsLong() - c0) / 1e9;
+            c0 = processCpu() + nodeCpu.getAsLong();
+            r0 = System.nanoTime();
+            assertThat(rawPipelined(client, 1000)).isEqualTo(n);
+            piped[round] = (System.nanoTime() - r0) / 1e9;
+            pipedCpu[round] = (processCpu() + nodeCpu.getAsLong() - c0) / 1e9;
+            ManagementFactory.getMemoryPoolMXBeans().forEach(MemoryPoolMXBean::resetPeakUsage);
+            long clientCpu0 = processCpu();
+            c0 = clientCpu0 + nodeCpu.getAsLong();
+            long i0 = System.nanoTime();
+            long listed = inventory(client);
+            inv[round] = (System.nanoTime() - i0) / 1e9;
+            long clientCpu = processCpu() - clientCpu0;
+            invCpu[round] = (processCpu() + nodeCpu.getAsLong() - c0) / 1e9;
+            peak = Math.max(peak, peakHeap());
+            assertThat(listed).isEqualTo(n);
+            System.out.printf("bench: round %d: raw %.2f s (CPU %.2f s), raw pipelined %.2f s (CPU %.2f s), "
+                    + "inventory %.2f s (CPU %.2f s, of which the client's %.2f s); load average %.1f%n", round + 1,
+                    raw[round], rawCpu[round], piped[round], pipedCpu[round], inv[round], invCpu[round],
+                    clientCpu / 1e9, ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+        }
+        for (double[] a : new double[][] {raw, piped, inv, rawCpu, pipedCpu, invCpu}) {
+            java.util.Arrays.sort(a);
+        }
+        int m = rounds / 2;
+        System.out.printf("bench: CPU time (node and client): raw best %.2f s / median %.2f s, raw pipelined best "
+                + "%.2f s / median %.2f s, inventory best %.2f s / median %.2f s%n", rawCpu[0], rawCpu[m], pipedCpu[0],
+                pipedCpu[m], invCpu[0], invCpu[m]);
+        System.out.printf("bench: %d documents, node %s: raw search_after loop best %.2f s / median %.2f s, raw "
+                        + "pipelined best %.2f s / median %.2f s, inventory best %.2f s / median %.2f s; ratio "
+                        + "raw/inventory best %.2f, median %.2f; pipelined raw/inventory best %.2f, median %.2f (goal "
+                        + ">= 0.9); heap of this JVM peak %.0f MiB during an inventory%n", n, where, raw[0], raw[m],
+                piped[0], piped[m], inv[0], inv[m], raw[0] / inv[0], raw[m] / inv[m], piped[0] / inv[0],
+                piped[m] / inv[m], peak / 1048576.0);
+        System.out.println("bench: expected digest " + expected.content().digest());
     }
 
     /** The inventory itself: the step's apply (its check and its verify, which re-reads the listing, are not timed). */
