@@ -19,6 +19,7 @@ import dev.kaapanamigrate.postgres.internal.BackendReferenceSql.Target;
 import dev.kaapanamigrate.postgres.internal.JobTableRebuild;
 import dev.kaapanamigrate.postgres.internal.KaapanaDags;
 import dev.kaapanamigrate.postgres.internal.Privileges;
+import dev.kaapanamigrate.postgres.internal.ReadFence;
 import dev.kaapanamigrate.postgres.internal.Sql;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -27,6 +28,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import org.jdbi.v3.core.Handle;
 import org.slf4j.Logger;
@@ -70,6 +72,8 @@ public final class BackendReferencesStep implements MigrationStep {
 
     private final DatabaseConnections connections;
     private final BackendReferencesOptions options;
+    /** The last check's scan, for the apply of the same run (in memory only: never journaled). */
+    private final AtomicReference<CheckedScan> lastCheck = new AtomicReference<>();
 
     /**
      * Creates the step.
@@ -128,9 +132,18 @@ public final class BackendReferencesStep implements MigrationStep {
                         + "step's own check, once the backend is migrated");
             }
         }
+        // A run's check (not a dry-run's) takes a fence before it reads: when nothing has been written on the server
+        // since, apply takes these counts instead of counting again.
+        boolean forApply = !ctx.dryRun();
         Checked checked = Sql.read(connections.jdbi(ServiceDatabase.BACKEND, ctx), DB, "reference count", h -> {
             Optional<Problem> denied = Privileges.ownerProblem(h, ServiceDatabase.BACKEND, "rewrites stored references");
-            return new Checked(denied.isPresent() ? null : scan(h, projects, false, false), denied.orElse(null));
+            if (denied.isPresent()) {
+                return new Checked(null, denied.get());
+            }
+            ReadFence fence = forApply ? ReadFence.take(h, ctx.runId()).orElse(null) : null;
+            Scan scan = scan(h, projects, false, false);
+            lastCheck.set(fence == null ? null : new CheckedScan(fence, projects, scan));
+            return new Checked(scan, null);
         });
         if (checked.denied() != null) {
             return new StepCheck.Blocked(checked.denied());
@@ -159,7 +172,7 @@ public final class BackendReferencesStep implements MigrationStep {
                     BackendReferenceSql.lockTables(h);
                     // The digest a rebuild of the job table compares its copy with, taken in the same scan; with the
                     // history rewrite on, of dag_id as its renames below leave it (they run before the rebuild).
-                    Scan before = scan(h, projects, projects != null, false);
+                    Scan before = checkedScan(h, ctx, projects).orElseGet(() -> scan(h, projects, projects != null, false));
                     before.warnAboutUnknownProjects();
                     List<Change> changes = before.changes();
                     // Rows, as the statements count them: the rebuild's own entry is not a row.
@@ -207,6 +220,30 @@ public final class BackendReferencesStep implements MigrationStep {
                     }
                     return changes;
                 });
+    }
+
+    /**
+     * The check's scan, when this run's check took it for the same project list and nothing has been written on the
+     * server since it began to read ({@link ReadFence}); taken once.
+     */
+    private Optional<Scan> checkedScan(Handle h, MigrationContext ctx, ProjectList projects) {
+        CheckedScan checked = lastCheck.getAndSet(null);
+        if (checked == null || !Objects.equals(checked.projects(), projects)) {
+            return Optional.empty();
+        }
+        if (!checked.fence().holds(h, ctx.runId())) {
+            LOG.info("The references are counted again: the server completed a transaction since the check counted them");
+            return Optional.empty();
+        }
+        LOG.info("The references are taken from the check: no transaction has completed on the server since it "
+                + "counted them (transaction horizon {})", checked.fence().xmax());
+        Scan scan = checked.scan();
+        if (scan.rebuildJobs) {
+            // What the rebuild compares its copy with: the check counted, it did not digest (a dry-run never needs it)
+            boolean renamed = enabled(Target.JOB_DAG_ID);
+            scan.jobDigest = JobTableRebuild.unchangedDigest(h, renamed, KaapanaDags.RENAMES);
+        }
+        return Optional.of(scan);
     }
 
     /**
@@ -403,6 +440,10 @@ public final class BackendReferencesStep implements MigrationStep {
 
     /** What the check read: the scan, or why the connection may not rewrite anything. */
     private record Checked(Scan scan, Problem denied) {
+    }
+
+    /** A run's check for its apply: the scan, the project list it was taken with, and the fence taken before it. */
+    private record CheckedScan(ReadFence fence, ProjectList projects, Scan scan) {
     }
 
     /** The target of the rebuild's change entry. */

@@ -206,11 +206,45 @@ class BackendReferencesIT {
         BackendReferencesStep step = new BackendReferencesStep(DatabaseConnections.of(Map.of(ServiceDatabase.BACKEND, copy)),
                 BackendReferencesOptions.defaults());
 
-        assertThatThrownBy(() -> step.apply(context(false))).hasMessageContaining("the rebuilt job table differs from "
+        MigrationContext ctx = context(false);
+        // Checked first: the apply takes the check's counts when no transaction completed since, and digests alone.
+        assertThat(step.check(ctx)).isInstanceOf(StepCheck.Pending.class);
+        assertThatThrownBy(() -> step.apply(ctx)).hasMessageContaining("the rebuilt job table differs from "
                 + "the old one outside conf_data");
 
         assertThat(string(copy, "SELECT pg_relation_filenode('job')")).isEqualTo(jobFile);
         assertThat(digest(copy, "job")).isEqualTo(jobs);
+    }
+
+    @Test
+    @Order(0)
+    void aWriteBetweenTheCheckAndTheApplyIsReadByTheApply() throws Exception {
+        // The check's scan (counts, the digest a rebuild compares its copy with) may serve the apply only while no
+        // transaction has completed since: after this write outside conf_data, a rebuild compared with the check's
+        // digest would fail, so the apply must count again, and then succeed.
+        DataSource copy = BackendDatabases.copyOf(backend, "backend_written_after_check");
+        BackendReferencesStep step = new BackendReferencesStep(DatabaseConnections.of(Map.of(ServiceDatabase.BACKEND, copy)),
+                BackendReferencesOptions.defaults());
+        MigrationContext ctx = context(false);
+        assertThat(step.check(ctx)).isInstanceOf(StepCheck.Pending.class);
+        execute(copy, "UPDATE job SET status = 'changed after the check' WHERE id = (SELECT min(id) FROM job)");
+
+        java.io.ByteArrayOutputStream log = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream err = System.err;
+        List<Change> applied;
+        System.setErr(new java.io.PrintStream(log, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            applied = step.apply(ctx);
+        } finally {
+            System.setErr(err);
+        }
+
+        assertThat(log.toString(java.nio.charset.StandardCharsets.UTF_8)).contains("The references are counted again");
+        assertThat(applied).extracting(Change::target).contains("kaapana-backend.job (table)");
+        Verification v = step.verify(ctx);
+        assertThat(v.passed()).as(v.describeFailures()).isTrue();
+        assertThat(string(copy, "SELECT status FROM job WHERE id = (SELECT min(id) FROM job)"))
+                .isEqualTo("changed after the check");
     }
 
     @Test

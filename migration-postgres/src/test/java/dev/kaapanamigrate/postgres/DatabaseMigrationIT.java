@@ -30,6 +30,7 @@ import dev.kaapanamigrate.core.Verification;
 import dev.kaapanamigrate.pgserver.PostgresBinaries;
 import dev.kaapanamigrate.pgserver.PostgresServer;
 import dev.kaapanamigrate.postgres.internal.QuietFence;
+import dev.kaapanamigrate.postgres.internal.ReadFence;
 import dev.kaapanamigrate.postgres.internal.ServerLauncher;
 import dev.kaapanamigrate.testkit.InstallationGenerator;
 import dev.kaapanamigrate.testkit.InstallationModel;
@@ -293,6 +294,37 @@ class DatabaseMigrationIT {
                 // The last one writes no user table and changes no column of job: the control, the fence is taken.
                 assertThat(fence.isPresent()).as(statement).isEqualTo(statement.startsWith("CREATE TEMPORARY"));
             }
+
+            // The read fence a check takes before it counts: it holds through read-only transactions and ends with the
+            // first transaction that completes after it, on any database of the server.
+            ReadFence read = jdbi.withHandle(h -> ReadFence.take(h, run)).orElseThrow();
+            jdbi.useHandle(h -> h.inTransaction(t -> t.createQuery("SELECT count(*) FROM job").mapTo(long.class).one()));
+            assertThat(jdbi.<Boolean, RuntimeException>withHandle(h -> read.holds(h, run))).as("after a read-only transaction").isTrue();
+            assertThat(jdbi.<Boolean, RuntimeException>withHandle(h -> read.holds(h, UUID.randomUUID()))).as("in another run").isFalse();
+            execute(dbs.get(ServiceDatabase.DICOM_WEB_FILTER), "CREATE TABLE written_elsewhere (i integer)");
+            assertThat(jdbi.<Boolean, RuntimeException>withHandle(h -> read.holds(h, run))).as("after a write in another database").isFalse();
+
+            // The reference rewrite: its check counts once, its apply takes those counts (the fence holds here) and
+            // digests what the rebuild must copy unchanged, dag_id as the history rewrite leaves it.
+            BackendReferencesStep references = new BackendReferencesStep(connections,
+                    BackendReferencesOptions.defaults().withHistory(true));
+            assertThat(references.check(ctx)).isInstanceOf(StepCheck.Pending.class);
+            java.io.ByteArrayOutputStream log = new java.io.ByteArrayOutputStream();
+            java.io.PrintStream err = System.err;
+            System.setErr(new java.io.PrintStream(log, true, java.nio.charset.StandardCharsets.UTF_8));
+            try {
+                references.apply(ctx);
+            } finally {
+                System.setErr(err);
+            }
+            assertThat(log.toString(java.nio.charset.StandardCharsets.UTF_8))
+                    .contains("The references are taken from the check");
+            Verification rewritten = references.verify(ctx);
+            assertThat(rewritten.passed()).as(rewritten.describeFailures()).isTrue();
+            assertThat(string(dbs.get(ServiceDatabase.BACKEND), "SELECT count(*) FROM job WHERE dag_id IN ("
+                    + InstallationModel.RENAMED_DAGS.stream().map(d -> "'" + d + "'").collect(
+                            java.util.stream.Collectors.joining(", ")) + ")")).as("renamed by the history rewrite")
+                    .isEqualTo("0");
         }
     }
 

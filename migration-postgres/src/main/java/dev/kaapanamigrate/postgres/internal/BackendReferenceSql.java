@@ -172,7 +172,7 @@ public final class BackendReferenceSql {
         return h.createUpdate(target.rewriteSql).bind("renames", json(renames)).executeLarge();
     }
 
-    private static String json(Object value) {
+    static String json(Object value) {
         try {
             return JSON.writeValueAsString(value);
         } catch (JsonProcessingException e) {

@@ -156,6 +156,25 @@ public final class JobTableRebuild {
     }
 
     /**
+     * The rows and digest of {@code job} over every column but {@code conf_data}, alone: what a rebuild compares its
+     * copy with, when the counts of the same scan are known already (a check's, under a {@link ReadFence}).
+     *
+     * @param h             the handle, in the rewrite's transaction, under its lock
+     * @param renamedDagIds whether to hash {@code dag_id} as renamed by {@code renames} ({@link #unchangedRowHash(String,
+     *                      boolean)})
+     * @param renames       old id → new id (used only with {@code renamedDagIds})
+     * @return rows and digest
+     */
+    public static TableDigests.TableDigest unchangedDigest(Handle h, boolean renamedDagIds, Map<String, String> renames) {
+        var query = h.createQuery("SELECT count(*), coalesce(sum(" + unchangedRowHash("j", renamedDagIds)
+                + "), 0)::text FROM job j");
+        if (renamedDagIds) {
+            query.bind("renames", BackendReferenceSql.json(renames));
+        }
+        return query.map((rs, ctx) -> new TableDigests.TableDigest(rs.getLong(1), rs.getString(2))).one();
+    }
+
+    /**
      * What the copy found.
      *
      * @param copied     the rows copied (all jobs)

@@ -37,7 +37,7 @@ import org.jdbi.v3.core.Handle;
 public record QuietFence(UUID runId, long database, long serverStarted, long xid, Set<String> tables) {
 
     /** The server's start time in microseconds since the epoch: a number, whatever the session's date settings. */
-    private static final String SERVER_STARTED = "(extract(epoch from pg_postmaster_start_time()) * 1000000)::bigint";
+    static final String SERVER_STARTED = "(extract(epoch from pg_postmaster_start_time()) * 1000000)::bigint";
 
     /**
      * The state of tables to compare at the end of the transaction: each one's file node and a fingerprint of its
@@ -105,12 +105,6 @@ public record QuietFence(UUID runId, long database, long serverStarted, long xid
      * @return whether the migration's digests of {@link #tables()} are the tables' digests now
      */
     public boolean holds(Handle h, UUID runId) {
-        if (!this.runId.equals(runId)) {
-            return false;
-        }
-        return h.createQuery("SELECT pg_snapshot_xmax(pg_current_snapshot())::text::bigint = ? "
-                        + "AND (SELECT oid FROM pg_database WHERE datname = current_database()) = ? "
-                        + "AND " + SERVER_STARTED + " = ?")
-                .bind(0, xid + 1).bind(1, database).bind(2, serverStarted).mapTo(boolean.class).one();
+        return new ReadFence(this.runId, database, serverStarted, xid + 1).holds(h, runId);
     }
 }

@@ -1,0 +1,60 @@
+package dev.kaapanamigrate.postgres.internal;
+
+import java.util.Optional;
+import java.util.UUID;
+import org.jdbi.v3.core.Handle;
+
+/**
+ * Proof, cheap and taken from the server, that nothing has been written on it since a read-only transaction began to
+ * read: a step's check may then hand its counts to its apply in the same run instead of the apply reading every row
+ * again (issue 19: each full pass at most once per run).
+ *
+ * <p>Taken before the check's first read: every transaction id below the snapshot's {@code xmax} has completed (none
+ * is in progress). It holds in the apply, after the apply has locked the tables it writes, when {@code xmax} is still
+ * the same: {@code xmax} is one above the newest completed transaction id, and every write needs a transaction id, so
+ * no transaction that could have changed anything, in any database of the server, has completed since the check
+ * began to read. A transaction still running then is invisible to the apply's reads; one that writes a table the
+ * apply locks has had to complete before the lock was granted, which moved {@code xmax}. The server must be the same
+ * one, not restarted (start time and database oid compared). Anything else, including an apply in another run or
+ * another process (the fence lives only in the step's memory, keyed by run, never in the journal), reads again.
+ *
+ * @param runId         the run whose check took it
+ * @param database      the database's oid
+ * @param serverStarted the server's start time, in microseconds since the epoch
+ * @param xmax          one above the newest transaction id completed when the check began to read
+ */
+public record ReadFence(UUID runId, long database, long serverStarted, long xmax) {
+
+    /**
+     * Takes the fence; call it before the check's first read of what it vouches for, in the check's transaction.
+     *
+     * @param h     the handle
+     * @param runId the run
+     * @return the fence, or empty while a transaction that has a transaction id is in progress on the server
+     */
+    public static Optional<ReadFence> take(Handle h, UUID runId) {
+        return h.createQuery("SELECT pg_snapshot_xmax(s)::text::bigint, (SELECT count(*) FROM pg_snapshot_xip(s)), "
+                        + "(SELECT oid FROM pg_database WHERE datname = current_database()), "
+                        + QuietFence.SERVER_STARTED + " FROM pg_current_snapshot() s")
+                .map((rs, ctx) -> rs.getLong(2) == 0
+                        ? Optional.of(new ReadFence(runId, rs.getLong(3), rs.getLong(4), rs.getLong(1)))
+                        : Optional.<ReadFence>empty()).one();
+    }
+
+    /**
+     * Whether the fence still holds: the same run, server and database, and no transaction completed since it was taken.
+     *
+     * @param h     the handle, in the apply's transaction, after its locks and before its first write
+     * @param runId the apply's run
+     * @return whether what the check read is what the database holds now
+     */
+    public boolean holds(Handle h, UUID runId) {
+        if (!this.runId.equals(runId)) {
+            return false;
+        }
+        return h.createQuery("SELECT pg_snapshot_xmax(pg_current_snapshot())::text::bigint = ? "
+                        + "AND (SELECT oid FROM pg_database WHERE datname = current_database()) = ? "
+                        + "AND " + QuietFence.SERVER_STARTED + " = ?")
+                .bind(0, xmax).bind(1, database).bind(2, serverStarted).mapTo(boolean.class).one();
+    }
+}
