@@ -328,8 +328,9 @@ public final class BackendReferencesStep implements MigrationStep {
         if (projects != null && consistency) {
             projects.projects().forEach(p -> uuids.put(p.oldId(), p.id()));
         }
+        // The jobs a rebuild's foreign keys would refuse are counted in the same scan, where a rebuild may follow.
         BackendReferenceSql.JobCounts jobs = BackendReferenceSql.countJobs(h, KaapanaDags.RENAMES, digestJobs,
-                digestJobs && enabled(Target.JOB_DAG_ID), uuids);
+                digestJobs && enabled(Target.JOB_DAG_ID), uuids, projects != null && !consistency);
         s.inconsistentForms = jobs.inconsistentForms();
         s.renames.addAll(jobs.renames());
         s.jobs = jobs.jobs();
@@ -346,7 +347,7 @@ public final class BackendReferencesStep implements MigrationStep {
             });
             long known = s.knownJobs();
             if (JobTableRebuild.worthIt(known, s.jobs)) {
-                s.rebuildObstacles.addAll(JobTableRebuild.obstacles(h));
+                s.rebuildObstacles.addAll(JobTableRebuild.obstacles(h, jobs.orphans()));
                 s.rebuildJobs = s.rebuildObstacles.isEmpty();
             }
         }

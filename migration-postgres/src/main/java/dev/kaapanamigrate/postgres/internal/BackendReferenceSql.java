@@ -192,9 +192,11 @@ public final class BackendReferenceSql {
      *                          ({@link JobTableRebuild#unchangedRowHash(String)}), or {@code null} when not asked for
      * @param inconsistentForms jobs whose {@code project_form.int_id} names a project of the given list but whose
      *                          {@code id} is not its UUID (0 when no list was given)
+     * @param orphans           jobs whose site ({@code kaapana_id}) or workflow no longer exists, or -1 when not
+     *                          asked for
      */
     public record JobCounts(List<RenameCount> renames, Map<String, Long> integerProjectIds, long jobs,
-                            TableDigests.TableDigest unchangedDigest, long inconsistentForms) {
+                            TableDigests.TableDigest unchangedDigest, long inconsistentForms, long orphans) {
     }
 
     /**
@@ -203,7 +205,7 @@ public final class BackendReferenceSql {
      * without one), how many jobs, their digest and how many have an inconsistent project form.
      */
     private record JobGroup(int grouping, String dagId, String confDagId, String projectId, long jobs, String digest,
-                            long inconsistent) {
+                            long inconsistent, long orphans) {
     }
 
     private static void putIfPresent(Map<String, Long> counts, String value, long jobs) {
@@ -227,13 +229,16 @@ public final class BackendReferenceSql {
      * @param renamedDagIds whether that digest takes {@code dag_id} as the renames leave it (the history rewrite of
      *                 {@code job.dag_id} runs before the rebuild: {@link JobTableRebuild#unchangedRowHash(String, boolean)})
      * @param projects UUID by old integer id, to count inconsistent project forms; empty to skip
+     * @param orphans  whether to count, in the same scan, the jobs whose site or workflow no longer exists (what the
+     *                 foreign keys a rebuild recreates would refuse; a separate anti-join read the table once more)
      * @return the counts
      */
     public static JobCounts countJobs(Handle h, Map<String, String> renames, boolean digest, boolean renamedDagIds,
-                                      Map<Integer, UUID> projects) {
+                                      Map<Integer, UUID> projects, boolean orphans) {
         Map<String, String> uuids = new LinkedHashMap<>();
         projects.forEach((oldId, uuid) -> uuids.put(String.valueOf(oldId), uuid.toString()));
         long[] inconsistent = {0};
+        long[] orphaned = {orphans ? 0 : -1};
         Map<String, Long> dagIds = new LinkedHashMap<>();
         Map<String, Long> confDagIds = new LinkedHashMap<>();
         Map<String, Long> projectIds = new java.util.TreeMap<>(
@@ -244,7 +249,8 @@ public final class BackendReferenceSql {
         // grand total, the renamed dag_id, the renamed conf_data.dag_id, the integer project id). A lateral VALUES
         // list per row did the same in three times the time (a nested loop and four rows per job to aggregate).
         org.jdbi.v3.core.statement.Query query = h.createQuery("SELECT GROUPING(s.d, s.cd, s.p), s.d, s.cd, s.p, "
-                + "count(*), coalesce(sum(s.h), 0)::text, count(*) FILTER (WHERE s.bad) FROM (SELECT "
+                + "count(*), coalesce(sum(s.h), 0)::text, count(*) FILTER (WHERE s.bad), "
+                + "count(*) FILTER (WHERE s.orphan) FROM (SELECT "
                 + "CASE WHEN :renames::jsonb ?? j.dag_id THEN j.dag_id END AS d, "
                 + "CASE WHEN :renames::jsonb ?? (j.conf_data->>'dag_id') THEN j.conf_data->>'dag_id' END AS cd, "
                 + "CASE WHEN jsonb_typeof(j.conf_data->'project_form') = 'object' "
@@ -253,20 +259,27 @@ public final class BackendReferenceSql {
                 + (uuids.isEmpty() ? "false" : "jsonb_typeof(j.conf_data->'project_form') = 'object' "
                 + "AND :uuids::jsonb ?? (j.conf_data->'project_form'->>'int_id') "
                 + "AND (j.conf_data->'project_form'->>'id') IS DISTINCT FROM "
-                + "(:uuids::jsonb ->> (j.conf_data->'project_form'->>'int_id'))") + " AS bad "
-                + "FROM job j) s GROUP BY GROUPING SETS ((), (s.d), (s.cd), (s.p))").bind("renames", json(renames));
+                + "(:uuids::jsonb ->> (j.conf_data->'project_form'->>'int_id'))") + " AS bad, "
+                // Hash joins against the keys (made distinct: a damaged schema may lack the unique keys, and a
+                // duplicate must not count a job twice), instead of an anti-join that reads the job table again.
+                + (orphans ? "(j.kaapana_id IS NOT NULL AND k.id IS NULL) OR (j.workflow_id IS NOT NULL "
+                + "AND w.workflow_id IS NULL)" : "false") + " AS orphan FROM job j"
+                + (orphans ? " LEFT JOIN (SELECT DISTINCT id FROM kaapana_instance) k ON k.id = j.kaapana_id "
+                + "LEFT JOIN (SELECT DISTINCT workflow_id FROM workflow) w ON w.workflow_id = j.workflow_id" : "")
+                + ") s GROUP BY GROUPING SETS ((), (s.d), (s.cd), (s.p))").bind("renames", json(renames));
         if (!uuids.isEmpty()) {
             query.bind("uuids", json(uuids));
         }
         query
                 .map((rs, ctx) -> new JobGroup(rs.getInt(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                        rs.getLong(5), rs.getString(6), rs.getLong(7)))
+                        rs.getLong(5), rs.getString(6), rs.getLong(7), rs.getLong(8)))
                 .forEach(g -> {
                     switch (g.grouping()) {
                         case 0b111 -> { // the grand total
                             jobs[0] = g.jobs();
                             unchanged[0] = digest ? new TableDigests.TableDigest(g.jobs(), g.digest()) : null;
                             inconsistent[0] = g.inconsistent();
+                            orphaned[0] = orphans ? g.orphans() : -1;
                         }
                         case 0b011 -> putIfPresent(dagIds, g.dagId(), g.jobs());
                         case 0b101 -> putIfPresent(confDagIds, g.confDagId(), g.jobs());
@@ -285,7 +298,8 @@ public final class BackendReferenceSql {
                 counts.add(new RenameCount(Target.JOB_CONF_DAG_ID, oldId, newId, confDagIds.get(oldId), 0));
             }
         });
-        return new JobCounts(counts, new LinkedHashMap<>(projectIds), jobs[0], unchanged[0], inconsistent[0]);
+        return new JobCounts(counts, new LinkedHashMap<>(projectIds), jobs[0], unchanged[0], inconsistent[0],
+                orphaned[0]);
     }
 
     /**

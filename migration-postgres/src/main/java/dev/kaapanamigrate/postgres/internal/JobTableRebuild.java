@@ -59,6 +59,18 @@ public final class JobTableRebuild {
      * @return the obstacles, empty when the table can be rebuilt
      */
     public static List<String> obstacles(Handle h) {
+        return obstacles(h, -1);
+    }
+
+    /**
+     * As {@link #obstacles(Handle)}, with the jobs the recreated foreign keys would refuse counted already (by the
+     * counting scan, {@link BackendReferenceSql#countJobs}).
+     *
+     * @param h       the handle
+     * @param orphans the jobs whose site or workflow no longer exists, or -1 to count them here
+     * @return the obstacles, empty when the table can be rebuilt
+     */
+    public static List<String> obstacles(Handle h, long orphans) {
         List<String> found = new ArrayList<>();
         Set<String> relations = Set.of("job", "job_id_seq");
         List<String> differences = Catalogue.read(h).only(relations)
@@ -109,11 +121,12 @@ public final class JobTableRebuild {
         if (found.isEmpty()) {
             // Rows the foreign keys would refuse when recreated (left by a restore with triggers off): in place, they
             // stay as they are; a rebuild would fail on them at its last statement.
-            long orphans = h.createQuery("SELECT count(*) FROM job j WHERE (j.kaapana_id IS NOT NULL AND NOT EXISTS "
-                    + "(SELECT 1 FROM kaapana_instance k WHERE k.id = j.kaapana_id)) OR (j.workflow_id IS NOT NULL AND "
-                    + "NOT EXISTS (SELECT 1 FROM workflow w WHERE w.workflow_id = j.workflow_id))").mapTo(long.class).one();
-            if (orphans > 0) {
-                found.add("has " + orphans + " job(s) whose site or workflow no longer exists");
+            long refused = orphans >= 0 ? orphans : h.createQuery("SELECT count(*) FROM job j WHERE (j.kaapana_id IS "
+                    + "NOT NULL AND NOT EXISTS (SELECT 1 FROM kaapana_instance k WHERE k.id = j.kaapana_id)) OR "
+                    + "(j.workflow_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM workflow w WHERE "
+                    + "w.workflow_id = j.workflow_id))").mapTo(long.class).one();
+            if (refused > 0) {
+                found.add("has " + refused + " job(s) whose site or workflow no longer exists");
             }
         }
         return found;
