@@ -154,7 +154,8 @@ class RecordFileTest {
 
     @Test
     void everyNumberOfRunsMergesStablyAndCompletely() throws IOException {
-        // 64 records per run: 1, 2, 3, 8 and 40 runs, then more than FAN_IN (one extra pass, then two)
+        // 64 records per run, from one run (the final merge of each half then has one or two inputs) to 625 runs per
+        // half, more than FAN_IN (one extra pass, then two)
         for (int records : new int[] {50, 100, 150, 500, 2_500, 9_000, 40_000}) {
             Path file = dir.resolve("runs-" + records + ".gz");
             Random random = new Random(records);

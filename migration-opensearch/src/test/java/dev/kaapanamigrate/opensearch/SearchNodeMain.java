@@ -62,13 +62,16 @@ final class SearchNodeMain {
                 Thread drain = new Thread(() -> out.lines().forEach(l -> { }), "forked-node-output");
                 drain.setDaemon(true);
                 drain.start();
+                client = new OpenSearchClient(ApacheHttpClient5TransportBuilder
+                        .builder(new HttpHost(url.getScheme(), url.getHost(), url.getPort()))
+                        .setMapper(new JacksonJsonpMapper()).build());
             } catch (IOException | InterruptedException | RuntimeException e) {
+                if (e instanceof InterruptedException) {
+                    Thread.currentThread().interrupt();
+                }
                 process.destroyForcibly();
                 throw e instanceof IOException io ? io : new IOException(e);
             }
-            client = new OpenSearchClient(ApacheHttpClient5TransportBuilder
-                    .builder(new HttpHost(url.getScheme(), url.getHost(), url.getPort()))
-                    .setMapper(new JacksonJsonpMapper()).build());
         }
 
         OpenSearchClient client() {
@@ -82,10 +85,13 @@ final class SearchNodeMain {
 
         @Override
         public void close() throws Exception {
-            client._transport().close();
-            process.getOutputStream().close();
-            if (!process.waitFor(60, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
+            try {
+                client._transport().close();
+            } finally {
+                process.getOutputStream().close(); // the node stops and removes its folder
+                if (!process.waitFor(60, TimeUnit.SECONDS)) {
+                    process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+                }
             }
         }
     }

@@ -232,7 +232,8 @@ public final class BackendReferencesStep implements MigrationStep {
             return Optional.empty();
         }
         if (!checked.fence().holds(h, ctx.runId())) {
-            LOG.info("The references are counted again: the server completed a transaction since the check counted them");
+            LOG.info("The references are counted again: the check's counts cannot be proven current (another run, or a "
+                    + "transaction completed on the server since the check counted them)");
             return Optional.empty();
         }
         LOG.info("The references are taken from the check: no transaction has completed on the server since it "

@@ -223,9 +223,11 @@ class BackendReferencesIT {
         // statement. The counting scan finds them (its own joins), and so does the obstacle query alone.
         DataSource copy = BackendDatabases.copyOf(backend, "backend_orphaned_jobs");
         String workflow = string(copy, "SELECT workflow_id::text FROM job WHERE workflow_id IS NOT NULL ORDER BY id LIMIT 1");
-        String orphans = string(copy, "SELECT count(*) FROM job WHERE workflow_id::text = '" + workflow + "'");
+        String site = string(copy, "SELECT kaapana_id::text FROM job WHERE kaapana_id IS NOT NULL ORDER BY id DESC LIMIT 1");
+        String orphans = string(copy, "SELECT count(*) FROM job WHERE workflow_id::text = '" + workflow + "' "
+                + "OR kaapana_id::text = '" + site + "'");
         execute(copy, "SET session_replication_role = replica; DELETE FROM workflow WHERE workflow_id::text = '"
-                + workflow + "'");
+                + workflow + "'; DELETE FROM kaapana_instance WHERE id::text = '" + site + "'");
         String jobFile = string(copy, "SELECT pg_relation_filenode('job')");
         BackendReferencesStep step = new BackendReferencesStep(DatabaseConnections.of(Map.of(ServiceDatabase.BACKEND, copy)),
                 BackendReferencesOptions.defaults());
@@ -240,7 +242,17 @@ class BackendReferencesIT {
                     .containsExactly("has " + orphans + " job(s) whose site or workflow no longer exists");
         }
         assertThat(Long.parseLong(orphans)).isPositive();
-        step.apply(ctx);
+        java.io.ByteArrayOutputStream log = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream err = System.err;
+        System.setErr(new java.io.PrintStream(log, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            step.apply(ctx);
+        } finally {
+            System.setErr(err);
+        }
+        // The scan's own count, as the apply explains why it keeps the in-place path.
+        assertThat(log.toString(java.nio.charset.StandardCharsets.UTF_8))
+                .contains("has " + orphans + " job(s) whose site or workflow no longer exists");
         assertThat(string(copy, "SELECT pg_relation_filenode('job')")).as("updated in place").isEqualTo(jobFile);
         Verification v = step.verify(ctx);
         assertThat(v.passed()).as(v.describeFailures()).isTrue();
@@ -249,15 +261,22 @@ class BackendReferencesIT {
     @Test
     @Order(0)
     void aWriteBetweenTheCheckAndTheApplyIsReadByTheApply() throws Exception {
-        // The check's scan (counts, the digest a rebuild compares its copy with) may serve the apply only while no
-        // transaction has completed since: after this write outside conf_data, a rebuild compared with the check's
-        // digest would fail, so the apply must count again, and then succeed.
+        // The check's counts (and so the rewrite's map of integer ids) may serve the apply only while no transaction
+        // has completed since. The check sees no job of project P; then a job gets P's integer id: a rebuild on the
+        // check's counts would leave that id behind and fail, so the apply must count again, and then succeed.
         DataSource copy = BackendDatabases.copyOf(backend, "backend_written_after_check");
+        String p = string(copy, "SELECT conf_data->'project_form'->>'id' FROM job WHERE id = (SELECT min(id) FROM job)");
+        int gone = Integer.parseInt(p);
+        int other = projects.projects().stream().mapToInt(dev.kaapanamigrate.domain.Project::oldId)
+                .filter(id -> id != gone).findFirst().orElseThrow();
+        execute(copy, "UPDATE job SET conf_data = jsonb_set(conf_data, '{project_form,id}', '" + other + "') "
+                + "WHERE conf_data->'project_form'->>'id' = '" + gone + "'");
         BackendReferencesStep step = new BackendReferencesStep(DatabaseConnections.of(Map.of(ServiceDatabase.BACKEND, copy)),
                 BackendReferencesOptions.defaults());
         MigrationContext ctx = context(false);
-        assertThat(step.check(ctx)).isInstanceOf(StepCheck.Pending.class);
-        execute(copy, "UPDATE job SET status = 'changed after the check' WHERE id = (SELECT min(id) FROM job)");
+        assertThat(step.check(ctx).changes()).extracting(Change::before).doesNotContain(String.valueOf(gone));
+        execute(copy, "UPDATE job SET conf_data = jsonb_set(conf_data, '{project_form,id}', '" + gone + "') "
+                + "WHERE id = (SELECT min(id) FROM job)");
 
         java.io.ByteArrayOutputStream log = new java.io.ByteArrayOutputStream();
         java.io.PrintStream err = System.err;
@@ -273,8 +292,8 @@ class BackendReferencesIT {
         assertThat(applied).extracting(Change::target).contains("kaapana-backend.job (table)");
         Verification v = step.verify(ctx);
         assertThat(v.passed()).as(v.describeFailures()).isTrue();
-        assertThat(string(copy, "SELECT status FROM job WHERE id = (SELECT min(id) FROM job)"))
-                .isEqualTo("changed after the check");
+        assertThat(string(copy, "SELECT conf_data->'project_form'->>'id' FROM job WHERE id = (SELECT min(id) FROM job)"))
+                .isEqualTo(uuidOf(gone).toString());
     }
 
     @Test

@@ -297,9 +297,27 @@ class DatabaseMigrationIT {
 
             // The read fence a check takes before it counts: it holds through read-only transactions and ends with the
             // first transaction that completes after it, on any database of the server.
+            // A transaction that holds an id and is still open: its id is not below the horizon, so the fence is taken,
+            // and its end (a rollback too) moves the horizon, so the fence no longer holds.
+            try (org.jdbi.v3.core.Handle open = jdbi.open()) {
+                open.begin();
+                open.execute("CREATE TEMPORARY TABLE pending (i integer)");
+                ReadFence beside = jdbi.withHandle(h -> ReadFence.take(h, run)).orElseThrow();
+                open.rollback();
+                assertThat(jdbi.<Boolean, RuntimeException>withHandle(h -> beside.holds(h, run)))
+                        .as("after the open transaction ended").isFalse();
+                // Below the horizon (a later one completed meanwhile) the open transaction is listed: no fence.
+                open.begin();
+                open.execute("CREATE TEMPORARY TABLE pending (i integer)");
+                execute(dbs.get(ServiceDatabase.DICOM_WEB_FILTER), "CREATE TABLE completed_meanwhile (i integer)");
+                assertThat(jdbi.<java.util.Optional<ReadFence>, RuntimeException>withHandle(h -> ReadFence.take(h, run)))
+                        .as("with an older transaction open").isEmpty();
+                open.rollback();
+            }
             ReadFence read = jdbi.withHandle(h -> ReadFence.take(h, run)).orElseThrow();
             jdbi.useHandle(h -> h.inTransaction(t -> t.createQuery("SELECT count(*) FROM job").mapTo(long.class).one()));
-            assertThat(jdbi.<Boolean, RuntimeException>withHandle(h -> read.holds(h, run))).as("after a read-only transaction").isTrue();
+            assertThat(jdbi.<Boolean, RuntimeException>withHandle(h -> read.holds(h, run)))
+                    .as("after a read-only transaction").isTrue();
             assertThat(jdbi.<Boolean, RuntimeException>withHandle(h -> read.holds(h, UUID.randomUUID()))).as("in another run").isFalse();
             execute(dbs.get(ServiceDatabase.DICOM_WEB_FILTER), "CREATE TABLE written_elsewhere (i integer)");
             assertThat(jdbi.<Boolean, RuntimeException>withHandle(h -> read.holds(h, run))).as("after a write in another database").isFalse();

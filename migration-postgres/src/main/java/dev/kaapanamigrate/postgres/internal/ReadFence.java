@@ -30,7 +30,8 @@ public record ReadFence(UUID runId, long database, long serverStarted, long xmax
      *
      * @param h     the handle
      * @param runId the run
-     * @return the fence, or empty while a transaction that has a transaction id is in progress on the server
+     * @return the fence, or empty while a transaction with an id below the snapshot's {@code xmax} is in progress (one
+     *         whose id is not below it is not listed; its end moves {@code xmax}, which is what {@link #holds} tests)
      */
     public static Optional<ReadFence> take(Handle h, UUID runId) {
         return h.createQuery("SELECT pg_snapshot_xmax(s)::text::bigint, (SELECT count(*) FROM pg_snapshot_xip(s)), "

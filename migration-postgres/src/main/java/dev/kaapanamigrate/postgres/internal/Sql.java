@@ -152,10 +152,13 @@ public final class Sql {
      * Settings every transaction of the steps starts with: values render the same whatever the JVM's time zone (pgjdbc
      * sets the session's from it), and a lock held by a forgotten client fails the step instead of hanging it. Writing
      * transactions sort and hash index builds and foreign-key checks of a million rows in memory instead of on disk (the
-     * server's defaults of 64 MB / 4 MB spill to temporary files), for this transaction only.
+     * server's defaults of 64 MB / 4 MB spill to temporary files), for this transaction only. Read committed whatever
+     * the server's or the role's default: the steps lock, then read what the lock protects, and every statement must
+     * see what committed before it (under repeatable read the whole transaction would read the snapshot of its first
+     * query, taken before the lock; a {@link ReadFence} would read a horizon from before the lock, too).
      */
     private static void settings(Handle h, boolean readOnly) {
-        executeAll(h, "SET LOCAL TimeZone = 'UTC'", "SET LOCAL DateStyle = 'ISO, YMD'",
+        executeAll(h, "SET TRANSACTION ISOLATION LEVEL READ COMMITTED", "SET LOCAL TimeZone = 'UTC'", "SET LOCAL DateStyle = 'ISO, YMD'",
                 "SET LOCAL IntervalStyle = 'postgres'", "SET LOCAL extra_float_digits = 3",
                 "SET LOCAL lock_timeout = '" + LOCK_TIMEOUT + "'");
         if (!readOnly) {
