@@ -242,17 +242,9 @@ class BackendReferencesIT {
                     .containsExactly("has " + orphans + " job(s) whose site or workflow no longer exists");
         }
         assertThat(Long.parseLong(orphans)).isPositive();
-        java.io.ByteArrayOutputStream log = new java.io.ByteArrayOutputStream();
-        java.io.PrintStream err = System.err;
-        System.setErr(new java.io.PrintStream(log, true, java.nio.charset.StandardCharsets.UTF_8));
-        try {
-            step.apply(ctx);
-        } finally {
-            System.setErr(err);
-        }
+        String log = Stderr.capturing(() -> step.apply(ctx));
         // The scan's own count, as the apply explains why it keeps the in-place path.
-        assertThat(log.toString(java.nio.charset.StandardCharsets.UTF_8))
-                .contains("has " + orphans + " job(s) whose site or workflow no longer exists");
+        assertThat(log).contains("has " + orphans + " job(s) whose site or workflow no longer exists");
         assertThat(string(copy, "SELECT pg_relation_filenode('job')")).as("updated in place").isEqualTo(jobFile);
         Verification v = step.verify(ctx);
         assertThat(v.passed()).as(v.describeFailures()).isTrue();
@@ -278,17 +270,10 @@ class BackendReferencesIT {
         execute(copy, "UPDATE job SET conf_data = jsonb_set(conf_data, '{project_form,id}', '" + gone + "') "
                 + "WHERE id = (SELECT min(id) FROM job)");
 
-        java.io.ByteArrayOutputStream log = new java.io.ByteArrayOutputStream();
-        java.io.PrintStream err = System.err;
-        List<Change> applied;
-        System.setErr(new java.io.PrintStream(log, true, java.nio.charset.StandardCharsets.UTF_8));
-        try {
-            applied = step.apply(ctx);
-        } finally {
-            System.setErr(err);
-        }
+        List<Change> applied = new ArrayList<>();
+        String log = Stderr.capturing(() -> applied.addAll(step.apply(ctx)));
 
-        assertThat(log.toString(java.nio.charset.StandardCharsets.UTF_8)).contains("The references are counted again");
+        assertThat(log).contains("The references are counted again");
         assertThat(applied).extracting(Change::target).contains("kaapana-backend.job (table)");
         Verification v = step.verify(ctx);
         assertThat(v.passed()).as(v.describeFailures()).isTrue();
@@ -436,22 +421,17 @@ class BackendReferencesIT {
         BackendReferencesStep step = step(BackendReferencesOptions.defaults());
         MigrationContext ctx = context(false);
 
-        java.io.ByteArrayOutputStream log = new java.io.ByteArrayOutputStream();
-        java.io.PrintStream err = System.err;
-        StepCheck check;
-        System.setErr(new java.io.PrintStream(log, true, java.nio.charset.StandardCharsets.UTF_8));
-        try {
-            check = step.check(ctx);
-            step.apply(ctx);
-        } finally {
-            System.setErr(err);
-        }
+        java.util.concurrent.atomic.AtomicReference<StepCheck> checked = new java.util.concurrent.atomic.AtomicReference<>();
+        String warnings = Stderr.capturing(() -> {
+            checked.set(step.check(ctx));
+            return step.apply(ctx);
+        });
+        StepCheck check = checked.get();
 
         assertThat(check.changes()).containsExactly(Change.of(Change.Kind.DELETE, "kaapana-backend.settings.value[key=workflows]"
                 + " (key), where the new id is a key already: the old entry is dropped, the new one kept", OLD_NIFTI, null, 1));
         assertThat(check).isInstanceOfSatisfying(StepCheck.Pending.class, p -> assertThat(p.notes()).singleElement()
                 .satisfies(n -> assertThat(n).contains("left as they are", "2 job(s) with project id 99 (2)")));
-        String warnings = log.toString(java.nio.charset.StandardCharsets.UTF_8);
         assertThat(warnings.lines().filter(l -> l.contains("project id 99"))).as("warned once, by apply: " + warnings)
                 .hasSize(1);
         assertThat(string(backend, "SELECT value::text FROM settings WHERE username = 'user1'"))

@@ -327,16 +327,7 @@ class DatabaseMigrationIT {
             BackendReferencesStep references = new BackendReferencesStep(connections,
                     BackendReferencesOptions.defaults().withHistory(true));
             assertThat(references.check(ctx)).isInstanceOf(StepCheck.Pending.class);
-            java.io.ByteArrayOutputStream log = new java.io.ByteArrayOutputStream();
-            java.io.PrintStream err = System.err;
-            System.setErr(new java.io.PrintStream(log, true, java.nio.charset.StandardCharsets.UTF_8));
-            try {
-                references.apply(ctx);
-            } finally {
-                System.setErr(err);
-            }
-            assertThat(log.toString(java.nio.charset.StandardCharsets.UTF_8))
-                    .contains("The references are taken from the check");
+            assertThat(Stderr.capturing(() -> references.apply(ctx))).contains("The references are taken from the check");
             Verification rewritten = references.verify(ctx);
             assertThat(rewritten.passed()).as(rewritten.describeFailures()).isTrue();
             assertThat(string(dbs.get(ServiceDatabase.BACKEND), "SELECT count(*) FROM job WHERE dag_id IN ("

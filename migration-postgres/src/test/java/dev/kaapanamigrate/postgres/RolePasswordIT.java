@@ -15,9 +15,6 @@ import dev.kaapanamigrate.testkit.InstallationSize;
 import dev.kaapanamigrate.testkit.KaapanaDatabase;
 import dev.kaapanamigrate.testkit.KaapanaInstallation;
 import dev.kaapanamigrate.testkit.SimulatedPlatform;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -107,7 +104,7 @@ class RolePasswordIT {
         MigrationContext ctx = MigrationContext.standalone();
         List<String> output = new ArrayList<>();
 
-        String log = capturingStderr(() -> {
+        String log = Stderr.capturing(() -> {
             StepCheck check = step.check(ctx);
             assertThat(check).isInstanceOf(StepCheck.Blocked.class);
             var problem = ((StepCheck.Blocked) check).problem();
@@ -195,7 +192,7 @@ class RolePasswordIT {
         MigrationContext ctx = MigrationContext.standalone();
         List<String> output = new ArrayList<>();
 
-        String log = capturingStderr(() -> {
+        String log = Stderr.capturing(() -> {
             StepCheck check = step.check(dryRun);
             assertThat(check.changes()).extracting(Change::target).containsExactly(
                     "access-information role kaapanauser password", "dicom-web-filter role kaapanauser password");
@@ -265,19 +262,5 @@ class RolePasswordIT {
                 .doesNotContain(SECRET, DEFAULT, verifier, "SCRAM-SHA-256$", ADMIN_PASSWORD));
     }
 
-    /** Runs the work with stderr (where slf4j-simple writes) captured; returns what was written. */
-    private static String capturingStderr(java.util.concurrent.Callable<Void> work) throws Exception {
-        PrintStream original = System.err;
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        System.setErr(new PrintStream(bytes, true, StandardCharsets.UTF_8));
-        try {
-            work.call();
-        } finally {
-            System.setErr(original);
-        }
-        String captured = bytes.toString(StandardCharsets.UTF_8);
-        original.print(captured);
-        return captured;
-    }
 
 }
