@@ -28,14 +28,13 @@ import dev.kaapanamigrate.testkit.InstallationGenerator;
 import dev.kaapanamigrate.testkit.Manifest;
 import dev.kaapanamigrate.testkit.ReliabilityCounts;
 import dev.kaapanamigrate.testkit.SimulatedPlatform;
+import dev.kaapanamigrate.testkit.StandardError;
 import dev.kaapanamigrate.testkit.backends.ObjectStore;
 import io.minio.MinioClient;
 import io.minio.PutObjectArgs;
 import io.minio.RemoveObjectArgs;
 import io.minio.credentials.StaticProvider;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -248,7 +247,7 @@ class MinioStepsIT {
         platform.startSource();
         platform.addPolicyUser("readonly-user", "readonly-secret-123", false);
         Map<String, Manifest.Content> before = buckets(s3);
-        String log = captureStderr(() -> {
+        String log = StandardError.capturing(() -> {
             // bad credentials
             MinioClient wrong = MinioClient.builder().endpoint(platform.objectStoreEndpoint()).region("us-east-1")
                     .credentials(s3.accessKey(), WRONG_SECRET).build();
@@ -334,18 +333,5 @@ class MinioStepsIT {
         }
     }
 
-    static String captureStderr(Callable<?> work) throws Exception {
-        PrintStream original = System.err;
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        System.setErr(new PrintStream(bytes, true, StandardCharsets.UTF_8));
-        try {
-            work.call();
-        } finally {
-            System.setErr(original);
-        }
-        String log = bytes.toString(StandardCharsets.UTF_8);
-        original.print(log);
-        return log;
-    }
 
 }

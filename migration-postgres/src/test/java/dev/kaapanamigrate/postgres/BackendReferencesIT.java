@@ -23,6 +23,7 @@ import dev.kaapanamigrate.testkit.InstallationSize;
 import dev.kaapanamigrate.testkit.KaapanaDatabase;
 import dev.kaapanamigrate.testkit.KaapanaInstallation;
 import dev.kaapanamigrate.testkit.SimulatedPlatform;
+import dev.kaapanamigrate.testkit.StandardError;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -242,7 +243,7 @@ class BackendReferencesIT {
                     .containsExactly("has " + orphans + " job(s) whose site or workflow no longer exists");
         }
         assertThat(Long.parseLong(orphans)).isPositive();
-        String log = Stderr.capturing(() -> step.apply(ctx));
+        String log = StandardError.capturing(() -> step.apply(ctx));
         // The scan's own count, as the apply explains why it keeps the in-place path.
         assertThat(log).contains("has " + orphans + " job(s) whose site or workflow no longer exists");
         assertThat(string(copy, "SELECT pg_relation_filenode('job')")).as("updated in place").isEqualTo(jobFile);
@@ -271,7 +272,7 @@ class BackendReferencesIT {
                 + "WHERE id = (SELECT min(id) FROM job)");
 
         List<Change> applied = new ArrayList<>();
-        String log = Stderr.capturing(() -> applied.addAll(step.apply(ctx)));
+        String log = StandardError.capturing(() -> applied.addAll(step.apply(ctx)));
 
         assertThat(log).contains("The references are counted again");
         assertThat(applied).extracting(Change::target).contains("kaapana-backend.job (table)");
@@ -422,7 +423,7 @@ class BackendReferencesIT {
         MigrationContext ctx = context(false);
 
         java.util.concurrent.atomic.AtomicReference<StepCheck> checked = new java.util.concurrent.atomic.AtomicReference<>();
-        String warnings = Stderr.capturing(() -> {
+        String warnings = StandardError.capturing(() -> {
             checked.set(step.check(ctx));
             return step.apply(ctx);
         });

@@ -41,6 +41,7 @@ import dev.kaapanamigrate.testkit.KaapanaInstallation;
 import dev.kaapanamigrate.testkit.Manifest;
 import dev.kaapanamigrate.testkit.ReliabilityCounts;
 import dev.kaapanamigrate.testkit.SimulatedPlatform;
+import dev.kaapanamigrate.testkit.StandardError;
 import dev.kaapanamigrate.testkit.postgres.ClusterSpec;
 import dev.kaapanamigrate.testkit.postgres.PostgresCluster;
 import java.nio.file.Files;
@@ -327,7 +328,7 @@ class DatabaseMigrationIT {
             BackendReferencesStep references = new BackendReferencesStep(connections,
                     BackendReferencesOptions.defaults().withHistory(true));
             assertThat(references.check(ctx)).isInstanceOf(StepCheck.Pending.class);
-            assertThat(Stderr.capturing(() -> references.apply(ctx))).contains("The references are taken from the check");
+            assertThat(StandardError.capturing(() -> references.apply(ctx))).contains("The references are taken from the check");
             Verification rewritten = references.verify(ctx);
             assertThat(rewritten.passed()).as(rewritten.describeFailures()).isTrue();
             assertThat(string(dbs.get(ServiceDatabase.BACKEND), "SELECT count(*) FROM job WHERE dag_id IN ("

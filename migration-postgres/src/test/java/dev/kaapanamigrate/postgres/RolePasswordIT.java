@@ -15,6 +15,7 @@ import dev.kaapanamigrate.testkit.InstallationSize;
 import dev.kaapanamigrate.testkit.KaapanaDatabase;
 import dev.kaapanamigrate.testkit.KaapanaInstallation;
 import dev.kaapanamigrate.testkit.SimulatedPlatform;
+import dev.kaapanamigrate.testkit.StandardError;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -104,7 +105,7 @@ class RolePasswordIT {
         MigrationContext ctx = MigrationContext.standalone();
         List<String> output = new ArrayList<>();
 
-        String log = Stderr.capturing(() -> {
+        String log = StandardError.capturing(() -> {
             StepCheck check = step.check(ctx);
             assertThat(check).isInstanceOf(StepCheck.Blocked.class);
             var problem = ((StepCheck.Blocked) check).problem();
@@ -192,7 +193,7 @@ class RolePasswordIT {
         MigrationContext ctx = MigrationContext.standalone();
         List<String> output = new ArrayList<>();
 
-        String log = Stderr.capturing(() -> {
+        String log = StandardError.capturing(() -> {
             StepCheck check = step.check(dryRun);
             assertThat(check.changes()).extracting(Change::target).containsExactly(
                     "access-information role kaapanauser password", "dicom-web-filter role kaapanauser password");

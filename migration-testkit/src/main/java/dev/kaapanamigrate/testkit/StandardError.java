@@ -1,24 +1,32 @@
-package dev.kaapanamigrate.postgres;
+package dev.kaapanamigrate.testkit;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;
 
-/** What tests read of the steps' log: slf4j-simple writes to stderr. */
-final class Stderr {
+/**
+ * What a test reads of the library's log when slf4j-simple writes it to standard error: for example, that a step said
+ * why it took a path, or that no secret was logged.
+ *
+ * <pre>{@code
+ * String log = StandardError.capturing(() -> step.apply(ctx));
+ * assertThat(log).contains("counted again");
+ * }</pre>
+ */
+public final class StandardError {
 
-    private Stderr() {
+    private StandardError() {
     }
 
     /**
-     * Runs the work with stderr captured; what was captured is passed on to the real stderr too.
+     * Runs the work with standard error captured; what was captured is passed on to the real standard error too.
      *
      * @param work the work
-     * @return what it wrote to stderr
+     * @return what it wrote to standard error
      * @throws Exception what the work threw
      */
-    static String capturing(Callable<?> work) throws Exception {
+    public static String capturing(Callable<?> work) throws Exception {
         PrintStream original = System.err;
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         System.setErr(new PrintStream(bytes, true, StandardCharsets.UTF_8));
