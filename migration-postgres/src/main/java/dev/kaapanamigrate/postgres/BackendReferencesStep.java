@@ -73,7 +73,9 @@ public final class BackendReferencesStep implements MigrationStep {
     private final DatabaseConnections connections;
     private final BackendReferencesOptions options;
     /** The last check's scan, for the apply of the same run (in memory only: never journaled). */
-    private final AtomicReference<CheckedScan> lastCheck = new AtomicReference<>();
+    private final AtomicReference<FencedScan> lastCheck = new AtomicReference<>();
+    /** The last apply's scan after its last write, for the verification of the same run (in memory only). */
+    private final AtomicReference<FencedScan> lastApply = new AtomicReference<>();
 
     /**
      * Creates the step.
@@ -142,7 +144,7 @@ public final class BackendReferencesStep implements MigrationStep {
             }
             ReadFence fence = forApply ? ReadFence.take(h, ctx.runId()).orElse(null) : null;
             Scan scan = scan(h, projects, false, false);
-            lastCheck.set(fence == null ? null : new CheckedScan(fence, projects, scan));
+            lastCheck.set(fence == null ? null : new FencedScan(fence, projects, scan));
             return new Checked(scan, null);
         });
         if (checked.denied() != null) {
@@ -162,7 +164,8 @@ public final class BackendReferencesStep implements MigrationStep {
     @Override
     public List<Change> apply(MigrationContext ctx) {
         ProjectList projects = projects(ctx);
-        return Sql.write(connections.jdbi(ServiceDatabase.BACKEND, ctx), DB, "reference rewrite",
+        lastApply.set(null);
+        Applied applied = Sql.write(connections.jdbi(ServiceDatabase.BACKEND, ctx), DB, "reference rewrite",
                 h -> {
                     Optional<Problem> denied = Privileges.ownerProblem(h, ServiceDatabase.BACKEND,
                             "rewrites stored references");
@@ -188,12 +191,14 @@ public final class BackendReferencesStep implements MigrationStep {
                             ctx.progress(Math.min(done, total), total, "rows");
                         }
                     }
-                    JobTableRebuild.Rebuilt rebuilt = null;
+                    // What the rebuild found in its scan of the new table: every fact verify reads of the job table.
+                    BackendReferenceSql.JobCounts rebuilt = null;
                     if (!before.knownProjectIds.isEmpty()) {
                         Map<String, Map.Entry<Integer, UUID>> map = new LinkedHashMap<>();
                         before.knownProjectIds.forEach((text, p) -> map.put(text, Map.entry(p.oldId(), p.id())));
                         if (before.rebuildJobs) {
-                            rebuilt = BackendReferenceSql.rebuildJobsWithProjectIds(h, map, before.jobDigest);
+                            rebuilt = BackendReferenceSql.rebuildJobsWithProjectIds(h, map, before.jobDigest,
+                                    KaapanaDags.RENAMES, uuidsByOldId(projects));
                             LOG.info("Replaced integer project ids by project UUIDs in {} of {} jobs by rebuilding the job "
                                     + "table", before.knownJobs(), before.jobs);
                             done += before.knownJobs();
@@ -204,22 +209,32 @@ public final class BackendReferencesStep implements MigrationStep {
                         ctx.progress(Math.min(done, total), total, "rows");
                     }
                     // Proven inside the transaction: if anything is left, the rollback leaves the database as it was.
-                    // After a rebuild its scan of the new table counted the jobs still holding a listed integer id
-                    // (every row the new table holds; nothing changes a row after it, under the exclusive lock):
-                    // only the configuration tables are counted again, unless the history rewrite changed jobs too.
-                    Scan after = rebuilt != null && !options.history() ? scanConfiguration(h) : scan(h, projects, false, false);
-                    if (rebuilt != null && rebuilt.oldValues() > 0) {
-                        throw new StepFailedException(Problem.of(CoreErrorCode.STEP_FAILED, "after the rebuild of the job "
-                                + "table " + rebuilt.oldValues() + " job(s) still held the integer id of a listed project",
-                                "none", "report this as a bug; the transaction was rolled back and nothing was changed"));
+                    // After a rebuild its scan of the new table counted every fact of the jobs (every row the new table
+                    // holds; nothing changes a row after it, under the exclusive lock): only the configuration tables
+                    // are counted again. Otherwise one scan counts what verify counts.
+                    Scan after = scanConfiguration(h);
+                    if (rebuilt != null) {
+                        after.addJobs(rebuilt, projects);
+                        if (after.knownJobs() > 0) {
+                            throw new StepFailedException(Problem.of(CoreErrorCode.STEP_FAILED, "after the rebuild of the "
+                                    + "job table " + after.knownJobs() + " job(s) still held the integer id of a listed "
+                                    + "project", "none",
+                                    "report this as a bug; the transaction was rolled back and nothing was changed"));
+                        }
+                    } else {
+                        after = scan(h, projects, false, true);
                     }
                     if (!after.changes().isEmpty()) {
                         throw new StepFailedException(Problem.of(CoreErrorCode.STEP_FAILED,
                                 "after the rewrite these references were still there: " + describe(after.changes()),
                                 "none", "report this as a bug; the transaction was rolled back and nothing was changed"));
                     }
-                    return changes;
+                    // The last statement: what the verification of this run may take instead of reading again.
+                    ReadFence fence = ReadFence.atCommit(h, ctx.runId()).orElse(null);
+                    return new Applied(changes, fence == null ? null : new FencedScan(fence, projects, after));
                 });
+        lastApply.set(applied.forVerify()); // only once the transaction committed
+        return applied.changes();
     }
 
     /**
@@ -227,7 +242,7 @@ public final class BackendReferencesStep implements MigrationStep {
      * server since it began to read ({@link ReadFence}); taken once.
      */
     private Optional<Scan> checkedScan(Handle h, MigrationContext ctx, ProjectList projects) {
-        CheckedScan checked = lastCheck.getAndSet(null);
+        FencedScan checked = lastCheck.getAndSet(null);
         if (checked == null || !Objects.equals(checked.projects(), projects)) {
             return Optional.empty();
         }
@@ -265,9 +280,14 @@ public final class BackendReferencesStep implements MigrationStep {
         ProjectList projects = projects(ctx);
         return Sql.read(connections.jdbi(ServiceDatabase.BACKEND, ctx), DB, "reference verification",
                 h -> {
-                    // One scan of the job table for every fact about jobs.
-                    Scan scan = scan(h, projects, false, true);
                     Verification.Builder v = Verification.builder();
+                    Scan scan = appliedScan(h, ctx, projects).map(applied -> {
+                        v.fact("the counts below: taken from this run's rewrite, read after its last write",
+                                "read from the database as it is now", "the same: no transaction has completed on the "
+                                        + "server since the rewrite committed (transaction horizon "
+                                        + applied.fence().xmax() + ")", true);
+                        return applied.scan();
+                    }).orElseGet(() -> scan(h, projects, false, true)); // one scan of the job table for every fact
                     for (Target target : Target.values()) {
                         for (Map.Entry<String, String> rename : KaapanaDags.RENAMES.entrySet()) {
                             long rows = scan.renames.stream()
@@ -283,8 +303,8 @@ public final class BackendReferencesStep implements MigrationStep {
                         }
                     }
                     if (projects != null) {
-                        long known = scan.knownCounts.values().stream().mapToLong(Long::longValue).sum();
-                        v.expect("jobs whose project_form.id is still the integer id of a listed project", 0L, known);
+                        v.expect("jobs whose project_form.id is still the integer id of a listed project", 0L,
+                                scan.knownJobs());
                         v.expect("jobs whose project_form int_id and id name different projects", 0L,
                                 scan.inconsistentForms);
                         v.fact("jobs whose integer project_form.id has no project in the project list (left as they are)",
@@ -293,6 +313,26 @@ public final class BackendReferencesStep implements MigrationStep {
                     }
                     return v.build();
                 });
+    }
+
+    /**
+     * The scan this run's apply took after its last write, when it was taken for the same project list and no
+     * transaction has completed on the server since the apply committed ({@link ReadFence#atCommit}); taken once. A
+     * verification in another run, another process or a verify-only pass never has it and reads the database.
+     */
+    private Optional<FencedScan> appliedScan(Handle h, MigrationContext ctx, ProjectList projects) {
+        FencedScan applied = lastApply.getAndSet(null);
+        if (applied == null || !Objects.equals(applied.projects(), projects)) {
+            return Optional.empty();
+        }
+        if (!applied.fence().holds(h, ctx.runId())) {
+            LOG.info("The references are counted again for the verification: a transaction completed on the server "
+                    + "since the rewrite committed, or this is another run");
+            return Optional.empty();
+        }
+        LOG.info("The references are verified from the rewrite's own scan after its last write: no transaction has "
+                + "completed on the server since it committed (transaction horizon {})", applied.fence().xmax());
+        return Optional.of(applied);
     }
 
     private ProjectList projects(MigrationContext ctx) {
@@ -325,27 +365,12 @@ public final class BackendReferencesStep implements MigrationStep {
      */
     private Scan scan(Handle h, ProjectList projects, boolean digestJobs, boolean consistency) {
         Scan s = scanConfiguration(h);
-        Map<Integer, UUID> uuids = new LinkedHashMap<>();
-        if (projects != null && consistency) {
-            projects.projects().forEach(p -> uuids.put(p.oldId(), p.id()));
-        }
         // The jobs a rebuild's foreign keys would refuse are counted in the same scan, where a rebuild may follow.
-        BackendReferenceSql.JobCounts jobs = BackendReferenceSql.countJobs(h, KaapanaDags.RENAMES, digestJobs,
-                digestJobs && enabled(Target.JOB_DAG_ID), uuids, projects != null && !consistency);
-        s.inconsistentForms = jobs.inconsistentForms();
-        s.renames.addAll(jobs.renames());
-        s.jobs = jobs.jobs();
-        s.jobDigest = jobs.unchangedDigest();
+        BackendReferenceSql.JobCounts jobs = BackendReferenceSql.countJobs(h, "job", KaapanaDags.RENAMES, digestJobs,
+                digestJobs && enabled(Target.JOB_DAG_ID), consistency ? uuidsByOldId(projects) : Map.of(),
+                projects != null && !consistency);
+        s.addJobs(jobs, projects);
         if (projects != null) {
-            jobs.integerProjectIds().forEach((text, rows) -> {
-                Optional<Project> p = parseInt(text).flatMap(projects::byOldId);
-                if (p.isPresent()) {
-                    s.knownProjectIds.put(text, p.get());
-                    s.knownCounts.put(text, rows);
-                } else {
-                    s.unknownProjects.put(text, rows);
-                }
-            });
             long known = s.knownJobs();
             if (JobTableRebuild.worthIt(known, s.jobs)) {
                 s.rebuildObstacles.addAll(JobTableRebuild.obstacles(h, jobs.orphans()));
@@ -353,6 +378,15 @@ public final class BackendReferencesStep implements MigrationStep {
             }
         }
         return s;
+    }
+
+    /** The project UUIDs by old integer id, to count inconsistent project forms; empty without a project list. */
+    private static Map<Integer, UUID> uuidsByOldId(ProjectList projects) {
+        Map<Integer, UUID> uuids = new LinkedHashMap<>();
+        if (projects != null) {
+            projects.projects().forEach(p -> uuids.put(p.oldId(), p.id()));
+        }
+        return uuids;
     }
 
     /** The rename counts of the configuration tables (small), without the job table. */
@@ -403,6 +437,25 @@ public final class BackendReferencesStep implements MigrationStep {
             return knownCounts.values().stream().mapToLong(Long::longValue).sum();
         }
 
+        /** Adds what a scan of the job table found; the integer project ids split by the project list, if any. */
+        void addJobs(BackendReferenceSql.JobCounts counts, ProjectList projects) {
+            inconsistentForms = counts.inconsistentForms();
+            renames.addAll(counts.renames());
+            jobs = counts.jobs();
+            jobDigest = counts.unchangedDigest();
+            if (projects != null) {
+                counts.integerProjectIds().forEach((text, rows) -> {
+                    Optional<Project> p = parseInt(text).flatMap(projects::byOldId);
+                    if (p.isPresent()) {
+                        knownProjectIds.put(text, p.get());
+                        knownCounts.put(text, rows);
+                    } else {
+                        unknownProjects.put(text, rows);
+                    }
+                });
+            }
+        }
+
         List<Change> changes() {
             List<Change> changes = new ArrayList<>();
             for (RenameCount r : renames) {
@@ -444,8 +497,16 @@ public final class BackendReferencesStep implements MigrationStep {
     private record Checked(Scan scan, Problem denied) {
     }
 
-    /** A run's check for its apply: the scan, the project list it was taken with, and the fence taken before it. */
-    private record CheckedScan(ReadFence fence, ProjectList projects, Scan scan) {
+    /**
+     * A scan handed to the next stage of the same run: a check's for its apply (the fence taken before it read), an
+     * apply's after its last write for its verification (the fence its commit left), with the project list it was
+     * taken with.
+     */
+    private record FencedScan(ReadFence fence, ProjectList projects, Scan scan) {
+    }
+
+    /** What the apply changed, and its scan after its last write for the verification ({@code null}: none). */
+    private record Applied(List<Change> changes, FencedScan forVerify) {
     }
 
     /** The target of the rebuild's change entry. */

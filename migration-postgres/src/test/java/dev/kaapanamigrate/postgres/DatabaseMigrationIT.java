@@ -331,6 +331,45 @@ class DatabaseMigrationIT {
             assertThat(StandardError.capturing(() -> references.apply(ctx))).contains("The references are taken from the check");
             Verification rewritten = references.verify(ctx);
             assertThat(rewritten.passed()).as(rewritten.describeFailures()).isTrue();
+            // Verify took the counts the rewrite read after its last write (nothing completed since its commit), and
+            // they are what a verification that reads the database finds.
+            String fromApply = "the counts below: taken from this run's rewrite, read after its last write";
+            assertThat(rewritten.facts()).extracting(Verification.Fact::name).contains(fromApply);
+            Verification reread = new BackendReferencesStep(connections, BackendReferencesOptions.defaults()
+                    .withHistory(true)).verify(ctx);
+            assertThat(reread.facts()).extracting(Verification.Fact::name).doesNotContain(fromApply);
+            assertThat(rewritten.facts()).filteredOn(f -> !f.name().equals(fromApply))
+                    .containsExactlyElementsOf(reread.facts());
+
+            // A write after the rewrite's commit ends its fence: verify reads again and finds the job put back.
+            references.apply(ctx); // nothing left to rewrite: the apply still leaves its scan and fence
+            execute(dbs.get(ServiceDatabase.BACKEND), "UPDATE job SET conf_data = jsonb_set(conf_data, "
+                    + "'{project_form,id}', to_jsonb(1)) WHERE id = (SELECT min(id) FROM job)");
+            Verification putBack = references.verify(ctx);
+            assertThat(putBack.failures()).extracting(Verification.Fact::name)
+                    .contains("jobs whose project_form.id is still the integer id of a listed project");
+            assertThat(putBack.facts()).extracting(Verification.Fact::name).doesNotContain(fromApply);
+            // The fence a writing transaction's commit leaves: taken beside nothing else; it holds until the next
+            // transaction completes; refused while an older transaction with an id is open (its end after this commit
+            // would not move the horizon).
+            ReadFence committed = jdbi.inTransaction(h -> {
+                h.execute("CREATE TABLE written_here (i integer)");
+                return ReadFence.atCommit(h, run);
+            }).orElseThrow();
+            assertThat(jdbi.<Boolean, RuntimeException>withHandle(h -> committed.holds(h, run))).as("after its commit")
+                    .isTrue();
+            execute(dbs.get(ServiceDatabase.DICOM_WEB_FILTER), "CREATE TABLE written_later (i integer)");
+            assertThat(jdbi.<Boolean, RuntimeException>withHandle(h -> committed.holds(h, run)))
+                    .as("after a later write").isFalse();
+            try (org.jdbi.v3.core.Handle older = jdbi.open()) {
+                older.begin();
+                older.execute("CREATE TEMPORARY TABLE older (i integer)");
+                assertThat(jdbi.<java.util.Optional<ReadFence>, RuntimeException>inTransaction(h -> {
+                    h.execute("CREATE TABLE written_beside (i integer)");
+                    return ReadFence.atCommit(h, run);
+                })).as("with an older transaction open").isEmpty();
+                older.rollback();
+            }
             assertThat(string(dbs.get(ServiceDatabase.BACKEND), "SELECT count(*) FROM job WHERE dag_id IN ("
                     + InstallationModel.RENAMED_DAGS.stream().map(d -> "'" + d + "'").collect(
                             java.util.stream.Collectors.joining(", ")) + ")")).as("renamed by the history rewrite")

@@ -224,6 +224,7 @@ public final class BackendReferenceSql {
      * table is the large one.
      *
      * @param h        the handle
+     * @param table    the table to scan: {@code job}, or a rebuild's new table before the swap
      * @param renames  old id → new id
      * @param digest   whether to digest the columns a rebuild copies unchanged
      * @param renamedDagIds whether that digest takes {@code dag_id} as the renames leave it (the history rewrite of
@@ -233,8 +234,8 @@ public final class BackendReferenceSql {
      *                 foreign keys a rebuild recreates would refuse; a separate anti-join read the table once more)
      * @return the counts
      */
-    public static JobCounts countJobs(Handle h, Map<String, String> renames, boolean digest, boolean renamedDagIds,
-                                      Map<Integer, UUID> projects, boolean orphans) {
+    public static JobCounts countJobs(Handle h, String table, Map<String, String> renames, boolean digest,
+                                      boolean renamedDagIds, Map<Integer, UUID> projects, boolean orphans) {
         Map<String, String> uuids = new LinkedHashMap<>();
         projects.forEach((oldId, uuid) -> uuids.put(String.valueOf(oldId), uuid.toString()));
         long[] inconsistent = {0};
@@ -263,7 +264,7 @@ public final class BackendReferenceSql {
                 // Hash joins against the keys (made distinct: a damaged schema may lack the unique keys, and a
                 // duplicate must not count a job twice), instead of an anti-join that reads the job table again.
                 + (orphans ? "(j.kaapana_id IS NOT NULL AND k.id IS NULL) OR (j.workflow_id IS NOT NULL "
-                + "AND w.workflow_id IS NULL)" : "false") + " AS orphan FROM job j"
+                + "AND w.workflow_id IS NULL)" : "false") + " AS orphan FROM " + table + " j"
                 + (orphans ? " LEFT JOIN (SELECT DISTINCT id FROM kaapana_instance) k ON k.id = j.kaapana_id "
                 + "LEFT JOIN (SELECT DISTINCT workflow_id FROM workflow) w ON w.workflow_id = j.workflow_id" : "")
                 + ") s GROUP BY GROUPING SETS ((), (s.d), (s.cd), (s.p))").bind("renames", json(renames));
@@ -322,18 +323,23 @@ public final class BackendReferenceSql {
      * by one {@code INSERT … SELECT} that rewrites {@code conf_data} on the way, swapped in, its key, indexes and foreign
      * keys recreated under their names. For when most jobs need the rewrite (every 0.4 job does): one write of each row
      * and one build of each index, instead of a new row version per job that maintains all seven indexes. Only if
-     * {@link JobTableRebuild#obstacles(Handle)} found none.
+     * {@link JobTableRebuild#obstacles(Handle)} found none. The new table is counted as {@link #countJobs} counts
+     * {@code job} (with the digest the rebuild compares), in the one scan of it the rebuild takes before the swap: what
+     * the caller proves after the rewrite, with nothing left to read of the job table.
      *
      * @param h        the handle, in the rewrite's transaction, holding the lock the scan of {@code before} was taken under
      * @param projects as for {@link #rewriteProjectIds(Handle, Map)}
      * @param before   rows and digest of every column but {@code conf_data}, taken in this transaction under that lock
-     * @return what the copy found
+     * @param renames  old id → new id, counted in the new table
+     * @param uuids    UUID by old integer id, to count inconsistent project forms in the new table
+     * @return the counts of the new table
      */
-    public static JobTableRebuild.Rebuilt rebuildJobsWithProjectIds(Handle h, Map<String, Map.Entry<Integer, UUID>> projects,
-                                                                    TableDigests.TableDigest before) {
+    public static JobCounts rebuildJobsWithProjectIds(Handle h, Map<String, Map.Entry<Integer, UUID>> projects,
+                                                      TableDigests.TableDigest before, Map<String, String> renames,
+                                                      Map<Integer, UUID> uuids) {
         return JobTableRebuild.rebuild(h, "CASE WHEN " + PROJECT_FORM_HOLDS_OLD_ID + " THEN " + PROJECT_FORM_REWRITTEN
-                + " ELSE j.conf_data END", PROJECT_FORM_HOLDS_OLD_ID.replace("j.conf_data", "job_05.conf_data"),
-                Map.of("forms", projectForms(projects)), before);
+                        + " ELSE j.conf_data END", Map.of("forms", projectForms(projects)), before,
+                table -> countJobs(h, table, renames, true, false, uuids, false), JobCounts::unchangedDigest);
     }
 
     /** The new project form of a job (parameter: the forms by old id as stored), merged into its old one. */

@@ -198,7 +198,7 @@ public final class DatabaseSteps {
                     + "and no transaction completed on the server since it committed",
                     "none: its own counters (track_counts on) showed no write of them, neither a rewrite nor a column "
                     + "change, and the server's transaction horizon "
-                    + "is still one above the migration's (" + fence.xid() + ")", true);
+                    + "is still the one the migration's commit left (" + fence.horizon().xmax() + ")", true);
             LOG.info("Verifying {} without reading {} again: nothing wrote them since the migration read them",
                     db.stableName(), quiet);
         }

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import org.jdbi.v3.core.Handle;
 
 /**
@@ -188,33 +189,25 @@ public final class JobTableRebuild {
     }
 
     /**
-     * What the copy found.
-     *
-     * @param copied     the rows copied (all jobs)
-     * @param oldValues  of those, rows whose new {@code conf_data} still holds a value the rewrite replaces (0 when
-     *                   the rewrite did its work)
-     */
-    public record Rebuilt(long copied, long oldValues) {
-    }
-
-    /**
      * Rebuilds {@code job} with {@code conf_data} replaced by an expression over the old row {@code j}. One scan of the
-     * new table digests the rows written (the old table is not read again): before the old table is dropped, the new
-     * one must hold as many rows and, over every column but {@code conf_data}, the digest the caller took of the old
-     * one in this transaction (with {@code dag_id} as the history rewrite's renames before the copy leave it,
-     * {@link #unchangedRowHash(String, boolean)}), under a lock that kept writers out since; otherwise the step fails
-     * and the transaction's rollback leaves the old table. The same scan counts the new rows that still hold a value
-     * the rewrite replaces, so the caller needs no scan after the rewrite to prove that none is left.
+     * new table, the caller's, digests the rows written (the old table is not read again): before the old table is
+     * dropped, the new one must hold as many rows and, over every column but {@code conf_data}, the digest the caller
+     * took of the old one in this transaction (with {@code dag_id} as the history rewrite's renames before the copy
+     * leave it, {@link #unchangedRowHash(String, boolean)}), under a lock that kept writers out since; otherwise the step
+     * fails and the transaction's rollback leaves the old table. The same scan counts what the caller proves after the
+     * rewrite, so the caller needs no scan of the job table after it.
      *
-     * @param h              the handle, in the rewrite's transaction
-     * @param confDataOfJob  the new {@code conf_data} of a row of {@code job j}
-     * @param stillOld       whether a new row ({@code job_05}) still holds a value the rewrite replaces, as SQL
-     * @param params         the expressions' named parameters
-     * @param before         rows and digest ({@link #unchangedRowHash(String)}) of the old table
-     * @return what the copy found
+     * @param h             the handle, in the rewrite's transaction
+     * @param confDataOfJob the new {@code conf_data} of a row of {@code job j}
+     * @param params        the expression's named parameters
+     * @param before        rows and digest ({@link #unchangedRowHash(String)}) of the old table
+     * @param scanOfNew     the caller's scan of the new table, given its name (written just now, so in memory)
+     * @param digestOf      the rows and digest ({@link #unchangedRowHash(String)}) the scan found
+     * @param <T>           what the scan found
+     * @return what the scan of the new table found
      */
-    static Rebuilt rebuild(Handle h, String confDataOfJob, String stillOld, Map<String, ?> params,
-                           TableDigests.TableDigest before) {
+    static <T> T rebuild(Handle h, String confDataOfJob, Map<String, ?> params, TableDigests.TableDigest before,
+                         Function<String, T> scanOfNew, Function<T, TableDigests.TableDigest> digestOf) {
         Sql.executeAll(h, "LOCK TABLE job IN ACCESS EXCLUSIVE MODE",
                 "CREATE TABLE job_05 (LIKE job INCLUDING DEFAULTS INCLUDING STORAGE INCLUDING COMPRESSION)");
         h.createUpdate("INSERT INTO job_05 (" + COLUMNS + ") SELECT j.id, j.dag_id, j.external_job_id, "
@@ -224,10 +217,8 @@ public final class JobTableRebuild {
         // A scan of the new table (written just now, so in memory) costs less than a RETURNING list of the same
         // expressions: that kept every row in a tuple store to aggregate it afterwards (3.3 s against about 1 s on the
         // issue's 1M jobs).
-        Object[] found = h.createQuery("SELECT count(*), coalesce(sum(" + unchangedRowHash("job_05") + "), 0)::text, "
-                + "count(*) FILTER (WHERE " + stillOld + ") FROM job_05")
-                .bindMap(params).map((rs, ctx) -> new Object[] {rs.getLong(1), rs.getString(2), rs.getLong(3)}).one();
-        TableDigests.TableDigest after = new TableDigests.TableDigest((Long) found[0], (String) found[1]);
+        T found = scanOfNew.apply("job_05");
+        TableDigests.TableDigest after = digestOf.apply(found);
         if (!before.equals(after)) {
             throw new StepFailedException(Problem.of(CoreErrorCode.STEP_FAILED, "the rebuilt job table differs from the old one "
                     + "outside conf_data (" + after + " against " + before + ")",
@@ -252,6 +243,6 @@ public final class JobTableRebuild {
                 "ALTER TABLE job ADD CONSTRAINT job_kaapana_id_fkey FOREIGN KEY (kaapana_id) REFERENCES kaapana_instance(id)",
                 "ALTER TABLE job ADD CONSTRAINT job_workflow_id_fkey FOREIGN KEY (workflow_id) "
                         + "REFERENCES workflow(workflow_id)");
-        return new Rebuilt(after.rows(), (Long) found[2]);
+        return found;
     }
 }

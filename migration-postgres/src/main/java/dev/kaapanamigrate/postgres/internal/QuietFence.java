@@ -19,22 +19,19 @@ import org.jdbi.v3.core.Handle;
  * they stay 0), none was truncated or rewritten (same file node as when the transaction locked them) and none changed
  * its columns without writing a row ({@code ADD COLUMN … DEFAULT} a constant, {@code DROP COLUMN}, a binary-coercible
  * {@code ALTER COLUMN … TYPE}: the same {@code pg_attribute} rows, name, type, type modifier, dropped and has-missing,
- * as then); (2) every transaction id below this transaction's has completed and none above
- * it has ({@code pg_current_snapshot()}: no id in progress, {@code xmax} = this transaction's id). It holds in the
- * verification when the server's next completed-id horizon is exactly one above the migration's id: every write
- * needs a transaction id, so no transaction that could have written anything, in any database of the server, has
- * completed since the migration committed (one still running is invisible to the verification's reads anyway). The
- * server must be the same one, not restarted (start time, as microseconds since the epoch, and database oid
- * compared). Anything else, including a verification in another run or another process (the fence lives only in the
- * step's memory, keyed by run, never in the journal), reads the tables again.
+ * as then); (2) no other transaction can complete unseen after its commit ({@link ReadFence#atCommit}: none in
+ * progress below the snapshot's horizon, the own id not above it). It holds in the verification when the server's
+ * completed-id horizon is still the one the migration's commit left: every write needs a transaction id, so no
+ * transaction that could have written anything, in any database of the server, has completed since the migration
+ * committed (one still running is invisible to the verification's reads anyway). The server must be the same one,
+ * not restarted (start time, as microseconds since the epoch, and database oid compared). Anything else, including a
+ * verification in another run or another process (the fence lives only in the step's memory, keyed by run, never in
+ * the journal), reads the tables again.
  *
- * @param runId         the run whose migration took it
- * @param database      the database's oid
- * @param serverStarted the server's start time, in microseconds since the epoch (independent of session settings)
- * @param xid           the migration's transaction id
- * @param tables        the tables it vouches for
+ * @param horizon the fence the migration's commit left
+ * @param tables  the tables it vouches for
  */
-public record QuietFence(UUID runId, long database, long serverStarted, long xid, Set<String> tables) {
+public record QuietFence(ReadFence horizon, Set<String> tables) {
 
     /** The server's start time in microseconds since the epoch: a number, whatever the session's date settings. */
     static final String SERVER_STARTED = "(extract(epoch from pg_postmaster_start_time()) * 1000000)::bigint";
@@ -68,7 +65,7 @@ public record QuietFence(UUID runId, long database, long serverStarted, long xid
      * @param runId       the run
      * @param tableStates the tables' states when the transaction locked them ({@link #tableStates(Handle, Collection)})
      * @return the fence, or empty when {@code track_counts} is off, the transaction wrote a row of one of them, one was
-     *         rewritten or changed its columns, or another transaction was in progress or completed after this one began
+     *         rewritten or changed its columns, or another transaction could still complete unseen
      */
     public static Optional<QuietFence> take(Handle h, UUID runId, Map<String, String> tableStates) {
         // Without track_counts the transaction's own counters stay 0 and prove nothing.
@@ -86,14 +83,7 @@ public record QuietFence(UUID runId, long database, long serverStarted, long xid
         if (written != 0) {
             return Optional.empty();
         }
-        return h.createQuery("SELECT pg_current_xact_id()::text::bigint, "
-                        + "pg_snapshot_xmax(pg_current_snapshot())::text::bigint, "
-                        + "(SELECT count(*) FROM pg_snapshot_xip(pg_current_snapshot())), "
-                        + "(SELECT oid FROM pg_database WHERE datname = current_database()), " + SERVER_STARTED)
-                .map((rs, ctx) -> rs.getLong(2) == rs.getLong(1) && rs.getLong(3) == 0
-                        ? Optional.of(new QuietFence(runId, rs.getLong(4), rs.getLong(5), rs.getLong(1),
-                        Set.copyOf(tableStates.keySet())))
-                        : Optional.<QuietFence>empty()).one();
+        return ReadFence.atCommit(h, runId).map(horizon -> new QuietFence(horizon, Set.copyOf(tableStates.keySet())));
     }
 
     /**
@@ -105,6 +95,6 @@ public record QuietFence(UUID runId, long database, long serverStarted, long xid
      * @return whether the migration's digests of {@link #tables()} are the tables' digests now
      */
     public boolean holds(Handle h, UUID runId) {
-        return new ReadFence(this.runId, database, serverStarted, xid + 1).holds(h, runId);
+        return horizon.holds(h, runId);
     }
 }
