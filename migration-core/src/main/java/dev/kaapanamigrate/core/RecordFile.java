@@ -29,22 +29,23 @@ import java.util.zip.GZIPOutputStream;
  * by merging two streams instead of holding a map of everything. The one implementation every module uses; a module
  * gives only a {@link Codec} for its record type.
  *
- * <p>Format: gzip of the magic {@code KMRF}, a format byte (1), the codec's {@link Codec#name() name}, then each
- * record as a byte 1 and the codec's bytes, and a trailer: a byte 0 and the record count as a varint. A sorted file
- * that needed runs is written as three concatenated gzip members (header and the lower half, the upper half, the
- * trailer), which gzip readers, {@link GZIPInputStream} included, read as one stream. A file written with another
- * codec, cut short or with a wrong count is refused with an {@link IOException} naming the file. Sort runs use the
- * same format without gzip.
+ * <p>Format: compressed, the magic {@code KMRF}, a format byte (1), the codec's {@link Codec#name() name}, then each
+ * record as a byte 1 and the codec's bytes, and a trailer: a byte 0 and the record count as a varint. The compression
+ * is Zstandard (level 1, with its content checksum; {@code zstd -dc} reads it) where zstd-jni's native library loads,
+ * else gzip at its fastest level ({@code zcat}); a reader takes either, by the magic number. A sorted file that needed
+ * runs is written as three concatenated frames (gzip members) — header and the lower half, the upper half, the
+ * trailer — which both formats' readers read as one stream. A file written with another codec, cut short or with a
+ * wrong count is refused with an {@link IOException} naming the file. Sort runs use the same format uncompressed.
  *
  * <pre>{@code
- * try (RecordFile.SortingWriter<String> ids = RecordFile.sort(area.resolve("series.gz"), RecordFile.STRINGS,
+ * try (RecordFile.SortingWriter<String> ids = RecordFile.sort(area.resolve("series.ids"), RecordFile.STRINGS,
  *         Comparator.naturalOrder(), 4 << 20, true)) {
  *     for (String uid : uidsInAnyOrder) {
  *         ids.add(uid);
  *     }
  *     ids.finish(); // without it, closing removes the unfinished file
  * }
- * try (RecordFile.Reader<String> r = RecordFile.read(area.resolve("series.gz"), RecordFile.STRINGS)) {
+ * try (RecordFile.Reader<String> r = RecordFile.read(area.resolve("series.ids"), RecordFile.STRINGS)) {
  *     for (String uid = r.next(); uid != null; uid = r.next()) {
  *         LOG.debug("series {}", uid);
  *     }
@@ -292,7 +293,7 @@ public final class RecordFile {
             OutputStream raw = Files.newOutputStream(part);
             OutputStream o = raw;
             try {
-                o = compressed ? new BackgroundGzip(new FastGzip(raw)) : raw;
+                o = compressed ? new BackgroundCompression(compressing(raw)) : raw;
                 this.out = new DataOutputStream(new BufferedOutputStream(o, BUFFER));
                 if (header) {
                     out.write(MAGIC);
@@ -397,16 +398,14 @@ public final class RecordFile {
             this.codec = codec;
             InputStream raw = Files.newInputStream(file);
             try {
-                PushbackInputStream probe = new PushbackInputStream(new BufferedInputStream(raw, BUFFER), 2);
-                int b0 = probe.read();
-                int b1 = probe.read();
-                if (b1 >= 0) {
-                    probe.unread(b1);
-                }
-                if (b0 >= 0) {
-                    probe.unread(b0);
-                }
-                InputStream i = b0 == 0x1f && b1 == 0x8b ? new GZIPInputStream(probe, BUFFER) : probe;
+                PushbackInputStream probe = new PushbackInputStream(new BufferedInputStream(raw, BUFFER), ZSTD_MAGIC.length);
+                byte[] head = new byte[ZSTD_MAGIC.length];
+                int got = probe.readNBytes(head, 0, head.length);
+                probe.unread(head, 0, got);
+                InputStream i = got >= 2 && (head[0] & 0xff) == 0x1f && (head[1] & 0xff) == 0x8b
+                        ? new GZIPInputStream(probe, BUFFER)
+                        : got == ZSTD_MAGIC.length && java.util.Arrays.equals(head, ZSTD_MAGIC)
+                        ? zstdInput(probe) : probe;
                 in = new DataInputStream(new BufferedInputStream(i, BUFFER));
                 byte[] magic = new byte[MAGIC.length];
                 in.readFully(magic);
@@ -444,7 +443,7 @@ public final class RecordFile {
                         throw new IOException(file + " is damaged: its trailer says " + count + " records, it holds "
                                 + read);
                     }
-                    if (in.read() >= 0) { // reading to the end also checks the gzip checksum
+                    if (in.read() >= 0) { // reading to the end also checks the checksum
                         throw new IOException(file + " is damaged: bytes after its trailer");
                     }
                     done = true;
@@ -521,7 +520,7 @@ public final class RecordFile {
         private final List<Path> upper = new ArrayList<>();
         /**
          * The median of the first spilled buffer: every run is split at it, so that the final merge runs as two
-         * merges, one per half, on two threads; they write two gzip members that make one file.
+         * merges, one per half, on two threads; they write two frames that make one file.
          */
         private T splitter;
         private int runCount;
@@ -753,13 +752,13 @@ public final class RecordFile {
         }
 
         /**
-         * The final merge, one half on a thread of its own: the lower half becomes a gzip member with the header, the
-         * upper half a second member, and a third member holds the trailer with the total count. Gzip readers read
-         * concatenated members as one stream, so the file is read as if written in one piece.
+         * The final merge, one half on a thread of its own: the lower half becomes a frame with the header, the
+         * upper half a second frame, and a third frame holds the trailer with the total count. Zstandard and gzip
+         * readers read concatenated frames (members) as one stream, so the file is read as if written in one piece.
          */
         private long mergeHalves(List<Path> below, List<Path> above) throws IOException {
-            Path first = scratch.resolve("below.gz");
-            Path second = scratch.resolve("above.gz");
+            Path first = scratch.resolve("below");
+            Path second = scratch.resolve("above");
             java.util.concurrent.FutureTask<Long> upperHalf = new java.util.concurrent.FutureTask<>(
                     () -> merge(above, second, true, false, false));
             Thread thread = new Thread(upperHalf, "record-file-merge");
@@ -774,7 +773,7 @@ public final class RecordFile {
             long total = lower + result(upperHalf);
             try (OutputStream out = Files.newOutputStream(first, java.nio.file.StandardOpenOption.APPEND)) {
                 Files.copy(second, out);
-                FastGzip trailer = new FastGzip(out);
+                OutputStream trailer = compressing(out);
                 DataOutputStream d = new DataOutputStream(trailer);
                 d.writeByte(0);
                 writeVarLong(d, total);
@@ -916,11 +915,11 @@ public final class RecordFile {
 
     /**
      * Compresses on a thread of its own: the writing thread only fills buffers, which travel through a bounded queue
-     * (memory bounded by {@value #QUEUED_CHUNKS} buffers) to the thread that feeds them to the gzip stream. A sorted
-     * file's final merge thus reads, merges and encodes on one core while deflate runs on another. A failure of the
+     * (memory bounded by {@value #QUEUED_CHUNKS} buffers) to the thread that feeds them to the compressing stream. A
+     * sorted file's final merge thus reads, merges and encodes on one core while compression runs on another. A failure of the
      * compressing thread is thrown by the next write or by {@link #close()}.
      */
-    private static final class BackgroundGzip extends OutputStream {
+    private static final class BackgroundCompression extends OutputStream {
         private static final int QUEUED_CHUNKS = 4;
         private static final Chunk END = new Chunk(new byte[0], 0);
 
@@ -936,9 +935,9 @@ public final class RecordFile {
         private int filled;
         private boolean closed;
 
-        BackgroundGzip(OutputStream target) {
+        BackgroundCompression(OutputStream target) {
             this.target = target;
-            this.thread = new Thread(this::drain, "record-file-gzip");
+            this.thread = new Thread(this::drain, "record-file-compress");
             thread.setDaemon(true);
             thread.start();
         }
@@ -1006,7 +1005,7 @@ public final class RecordFile {
             }
         }
 
-        /** Hands the rest over, waits for the compressing thread and closes the gzip stream (its trailer). */
+        /** Hands the rest over, waits for the compressing thread and closes the compressing stream (its frame end). */
         @Override
         public void close() throws IOException {
             if (closed) {
@@ -1029,6 +1028,58 @@ public final class RecordFile {
             target.close();
         }
     }
+
+    /**
+     * The compressed stream a listing is written through: Zstandard at level 1 with its content checksum, where the
+     * native library loads (about four times as fast as deflate at its fastest level, and a little smaller, on listings
+     * of identifiers and hashes), else gzip at its fastest level. Readers take either, by the stream's magic number.
+     */
+    private static OutputStream compressing(OutputStream raw) throws IOException {
+        if (ZstdSupport.AVAILABLE) {
+            return ZstdSupport.output(raw);
+        }
+        return new FastGzip(raw);
+    }
+
+    private static InputStream zstdInput(InputStream in) throws IOException {
+        if (!ZstdSupport.AVAILABLE) {
+            throw new IOException("a Zstandard-compressed listing cannot be read here: the zstd-jni native library "
+                    + "did not load on this platform (" + ZstdSupport.FAILURE + ")");
+        }
+        return ZstdSupport.input(in);
+    }
+
+    /** Whether zstd-jni's native library loaded; touched only through {@link #AVAILABLE}'s check. */
+    private static final class ZstdSupport {
+        static final String FAILURE;
+        static final boolean AVAILABLE;
+
+        static {
+            String failure = null;
+            try {
+                com.github.luben.zstd.util.Native.load();
+            } catch (LinkageError | RuntimeException e) {
+                failure = e.toString();
+                org.slf4j.LoggerFactory.getLogger(RecordFile.class).warn("Listings are written with gzip: the "
+                        + "Zstandard native library did not load ({})", failure);
+            }
+            FAILURE = failure;
+            AVAILABLE = failure == null;
+        }
+
+        static OutputStream output(OutputStream raw) throws IOException {
+            com.github.luben.zstd.ZstdOutputStream z = new com.github.luben.zstd.ZstdOutputStream(raw, 1);
+            z.setChecksum(true);
+            return z;
+        }
+
+        static InputStream input(InputStream in) throws IOException {
+            return new com.github.luben.zstd.ZstdInputStream(in);
+        }
+    }
+
+    /** The magic number of a Zstandard frame. */
+    private static final byte[] ZSTD_MAGIC = {(byte) 0x28, (byte) 0xb5, (byte) 0x2f, (byte) 0xfd};
 
     /** Gzip at the fastest level: listings hold hashes and identifiers that compress little anyway. */
     private static final class FastGzip extends GZIPOutputStream {

@@ -113,11 +113,11 @@ class RecordFileTest {
         assertFalse(Files.exists(dir.resolve("abandoned.gz")));
         assertFalse(Files.exists(dir.resolve("abandoned.gz.part")));
         assertEquals(0, Thread.getAllStackTraces().keySet().stream()
-                .filter(t -> t.getName().equals("record-file-gzip") && t.isAlive()).count());
+                .filter(t -> t.getName().equals("record-file-compress") && t.isAlive()).count());
     }
 
     @Test
-    void aSortedFileMergedInTwoHalvesKeepsArrivalOrderAmongEqualsAndIsOneGzipStream() throws IOException {
+    void aSortedFileMergedInTwoHalvesKeepsArrivalOrderAmongEqualsAndIsOneCompressedStream() throws IOException {
         Path file = dir.resolve("halves.gz");
         List<Item> arriving = new ArrayList<>();
         for (int i = 0; i < 800; i++) { // in order first: the run written before the first spill is split too
@@ -142,14 +142,36 @@ class RecordFileTest {
         expected.sort(Comparator.comparing(Item::key)); // stable: equal keys stay in arrival order
         assertEquals(expected, readAll(file, ITEMS));
         assertEquals(numbered.size(), RecordFile.count(file, ITEMS));
-        try (var in = new java.util.zip.GZIPInputStream(Files.newInputStream(file))) {
-            byte[] all = in.readAllBytes(); // every member, each checked against its CRC
+        try (var in = new com.github.luben.zstd.ZstdInputStream(Files.newInputStream(file))) {
+            byte[] all = in.readAllBytes(); // every frame, each checked against its checksum
             assertEquals('K', all[0]);
             assertEquals(0, all[all.length - 4], "the trailer ends the stream: marker 0, then 30800 as a 3-byte varint");
         }
         try (var s = Files.list(dir)) {
             assertEquals(List.of(file), s.toList(), "no run, half or part file is left");
         }
+    }
+
+    @Test
+    void aListingWrittenWithGzipIsReadAsWell() throws IOException {
+        // Where the Zstandard native library does not load the writer falls back to gzip (and earlier versions of this
+        // format were gzip): the same bytes under gzip read back the same.
+        Path zstd = dir.resolve("written.lst");
+        List<String> written = new ArrayList<>();
+        try (RecordFile.Writer<String> w = RecordFile.write(zstd, RecordFile.STRINGS)) {
+            for (int i = 0; i < 5_000; i++) {
+                written.add("uid-" + i);
+                w.add("uid-" + i);
+            }
+            w.finish();
+        }
+        Path gzip = dir.resolve("gzip.lst");
+        try (var out = new java.util.zip.GZIPOutputStream(Files.newOutputStream(gzip))) {
+            out.write(decompressed(zstd));
+        }
+
+        assertEquals(written, readAll(gzip, RecordFile.STRINGS));
+        assertEquals(written, readAll(zstd, RecordFile.STRINGS));
     }
 
     @Test
@@ -240,12 +262,12 @@ class RecordFileTest {
         assertTrue(old.getMessage().contains("written by an earlier version of kaapana-migrate"), old.getMessage());
 
         Path trailing = dir.resolve("trailing");
-        byte[] longer = java.util.Arrays.copyOf(gunzip(items), gunzip(items).length + 1);
+        byte[] longer = java.util.Arrays.copyOf(decompressed(items), decompressed(items).length + 1);
         Files.write(trailing, longer);
         IOException extra = assertThrows(IOException.class, () -> RecordFile.count(trailing, ITEMS));
         assertTrue(extra.getMessage().contains("bytes after its trailer"), extra.getMessage());
 
-        byte[] whole = gunzip(items);
+        byte[] whole = decompressed(items);
         Path cut = dir.resolve("cut");
         Files.write(cut, java.util.Arrays.copyOf(whole, whole.length - 2));
         IOException cutShort = assertThrows(IOException.class, () -> RecordFile.count(cut, ITEMS));
@@ -273,8 +295,8 @@ class RecordFileTest {
         assertEquals(List.of(new Item(longKey, Long.MAX_VALUE), new Item("", 0)), back);
     }
 
-    private static byte[] gunzip(Path file) throws IOException {
-        try (var in = new java.util.zip.GZIPInputStream(Files.newInputStream(file))) {
+    private static byte[] decompressed(Path file) throws IOException {
+        try (var in = new com.github.luben.zstd.ZstdInputStream(Files.newInputStream(file))) {
             return in.readAllBytes();
         }
     }

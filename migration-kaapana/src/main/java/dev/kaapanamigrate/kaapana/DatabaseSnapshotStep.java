@@ -26,8 +26,8 @@ import java.util.Optional;
  * (temporary servers), the stores only once 0.5 runs: {@link ConsistencyStep} joins this snapshot with them then
  * ({@link ConsistencySnapshot#KEY}).
  *
- * <p>Streams: rows are fetched in batches and written to gzip files of sorted identifiers (about 20 bytes per series);
- * memory stays flat whatever the number of series. Its verify proves the saved files complete (each read through and
+ * <p>Streams: rows are fetched in batches and written to compressed files of sorted identifiers (core
+ * {@code RecordFile}s, about 20 bytes per series); memory stays flat whatever the number of series. Its verify proves the saved files complete (each read through and
  * counted); the inconsistencies themselves are judged by {@link ConsistencyStep}, so the deploy is never held up by them.
  *
  * <pre>{@code

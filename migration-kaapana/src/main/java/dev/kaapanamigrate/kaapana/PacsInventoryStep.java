@@ -97,7 +97,7 @@ public final class PacsInventoryStep implements MigrationStep {
 
     @Override
     public List<Change> apply(MigrationContext ctx) {
-        Path listing = ctx.fileArea().resolve("pacs-folders.listing.gz");
+        Path listing = ctx.fileArea().resolve("pacs-folders.listing");
         try {
             Files.createDirectories(ctx.fileArea());
             List<PacsInventory.Folder> folders = PacsFolders.walk(fast, slow, listing, digests);
@@ -147,7 +147,7 @@ public final class PacsInventoryStep implements MigrationStep {
         Path temp = null;
         try {
             temp = Files.createTempDirectory("kaapana-pacs-verify-");
-            Path now = temp.resolve("now.listing.gz");
+            Path now = temp.resolve("now.listing");
             List<PacsInventory.Folder> folders = PacsFolders.walk(fast, slow, now, before.digests());
             for (PacsInventory.Folder b : before.folders()) {
                 Optional<PacsInventory.Folder> a = folders.stream().filter(f -> f.name().equals(b.name())).findFirst();

@@ -67,7 +67,7 @@ public final class DocumentListings {
     }
 
     /**
-     * Lists the documents of existing indices, each into {@code <folder>/<index>.listing.gz} (id and canonical content
+     * Lists the documents of existing indices, each into {@code <folder>/<index>.listing} (id and canonical content
      * hash, ascending id), with its mapping beside it.
      *
      * @param indices the indices (each must exist)

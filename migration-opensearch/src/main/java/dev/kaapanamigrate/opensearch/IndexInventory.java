@@ -16,7 +16,7 @@ import java.util.TreeMap;
  * @param settings      its flat index settings that the migration compares (shards, replicas, limits, uuid, created)
  * @param mappingDigest the canonical hash of its mapping
  * @param mappedFields  how many fields its mapping holds (sub-fields included)
- * @param listingFile   the file name of the (id, hash) listing, sorted by id, gzip
+ * @param listingFile   the file name of the (id, hash) listing, sorted by id (a compressed core {@code RecordFile})
  * @param mappingFile   the file name of the mapping (JSON)
  * @param method        how it was listed: {@code PIT} or {@code SCROLL}
  */

@@ -205,7 +205,7 @@ public final class ConsistencyCheck {
             Optional<ThumbnailKeys.Bucket> thumbs = in.thumbnails() == null ? Optional.empty()
                     : in.thumbnails().bucket(p.bucket());
             if (thumbs.isPresent()) {
-                Path sorted = dir.resolve("thumbnails-" + p.id() + ".ids.gz");
+                Path sorted = dir.resolve("thumbnails-" + p.id() + ".ids");
                 try (RecordFile.SortingWriter<String> w = IdFile.sorted(sorted, options.sortBudgetBytes());
                      BufferedReader r = new BufferedReader(new InputStreamReader(new GZIPInputStream(
                              Files.newInputStream(Path.of(thumbs.get().file())), 1 << 16), StandardCharsets.US_ASCII))) {
@@ -216,7 +216,7 @@ public final class ConsistencyCheck {
                     }
                     thumbnails = w.finish();
                 }
-                withoutFile = "without-thumbnail-" + p.id() + ".ids.gz";
+                withoutFile = "without-thumbnail-" + p.id() + ".ids";
                 Sample orphans = new Sample(limit);
                 try (RecordFile.SortingWriter<String> all = IdFile.writer(dir.resolve(withoutFile))) {
                     Sample missing = new Sample(limit, all);
@@ -272,7 +272,7 @@ public final class ConsistencyCheck {
         }
 
         private void pacs(IndexInventory adminIndex) throws IOException {
-            Path sorted = dir.resolve("pacs-series.ids.gz");
+            Path sorted = dir.resolve("pacs-series.ids");
             try (RecordFile.SortingWriter<String> w = IdFile.sorted(sorted, options.sortBudgetBytes())) {
                 in.pacs().forEachSeries(uid -> {
                     try {

@@ -81,7 +81,7 @@ public final class DatabaseSide {
                         + "WHERE series_instance_uid IS NOT NULL GROUP BY 1, 2 ORDER BY 1, 2", byId, "series-", dir,
                         options, mapped, unknown);
                 add(findings, Kind.MAPPING_UNKNOWN_PROJECT, null, unknown);
-                try (RecordFile.SortingWriter<String> w = IdFile.sorted(dir.resolve("series-all.ids.gz"),
+                try (RecordFile.SortingWriter<String> w = IdFile.sorted(dir.resolve("series-all.ids"),
                         options.sortBudgetBytes());
                      PreparedStatement st = streaming(c, "SELECT series_instance_uid COLLATE \"C\" FROM data_projects "
                              + "WHERE series_instance_uid IS NOT NULL GROUP BY 1 ORDER BY 1");
@@ -129,14 +129,14 @@ public final class DatabaseSide {
             List<ConsistencySnapshot.Project> out = new ArrayList<>();
             for (Row p : projects) {
                 out.add(new ConsistencySnapshot.Project(p.id(), p.name(), p.bucket(), p.index(), p.admin(),
-                        "series-" + p.id() + ".ids.gz", mapped.getOrDefault(p.id(), 0L), "members-" + p.id() + ".ids.gz",
+                        "series-" + p.id() + ".ids", mapped.getOrDefault(p.id(), 0L), "members-" + p.id() + ".ids",
                         members.getOrDefault(p.id(), 0L), datasets.getOrDefault(p.id(), 0L),
                         workflows.getOrDefault(p.id(), 0L)));
             }
             LOG.info("Read the database side of the consistency check: {} projects, {} mapped series, {} findings", out.size(),
                     all[0], findings.size());
             return new ConsistencySnapshot(ctx.clock().instant(), ctx.runId().toString(), dir.toAbsolutePath().toString(),
-                    out, "series-all.ids.gz", all[0], findings);
+                    out, "series-all.ids", all[0], findings);
         } catch (SQLException e) {
             throw new MigrationException(Problem.of(KaapanaErrorCode.CONSISTENCY_DATABASE, "reading the " + current.stableName()
                     + " database for the consistency check failed: " + e.getMessage(), "the " + current.stableName()
@@ -217,7 +217,7 @@ public final class DatabaseSide {
                             counts.put(project, w.finish());
                         }
                         project = p;
-                        w = projects.containsKey(p) ? IdFile.sorted(dir.resolve(prefix + p + ".ids.gz"),
+                        w = projects.containsKey(p) ? IdFile.sorted(dir.resolve(prefix + p + ".ids"),
                                 options.sortBudgetBytes()) : null;
                         if (w != null) {
                             written.put(p, true);
@@ -240,7 +240,7 @@ public final class DatabaseSide {
         }
         for (String p : projects.keySet()) {
             if (!written.containsKey(p)) {
-                counts.put(p, IdFile.writer(dir.resolve(prefix + p + ".ids.gz")).finish());
+                counts.put(p, IdFile.writer(dir.resolve(prefix + p + ".ids")).finish());
             }
         }
     }

@@ -22,9 +22,10 @@ import java.util.function.Predicate;
 /**
  * A streaming inventory of folder trees: every file, symbolic link and special file with its path relative to a named
  * root ({@code FAST/postgres-dcm4che/base/1/1259}), kind, size, modification time (ns) and optionally its SHA-256, in
- * a gzip file. The walk lists one folder at a time in name order (links are recorded, never followed), so memory holds
- * the names of the folders on the current path only and two listings of the same tree come in the same order: they are
- * compared by a merge ({@link #compare}). Folders themselves are not entries (their times change with their content).
+ * a compressed core {@code RecordFile}. The walk lists one folder at a time in name order (links are recorded, never
+ * followed), so memory holds the names of the folders on the current path only and two listings of the same tree come
+ * in the same order: they are compared by a merge ({@link #compare}). Folders themselves are not entries (their times
+ * change with their content).
  */
 public final class FolderListing {
 

@@ -64,7 +64,7 @@ public final class Inventories {
     }
 
     /**
-     * Lists every bucket into {@code dir/<bucket>.lst.gz} (sorted as S3 lists keys), with progress per bucket.
+     * Lists every bucket into {@code dir/<bucket>.lst} (sorted as S3 lists keys), with progress per bucket.
      *
      * @param store       the store
      * @param reader      the reader
@@ -106,7 +106,7 @@ public final class Inventories {
     private static BucketInventory listBucket(MinioStore store, StoreReader reader, String bucket, Path dir,
                                               long sortBudget, Function<String, String> thumbnails,
                                               List<ThumbnailKeys.Bucket> thumbOut) throws IOException {
-        Path file = dir.resolve(bucket + ".lst.gz");
+        Path file = dir.resolve(bucket + ".lst");
         SetDigest digest = new SetDigest();
         long[] bytes = {0};
         String project = thumbnails == null ? null : thumbnails.apply(bucket);

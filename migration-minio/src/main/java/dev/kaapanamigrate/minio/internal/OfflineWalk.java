@@ -102,7 +102,7 @@ public final class OfflineWalk {
         bucketNames.sort(Utf8Order.INSTANCE);
         SetDigest filesDigest = new SetDigest();
         long[] fileBytes = {0};
-        Path filesListing = out.resolve("files.gz");
+        Path filesListing = out.resolve("files.lst");
         List<OfflineInventory.OfflineBucket> buckets = new ArrayList<>();
         RecordFile.SortingWriter<ListingFile.Entry> files = ListingFile.sorted(filesListing, sortBudget / 2);
         try {
@@ -119,7 +119,7 @@ public final class OfflineWalk {
             }
             for (String bucket : bucketNames) {
                 Path bucketDir = minioDir.resolve(bucket);
-                Path keysFile = out.resolve(bucket + ".keys.gz");
+                Path keysFile = out.resolve(bucket + ".keys.lst");
                 SetDigest keys = new SetDigest();
                 RecordFile.SortingWriter<ListingFile.Entry> keyWriter = ListingFile.sorted(keysFile, sortBudget / 2);
                 try {

@@ -105,7 +105,7 @@ public final class Inventories {
             for (Map.Entry<String, Map<String, String>> e : indices.entrySet()) {
                 String index = e.getKey();
                 long t0 = System.nanoTime();
-                String listingFile = fileName(index) + ".listing.gz";
+                String listingFile = fileName(index) + ".listing";
                 String mappingFile = fileName(index) + ".mapping.json";
                 JsonNode mapping = mapping(index);
                 Files.write(folder.resolve(mappingFile), Endpoint.JSON.writeValueAsBytes(mapping));

@@ -69,8 +69,8 @@ public final class ListingCompare {
     /**
      * Merges a baseline listing with the current one.
      *
-     * @param baseline the baseline listing (gzip)
-     * @param current  the current listing (gzip)
+     * @param baseline the baseline listing (a core {@code RecordFile})
+     * @param current  the current listing (a core {@code RecordFile})
      * @param limit    how many ids to name per kind
      * @return the differences
      * @throws IOException when a listing cannot be read
