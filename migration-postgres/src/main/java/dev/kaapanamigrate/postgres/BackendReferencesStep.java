@@ -242,24 +242,15 @@ public final class BackendReferencesStep implements MigrationStep {
      * server since it began to read ({@link ReadFence}); taken once.
      */
     private Optional<Scan> checkedScan(Handle h, MigrationContext ctx, ProjectList projects) {
-        FencedScan checked = lastCheck.getAndSet(null);
-        if (checked == null || !Objects.equals(checked.projects(), projects)) {
-            return Optional.empty();
-        }
-        if (!checked.fence().holds(h, ctx.runId())) {
-            LOG.info("The references are counted again: the check's counts cannot be proven current (another run, or a "
-                    + "transaction completed on the server since the check counted them)");
-            return Optional.empty();
-        }
-        LOG.info("The references are taken from the check: no transaction has completed on the server since it "
-                + "counted them (transaction horizon {})", checked.fence().xmax());
-        Scan scan = checked.scan();
-        if (scan.rebuildJobs) {
-            // What the rebuild compares its copy with: the check counted, it did not digest (a dry-run never needs it)
-            boolean renamed = enabled(Target.JOB_DAG_ID);
-            scan.jobDigest = JobTableRebuild.unchangedDigest(h, renamed, KaapanaDags.RENAMES);
-        }
-        return Optional.of(scan);
+        return handedOver(lastCheck, h, ctx, projects, "check", "apply").map(checked -> {
+            Scan scan = checked.scan();
+            if (scan.rebuildJobs) {
+                // What the rebuild compares its copy with: the check counted, it did not digest (a dry-run never needs it)
+                boolean renamed = enabled(Target.JOB_DAG_ID);
+                scan.jobDigest = JobTableRebuild.unchangedDigest(h, renamed, KaapanaDags.RENAMES);
+            }
+            return scan;
+        });
     }
 
     /**
@@ -321,18 +312,27 @@ public final class BackendReferencesStep implements MigrationStep {
      * verification in another run, another process or a verify-only pass never has it and reads the database.
      */
     private Optional<FencedScan> appliedScan(Handle h, MigrationContext ctx, ProjectList projects) {
-        FencedScan applied = lastApply.getAndSet(null);
-        if (applied == null || !Objects.equals(applied.projects(), projects)) {
+        return handedOver(lastApply, h, ctx, projects, "rewrite", "verification");
+    }
+
+    /**
+     * What an earlier stage of this run ({@code from}) left in {@code slot} for this one ({@code to}), taken once: when
+     * it was taken for the same project list and its fence still holds in this transaction.
+     */
+    private static Optional<FencedScan> handedOver(AtomicReference<FencedScan> slot, Handle h, MigrationContext ctx,
+                                                   ProjectList projects, String from, String to) {
+        FencedScan handed = slot.getAndSet(null);
+        if (handed == null || !Objects.equals(handed.projects(), projects)) {
             return Optional.empty();
         }
-        if (!applied.fence().holds(h, ctx.runId())) {
-            LOG.info("The references are counted again for the verification: a transaction completed on the server "
-                    + "since the rewrite committed, or this is another run");
+        if (!handed.fence().holds(h, ctx.runId())) {
+            LOG.info("The references are counted again for the {}: the {}'s counts cannot be proven current (another "
+                    + "run, or a transaction completed on the server since)", to, from);
             return Optional.empty();
         }
-        LOG.info("The references are verified from the rewrite's own scan after its last write: no transaction has "
-                + "completed on the server since it committed (transaction horizon {})", applied.fence().xmax());
-        return Optional.of(applied);
+        LOG.info("The references are taken from the {} for the {}: no transaction has completed on the server since "
+                + "(transaction horizon {})", from, to, handed.fence().xmax());
+        return Optional.of(handed);
     }
 
     private ProjectList projects(MigrationContext ctx) {

@@ -328,7 +328,7 @@ class DatabaseMigrationIT {
             BackendReferencesStep references = new BackendReferencesStep(connections,
                     BackendReferencesOptions.defaults().withHistory(true));
             assertThat(references.check(ctx)).isInstanceOf(StepCheck.Pending.class);
-            assertThat(StandardError.capturing(() -> references.apply(ctx))).contains("The references are taken from the check");
+            assertThat(StandardError.capturing(() -> references.apply(ctx))).contains("The references are taken from the check for the apply");
             Verification rewritten = references.verify(ctx);
             assertThat(rewritten.passed()).as(rewritten.describeFailures()).isTrue();
             // Verify took the counts the rewrite read after its last write (nothing completed since its commit), and
