@@ -104,6 +104,35 @@ class InventoryIT {
     }
 
     @Test
+    @Order(2)
+    void aListingThatCannotBeMergedFailsTheInventoryAndLeavesTheOthersWhole(OpenSearchClient client, Manifest manifest,
+                                                                          @org.junit.jupiter.api.io.TempDir
+                                                                          java.nio.file.Path dir) throws Exception {
+        // Each index's listing is merged on a thread of its own while the next index is scanned: a merge that fails
+        // there (here the last index's file name is taken by a folder) fails the inventory, leaves no part or run file,
+        // and the listings merged before it are complete.
+        DocumentListings listings = DocumentListings.of(client, OpenSearchOptions.defaults().withSortBudgetBytes(65536));
+        List<String> indices = listings.indices();
+        String last = indices.get(indices.size() - 1);
+        java.nio.file.Path blocked = dir.resolve(last + ".listing");
+        java.nio.file.Files.createDirectories(blocked.resolve("occupied"));
+
+        assertThatThrownBy(() -> listings.take(indices, dir, null)).hasMessageContaining(dir.toString());
+
+        try (var left = java.nio.file.Files.list(dir)) {
+            assertThat(left.map(f -> f.getFileName().toString()))
+                    .noneMatch(name -> name.endsWith(".part") || name.endsWith(".runs"));
+        }
+        for (String index : indices.subList(0, indices.size() - 1)) {
+            List<String> ids = new java.util.ArrayList<>();
+            try (DocumentListing listing = DocumentListing.open(dir.resolve(index + ".listing"))) {
+                listing.forEach(entry -> ids.add(entry.id()));
+            }
+            assertThat((long) ids.size()).as(index).isEqualTo(manifest.indices().get(index).count());
+        }
+    }
+
+    @Test
     @Order(3)
     void aDeletedAChangedAndAnAddedDocumentAreNamed(OpenSearchClient client, Manifest manifest) throws Exception {
         String index = manifest.projects().get(1).index();

@@ -88,7 +88,10 @@ public final class Inventories {
     }
 
     /**
-     * Inventories indices into a folder.
+     * Inventories indices into a folder. Each index's listing is merged into its sorted file on a thread of its own
+     * while the next index is scanned (in name order, {@code project_admin}, which holds every series, comes first
+     * among Kaapana's indices), so only the last index's merge follows the last page of all; at most one merge runs at
+     * a time, which keeps the memory bounded by two sort budgets.
      *
      * @param indices  settings per index, as {@link #settings} returns them
      * @param folder   where the listings and mappings go (created)
@@ -96,12 +99,17 @@ public final class Inventories {
      * @return one inventory per index, in name order
      */
     public List<IndexInventory> take(Map<String, Map<String, String>> indices, Path folder, MigrationContext ctx) {
+        java.util.concurrent.ExecutorService merger = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "opensearch-inventory-merge");
+            t.setDaemon(true);
+            return t;
+        });
+        Merging merging = null;
         try {
             Files.createDirectories(folder);
             List<IndexInventory> out = new ArrayList<>();
             IndexScanner scanner = new IndexScanner(endpoint, options.pageSize(), options.keepAlive(),
                     options.scrollOnly());
-            int done = 0;
             for (Map.Entry<String, Map<String, String>> e : indices.entrySet()) {
                 String index = e.getKey();
                 long t0 = System.nanoTime();
@@ -114,34 +122,100 @@ public final class Inventories {
                 long scanned;
                 RecordFile.SortingWriter<Listing.Entry> writer = Listing.sorted(folder.resolve(listingFile),
                         options.sortBudgetBytes());
-                try (writer) {
+                try {
                     // the listing is sorted and written on a thread of its own while the next pages are hashed
                     try (AsyncSink sink = new AsyncSink(writer::add, LISTING_BATCH, LISTING_BATCHES,
                             "opensearch-inventory-listing")) {
                         result = scanner.scan(index, shards, sink);
                     }
                     scanned = System.nanoTime();
-                    writer.finish(); // without it (a failed scan), closing removes the unfinished listing
+                    if (merging != null) {
+                        Merging previous = merging;
+                        merging = null;
+                        finished(previous, indices.size(), ctx);
+                    }
+                } catch (RuntimeException | IOException failed) {
+                    writer.close(); // removes the unfinished listing
+                    throw failed;
                 }
                 Map<String, String> fields = Mappings.fields(mapping);
-                out.add(new IndexInventory(index, result.documents(), result.contentDigest(), result.idDigest(),
-                        e.getValue(), Mappings.digest(mapping), fields.size(), listingFile, mappingFile,
-                        result.method().name()));
-                done++;
-                long end = System.nanoTime();
-                LOG.info("Inventoried {} at {}: {} documents in {} ms ({}, {} requests; the listing's {} sorted runs "
-                        + "merged in {} ms after the last page)", index, endpoint.name(), result.documents(),
-                        (end - t0) / 1_000_000, result.method(), result.requests(), writer.runs(),
-                        (end - scanned) / 1_000_000);
-                SPILLED.addAndGet(writer.runs());
-                if (ctx != null) {
-                    ctx.progress(done, indices.size(), "indices inventoried", index);
-                }
-                CrashPoints.reach("opensearch.inventory:inventoried", index);
+                IndexInventory inventory = new IndexInventory(index, result.documents(), result.contentDigest(),
+                        result.idDigest(), e.getValue(), Mappings.digest(mapping), fields.size(), listingFile,
+                        mappingFile, result.method().name());
+                merging = new Merging(inventory, result, writer, t0, scanned, out.size() + 1,
+                        merger.submit(() -> merge(writer)));
+                out.add(inventory);
+            }
+            if (merging != null) {
+                finished(merging, indices.size(), ctx);
+                merging = null;
             }
             return out;
         } catch (IOException e) {
             throw new UncheckedIOException("writing the inventory to " + folder + " failed: " + e.getMessage(), e);
+        } finally {
+            if (merging != null) { // a later index failed: the last merge ends first (removing what it left unfinished)
+                awaitQuietly(merging);
+            }
+            merger.shutdownNow();
+        }
+    }
+
+    /** An index whose scan is done and whose listing is being merged into its file. */
+    private record Merging(IndexInventory inventory, IndexScanner.Result result,
+                           RecordFile.SortingWriter<Listing.Entry> writer, long started, long scanned, int position,
+                           java.util.concurrent.Future<Long> done) {
+    }
+
+    /** Merges a listing into its sorted file; closing without a finish (a failure) removes it. */
+    private static long merge(RecordFile.SortingWriter<Listing.Entry> writer) throws IOException {
+        long start = System.nanoTime();
+        try (writer) {
+            writer.finish();
+        }
+        return System.nanoTime() - start;
+    }
+
+    /** Waits for an index's merge, then logs it, reports progress and reaches its crash point. */
+    private void finished(Merging m, int indices, MigrationContext ctx) throws IOException {
+        long mergeNanos;
+        long waitStart = System.nanoTime();
+        try {
+            mergeNanos = m.done().get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while merging the listing of "
+                    + m.inventory().index());
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IOException("merging the listing of " + m.inventory().index() + " failed: " + e.getCause(),
+                    e.getCause());
+        }
+        long end = System.nanoTime();
+        String index = m.inventory().index();
+        LOG.info("Inventoried {} at {}: {} documents listed in {} ms ({}, {} requests); the listing's {} sorted runs "
+                        + "merged in {} ms on a thread of its own, {} ms waited for", index, endpoint.name(),
+                m.result().documents(), (m.scanned() - m.started()) / 1_000_000, m.result().method(),
+                m.result().requests(), m.writer().runs(), mergeNanos / 1_000_000, (end - waitStart) / 1_000_000);
+        SPILLED.addAndGet(m.writer().runs());
+        if (ctx != null) {
+            ctx.progress(m.position(), indices, "indices inventoried", index);
+        }
+        CrashPoints.reach("opensearch.inventory:inventoried", index);
+    }
+
+    private static void awaitQuietly(Merging m) {
+        try {
+            m.done().get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.CancellationException e) {
+            // the failure that ended the inventory is the one reported; the merge removed what it left unfinished
         }
     }
 
