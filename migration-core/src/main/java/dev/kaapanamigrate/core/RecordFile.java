@@ -397,6 +397,7 @@ public final class RecordFile {
             this.file = file;
             this.codec = codec;
             InputStream raw = Files.newInputStream(file);
+            InputStream opened = raw; // the outermost stream so far: closing it frees a decompressor's native memory too
             try {
                 PushbackInputStream probe = new PushbackInputStream(new BufferedInputStream(raw, BUFFER), ZSTD_MAGIC.length);
                 byte[] head = new byte[ZSTD_MAGIC.length];
@@ -406,27 +407,32 @@ public final class RecordFile {
                         ? new GZIPInputStream(probe, BUFFER)
                         : got == ZSTD_MAGIC.length && java.util.Arrays.equals(head, ZSTD_MAGIC)
                         ? zstdInput(probe) : probe;
+                opened = i;
                 in = new DataInputStream(new BufferedInputStream(i, BUFFER));
                 byte[] magic = new byte[MAGIC.length];
                 in.readFully(magic);
                 if (!java.util.Arrays.equals(magic, MAGIC)) {
-                    throw new IOException(file + (EARLIER_FORMATS.contains(new String(magic, 0, 4,
+                    throw new NamedFailure(file + (EARLIER_FORMATS.contains(new String(magic, 0, 4,
                             StandardCharsets.ISO_8859_1)) ? " was written by an earlier version of kaapana-migrate, "
                             + "whose listing format this version does not read: finish this migration with the version "
                             + "that started it" : " is not a listing file"));
                 }
                 String name = in.readUTF();
                 if (!name.equals(codec.name())) {
-                    throw new IOException(file + " holds records of the format '" + name + "', expected '"
+                    throw new NamedFailure(file + " holds records of the format '" + name + "', expected '"
                             + codec.name() + "'");
                 }
                 advance();
             } catch (EOFException e) {
-                raw.close();
+                opened.close();
                 throw new IOException(file + " is not a listing file (too short)", e);
-            } catch (IOException | RuntimeException e) {
-                raw.close();
+            } catch (NamedFailure | RuntimeException e) {
+                opened.close();
                 throw e;
+            } catch (IOException e) {
+                opened.close();
+                // the decompressor's own refusal (a checksum, a cut frame): named with the file
+                throw new IOException(file + " is damaged: " + e.getMessage(), e);
             }
         }
 
@@ -440,23 +446,28 @@ public final class RecordFile {
                 if (marker == 0) {
                     long count = readVarLong(in);
                     if (count != read) {
-                        throw new IOException(file + " is damaged: its trailer says " + count + " records, it holds "
+                        throw new NamedFailure(file + " is damaged: its trailer says " + count + " records, it holds "
                                 + read);
                     }
                     if (in.read() >= 0) { // reading to the end also checks the checksum
-                        throw new IOException(file + " is damaged: bytes after its trailer");
+                        throw new NamedFailure(file + " is damaged: bytes after its trailer");
                     }
                     done = true;
                     next = null;
                     return;
                 }
                 if (marker != 1) {
-                    throw new IOException(file + " is damaged after " + read + " records");
+                    throw new NamedFailure(file + " is damaged after " + read + " records");
                 }
                 next = codec.read(in);
                 read++;
             } catch (EOFException e) {
-                throw new IOException(file + " is cut short after " + read + " records", e);
+                throw new NamedFailure(file + " is cut short after " + read + " records", e);
+            } catch (NamedFailure e) {
+                throw e;
+            } catch (IOException e) {
+                // the decompressor's own refusal (a checksum, a cut frame) or the codec's: named with the file
+                throw new NamedFailure(file + " is damaged after " + read + " records: " + e.getMessage(), e);
             }
         }
 
@@ -773,21 +784,32 @@ public final class RecordFile {
             long total = lower + result(upperHalf);
             try (OutputStream out = Files.newOutputStream(first, java.nio.file.StandardOpenOption.APPEND)) {
                 Files.copy(second, out);
-                OutputStream trailer = compressing(out);
-                DataOutputStream d = new DataOutputStream(trailer);
-                d.writeByte(0);
-                writeVarLong(d, total);
-                d.flush();
-                trailer.close(); // ends its deflater; closing the file twice is harmless
+                try (OutputStream trailer = compressing(out)) { // closing ends its frame; closing the file twice is harmless
+                    DataOutputStream d = new DataOutputStream(trailer);
+                    d.writeByte(0);
+                    writeVarLong(d, total);
+                    d.flush();
+                }
             }
             Files.move(first, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             return total;
         }
 
+        /** Waits for the other half's thread; interrupted, it stops that thread and still waits for it to end. */
         private static void joinQuietly(Thread thread) throws java.io.InterruptedIOException {
             try {
                 thread.join();
             } catch (InterruptedException e) {
+                thread.interrupt();
+                boolean ended = false;
+                while (!ended) {
+                    try {
+                        thread.join();
+                        ended = true;
+                    } catch (InterruptedException again) {
+                        // keep waiting: the scratch folder is removed next, and the thread must not write into it
+                    }
+                }
                 Thread.currentThread().interrupt();
                 throw new java.io.InterruptedIOException("interrupted while merging");
             }
@@ -1018,6 +1040,8 @@ public final class RecordFile {
                 thread.join();
                 rethrow();
             } catch (InterruptedException e) {
+                thread.interrupt();
+                closeQuietly(target);
                 Thread.currentThread().interrupt();
                 throw new java.io.InterruptedIOException("interrupted while compressing");
             } catch (IOException | RuntimeException e) {
@@ -1035,11 +1059,14 @@ public final class RecordFile {
      * of identifiers and hashes), else gzip at its fastest level. Readers take either, by the stream's magic number.
      */
     private static OutputStream compressing(OutputStream raw) throws IOException {
-        if (ZstdSupport.AVAILABLE) {
+        if (ZstdSupport.AVAILABLE && !gzipOnly) {
             return ZstdSupport.output(raw);
         }
         return new FastGzip(raw);
     }
+
+    /** Writes gzip even where Zstandard loads: for the tests of the fallback (package-private, never set otherwise). */
+    static volatile boolean gzipOnly;
 
     private static InputStream zstdInput(InputStream in) throws IOException {
         if (!ZstdSupport.AVAILABLE) {
@@ -1075,6 +1102,19 @@ public final class RecordFile {
 
         static InputStream input(InputStream in) throws IOException {
             return new com.github.luben.zstd.ZstdInputStream(in);
+        }
+    }
+
+    /** A refusal the reader found itself, its message naming the file already. */
+    private static final class NamedFailure extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        NamedFailure(String message) {
+            super(message);
+        }
+
+        NamedFailure(String message, Throwable cause) {
+            super(message, cause);
         }
     }
 

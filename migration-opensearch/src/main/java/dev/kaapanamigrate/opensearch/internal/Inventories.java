@@ -111,6 +111,11 @@ public final class Inventories {
             IndexScanner scanner = new IndexScanner(endpoint, options.pageSize(), options.keepAlive(),
                     options.scrollOnly());
             for (Map.Entry<String, Map<String, String>> e : indices.entrySet()) {
+                if (merging != null && merging.done().isDone()) { // a merge that failed stops the run before a scan
+                    Merging previous = merging;
+                    merging = null;
+                    finished(previous, indices.size(), ctx);
+                }
                 String index = e.getKey();
                 long t0 = System.nanoTime();
                 String listingFile = fileName(index) + ".listing";
@@ -118,33 +123,35 @@ public final class Inventories {
                 JsonNode mapping = mapping(index);
                 Files.write(folder.resolve(mappingFile), Endpoint.JSON.writeValueAsBytes(mapping));
                 int shards = Integer.parseInt(e.getValue().getOrDefault("index.number_of_shards", "1"));
-                IndexScanner.Result result;
-                long scanned;
                 RecordFile.SortingWriter<Listing.Entry> writer = Listing.sorted(folder.resolve(listingFile),
                         options.sortBudgetBytes());
+                boolean handedOver = false;
                 try {
+                    IndexScanner.Result result;
                     // the listing is sorted and written on a thread of its own while the next pages are hashed
                     try (AsyncSink sink = new AsyncSink(writer::add, LISTING_BATCH, LISTING_BATCHES,
                             "opensearch-inventory-listing")) {
                         result = scanner.scan(index, shards, sink);
                     }
-                    scanned = System.nanoTime();
+                    long scanned = System.nanoTime();
                     if (merging != null) {
                         Merging previous = merging;
                         merging = null;
                         finished(previous, indices.size(), ctx);
                     }
-                } catch (RuntimeException | IOException failed) {
-                    writer.close(); // removes the unfinished listing
-                    throw failed;
+                    Map<String, String> fields = Mappings.fields(mapping);
+                    IndexInventory inventory = new IndexInventory(index, result.documents(), result.contentDigest(),
+                            result.idDigest(), e.getValue(), Mappings.digest(mapping), fields.size(), listingFile,
+                            mappingFile, result.method().name());
+                    merging = new Merging(inventory, result, writer, t0, scanned, out.size() + 1,
+                            merger.submit(() -> merge(writer)));
+                    handedOver = true;
+                    out.add(inventory);
+                } finally {
+                    if (!handedOver) {
+                        writer.close(); // removes the unfinished listing
+                    }
                 }
-                Map<String, String> fields = Mappings.fields(mapping);
-                IndexInventory inventory = new IndexInventory(index, result.documents(), result.contentDigest(),
-                        result.idDigest(), e.getValue(), Mappings.digest(mapping), fields.size(), listingFile,
-                        mappingFile, result.method().name());
-                merging = new Merging(inventory, result, writer, t0, scanned, out.size() + 1,
-                        merger.submit(() -> merge(writer)));
-                out.add(inventory);
             }
             if (merging != null) {
                 finished(merging, indices.size(), ctx);
@@ -154,10 +161,10 @@ public final class Inventories {
         } catch (IOException e) {
             throw new UncheckedIOException("writing the inventory to " + folder + " failed: " + e.getMessage(), e);
         } finally {
-            if (merging != null) { // a later index failed: the last merge ends first (removing what it left unfinished)
-                awaitQuietly(merging);
-            }
+            // After a failure a merge may still run: it is stopped (removing what it left unfinished) and waited for, so
+            // that nothing writes into the folder once the inventory has returned or thrown.
             merger.shutdownNow();
+            awaitTermination(merger);
         }
     }
 
@@ -209,13 +216,21 @@ public final class Inventories {
         CrashPoints.reach("opensearch.inventory:inventoried", index);
     }
 
-    private static void awaitQuietly(Merging m) {
-        try {
-            m.done().get();
-        } catch (InterruptedException e) {
+    /** Waits for the merging thread to end, even when interrupted (the interrupt is kept for the caller). */
+    private static void awaitTermination(java.util.concurrent.ExecutorService merger) {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                if (merger.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES)) {
+                    break;
+                }
+                LOG.info("Waiting for the listing merge to stop");
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
             Thread.currentThread().interrupt();
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.CancellationException e) {
-            // the failure that ended the inventory is the one reported; the merge removed what it left unfinished
         }
     }
 

@@ -224,7 +224,7 @@ public final class BackendReferenceSql {
      * table is the large one.
      *
      * @param h        the handle
-     * @param table    the table to scan: {@code job}, or a rebuild's new table before the swap
+     * @param table    the table to scan: {@code job}, or a rebuild's new table {@code job_05} before the swap
      * @param renames  old id → new id
      * @param digest   whether to digest the columns a rebuild copies unchanged
      * @param renamedDagIds whether that digest takes {@code dag_id} as the renames leave it (the history rewrite of
@@ -236,6 +236,9 @@ public final class BackendReferenceSql {
      */
     public static JobCounts countJobs(Handle h, String table, Map<String, String> renames, boolean digest,
                                       boolean renamedDagIds, Map<Integer, UUID> projects, boolean orphans) {
+        if (!table.equals("job") && !table.equals("job_05")) { // the name goes into the SQL text
+            throw new IllegalArgumentException("not a job table: " + table);
+        }
         Map<String, String> uuids = new LinkedHashMap<>();
         projects.forEach((oldId, uuid) -> uuids.put(String.valueOf(oldId), uuid.toString()));
         long[] inconsistent = {0};

@@ -155,14 +155,18 @@ public final class Sql {
      * server's defaults of 64 MB / 4 MB spill to temporary files), for this transaction only. Read committed whatever
      * the server's or the role's default: the steps lock, then read what the lock protects, and every statement must
      * see what committed before it (under repeatable read the whole transaction would read the snapshot of its first
-     * query, taken before the lock; a {@link ReadFence} would read a horizon from before the lock, too).
+     * query, taken before the lock; a {@link ReadFence} would read a horizon from before the lock, too). Writing
+     * transactions commit synchronously whatever the server's setting: a step reports its changes once the commit is
+     * durable, and a commit lost in a crash could otherwise let its transaction id be handed out again, which a
+     * {@link ReadFence} taken at the commit could not tell apart.
      */
     private static void settings(Handle h, boolean readOnly) {
         executeAll(h, "SET TRANSACTION ISOLATION LEVEL READ COMMITTED", "SET LOCAL TimeZone = 'UTC'", "SET LOCAL DateStyle = 'ISO, YMD'",
                 "SET LOCAL IntervalStyle = 'postgres'", "SET LOCAL extra_float_digits = 3",
                 "SET LOCAL lock_timeout = '" + LOCK_TIMEOUT + "'");
         if (!readOnly) {
-            executeAll(h, "SET LOCAL maintenance_work_mem = '512MB'", "SET LOCAL work_mem = '128MB'");
+            executeAll(h, "SET LOCAL maintenance_work_mem = '512MB'", "SET LOCAL work_mem = '128MB'",
+                    "SET LOCAL synchronous_commit = on");
         }
     }
 
