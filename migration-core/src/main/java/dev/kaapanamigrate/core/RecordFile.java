@@ -399,7 +399,8 @@ public final class RecordFile {
             InputStream raw = Files.newInputStream(file);
             InputStream opened = raw; // the outermost stream so far: closing it frees a decompressor's native memory too
             try {
-                PushbackInputStream probe = new PushbackInputStream(new BufferedInputStream(raw, BUFFER), ZSTD_MAGIC.length);
+                PushbackInputStream probe = new PushbackInputStream(new BufferedInputStream(raw, BUFFER),
+                        ZSTD_MAGIC.length);
                 byte[] head = new byte[ZSTD_MAGIC.length];
                 int got = probe.readNBytes(head, 0, head.length);
                 probe.unread(head, 0, got);
@@ -784,7 +785,8 @@ public final class RecordFile {
             long total = lower + result(upperHalf);
             try (OutputStream out = Files.newOutputStream(first, java.nio.file.StandardOpenOption.APPEND)) {
                 Files.copy(second, out);
-                try (OutputStream trailer = compressing(out)) { // closing ends its frame; closing the file twice is harmless
+                // closing the trailer's stream ends its frame; closing the file twice is harmless
+                try (OutputStream trailer = compressing(out)) {
                     DataOutputStream d = new DataOutputStream(trailer);
                     d.writeByte(0);
                     writeVarLong(d, total);
@@ -938,8 +940,8 @@ public final class RecordFile {
     /**
      * Compresses on a thread of its own: the writing thread only fills buffers, which travel through a bounded queue
      * (memory bounded by {@value #QUEUED_CHUNKS} buffers) to the thread that feeds them to the compressing stream. A
-     * sorted file's final merge thus reads, merges and encodes on one core while compression runs on another. A failure of the
-     * compressing thread is thrown by the next write or by {@link #close()}.
+     * sorted file's final merge thus reads, merges and encodes on one core while compression runs on another. A
+     * failure of the compressing thread is thrown by the next write or by {@link #close()}.
      */
     private static final class BackgroundCompression extends OutputStream {
         private static final int QUEUED_CHUNKS = 4;

@@ -111,7 +111,7 @@ public final class Inventories {
             IndexScanner scanner = new IndexScanner(endpoint, options.pageSize(), options.keepAlive(),
                     options.scrollOnly());
             for (Map.Entry<String, Map<String, String>> e : indices.entrySet()) {
-                if (merging != null && merging.done().isDone()) { // a merge that failed stops the run before a scan
+                if (merging != null && merging.done().isDone()) { // taken up now: one that failed stops the next scan
                     Merging previous = merging;
                     merging = null;
                     finished(previous, indices.size(), ctx);
@@ -155,7 +155,6 @@ public final class Inventories {
             }
             if (merging != null) {
                 finished(merging, indices.size(), ctx);
-                merging = null;
             }
             return out;
         } catch (IOException e) {
