@@ -11,6 +11,7 @@ import dev.kaapanamigrate.testkit.backends.SearchNode;
 import dev.kaapanamigrate.testkit.backends.TestBackends;
 import dev.kaapanamigrate.testkit.internal.Digest;
 import java.io.InputStream;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -32,7 +33,9 @@ import org.opensearch.client.opensearch.generic.Response;
  * and only counts the hits. Prints both times, the ratio raw/inventory (goal ≥ 0.9), the heap, and the CPU time the
  * node and the client spent in each, a figure that the load of a shared machine disturbs much less than the time.
  * The same loop pipelined as the inventory is (next page requested while the current one is counted) is timed too.
- * Rounds: {@code -Dkaapana.bench.rounds} (default 3). The node runs in a JVM of its own, as in production
+ * Rounds: {@code -Dkaapana.bench.rounds} (default 3). {@code -Dkaapana.bench.second=N} adds a second, smaller index
+ * of N documents after the first by name (as Kaapana's project indices follow {@code project_admin}): the inventory's
+ * merge of the first index then runs beside the scan of the second, and the raw loops list both. The node runs in a JVM of its own, as in production
  * ({@link SearchNodeMain}); {@code -Dkaapana.bench.node=in-process} runs it in the test JVM instead, where the
  * client's garbage collections stop the node too.
  */
@@ -58,11 +61,17 @@ class InventoryBenchmarkIT {
             throws Exception {
         int n = Integer.getInteger("kaapana.bench.documents", 1_000_000);
         long t0 = System.nanoTime();
-        Digest expected = SyntheticDocuments.load(client, "project_bench", n);
+        Digest expected = SyntheticDocuments.load(client, INDICES.get(0), n);
+        int second = Integer.getInteger("kaapana.bench.second", 0);
+        List<String> indices = second > 0 ? INDICES : INDICES.subList(0, 1);
+        if (second > 0) {
+            SyntheticDocuments.load(client, INDICES.get(1), second);
+            n += second;
+        }
         System.out.printf("bench: loaded %d documents in %.1f s into a node %s%n", n, (System.nanoTime() - t0) / 1e9,
                 where);
-        rawLoop(client, 1000); // warm-up of all paths (node caches, JIT)
-        assertThat(rawPipelined(client, 1000)).isEqualTo(n);
+        rawLoop(client, indices, 1000); // warm-up of all paths (node caches, JIT)
+        assertThat(rawPipelined(client, indices, 1000)).isEqualTo(n);
         assertThat(inventory(client)).isEqualTo(n);
 
         // alternate the three: the machine may be shared, so compare the best and the median of the rounds
@@ -77,12 +86,12 @@ class InventoryBenchmarkIT {
         for (int round = 0; round < rounds; round++) {
             long c0 = processCpu() + nodeCpu.getAsLong();
             long r0 = System.nanoTime();
-            assertThat(rawLoop(client, 1000)).isEqualTo(n);
+            assertThat(rawLoop(client, indices, 1000)).isEqualTo(n);
             raw[round] = (System.nanoTime() - r0) / 1e9;
             rawCpu[round] = (processCpu() + nodeCpu.getAsLong() - c0) / 1e9;
             c0 = processCpu() + nodeCpu.getAsLong();
             r0 = System.nanoTime();
-            assertThat(rawPipelined(client, 1000)).isEqualTo(n);
+            assertThat(rawPipelined(client, indices, 1000)).isEqualTo(n);
             piped[round] = (System.nanoTime() - r0) / 1e9;
             pipedCpu[round] = (processCpu() + nodeCpu.getAsLong() - c0) / 1e9;
             ManagementFactory.getMemoryPoolMXBeans().forEach(MemoryPoolMXBean::resetPeakUsage);
@@ -126,8 +135,29 @@ class InventoryBenchmarkIT {
     }
 
     /** PIT, a slice per shard, search_after on _doc, sources fetched, the inventory's request body; counts hits only. */
-    static long rawLoop(OpenSearchClient client, int pageSize) throws Exception {
-        String pit = openPit(client);
+    /** The benchmark's indices: the first always, the second with {@code -Dkaapana.bench.second}. */
+    private static final List<String> INDICES = List.of("project_bench", "project_bench_second");
+
+    /** {@link #rawLoop(OpenSearchClient, String, int)} over each index in turn. */
+    static long rawLoop(OpenSearchClient client, List<String> indices, int pageSize) throws Exception {
+        long count = 0;
+        for (String index : indices) {
+            count += rawLoop(client, index, pageSize);
+        }
+        return count;
+    }
+
+    /** {@link #rawPipelined(OpenSearchClient, String, int)} over each index in turn. */
+    static long rawPipelined(OpenSearchClient client, List<String> indices, int pageSize) throws Exception {
+        long count = 0;
+        for (String index : indices) {
+            count += rawPipelined(client, index, pageSize);
+        }
+        return count;
+    }
+
+    static long rawLoop(OpenSearchClient client, String index, int pageSize) throws Exception {
+        String pit = openPit(client, index);
         long count = 0;
         for (int slice = 0; slice < 4; slice++) {
             String after = null;
@@ -154,8 +184,8 @@ class InventoryBenchmarkIT {
      * search_after value found by a scan for the last {@code "sort":[} of the page), and the page is counted while the
      * node prepares the next one; a wrong guess is asked again.
      */
-    static long rawPipelined(OpenSearchClient client, int pageSize) throws Exception {
-        String pit = openPit(client);
+    static long rawPipelined(OpenSearchClient client, String index, int pageSize) throws Exception {
+        String pit = openPit(client, index);
         long count = 0;
         ExecutorService fetcher = Executors.newSingleThreadExecutor();
         try {
@@ -190,9 +220,9 @@ class InventoryBenchmarkIT {
         return count;
     }
 
-    private static String openPit(OpenSearchClient client) throws Exception {
+    private static String openPit(OpenSearchClient client, String index) throws Exception {
         try (Response r = client.generic().execute(Requests.builder().method("POST")
-                .endpoint("/project_bench/_search/point_in_time?keep_alive=2m").build())) {
+                .endpoint("/" + index + "/_search/point_in_time?keep_alive=2m").build())) {
             return new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.getBody().orElseThrow().bodyAsBytes())
                     .path("pit_id").asText();
         }
