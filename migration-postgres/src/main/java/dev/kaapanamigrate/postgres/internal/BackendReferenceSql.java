@@ -236,7 +236,7 @@ public final class BackendReferenceSql {
      */
     public static JobCounts countJobs(Handle h, String table, Map<String, String> renames, boolean digest,
                                       boolean renamedDagIds, Map<Integer, UUID> projects, boolean orphans) {
-        if (!table.equals("job") && !table.equals("job_05")) { // the name goes into the SQL text
+        if (!table.equals("job") && !table.equals(JobTableRebuild.NEW_TABLE)) { // the name goes into the SQL text
             throw new IllegalArgumentException("not a job table: " + table);
         }
         Map<String, String> uuids = new LinkedHashMap<>();
@@ -345,7 +345,7 @@ public final class BackendReferenceSql {
                                                       Map<Integer, UUID> uuids) {
         return JobTableRebuild.rebuild(h, "CASE WHEN " + PROJECT_FORM_HOLDS_OLD_ID + " THEN " + PROJECT_FORM_REWRITTEN
                         + " ELSE j.conf_data END", Map.of("forms", projectForms(projects)), before,
-                table -> countJobs(h, table, renames, true, false, uuids, false), JobCounts::unchangedDigest);
+                table -> countJobs(h, table, renames, true, false, uuids, false));
     }
 
     /** The new project form of a job (parameter: the forms by old id as stored), merged into its old one. */

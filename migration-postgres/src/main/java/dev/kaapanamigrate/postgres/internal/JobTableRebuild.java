@@ -38,6 +38,9 @@ public final class JobTableRebuild {
             + "run_id, description, username, time_created, time_updated, automatic_execution, service_job, kaapana_id, "
             + "workflow_id";
 
+    /** The new table a rebuild fills before it takes the old one's name. */
+    static final String NEW_TABLE = "job_05";
+
     private JobTableRebuild() {
     }
 
@@ -201,13 +204,13 @@ public final class JobTableRebuild {
      * @param confDataOfJob the new {@code conf_data} of a row of {@code job j}
      * @param params        the expression's named parameters
      * @param before        rows and digest ({@link #unchangedRowHash(String)}) of the old table
-     * @param scanOfNew     the caller's scan of the new table, given its name (written just now, so in memory)
-     * @param digestOf      the rows and digest ({@link #unchangedRowHash(String)}) the scan found
-     * @param <T>           what the scan found
+     * @param scanOfNew     the caller's scan of the new table, given its name (written just now, so in memory), with the
+     *                      rows and digest ({@link #unchangedRowHash(String)}) compared here
      * @return what the scan of the new table found
      */
-    static <T> T rebuild(Handle h, String confDataOfJob, Map<String, ?> params, TableDigests.TableDigest before,
-                         Function<String, T> scanOfNew, Function<T, TableDigests.TableDigest> digestOf) {
+    static BackendReferenceSql.JobCounts rebuild(Handle h, String confDataOfJob, Map<String, ?> params,
+                                                 TableDigests.TableDigest before,
+                                                 Function<String, BackendReferenceSql.JobCounts> scanOfNew) {
         Sql.executeAll(h, "LOCK TABLE job IN ACCESS EXCLUSIVE MODE",
                 "CREATE TABLE job_05 (LIKE job INCLUDING DEFAULTS INCLUDING STORAGE INCLUDING COMPRESSION)");
         h.createUpdate("INSERT INTO job_05 (" + COLUMNS + ") SELECT j.id, j.dag_id, j.external_job_id, "
@@ -217,8 +220,8 @@ public final class JobTableRebuild {
         // A scan of the new table (written just now, so in memory) costs less than a RETURNING list of the same
         // expressions: that kept every row in a tuple store to aggregate it afterwards (3.3 s against about 1 s on the
         // issue's 1M jobs).
-        T found = scanOfNew.apply("job_05");
-        TableDigests.TableDigest after = digestOf.apply(found);
+        BackendReferenceSql.JobCounts found = scanOfNew.apply(NEW_TABLE);
+        TableDigests.TableDigest after = found.unchangedDigest();
         if (!before.equals(after)) {
             throw new StepFailedException(Problem.of(CoreErrorCode.STEP_FAILED, "the rebuilt job table differs from the old one "
                     + "outside conf_data (" + after + " against " + before + ")",
