@@ -212,8 +212,8 @@ public final class JobTableRebuild {
                                                  TableDigests.TableDigest before,
                                                  Function<String, BackendReferenceSql.JobCounts> scanOfNew) {
         Sql.executeAll(h, "LOCK TABLE job IN ACCESS EXCLUSIVE MODE",
-                "CREATE TABLE job_05 (LIKE job INCLUDING DEFAULTS INCLUDING STORAGE INCLUDING COMPRESSION)");
-        h.createUpdate("INSERT INTO job_05 (" + COLUMNS + ") SELECT j.id, j.dag_id, j.external_job_id, "
+                "CREATE TABLE " + NEW_TABLE + " (LIKE job INCLUDING DEFAULTS INCLUDING STORAGE INCLUDING COMPRESSION)");
+        h.createUpdate("INSERT INTO " + NEW_TABLE + " (" + COLUMNS + ") SELECT j.id, j.dag_id, j.external_job_id, "
                 + "j.owner_kaapana_instance_name, " + confDataOfJob + ", j.status, j.run_id, j.description, j.username, "
                 + "j.time_created, j.time_updated, j.automatic_execution, j.service_job, j.kaapana_id, j.workflow_id "
                 + "FROM job j").bindMap(params).execute();
@@ -232,7 +232,7 @@ public final class JobTableRebuild {
         Sql.executeAll(h,
                 "ALTER SEQUENCE job_id_seq OWNED BY NONE", // else dropping the old table drops the sequence
                 "DROP TABLE job",
-                "ALTER TABLE job_05 RENAME TO job",
+                "ALTER TABLE " + NEW_TABLE + " RENAME TO job",
                 "ALTER SEQUENCE job_id_seq OWNED BY job.id",
                 "ALTER TABLE job ADD CONSTRAINT job_pkey PRIMARY KEY (id)",
                 "CREATE INDEX ix_job_automatic_execution ON job USING btree (automatic_execution)",

@@ -27,6 +27,9 @@ import org.jdbi.v3.core.Handle;
  */
 public record ReadFence(UUID runId, long database, long serverStarted, long xmax) {
 
+    /** The current database's oid: a fence holds only in the database it was taken in. */
+    private static final String DATABASE = "(SELECT oid FROM pg_database WHERE datname = current_database())";
+
     /**
      * Takes the fence; call it before the check's first read of what it vouches for, in the check's transaction.
      *
@@ -37,7 +40,7 @@ public record ReadFence(UUID runId, long database, long serverStarted, long xmax
      */
     public static Optional<ReadFence> take(Handle h, UUID runId) {
         return h.createQuery("SELECT pg_snapshot_xmax(s)::text::bigint, (SELECT count(*) FROM pg_snapshot_xip(s)), "
-                        + "(SELECT oid FROM pg_database WHERE datname = current_database()), "
+                        + DATABASE + ", "
                         + QuietFence.SERVER_STARTED + " FROM pg_current_snapshot() s")
                 .map((rs, ctx) -> rs.getLong(2) == 0
                         ? Optional.of(new ReadFence(runId, rs.getLong(3), rs.getLong(4), rs.getLong(1)))
@@ -64,7 +67,7 @@ public record ReadFence(UUID runId, long database, long serverStarted, long xmax
     public static Optional<ReadFence> atCommit(Handle h, UUID runId) {
         return h.createQuery("SELECT pg_current_xact_id()::text::bigint, pg_snapshot_xmax(s)::text::bigint, "
                         + "(SELECT count(*) FROM pg_snapshot_xip(s)), "
-                        + "(SELECT oid FROM pg_database WHERE datname = current_database()), "
+                        + DATABASE + ", "
                         + QuietFence.SERVER_STARTED + " FROM pg_current_snapshot() s")
                 .map((rs, ctx) -> {
                     long own = rs.getLong(1);
@@ -87,7 +90,7 @@ public record ReadFence(UUID runId, long database, long serverStarted, long xmax
             return false;
         }
         return h.createQuery("SELECT pg_snapshot_xmax(pg_current_snapshot())::text::bigint = ? "
-                        + "AND (SELECT oid FROM pg_database WHERE datname = current_database()) = ? "
+                        + "AND " + DATABASE + " = ? "
                         + "AND " + QuietFence.SERVER_STARTED + " = ?")
                 .bind(0, xmax).bind(1, database).bind(2, serverStarted).mapTo(boolean.class).one();
     }
