@@ -38,6 +38,9 @@ final class SearchNodeMain {
 
     /** A node started in a child JVM (OpenSearch's own default heap: 1 GiB, G1), with a client of this JVM. */
     static final class Forked implements AutoCloseable {
+        /** How long the child may take to print its URL before it is stopped (a node starts in well under a minute). */
+        private static final Duration START_TIMEOUT = Duration.ofMinutes(5);
+
         private final Process process;
         private final OpenSearchClient client;
 
@@ -47,6 +50,19 @@ final class SearchNodeMain {
             process = new ProcessBuilder(javaBin, "-Xms1g", "-Xmx1g", "-XX:+UseG1GC", "-cp", classpath,
                     SearchNodeMain.class.getName()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
             URI url = null;
+            java.util.concurrent.atomic.AtomicBoolean timedOut = new java.util.concurrent.atomic.AtomicBoolean();
+            // A child that hangs before its URL would block the read below forever: stopped, it ends the output.
+            Thread watchdog = new Thread(() -> {
+                try {
+                    Thread.sleep(START_TIMEOUT.toMillis());
+                    timedOut.set(true);
+                    process.destroyForcibly();
+                } catch (InterruptedException started) {
+                    // the URL came, or the start failed otherwise
+                }
+            }, "forked-node-start-watchdog");
+            watchdog.setDaemon(true);
+            watchdog.start();
             try {
                 var out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
                 for (String line = out.readLine(); line != null; line = out.readLine()) {
@@ -56,8 +72,9 @@ final class SearchNodeMain {
                     }
                 }
                 if (url == null) {
-                    throw new IOException("the forked node ended before printing its URL (exit "
-                            + process.waitFor() + ")");
+                    throw new IOException(timedOut.get()
+                            ? "the forked node printed no URL within " + START_TIMEOUT + " and was stopped"
+                            : "the forked node ended before printing its URL (exit " + process.waitFor() + ")");
                 }
                 Thread drain = new Thread(() -> out.lines().forEach(l -> { }), "forked-node-output");
                 drain.setDaemon(true);
@@ -71,6 +88,8 @@ final class SearchNodeMain {
                 }
                 process.destroyForcibly();
                 throw e instanceof IOException io ? io : new IOException(e);
+            } finally {
+                watchdog.interrupt();
             }
         }
 
@@ -84,13 +103,18 @@ final class SearchNodeMain {
         }
 
         @Override
-        public void close() throws Exception {
+        public void close() throws IOException {
             try {
                 client._transport().close();
             } finally {
                 process.getOutputStream().close(); // the node stops and removes its folder
-                if (!process.waitFor(60, TimeUnit.SECONDS)) {
-                    process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+                try {
+                    if (!process.waitFor(60, TimeUnit.SECONDS)) {
+                        process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+                    }
+                } catch (InterruptedException e) {
+                    process.destroyForcibly();
+                    Thread.currentThread().interrupt();
                 }
             }
         }
