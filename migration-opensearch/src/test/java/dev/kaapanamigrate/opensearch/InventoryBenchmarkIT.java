@@ -35,9 +35,11 @@ import org.opensearch.client.opensearch.generic.Response;
  * The same loop pipelined as the inventory is (next page requested while the current one is counted) is timed too.
  * Rounds: {@code -Dkaapana.bench.rounds} (default 3). {@code -Dkaapana.bench.second=N} adds a second, smaller index
  * of N documents after the first by name (as Kaapana's project indices follow {@code project_admin}): the inventory's
- * merge of the first index then runs beside the scan of the second, and the raw loops list both. The node runs in a JVM of its own, as in production
- * ({@link SearchNodeMain}); {@code -Dkaapana.bench.node=in-process} runs it in the test JVM instead, where the
- * client's garbage collections stop the node too.
+ * merge of the first index then runs beside the scan of the second, and the raw loops list both. The node runs in a
+ * JVM of its own, as in production ({@link SearchNodeMain}); {@code -Dkaapana.bench.node=in-process} runs it in the
+ * test JVM instead, where the client's garbage collections stop the node too. {@code -Dkaapana.bench.pin=true} (Linux,
+ * {@code taskset}) puts the node on CPU 0 and this JVM on the others, as on a host with cores to spare, where the
+ * client's work does not take CPU time from the node; by default both share every CPU.
  */
 @EnabledIfSystemProperty(named = "kaapana.bench", matches = "true")
 class InventoryBenchmarkIT {
@@ -49,6 +51,17 @@ class InventoryBenchmarkIT {
         if (System.getProperty("kaapana.bench.node", "forked").equals("in-process")) {
             try (SearchNode node = TestBackends.startEmbeddedSearchNode()) {
                 compare(node.client(), () -> 0L, "in this JVM");
+            }
+        } else if (Boolean.getBoolean("kaapana.bench.pin")) {
+            // As on a host with cores to spare: the node on CPU 0, this JVM (every thread) on the others.
+            int cpus = Runtime.getRuntime().availableProcessors();
+            assertThat(cpus).as("CPUs to split between node and client").isGreaterThanOrEqualTo(2);
+            try (SearchNodeMain.Forked node = new SearchNodeMain.Forked("0")) {
+                String client = cpus == 2 ? "1" : "1-" + (cpus - 1);
+                Process pin = new ProcessBuilder("taskset", "-a", "-p", "-c", client,
+                        Long.toString(ProcessHandle.current().pid())).redirectErrorStream(true).start();
+                assertThat(pin.waitFor()).as("taskset of this JVM").isZero();
+                compare(node.client(), node::cpuNanos, "in a JVM of its own on CPU 0, the client on CPU " + client);
             }
         } else {
             try (SearchNodeMain.Forked node = new SearchNodeMain.Forked()) {

@@ -9,6 +9,8 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.apache.hc.core5.http.HttpHost;
 import org.opensearch.client.json.jackson.JacksonJsonpMapper;
@@ -45,10 +47,22 @@ final class SearchNodeMain {
         private final OpenSearchClient client;
 
         Forked() throws IOException {
+            this(null);
+        }
+
+        /**
+         * @param cpus the CPUs the node runs on ({@code taskset -c} list, Linux), or {@code null} for all
+         */
+        Forked(String cpus) throws IOException {
             String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
             String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-            process = new ProcessBuilder(javaBin, "-Xms1g", "-Xmx1g", "-XX:+UseG1GC", "-cp", classpath,
-                    SearchNodeMain.class.getName()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            List<String> command = new ArrayList<>();
+            if (cpus != null) {
+                command.addAll(List.of("taskset", "-c", cpus));
+            }
+            command.addAll(List.of(javaBin, "-Xms1g", "-Xmx1g", "-XX:+UseG1GC", "-cp", classpath,
+                    SearchNodeMain.class.getName()));
+            process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
             URI url = null;
             java.util.concurrent.atomic.AtomicBoolean timedOut = new java.util.concurrent.atomic.AtomicBoolean();
             // A child that hangs before its URL would block the read below forever: stopped, it ends the output.
