@@ -90,10 +90,13 @@ public final class SearchLoader {
             }
         }
         Map<String, Digest> contents = new TreeMap<>();
+        List<Parallel.Task> creations = new ArrayList<>();
         for (String index : indices()) {
-            client.indices().create(c -> c.index(index));
+            creations.add(() -> client.indices().create(c -> c.index(index)));
             contents.put(index, new Digest());
         }
+        // Created side by side: each creation waits for its shard to start, which the node does for all at once.
+        Parallel.runAll(8, creations);
         List<BulkOperation> batch = new ArrayList<>(BATCH * 2);
         for (int i = 0; i < model.spec().series(); i++) {
             Series s = model.series(i);
