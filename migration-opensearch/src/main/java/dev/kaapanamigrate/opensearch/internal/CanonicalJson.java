@@ -50,6 +50,11 @@ public final class CanonicalJson {
     // where the bytes of the plain string encoded last begin
     private int stringFrom;
     private byte[] scratch = new byte[8192];
+    // the last sorted root object's plain keys (concatenated, each ending at lastRootKeyEnd) and their sorted order
+    private int lastRootMembers = -1;
+    private byte[] lastRootKeys = new byte[1024];
+    private int[] lastRootKeyEnd = new int[64];
+    private int[] lastRootOrder = new int[64];
 
     /** Creates an encoder. */
     public CanonicalJson() {
@@ -170,6 +175,7 @@ public final class CanonicalJson {
     }
 
     private void object(JsonCursor c) throws IOException {
+        boolean root = size == 0; // the value hashed, not one inside it
         put((byte) 'o');
         int countAt = size;
         reserveCount();
@@ -196,10 +202,64 @@ public final class CanonicalJson {
         }
         int n = top - base;
         if (!sorted) {
+            if (order.length < n) {
+                order = new int[Math.max(n, order.length * 2)];
+            }
+            if (root && sameKeysAsLastRoot(n)) {
+                System.arraycopy(lastRootOrder, 0, order, 0, n);
+            } else {
+                sortMembers(base, n);
+                if (root) {
+                    rememberRoot(n);
+                }
+            }
             relay(base, n);
         }
         top = base;
         patchCount(countAt, n);
+    }
+
+    /**
+     * Whether the root object just read has the plain keys, in the same order, of the last root object whose members
+     * were sorted: then the sorted order is the same. The documents of an index mostly share their key sequence, and
+     * comparing each key once with the one at its place costs less than sorting.
+     */
+    private boolean sameKeysAsLastRoot(int n) {
+        if (n != lastRootMembers) {
+            return false;
+        }
+        int offset = 0;
+        for (int m = 0; m < n; m++) {
+            if (keys[m] != null || !Arrays.equals(buf, keyAt[m], keyEnd[m], lastRootKeys, offset, lastRootKeyEnd[m])) {
+                return false;
+            }
+            offset = lastRootKeyEnd[m];
+        }
+        return true;
+    }
+
+    /** Keeps the root object's plain keys and their sorted order for {@link #sameKeysAsLastRoot}. */
+    private void rememberRoot(int n) {
+        lastRootMembers = -1;
+        if (lastRootKeyEnd.length < n) {
+            lastRootKeyEnd = new int[Math.max(n, lastRootKeyEnd.length * 2)];
+            lastRootOrder = new int[lastRootKeyEnd.length];
+        }
+        int offset = 0;
+        for (int m = 0; m < n; m++) {
+            if (keys[m] != null) {
+                return; // a decoded key: no byte form to compare with
+            }
+            int len = keyEnd[m] - keyAt[m];
+            if (lastRootKeys.length < offset + len) {
+                lastRootKeys = Arrays.copyOf(lastRootKeys, Math.max(offset + len, lastRootKeys.length * 2));
+            }
+            System.arraycopy(buf, keyAt[m], lastRootKeys, offset, len);
+            offset += len;
+            lastRootKeyEnd[m] = offset;
+        }
+        System.arraycopy(order, 0, lastRootOrder, 0, n);
+        lastRootMembers = n;
     }
 
     /**
@@ -263,11 +323,8 @@ public final class CanonicalJson {
         put(in, start, last - start);
     }
 
-    /** Re-lays the members {@code base..base+n-1} (contiguous in the buffer) in ascending key order, stable. */
-    private void relay(int base, int n) {
-        if (order.length < n) {
-            order = new int[Math.max(n, order.length * 2)];
-        }
+    /** Puts the members {@code base..base+n-1} into {@code order} in ascending key order, stable. */
+    private void sortMembers(int base, int n) {
         for (int i = 0; i < n; i++) {
             int m = base + i;
             int j = i;
@@ -277,6 +334,10 @@ public final class CanonicalJson {
             }
             order[j] = m;
         }
+    }
+
+    /** Re-lays the members {@code base..base+n-1} (contiguous in the buffer) in the sequence {@code order} gives. */
+    private void relay(int base, int n) {
         int bodyFrom = from[base];
         int len = size - bodyFrom;
         if (scratch.length < len) {
