@@ -18,17 +18,6 @@ public final class Parallel {
     private Parallel() {
     }
 
-    /** Work that may throw. */
-    @FunctionalInterface
-    public interface Task {
-        /**
-         * Does the work.
-         *
-         * @throws Exception what it threw
-         */
-        void run() throws Exception;
-    }
-
     /**
      * Starts a task on a thread of its own.
      *
@@ -53,7 +42,7 @@ public final class Parallel {
      * @param tasks   the work
      * @throws Exception what the first failed task threw (after every task has ended)
      */
-    public static void runAll(int threads, List<Task> tasks) throws Exception {
+    public static void runAll(int threads, List<Callable<?>> tasks) throws Exception {
         if (tasks.isEmpty()) {
             return;
         }
@@ -63,15 +52,12 @@ public final class Parallel {
             return t;
         });
         try {
-            List<Future<Object>> futures = new ArrayList<>();
-            for (Task task : tasks) {
-                futures.add(pool.submit(() -> {
-                    task.run();
-                    return null;
-                }));
+            List<Future<?>> futures = new ArrayList<>();
+            for (Callable<?> task : tasks) {
+                futures.add(pool.submit(task));
             }
             Exception first = null;
-            for (Future<Object> f : futures) {
+            for (Future<?> f : futures) {
                 try {
                     await(f);
                 } catch (Exception e) {

@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.Callable;
 import org.opensearch.client.opensearch.OpenSearchClient;
 import org.opensearch.client.opensearch.core.BulkRequest;
 import org.opensearch.client.opensearch.core.BulkResponse;
@@ -90,7 +91,7 @@ public final class SearchLoader {
             }
         }
         Map<String, Digest> contents = new TreeMap<>();
-        List<Parallel.Task> creations = new ArrayList<>();
+        List<Callable<?>> creations = new ArrayList<>();
         for (String index : indices()) {
             creations.add(() -> client.indices().create(c -> c.index(index)));
             contents.put(index, new Digest());
