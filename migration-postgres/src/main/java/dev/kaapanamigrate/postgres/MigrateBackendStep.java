@@ -58,7 +58,8 @@ public final class MigrateBackendStep implements MigrationStep {
     /** The order dataset ids are assigned in (1, 2, …), as SQL. */
     public static final String DATASET_ORDER = "time_created NULLS LAST, name COLLATE \"C\"";
 
-    static final ContextKey<TableDigests> BASELINE = ContextKey.of("postgres.baseline-backend.v2", TableDigests.class);
+    // v3: the tables of LATER_STEPS the migration does not write are digested by their row versions
+    static final ContextKey<TableDigests> BASELINE = ContextKey.of("postgres.baseline-backend.v3", TableDigests.class);
 
     private static final Logger LOG = LoggerFactory.getLogger(MigrateBackendStep.class);
     private static final ServiceDatabase DB = ServiceDatabase.BACKEND;
@@ -69,6 +70,12 @@ public final class MigrateBackendStep implements MigrationStep {
 
     /** The tables the migration locks but never writes: what a {@link QuietFence} may vouch for. */
     private static final List<String> UNTOUCHED = List.of("kaapana_instance", "identifiers", "job", "settings");
+    /**
+     * The tables later steps of a plan rewrite in their documented way (the reference rewrites; the workflow's only on
+     * request): their digests are compared only in the run that took the baseline, a later verify counts their rows.
+     */
+    private static final java.util.Set<String> LATER_STEPS = java.util.Set.of("job", "settings", "kaapana_instance",
+            "workflow");
 
     private final DatabaseConnections connections;
     /** What this step's last apply in this process proved about the tables it did not write (never journaled). */
@@ -131,9 +138,7 @@ public final class MigrateBackendStep implements MigrationStep {
             DatabaseSteps.expectListedProjects(h, ctx.get(ProjectList.KEY), v, "workflow", "workflows");
             v.expect("dataset memberships without a dataset", 0L,
                     h.createQuery("SELECT count(*) FROM identifier2dataset WHERE dataset IS NULL").mapTo(long.class).one());
-            // The reference rewrites (a later step) change job, settings, kaapana_instance and, on request, workflow.
-            DatabaseSteps.verifyDigests(h, ctx.get(BASELINE), afterQueries(), DB, v, ctx,
-                    java.util.Set.of("job", "settings", "kaapana_instance", "workflow"), fence.get());
+            DatabaseSteps.verifyDigests(h, ctx.get(BASELINE), afterQueries(), DB, v, ctx, LATER_STEPS, fence.get());
         });
     }
 
@@ -194,14 +199,16 @@ public final class MigrateBackendStep implements MigrationStep {
         return q;
     }
 
+    /**
+     * The tables the migration does not write. Those a later step rewrites are compared only within the baseline's run,
+     * so their row versions suffice there, and cost a fraction of hashing every value (the job table: 0.3–0.4 s
+     * against 1.1–2 s per million rows); the others keep a digest of their content, which a later run compares.
+     */
     private static Map<String, String> unchangedQueries() {
         Map<String, String> q = new LinkedHashMap<>();
-        for (String table : List.of("kaapana_instance", "identifiers", "job")) {
-            q.put(table, "SELECT * FROM " + table);
+        for (String table : UNTOUCHED) {
+            q.put(table, LATER_STEPS.contains(table) ? TableDigests.rowVersions(table) : "SELECT * FROM " + table);
         }
-        // json has no hash function (jsonb has): its text is hashed.
-        q.put("settings", "SELECT id, username, instance_name, key, value::text AS value, time_created, time_updated, "
-                + "kaapana_instance_id FROM settings");
         return q;
     }
 

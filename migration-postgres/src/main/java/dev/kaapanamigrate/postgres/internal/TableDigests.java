@@ -58,6 +58,21 @@ public record TableDigests(Map<String, TableDigest> tables, java.util.UUID runId
     }
 
     /**
+     * The query of a table's row versions, for {@link #compute}: the place ({@code ctid}) and the inserting transaction
+     * ({@code xmin}) of each row. Every insert, update or delete (of any transaction, the migration's own too) adds or
+     * removes a row version, so an equal digest proves that no row of the table was written since the baseline,
+     * without hashing a value. It does not survive a table rewrite that keeps the content ({@code VACUUM FULL},
+     * {@code CLUSTER}, a dump and restore), so it is meant for comparisons within one run, not across the deployment
+     * of a platform.
+     *
+     * @param table the table
+     * @return the query
+     */
+    public static String rowVersions(String table) {
+        return "SELECT ctid, xmin::text::bigint AS xmin FROM " + table;
+    }
+
+    /**
      * Digests the rows each query returns. Before and after queries of a table must return the same column types in
      * the same order.
      *
