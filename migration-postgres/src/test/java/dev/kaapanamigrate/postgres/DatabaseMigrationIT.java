@@ -106,8 +106,7 @@ class DatabaseMigrationIT {
         Map<ServiceDatabase, DataSource> dbs = freshCopy();
         assertReleasedSchema(dbs, "0.4.2");
         DatabaseConnections connections = DatabaseConnections.of(dbs);
-        MigrationContext ctx = MigrationContext.standalone(Clock.systemUTC(), IdSource.seeded(7), PlatformState.UNDEPLOYED,
-                false);
+        MigrationContext ctx = undeployed(7);
         var aii = new MigrateAccessInformationStep(connections, DatabaseMigrationOptions.defaults());
         var dwf = new MigrateDicomWebFilterStep(connections, DatabaseMigrationOptions.defaults());
         var backend = new MigrateBackendStep(connections);
@@ -251,11 +250,8 @@ class DatabaseMigrationIT {
                 }
             }
             DatabaseConnections connections = DatabaseConnections.of(dbs);
-            MigrationContext ctx = MigrationContext.standalone(Clock.systemUTC(), IdSource.seeded(13),
-                    PlatformState.UNDEPLOYED, false);
-            new MigrateAccessInformationStep(connections, DatabaseMigrationOptions.defaults()).apply(ctx);
-            MigrateBackendStep backend = new MigrateBackendStep(connections);
-            backend.apply(ctx);
+            MigrationContext ctx = undeployed(13);
+            MigrateBackendStep backend = applyThroughBackend(connections, ctx);
 
             Verification held = backend.verify(ctx);
 
@@ -388,11 +384,8 @@ class DatabaseMigrationIT {
     void aWriteBetweenApplyAndVerifyIsFoundBecauseVerifyReadsTheTablesAgain() throws Exception {
         Map<ServiceDatabase, DataSource> dbs = freshCopy();
         DatabaseConnections connections = DatabaseConnections.of(dbs);
-        MigrationContext ctx = MigrationContext.standalone(Clock.systemUTC(), IdSource.seeded(11), PlatformState.UNDEPLOYED,
-                false);
-        new MigrateAccessInformationStep(connections, DatabaseMigrationOptions.defaults()).apply(ctx);
-        MigrateBackendStep backend = new MigrateBackendStep(connections);
-        backend.apply(ctx);
+        MigrationContext ctx = undeployed(11);
+        MigrateBackendStep backend = applyThroughBackend(connections, ctx);
         // Another session changes a job the migration did not touch, after its commit: the fence its apply took no
         // longer holds (a transaction completed since), so verify digests the job table again and finds the change.
         DataSource db = dbs.get(ServiceDatabase.BACKEND);
@@ -412,10 +405,8 @@ class DatabaseMigrationIT {
     void theJobTableIsComparedByItsRowVersionsWhichMaintenanceKeepsAndAnyWriteChanges() throws Exception {
         Map<ServiceDatabase, DataSource> dbs = freshCopy();
         DatabaseConnections connections = DatabaseConnections.of(dbs);
-        MigrationContext ctx = MigrationContext.standalone(Clock.systemUTC(), IdSource.seeded(12), PlatformState.UNDEPLOYED,
-                false);
-        new MigrateAccessInformationStep(connections, DatabaseMigrationOptions.defaults()).apply(ctx);
-        new MigrateBackendStep(connections).apply(ctx);
+        MigrationContext ctx = undeployed(12);
+        applyThroughBackend(connections, ctx);
         DataSource db = dbs.get(ServiceDatabase.BACKEND);
         // What autovacuum does between apply and verify moves no row version (a fresh instance reads job again).
         String frozenBefore = string(db, "SELECT relfrozenxid::text FROM pg_class WHERE relname = 'job'");
@@ -433,6 +424,18 @@ class DatabaseMigrationIT {
 
         assertThat(rewritten.failures()).extracting(Verification.Fact::name)
                 .containsExactly("rows and digest of backend.job");
+    }
+
+    private static MigrationContext undeployed(long seed) {
+        return MigrationContext.standalone(Clock.systemUTC(), IdSource.seeded(seed), PlatformState.UNDEPLOYED, false);
+    }
+
+    /** Migrates access information (the project list) and the backend; returns the backend step, which keeps its fence. */
+    private static MigrateBackendStep applyThroughBackend(DatabaseConnections connections, MigrationContext ctx) {
+        new MigrateAccessInformationStep(connections, DatabaseMigrationOptions.defaults()).apply(ctx);
+        MigrateBackendStep backend = new MigrateBackendStep(connections);
+        backend.apply(ctx);
+        return backend;
     }
 
     @Test
