@@ -18,6 +18,8 @@ import dev.kaapanamigrate.core.MigrationContext;
 import dev.kaapanamigrate.core.PlatformState;
 import dev.kaapanamigrate.core.StepCheck;
 import dev.kaapanamigrate.core.Verification;
+import dev.kaapanamigrate.postgres.internal.BackendReferenceSql;
+import dev.kaapanamigrate.postgres.internal.KaapanaDags;
 import dev.kaapanamigrate.testkit.InstallationModel;
 import dev.kaapanamigrate.testkit.InstallationSize;
 import dev.kaapanamigrate.testkit.KaapanaDatabase;
@@ -473,6 +475,39 @@ class BackendReferencesIT {
         } finally {
             execute(backend, "DELETE FROM workflow WHERE workflow_id = 'zz0001'");
             execute(backend, "ALTER TABLE workflow DROP COLUMN project_id");
+        }
+    }
+
+    @Test
+    @Order(8)
+    void theRewrittenJobTableIsCountedByOnePlainAggregateExactlyAsByTheGroupedScan() {
+        java.util.Map<Integer, java.util.UUID> uuids = new java.util.LinkedHashMap<>();
+        projects.projects().forEach(p -> uuids.put(p.oldId(), p.id()));
+        var first = projects.projects().get(0);
+        var second = projects.projects().get(1);
+        try (org.jdbi.v3.core.Handle h = org.jdbi.v3.core.Jdbi.create(backend).open()) {
+            h.begin();
+            // as the earlier tests leave it: two jobs with an unknown integer project id, which the grouped scan names
+            assertThat(BackendReferenceSql.countRewritten(h, "job", KaapanaDags.RENAMES, uuids))
+                    .isEqualTo(BackendReferenceSql.countJobs(h, "job", KaapanaDags.RENAMES, true, false, uuids, false))
+                    .satisfies(c -> assertThat(c.integerProjectIds()).containsEntry("99", 2L));
+            // nothing left to rewrite, one inconsistent form: the plain aggregate alone
+            h.execute("UPDATE job SET conf_data = jsonb_set(conf_data, '{project_form,id}', to_jsonb(?::text)) "
+                    + "WHERE id IN (1, 2)", first.id().toString());
+            h.execute("UPDATE job SET conf_data = jsonb_set(conf_data, '{project_form}', jsonb_build_object('id', "
+                    + "?::text, 'int_id', ?::integer)) WHERE id = 3", first.id().toString(), second.oldId());
+            BackendReferenceSql.JobCounts plain = BackendReferenceSql.countRewritten(h, "job", KaapanaDags.RENAMES, uuids);
+            assertThat(plain).isEqualTo(BackendReferenceSql.countJobs(h, "job", KaapanaDags.RENAMES, true, false, uuids,
+                    false));
+            assertThat(plain.inconsistentForms()).isEqualTo(1);
+            assertThat(plain.jobs()).isEqualTo(h.createQuery("SELECT count(*) FROM job").mapTo(long.class).one());
+            // a renamed DAG id left: named by the grouped scan
+            h.execute("UPDATE job SET dag_id = ? WHERE id = 4", OLD_ZIP);
+            assertThat(BackendReferenceSql.countRewritten(h, "job", KaapanaDags.RENAMES, uuids))
+                    .isEqualTo(BackendReferenceSql.countJobs(h, "job", KaapanaDags.RENAMES, true, false, uuids, false))
+                    .satisfies(c -> assertThat(c.renames()).extracting(BackendReferenceSql.RenameCount::oldId)
+                            .contains(OLD_ZIP));
+            h.rollback();
         }
     }
 
