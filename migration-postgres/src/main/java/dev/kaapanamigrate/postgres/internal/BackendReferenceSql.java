@@ -236,11 +236,8 @@ public final class BackendReferenceSql {
      */
     public static JobCounts countJobs(Handle h, String table, Map<String, String> renames, boolean digest,
                                       boolean renamedDagIds, Map<Integer, UUID> projects, boolean orphans) {
-        if (!table.equals("job") && !table.equals(JobTableRebuild.NEW_TABLE)) { // the name goes into the SQL text
-            throw new IllegalArgumentException("not a job table: " + table);
-        }
-        Map<String, String> uuids = new LinkedHashMap<>();
-        projects.forEach((oldId, uuid) -> uuids.put(String.valueOf(oldId), uuid.toString()));
+        requireJobTable(table);
+        Map<String, String> uuids = uuidsByText(projects);
         long[] inconsistent = {0};
         long[] orphaned = {orphans ? 0 : -1};
         Map<String, Long> dagIds = new LinkedHashMap<>();
@@ -259,10 +256,9 @@ public final class BackendReferenceSql {
                 + "count(*) FILTER (WHERE s.orphan) FROM (SELECT "
                 + "CASE WHEN :renames::jsonb ?? x.dag_id THEN x.dag_id END AS d, "
                 + "CASE WHEN :renames::jsonb ?? x.cdag THEN x.cdag END AS cd, "
-                + "CASE WHEN jsonb_typeof(x.pf) = 'object' AND x.pf->>'id' ~ '^[0-9]+$' THEN x.pf->>'id' END AS p, "
+                + "CASE WHEN " + holdsIntegerId("x.pf") + " THEN x.pf->>'id' END AS p, "
                 + "x.h, "
-                + (uuids.isEmpty() ? "false" : "jsonb_typeof(x.pf) = 'object' AND :uuids::jsonb ?? (x.pf->>'int_id') "
-                + "AND (x.pf->>'id') IS DISTINCT FROM (:uuids::jsonb ->> (x.pf->>'int_id'))") + " AS bad, "
+                + (uuids.isEmpty() ? "false" : inconsistent("x.pf")) + " AS bad, "
                 // Hash joins against the keys (made distinct: a damaged schema may lack the unique keys, and a
                 // duplicate must not count a job twice), instead of an anti-join that reads the job table again.
                 + (orphans ? "(x.kaapana_id IS NOT NULL AND k.id IS NULL) OR (x.workflow_id IS NOT NULL "
@@ -363,18 +359,13 @@ public final class BackendReferenceSql {
      */
     public static JobCounts countRewritten(Handle h, String table, Map<String, String> renames,
                                            Map<Integer, UUID> projects) {
-        if (!table.equals("job") && !table.equals(JobTableRebuild.NEW_TABLE)) { // the name goes into the SQL text
-            throw new IllegalArgumentException("not a job table: " + table);
-        }
-        Map<String, String> uuids = new LinkedHashMap<>();
-        projects.forEach((oldId, uuid) -> uuids.put(String.valueOf(oldId), uuid.toString()));
+        requireJobTable(table);
+        Map<String, String> uuids = uuidsByText(projects);
+        String form = "(j.conf_data->'project_form')";
         org.jdbi.v3.core.statement.Query query = h.createQuery("SELECT count(*), coalesce(sum("
                 + JobTableRebuild.unchangedRowHash("j") + "), 0)::text, count(*) FILTER (WHERE :renames::jsonb ?? j.dag_id "
-                + "OR :renames::jsonb ?? (j.conf_data->>'dag_id') OR (jsonb_typeof(j.conf_data->'project_form') = 'object' "
-                + "AND j.conf_data->'project_form'->>'id' ~ '^[0-9]+$')), count(*) FILTER (WHERE "
-                + (uuids.isEmpty() ? "false" : "jsonb_typeof(j.conf_data->'project_form') = 'object' AND :uuids::jsonb ?? "
-                + "(j.conf_data->'project_form'->>'int_id') AND (j.conf_data->'project_form'->>'id') IS DISTINCT FROM "
-                + "(:uuids::jsonb ->> (j.conf_data->'project_form'->>'int_id'))") + ") FROM " + table + " j")
+                + "OR :renames::jsonb ?? (j.conf_data->>'dag_id') OR (" + holdsIntegerId(form) + ")), count(*) FILTER (WHERE "
+                + (uuids.isEmpty() ? "false" : inconsistent(form)) + ") FROM " + table + " j")
                 .bind("renames", json(renames));
         if (!uuids.isEmpty()) {
             query.bind("uuids", json(uuids));
@@ -386,6 +377,34 @@ public final class BackendReferenceSql {
         }
         return new JobCounts(new ArrayList<>(), new LinkedHashMap<>(), flat.jobs(),
                 new TableDigests.TableDigest(flat.jobs(), flat.digest()), flat.inconsistent(), -1);
+    }
+
+    /** Whether a project form (a jsonb expression) holds an integer id: a JSON number or a string of digits. */
+    private static String holdsIntegerId(String form) {
+        return "jsonb_typeof(" + form + ") = 'object' AND " + form + "->>'id' ~ '^[0-9]+$'";
+    }
+
+    /**
+     * Whether a project form (a jsonb expression) names a listed project by its {@code int_id} but not by its
+     * {@code id} (parameter {@code :uuids}: UUID by old id, as text).
+     */
+    private static String inconsistent(String form) {
+        return "jsonb_typeof(" + form + ") = 'object' AND :uuids::jsonb ?? (" + form + "->>'int_id') AND (" + form
+                + "->>'id') IS DISTINCT FROM (:uuids::jsonb ->> (" + form + "->>'int_id'))";
+    }
+
+    /** Refuses any table name but the job table's and its rebuild's: the name goes into the SQL text. */
+    private static void requireJobTable(String table) {
+        if (!table.equals("job") && !table.equals(JobTableRebuild.NEW_TABLE)) {
+            throw new IllegalArgumentException("not a job table: " + table);
+        }
+    }
+
+    /** The project UUIDs as text by the old integer id as text: the jsonb parameter of the consistency count. */
+    private static Map<String, String> uuidsByText(Map<Integer, UUID> projects) {
+        Map<String, String> uuids = new LinkedHashMap<>();
+        projects.forEach((oldId, uuid) -> uuids.put(String.valueOf(oldId), uuid.toString()));
+        return uuids;
     }
 
     /** The plain aggregate of {@link #countRewritten}: jobs, digest, jobs the grouped scan would list, inconsistent forms. */
