@@ -501,12 +501,16 @@ class BackendReferencesIT {
                     false));
             assertThat(plain.inconsistentForms()).isEqualTo(1);
             assertThat(plain.jobs()).isEqualTo(h.createQuery("SELECT count(*) FROM job").mapTo(long.class).one());
-            // a renamed DAG id left: named by the grouped scan
-            h.execute("UPDATE job SET dag_id = ? WHERE id = 4", OLD_ZIP);
+            // renamed DAG ids left (job.dag_id is renamed only with the history rewrite): counted per id as well
+            h.execute("UPDATE job SET dag_id = ? WHERE id IN (4, 5)", OLD_ZIP);
+            h.execute("UPDATE job SET conf_data = conf_data || jsonb_build_object('dag_id', ?::text) WHERE id = 6",
+                    OLD_NIFTI);
             assertThat(BackendReferenceSql.countRewritten(h, "job", KaapanaDags.RENAMES, uuids))
                     .isEqualTo(BackendReferenceSql.countJobs(h, "job", KaapanaDags.RENAMES, true, false, uuids, false))
-                    .satisfies(c -> assertThat(c.renames()).extracting(BackendReferenceSql.RenameCount::oldId)
-                            .contains(OLD_ZIP));
+                    .satisfies(c -> assertThat(c.renames()).extracting(BackendReferenceSql.RenameCount::target,
+                            BackendReferenceSql.RenameCount::oldId, BackendReferenceSql.RenameCount::rows).contains(
+                            org.assertj.core.groups.Tuple.tuple(BackendReferenceSql.Target.JOB_DAG_ID, OLD_ZIP, 2L),
+                            org.assertj.core.groups.Tuple.tuple(BackendReferenceSql.Target.JOB_CONF_DAG_ID, OLD_NIFTI, 1L)));
             h.rollback();
         }
     }
