@@ -378,25 +378,25 @@ public final class BackendReferenceSql {
         if (!uuids.isEmpty()) {
             query.bind("uuids", json(uuids));
         }
-        List<RenameCount> counts = new ArrayList<>();
         FlatCounts flat = query.map((rs, ctx) -> {
+            List<RenameCount> renamed = new ArrayList<>();
             for (int i = 0; i < oldIds.size(); i++) {
                 String oldId = oldIds.get(i);
                 long inDagId = rs.getLong(5 + 2 * i);
                 long inConf = rs.getLong(6 + 2 * i);
                 if (inDagId > 0) {
-                    counts.add(new RenameCount(Target.JOB_DAG_ID, oldId, renames.get(oldId), inDagId, 0));
+                    renamed.add(new RenameCount(Target.JOB_DAG_ID, oldId, renames.get(oldId), inDagId, 0));
                 }
                 if (inConf > 0) {
-                    counts.add(new RenameCount(Target.JOB_CONF_DAG_ID, oldId, renames.get(oldId), inConf, 0));
+                    renamed.add(new RenameCount(Target.JOB_CONF_DAG_ID, oldId, renames.get(oldId), inConf, 0));
                 }
             }
-            return new FlatCounts(rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getLong(4));
+            return new FlatCounts(rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getLong(4), renamed);
         }).one();
         if (flat.integerIds() > 0) {
             return countJobs(h, table, renames, true, false, projects, false);
         }
-        return new JobCounts(counts, new LinkedHashMap<>(), flat.jobs(),
+        return new JobCounts(flat.renames(), new LinkedHashMap<>(), flat.jobs(),
                 new TableDigests.TableDigest(flat.jobs(), flat.digest()), flat.inconsistent(), -1);
     }
 
@@ -428,8 +428,11 @@ public final class BackendReferenceSql {
         return uuids;
     }
 
-    /** The plain aggregate of {@link #countRewritten}: jobs, digest, integer project ids, inconsistent forms. */
-    private record FlatCounts(long jobs, String digest, long integerIds, long inconsistent) {
+    /**
+     * The plain aggregate of {@link #countRewritten}: jobs, digest, integer project ids, inconsistent forms and the
+     * renamed ids left, in the order of the rename map.
+     */
+    private record FlatCounts(long jobs, String digest, long integerIds, long inconsistent, List<RenameCount> renames) {
     }
 
     /** The new project form of a job (parameter: the forms by old id as stored), merged into its old one. */
