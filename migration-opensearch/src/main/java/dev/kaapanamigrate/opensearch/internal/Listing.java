@@ -2,9 +2,12 @@ package dev.kaapanamigrate.opensearch.internal;
 
 import dev.kaapanamigrate.core.RecordFile;
 import dev.kaapanamigrate.core.SetDigest;
+import java.io.ByteArrayInputStream;
 import java.io.DataInput;
+import java.io.DataInputStream;
 import java.io.DataOutput;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -28,13 +31,23 @@ public final class Listing {
 
         @Override
         public void write(DataOutput out, Entry e) throws IOException {
-            out.writeUTF(e.id());
+            String id = e.id();
+            if (id.length() <= MAX_SHORT_UTF && isPlainAscii(id)) {
+                // the same bytes writeUTF writes for such an id, without its per-character encoding
+                out.writeShort(id.length());
+                out.write(id.getBytes(StandardCharsets.ISO_8859_1));
+            } else {
+                out.writeUTF(e.id());
+            }
             out.write(e.hash());
         }
 
         @Override
         public Entry read(DataInput in) throws IOException {
-            String id = in.readUTF();
+            int length = in.readUnsignedShort();
+            byte[] utf = new byte[length];
+            in.readFully(utf);
+            String id = isPlainAscii(utf, length) ? new String(utf, StandardCharsets.ISO_8859_1) : modifiedUtf8(utf);
             byte[] hash = new byte[CanonicalJson.HASH_BYTES];
             in.readFully(hash);
             return new Entry(id, hash);
@@ -46,7 +59,43 @@ public final class Listing {
         }
     };
 
+    /** The longest id whose plain ASCII bytes fit writeUTF's length field. */
+    private static final int MAX_SHORT_UTF = 65535;
+
     private Listing() {
+    }
+
+    /**
+     * Whether the text holds characters 1 to 127 only: modified UTF-8 writes exactly those as one byte each, their
+     * code (NUL takes two bytes, every other character more than one).
+     */
+    private static boolean isPlainAscii(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char ch = text.charAt(i);
+            if (ch == 0 || ch > 127) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Whether the bytes are codes 1 to 127 only: then they are the modified UTF-8 of the same characters. */
+    private static boolean isPlainAscii(byte[] bytes, int length) {
+        for (int i = 0; i < length; i++) {
+            if (bytes[i] <= 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Decodes modified UTF-8 (the bytes after writeUTF's length field) through {@link DataInputStream#readUTF}. */
+    private static String modifiedUtf8(byte[] utf) throws IOException {
+        byte[] framed = new byte[utf.length + 2];
+        framed[0] = (byte) (utf.length >>> 8);
+        framed[1] = (byte) utf.length;
+        System.arraycopy(utf, 0, framed, 2, utf.length);
+        return DataInputStream.readUTF(new DataInputStream(new ByteArrayInputStream(framed)));
     }
 
     /**
