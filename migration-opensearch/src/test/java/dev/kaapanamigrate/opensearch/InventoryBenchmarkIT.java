@@ -40,6 +40,8 @@ import org.opensearch.client.opensearch.generic.Response;
  * test JVM instead, where the client's garbage collections stop the node too. {@code -Dkaapana.bench.pin=true} (Linux,
  * {@code taskset}) puts the node on CPU 0 and this JVM on the others, as on a host with cores to spare, where the
  * client's work does not take CPU time from the node; by default both share every CPU.
+ * {@code -Dkaapana.bench.sortBudgetMiB=N} sets the inventory's sort memory (default:
+ * {@link OpenSearchOptions#defaultSortBudgetBytes()}).
  */
 @EnabledIfSystemProperty(named = "kaapana.bench", matches = "true")
 class InventoryBenchmarkIT {
@@ -142,7 +144,11 @@ class InventoryBenchmarkIT {
     private static long inventory(OpenSearchClient client) {
         try (StandaloneContext ctx = InventoryIT.context(PlatformState.SOURCE_RUNNING)) {
             ctx.enterStep(BaselineStep.ID);
-            new BaselineStep(client, OpenSearchOptions.defaults()).apply(ctx);
+            OpenSearchOptions options = OpenSearchOptions.defaults();
+            if (Integer.getInteger("kaapana.bench.sortBudgetMiB") != null) {
+                options = options.withSortBudgetBytes((long) Integer.getInteger("kaapana.bench.sortBudgetMiB") << 20);
+            }
+            new BaselineStep(client, options).apply(ctx);
             return ctx.require(OpenSearchInventory.KEY).documents();
         }
     }
