@@ -367,7 +367,7 @@ public final class BackendReferencesStep implements MigrationStep {
         Scan s = scanConfiguration(h);
         // The jobs a rebuild's foreign keys would refuse are counted in the same scan, where a rebuild may follow.
         BackendReferenceSql.JobCounts jobs = BackendReferenceSql.countJobs(h, "job", KaapanaDags.RENAMES, digestJobs,
-                digestJobs && enabled(Target.JOB_DAG_ID), consistency ? uuidsByOldId(projects) : Map.of(),
+                digestJobs && enabled(Target.JOB_DAG_ID), uuidsByOldId(projects), consistency,
                 projects != null && !consistency);
         s.addJobs(jobs, projects);
         if (projects != null) {
