@@ -360,15 +360,17 @@ public final class BackendReferencesStep implements MigrationStep {
     /**
      * What the database holds now; rename counts of every target, so verify can report the disabled ones too. One scan
      * of the job table; with {@code digestJobs} it also digests what a rebuild must copy unchanged (with {@code dag_id}
-     * renamed when the history rewrite is on: its renames run before the rebuild), with
-     * {@code consistency} it counts the jobs whose project form names two different projects (verify).
+     * renamed when the history rewrite is on: its renames run before the rebuild); with {@code consistency} (verify,
+     * after the rewrite, where no listed integer id is left) it counts the jobs whose project form names two different
+     * projects.
      */
     private Scan scan(Handle h, ProjectList projects, boolean digestJobs, boolean consistency) {
         Scan s = scanConfiguration(h);
         // The jobs a rebuild's foreign keys would refuse are counted in the same scan, where a rebuild may follow.
-        BackendReferenceSql.JobCounts jobs = BackendReferenceSql.countJobs(h, "job", KaapanaDags.RENAMES, digestJobs,
-                digestJobs && enabled(Target.JOB_DAG_ID), uuidsByOldId(projects), consistency,
-                projects != null && !consistency);
+        BackendReferenceSql.JobCounts jobs = consistency
+                ? BackendReferenceSql.countRewrittenJobs(h, "job", KaapanaDags.RENAMES, digestJobs, uuidsByOldId(projects))
+                : BackendReferenceSql.countJobs(h, "job", KaapanaDags.RENAMES, digestJobs,
+                        digestJobs && enabled(Target.JOB_DAG_ID), uuidsByOldId(projects), projects != null);
         s.addJobs(jobs, projects);
         if (projects != null) {
             long known = s.knownJobs();

@@ -215,21 +215,19 @@ public final class BackendReferenceSql {
     }
 
     /**
-     * Counts, in one scan of {@code job}, the rows holding a renamed DAG id in {@code dag_id} or in
+     * Counts, in one scan of a job table as 0.4 left it, the rows holding a renamed DAG id in {@code dag_id} or in
      * {@code conf_data.dag_id}, the jobs per integer {@code conf_data.project_form.id} (a JSON number or a string of
      * digits) and all jobs; with {@code digest}, in the same scan, the digest of every column but {@code conf_data}
-     * (what a rebuild of the table must copy unchanged); with {@code consistency}, the jobs whose
-     * {@code project_form.int_id} names a listed project but whose {@code id} is not that project's UUID (a rewrite that
-     * went wrong, or a project list that does not belong to this database); with {@code orphans}, the jobs whose site
-     * or workflow no longer exists (what the foreign keys a rebuild recreates would refuse). One scan instead of five:
-     * the job table is the large one.
+     * (what a rebuild of the table must copy unchanged); with {@code orphans}, the jobs whose site or workflow no
+     * longer exists (what the foreign keys a rebuild recreates would refuse). One scan instead of five: the job table is
+     * the large one.
      *
      * <p>The scan is one aggregate grouped by the listed project a job's integer id names (a hash join with the
      * listed ids; every other job falls in the one group without a project), with a filtered count per renamed id: few
-     * groups the planner can see, so it hashes them and may scan in parallel (1.2–1.6 s against 2.3–3.0 s for the
-     * grouping sets of {@link #countJobsGrouped} on the issue's 1M jobs, with two workers; no slower without workers).
-     * Only where a job holds an integer id of no listed project (left as it is by design), or without a project list,
-     * the grouped scan runs to count those per id: a second scan, only then.
+     * groups the planner can see, so it hashes them and may scan in parallel (by hand on the issue's 1M jobs, 1.8–2.2 s
+     * against 3.7–4.5 s for the grouping sets of {@link #countJobsGrouped} with two workers, 2.7–3.9 s against
+     * 3.3–4.1 s without). Only where a job holds an integer id of no listed project (left as it is by design), or
+     * without a project list, the grouping sets run to count those per id: a second scan, only then.
      *
      * @param h             the handle
      * @param table         the table to scan: {@code job}, or a rebuild's new table {@code job_05} before the swap
@@ -239,35 +237,44 @@ public final class BackendReferenceSql {
      *                      {@code job.dag_id} runs before the rebuild:
      *                      {@link JobTableRebuild#unchangedRowHash(String, boolean)})
      * @param projects      the listed projects: UUID by old integer id (empty without a project list)
-     * @param consistency   whether to count inconsistent project forms against {@code projects}
      * @param orphans       whether to count the jobs whose site or workflow no longer exists
      * @return the counts, equal to {@link #countJobsGrouped}'s
      */
     public static JobCounts countJobs(Handle h, String table, Map<String, String> renames, boolean digest,
-                                      boolean renamedDagIds, Map<Integer, UUID> projects, boolean consistency,
-                                      boolean orphans) {
-        return countJobsByListedProject(h, table, renames, digest, renamedDagIds, projects, consistency, orphans)
-                .orElseGet(() -> countJobsGrouped(h, table, renames, digest, renamedDagIds,
-                        consistency ? projects : Map.of(), orphans));
+                                      boolean renamedDagIds, Map<Integer, UUID> projects, boolean orphans) {
+        return oneAggregate(h, table, renames, digest, renamedDagIds, projects, false, orphans, true)
+                .orElseGet(() -> countJobsGrouped(h, table, renames, digest, renamedDagIds, Map.of(), orphans));
     }
 
     /**
-     * The first scan of {@link #countJobs}: grouped by the listed project a job's integer id names, or empty when
-     * that cannot count every integer id (no project list, or a job holding an integer id of no listed project).
+     * Counts a job table after the project-id rewrite as {@link #countJobs} counts one before it, with the jobs whose
+     * {@code project_form.int_id} names a listed project but whose {@code id} is not that project's UUID (a rewrite
+     * that went wrong, or a project list that does not belong to this database), without orphans. No listed integer
+     * id is left then, so the scan is a plain aggregate without groups (1.05–1.13 s against 1.30–1.32 s grouped by
+     * listed project, by hand on 1M rewritten jobs with two workers). Where an integer id is left, or without a
+     * project list, the grouping sets run to count them per id.
      *
-     * @param h             the handle
-     * @param table         {@code job} or {@code job_05}
-     * @param renames       old id → new id
-     * @param digest        whether to digest the columns a rebuild copies unchanged
-     * @param renamedDagIds whether that digest takes {@code dag_id} as renamed
-     * @param projects      the listed projects: UUID by old integer id
-     * @param consistency   whether to count inconsistent project forms against {@code projects}
-     * @param orphans       whether to count the jobs whose site or workflow no longer exists
-     * @return the counts, or empty where only {@link #countJobsGrouped} can count
+     * @param h        the handle
+     * @param table    {@code job}, or a rebuild's new table {@code job_05} before the swap
+     * @param renames  old id → new id
+     * @param digest   whether to digest the columns the rebuild copied unchanged
+     * @param projects the listed projects: UUID by old integer id (empty without a project list)
+     * @return the counts, equal to {@link #countJobsGrouped}'s
      */
-    public static java.util.Optional<JobCounts> countJobsByListedProject(Handle h, String table,
-            Map<String, String> renames, boolean digest, boolean renamedDagIds, Map<Integer, UUID> projects,
-            boolean consistency, boolean orphans) {
+    public static JobCounts countRewrittenJobs(Handle h, String table, Map<String, String> renames, boolean digest,
+                                               Map<Integer, UUID> projects) {
+        return oneAggregate(h, table, renames, digest, false, projects, true, false, false)
+                .orElseGet(() -> countJobsGrouped(h, table, renames, digest, false, projects, false));
+    }
+
+    /**
+     * The one aggregate of {@link #countJobs} ({@code byListedProject}) and {@link #countRewrittenJobs} (without
+     * groups), or empty where it cannot count every integer id: no project list, or a job holding an integer id that
+     * it does not count per id (one of no listed project; with {@code byListedProject} false, any).
+     */
+    private static java.util.Optional<JobCounts> oneAggregate(Handle h, String table, Map<String, String> renames,
+            boolean digest, boolean renamedDagIds, Map<Integer, UUID> projects, boolean consistency, boolean orphans,
+            boolean byListedProject) {
         requireJobTable(table);
         Map<String, String> uuids = uuidsByText(projects);
         if (uuids.isEmpty()) {
@@ -282,15 +289,20 @@ public final class BackendReferenceSql {
             perRename.append(", count(*) FILTER (WHERE j.dag_id = :old").append(i)
                     .append("), count(*) FILTER (WHERE j.conf_data->>'dag_id' = :old").append(i).append(')');
         }
-        org.jdbi.v3.core.statement.Query query = h.createQuery("SELECT v.pid, count(*), "
+        org.jdbi.v3.core.statement.Query query = h.createQuery("SELECT " + (byListedProject ? "v.pid" : "NULL")
+                + ", count(*), "
                 + (digest ? "coalesce(sum(" + JobTableRebuild.unchangedRowHash("j", renamedDagIds) + "), 0)::text"
-                : "NULL") + ", count(*) FILTER (WHERE v.pid IS NULL AND " + holdsIntegerId(form) + "), "
+                : "NULL") + ", count(*) FILTER (WHERE " + (byListedProject ? "v.pid IS NULL AND " : "")
+                + holdsIntegerId(form) + "), "
                 + "count(*) FILTER (WHERE " + (consistency ? inconsistent(form) : "false") + "), "
                 + "count(*) FILTER (WHERE " + (orphans ? orphan("j") : "false") + ")" + perRename
                 + " FROM " + table + " j" + (orphans ? orphanJoins("j") : "")
                 // The listed ids (distinct keys, digits only, as holdsIntegerId reads them): a job matches one at most.
-                + " LEFT JOIN (SELECT jsonb_object_keys(:listed::jsonb) AS pid) v ON v.pid = " + form + "->>'id'"
-                + " GROUP BY v.pid").bind("listed", json(listed));
+                + (byListedProject ? " LEFT JOIN (SELECT jsonb_object_keys(:listed::jsonb) AS pid) v ON v.pid = "
+                + form + "->>'id' GROUP BY v.pid" : ""));
+        if (byListedProject) {
+            query.bind("listed", json(listed));
+        }
         if (consistency) {
             query.bind("uuids", json(uuids));
         }
@@ -474,7 +486,7 @@ public final class BackendReferenceSql {
                                                       Map<Integer, UUID> uuids) {
         return JobTableRebuild.rebuild(h, "CASE WHEN " + PROJECT_FORM_HOLDS_OLD_ID + " THEN " + PROJECT_FORM_REWRITTEN
                         + " ELSE j.conf_data END", Map.of("forms", projectForms(projects)), before,
-                table -> countJobs(h, table, renames, true, false, uuids, !uuids.isEmpty(), false));
+                table -> countRewrittenJobs(h, table, renames, true, uuids));
     }
 
     /** Whether a project form (a jsonb expression) holds an integer id: a JSON number or a string of digits. */
