@@ -37,7 +37,7 @@ public final class Listing {
                 out.writeShort(id.length());
                 out.write(id.getBytes(StandardCharsets.ISO_8859_1));
             } else {
-                out.writeUTF(e.id());
+                out.writeUTF(id);
             }
             out.write(e.hash());
         }
@@ -47,7 +47,7 @@ public final class Listing {
             int length = in.readUnsignedShort();
             byte[] utf = new byte[length];
             in.readFully(utf);
-            String id = isPlainAscii(utf, length) ? new String(utf, StandardCharsets.ISO_8859_1) : modifiedUtf8(utf);
+            String id = isPlainAscii(utf) ? new String(utf, StandardCharsets.ISO_8859_1) : modifiedUtf8(utf);
             byte[] hash = new byte[CanonicalJson.HASH_BYTES];
             in.readFully(hash);
             return new Entry(id, hash);
@@ -80,8 +80,8 @@ public final class Listing {
     }
 
     /** Whether the bytes are codes 1 to 127 only: then they are the modified UTF-8 of the same characters. */
-    private static boolean isPlainAscii(byte[] bytes, int length) {
-        for (int i = 0; i < length; i++) {
+    private static boolean isPlainAscii(byte[] bytes) {
+        for (int i = 0; i < bytes.length; i++) {
             if (bytes[i] <= 0) {
                 return false;
             }
