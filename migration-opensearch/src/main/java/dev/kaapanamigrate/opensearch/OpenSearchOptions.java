@@ -76,25 +76,14 @@ public record OpenSearchOptions(String endpointName, List<String> indices, int p
 
     /**
      * The defaults: endpoint from the client, only {@code project_*}, pages of 1000, keep-alive 2m, point in time,
-     * sort memory of {@link #defaultSortBudgetBytes()}, 20 differences named, claim value {@code admin_project},
-     * scratch in {@code java.io.tmpdir}, no file content digests.
+     * 4 MiB of sort memory, 20 differences named, claim value {@code admin_project}, scratch in {@code java.io.tmpdir},
+     * no file content digests.
      *
      * @return the defaults
      */
     public static OpenSearchOptions defaults() {
-        return new OpenSearchOptions(null, List.of(), 1000, "2m", false, defaultSortBudgetBytes(), 20,
-                List.of("admin_project"), null, false);
-    }
-
-    /**
-     * The default sort memory: 1/32 of this JVM's maximum heap, at least 4 MiB and at most 32 MiB (4 MiB up to a
-     * 128 MiB heap, 32 MiB from a 1 GiB heap). An inventory holds at most two such budgets at once (one index sorted
-     * while the previous one is merged); a larger budget means fewer sorted runs, so less merging after the last page.
-     *
-     * @return bytes
-     */
-    public static long defaultSortBudgetBytes() {
-        return Math.max(4L << 20, Math.min(32L << 20, Runtime.getRuntime().maxMemory() / 32));
+        return new OpenSearchOptions(null, List.of(), 1000, "2m", false, 4L << 20, 20, List.of("admin_project"), null,
+                false);
     }
 
     /**

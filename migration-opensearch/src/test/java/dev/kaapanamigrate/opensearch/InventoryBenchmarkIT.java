@@ -41,7 +41,8 @@ import org.opensearch.client.opensearch.generic.Response;
  * {@code taskset}) puts the node on CPU 0 and this JVM on the others, as on a host with cores to spare, where the
  * client's work does not take CPU time from the node; by default both share every CPU.
  * {@code -Dkaapana.bench.sortBudgetMiB=N} sets the inventory's sort memory (default:
- * {@link OpenSearchOptions#defaultSortBudgetBytes()}).
+ * {@link OpenSearchOptions#defaults()}'s); {@code -Dkaapana.bench.otherBudgetMiB=N} adds a second
+ * inventory per round with N MiB (first in every other round) and prints both ratios, an A/B within one run.
  */
 @EnabledIfSystemProperty(named = "kaapana.bench", matches = "true")
 class InventoryBenchmarkIT {
@@ -98,7 +99,12 @@ class InventoryBenchmarkIT {
         double[] pipedCpu = new double[rounds];
         double[] invCpu = new double[rounds];
         long peak = 0;
+        Integer otherMiB = Integer.getInteger("kaapana.bench.otherBudgetMiB");
+        double[] other = new double[rounds];
         for (int round = 0; round < rounds; round++) {
+            if (otherMiB != null && round % 2 == 1) { // the second inventory first in every other round
+                other[round] = timedInventory(client, (long) otherMiB << 20, n);
+            }
             long c0 = processCpu() + nodeCpu.getAsLong();
             long r0 = System.nanoTime();
             assertThat(rawLoop(client, indices, 1000)).isEqualTo(n);
@@ -119,15 +125,35 @@ class InventoryBenchmarkIT {
             invCpu[round] = (processCpu() + nodeCpu.getAsLong() - c0) / 1e9;
             peak = Math.max(peak, peakHeap());
             assertThat(listed).isEqualTo(n);
+            if (otherMiB != null && round % 2 == 0) {
+                other[round] = timedInventory(client, (long) otherMiB << 20, n);
+            }
+            if (otherMiB != null) {
+                System.out.printf("bench: round %d: inventory with %d MiB of sort memory %.2f s%n", round + 1,
+                        otherMiB, other[round]);
+            }
             System.out.printf("bench: round %d: raw %.2f s (CPU %.2f s), raw pipelined %.2f s (CPU %.2f s), "
                     + "inventory %.2f s (CPU %.2f s, of which the client's %.2f s); load average %.1f%n", round + 1,
                     raw[round], rawCpu[round], piped[round], pipedCpu[round], inv[round], invCpu[round],
                     clientCpu / 1e9, ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         }
-        for (double[] a : new double[][] {raw, piped, inv, rawCpu, pipedCpu, invCpu}) {
+        double[] pipedByOther = new double[rounds];
+        double[] pipedByInv = new double[rounds];
+        for (int round = 0; round < rounds; round++) { // per round, before the sorting below
+            pipedByOther[round] = piped[round] / other[round];
+            pipedByInv[round] = piped[round] / inv[round];
+        }
+        for (double[] a : new double[][] {raw, piped, inv, rawCpu, pipedCpu, invCpu, other, pipedByOther,
+                pipedByInv}) {
             java.util.Arrays.sort(a);
         }
         int m = rounds / 2;
+        if (otherMiB != null) {
+            System.out.printf("bench: sort memory %d MiB against %d MiB, pipelined raw/inventory per round: median "
+                    + "%.2f against %.2f; inventory median %.2f s against %.2f s%n",
+                    sortBudgetBytes() >> 20, otherMiB, pipedByInv[m], pipedByOther[m], inv[m],
+                    other[m]);
+        }
         System.out.printf("bench: CPU time (node and client): raw best %.2f s / median %.2f s, raw pipelined best "
                 + "%.2f s / median %.2f s, inventory best %.2f s / median %.2f s%n", rawCpu[0], rawCpu[m], pipedCpu[0],
                 pipedCpu[m], invCpu[0], invCpu[m]);
@@ -142,18 +168,31 @@ class InventoryBenchmarkIT {
 
     /** The inventory itself: the step's apply (its check and its verify, which re-reads the listing, are not timed). */
     private static long inventory(OpenSearchClient client) {
+        return inventory(client, sortBudgetBytes());
+    }
+
+    /** The inventory's sort memory: {@code -Dkaapana.bench.sortBudgetMiB}, or the default. */
+    private static long sortBudgetBytes() {
+        Integer mib = Integer.getInteger("kaapana.bench.sortBudgetMiB");
+        return mib == null ? OpenSearchOptions.defaults().sortBudgetBytes() : (long) mib << 20;
+    }
+
+    /** The inventory with the given sort memory. */
+    private static long inventory(OpenSearchClient client, long sortBudgetBytes) {
         try (StandaloneContext ctx = InventoryIT.context(PlatformState.SOURCE_RUNNING)) {
             ctx.enterStep(BaselineStep.ID);
-            OpenSearchOptions options = OpenSearchOptions.defaults();
-            if (Integer.getInteger("kaapana.bench.sortBudgetMiB") != null) {
-                options = options.withSortBudgetBytes((long) Integer.getInteger("kaapana.bench.sortBudgetMiB") << 20);
-            }
-            new BaselineStep(client, options).apply(ctx);
+            new BaselineStep(client, OpenSearchOptions.defaults().withSortBudgetBytes(sortBudgetBytes)).apply(ctx);
             return ctx.require(OpenSearchInventory.KEY).documents();
         }
     }
 
-    /** PIT, a slice per shard, search_after on _doc, sources fetched, the inventory's request body; counts hits only. */
+    /** Seconds of one inventory with the given sort memory, which must list all {@code n} documents. */
+    private static double timedInventory(OpenSearchClient client, long sortBudgetBytes, int n) {
+        long t0 = System.nanoTime();
+        assertThat(inventory(client, sortBudgetBytes)).isEqualTo(n);
+        return (System.nanoTime() - t0) / 1e9;
+    }
+
     /** The benchmark's indices: the first always, the second with {@code -Dkaapana.bench.second}. */
     private static final List<String> INDICES = List.of("project_bench", "project_bench_second");
 
@@ -175,6 +214,7 @@ class InventoryBenchmarkIT {
         return count;
     }
 
+    /** PIT, a slice per shard, search_after on _doc, sources fetched, the inventory's request body; counts hits only. */
     static long rawLoop(OpenSearchClient client, String index, int pageSize) throws Exception {
         String pit = openPit(client, index);
         long count = 0;

@@ -10,10 +10,8 @@ import org.junit.jupiter.api.Test;
 class OpenSearchOptionsTest {
 
     @Test
-    void theDefaultSortMemoryIsAThirtySecondOfTheHeapBetweenFourAndThirtyTwoMebibytes() {
-        long expected = Math.max(4L << 20, Math.min(32L << 20, Runtime.getRuntime().maxMemory() / 32));
-        assertThat(OpenSearchOptions.defaultSortBudgetBytes()).isEqualTo(expected).isBetween(4L << 20, 32L << 20);
-        assertThat(OpenSearchOptions.defaults().sortBudgetBytes()).isEqualTo(expected);
+    void theDefaultSortMemoryIsFourMebibytesAndAnyFromSixtyFourKibibytesIsTaken() {
+        assertThat(OpenSearchOptions.defaults().sortBudgetBytes()).isEqualTo(4L << 20);
         assertThat(OpenSearchOptions.defaults().withSortBudgetBytes(65_536).sortBudgetBytes()).isEqualTo(65_536);
     }
 
