@@ -510,7 +510,10 @@ public final class BackendReferenceSql {
         }
     }
 
-    /** The project UUIDs as text by the old integer id as text: the jsonb parameter of the consistency count. */
+    /**
+     * The project UUIDs as text by the old integer id as text: the jsonb parameter of the consistency count, whose keys
+     * are also the listed ids the scan by listed project joins.
+     */
     private static Map<String, String> uuidsByText(Map<Integer, UUID> projects) {
         Map<String, String> uuids = new LinkedHashMap<>();
         projects.forEach((oldId, uuid) -> uuids.put(String.valueOf(oldId), uuid.toString()));
