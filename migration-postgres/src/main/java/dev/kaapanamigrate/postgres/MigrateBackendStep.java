@@ -121,8 +121,8 @@ public final class MigrateBackendStep implements MigrationStep {
             Source source = readSource(h, false);
             List<Change> changes = changes(state, source, projects.admin());
             Map<String, String> tableStates = QuietFence.tableStates(h, UNTOUCHED);
-            migrate(h, ctx, projects.admin().id());
-            taken.set(QuietFence.take(h, ctx.runId(), tableStates).orElse(null));
+            QuietFence.Rebuilt memberships = migrate(h, ctx, projects.admin().id(), source.memberships);
+            taken.set(QuietFence.take(h, ctx.runId(), tableStates, Map.of(MEMBERSHIPS, memberships)).orElse(null));
             LOG.info("kaapana-backend migrated: {} dataset(s), {} workflow(s), {} membership(s)", source.datasets,
                     source.workflows, source.memberships);
             return changes;
@@ -176,16 +176,21 @@ public final class MigrateBackendStep implements MigrationStep {
         return changes;
     }
 
+    /**
+     * The baseline's queries of the old tables, {@code identifier2dataset} excepted: its digest is taken from the rebuilt
+     * table right after the copy ({@link #MEMBERSHIPS_AFTER}).
+     */
     private static Map<String, String> beforeQueries() {
         Map<String, String> q = new LinkedHashMap<>();
         q.put("dataset", "SELECT d.name, d.username, d.time_created, d.time_updated, d.kaapana_id, n.id, " + ADMIN
                 + " AS project_id FROM dataset d LEFT JOIN dataset_numbering n ON n.name = d.name");
-        q.put("identifier2dataset", "SELECT i.identifier, n.id AS dataset FROM identifier2dataset i "
-                + "LEFT JOIN dataset_numbering n ON n.name = i.dataset");
         q.put("workflow", "SELECT " + WORKFLOW_COLUMNS + ", " + ADMIN + " AS project_id FROM workflow");
         q.putAll(unchangedQueries());
         return q;
     }
+
+    private static final String MEMBERSHIPS = "identifier2dataset";
+    private static final String MEMBERSHIPS_AFTER = "SELECT identifier, dataset FROM identifier2dataset";
 
     private static final String WORKFLOW_COLUMNS = "workflow_id, workflow_name, dag_id, username, time_created, "
             + "time_updated, automatic_execution, service_workflow, federated, kaapana_id, involved_kaapana_instances";
@@ -193,7 +198,7 @@ public final class MigrateBackendStep implements MigrationStep {
     private static Map<String, String> afterQueries() {
         Map<String, String> q = new LinkedHashMap<>();
         q.put("dataset", "SELECT name, username, time_created, time_updated, kaapana_id, id, project_id FROM dataset");
-        q.put("identifier2dataset", "SELECT identifier, dataset FROM identifier2dataset");
+        q.put(MEMBERSHIPS, MEMBERSHIPS_AFTER);
         q.put("workflow", "SELECT " + WORKFLOW_COLUMNS + ", project_id FROM workflow");
         q.putAll(unchangedQueries());
         return q;
@@ -212,7 +217,8 @@ public final class MigrateBackendStep implements MigrationStep {
         return q;
     }
 
-    private static void migrate(Handle h, MigrationContext ctx, UUID admin) {
+    /** Migrates; returns the rebuilt membership table as it was when digested after the copy. */
+    private static QuietFence.Rebuilt migrate(Handle h, MigrationContext ctx, UUID admin, long memberships) {
         TableProgress progress = new TableProgress(ctx, "tables migrated", List.of("workflow", "dataset",
                 "identifier2dataset", "alembic_version"));
         // The admin UUID as a transaction-local setting: bound once, then usable in DDL defaults, which take no parameters.
@@ -224,7 +230,6 @@ public final class MigrateBackendStep implements MigrationStep {
                 "ANALYZE dataset_numbering");
         Map<String, String> before = beforeQueries();
         TableDigests baseline = DatabaseSteps.baseline(h, ctx, before);
-        ctx.put(BASELINE, baseline);
         // A non-volatile default is evaluated once and stored in the catalogue: no row is rewritten.
         Sql.executeAll(h,
                 "ALTER TABLE workflow ADD COLUMN project_id uuid NOT NULL DEFAULT " + ADMIN,
@@ -247,7 +252,6 @@ public final class MigrateBackendStep implements MigrationStep {
         Sql.executeAll(h, "CREATE TABLE identifier2dataset_05 (identifier character varying NOT NULL, dataset integer)");
         long copied = h.createUpdate("INSERT INTO identifier2dataset_05 (identifier, dataset) SELECT i.identifier, n.id "
                 + "FROM identifier2dataset i JOIN dataset_numbering n ON n.name = i.dataset").executeLarge();
-        long memberships = baseline.tables().get("identifier2dataset").rows();
         if (copied != memberships) {
             throw new StepFailedException(Problem.of(CoreErrorCode.STEP_FAILED, "only " + copied + " of " + memberships
                     + " identifier2dataset rows name an existing dataset", "every membership names a dataset",
@@ -267,8 +271,15 @@ public final class MigrateBackendStep implements MigrationStep {
                         + "REFERENCES dataset(id) ON DELETE CASCADE",
                 "ALTER TABLE identifier2dataset ADD CONSTRAINT identifier2dataset_identifier_fkey FOREIGN KEY (identifier) "
                         + "REFERENCES identifiers(id)");
+        // The copy holds every old row mapped by the numbering (its count is the old table's, and a dataset name has
+        // one number), so its digest is what the same join over the old table gives: one read of the narrow new table
+        // instead of a second join of the old one. Taken after the migration's last statement on the table, so the
+        // fence can vouch for it at the commit.
+        ctx.put(BASELINE, baseline.with(TableDigests.compute(h, Map.of(MEMBERSHIPS, MEMBERSHIPS_AFTER), table -> { })));
+        QuietFence.Rebuilt rebuilt = QuietFence.Rebuilt.now(h, MEMBERSHIPS);
         progress.finished("identifier2dataset");
         DatabaseSteps.recordHead(h, DB);
         progress.finished("alembic_version");
+        return rebuilt;
     }
 }

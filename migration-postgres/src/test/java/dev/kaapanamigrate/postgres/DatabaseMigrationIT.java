@@ -258,6 +258,9 @@ class DatabaseMigrationIT {
             assertThat(held.passed()).as(held.describeFailures()).isTrue();
             assertThat(held.facts()).extracting(Verification.Fact::name)
                     .anySatisfy(n -> assertThat(n).contains("the migration did not write").contains("job"));
+            // The rebuilt membership table too: its digest after the copy is its digest now, not read again.
+            assertThat(held.facts()).extracting(Verification.Fact::name)
+                    .anySatisfy(n -> assertThat(n).contains("the migration rebuilt").contains("identifier2dataset"));
 
             // The same step instance, after a write by another session: the fence no longer holds, job is read again.
             execute(dbs.get(ServiceDatabase.BACKEND),
@@ -290,6 +293,28 @@ class DatabaseMigrationIT {
                 });
                 // The last one writes no user table and changes no column of job: the control, the fence is taken.
                 assertThat(fence.isPresent()).as(statement).isEqualTo(statement.startsWith("CREATE TEMPORARY"));
+            }
+            // A table the transaction rebuilt is vouched for only while nothing wrote it after its digest: neither a
+            // row (a TRUNCATE resets the counters) nor a column. (A TRUNCATE of a table created in the same
+            // transaction keeps its file node; followed by as many inserted rows as before, the counters would not
+            // tell, which is why the step digests after its last statement on the table.)
+            for (String statement : List.of("ANALYZE rebuilt", "UPDATE rebuilt SET i = i WHERE i = 1",
+                    "INSERT INTO rebuilt VALUES (11)", "DELETE FROM rebuilt WHERE i = 1", "TRUNCATE rebuilt",
+                    "ALTER TABLE rebuilt ADD COLUMN extra integer DEFAULT 1")) {
+                java.util.Optional<QuietFence> fence = jdbi.withHandle(h -> {
+                    h.begin();
+                    try {
+                        h.execute("CREATE TABLE rebuilt (i integer)");
+                        h.execute("INSERT INTO rebuilt SELECT generate_series(1, 10)");
+                        QuietFence.Rebuilt digested = QuietFence.Rebuilt.now(h, "rebuilt");
+                        h.createScript(statement).execute();
+                        return QuietFence.take(h, run, Map.of(), Map.of("rebuilt", digested));
+                    } finally {
+                        h.rollback();
+                    }
+                });
+                assertThat(fence.isPresent()).as(statement).isEqualTo(statement.startsWith("ANALYZE"));
+                fence.ifPresent(f -> assertThat(f.rebuilt()).containsExactly("rebuilt"));
             }
 
             // The read fence a check takes before it counts: it holds through read-only transactions and ends with the
@@ -390,15 +415,21 @@ class DatabaseMigrationIT {
         // longer holds (a transaction completed since), so verify digests the job table again and finds the change.
         DataSource db = dbs.get(ServiceDatabase.BACKEND);
         execute(db, "UPDATE job SET status = 'changed behind the migration' WHERE id = (SELECT min(id) FROM job)");
+        // and a membership the migration rebuilt, whose digest it took after the copy
+        execute(db, "UPDATE identifier2dataset SET dataset = (SELECT max(id) FROM dataset) WHERE identifier = "
+                + "(SELECT min(identifier) FROM identifier2dataset) AND dataset <> (SELECT max(id) FROM dataset)");
 
         Verification v = backend.verify(ctx);
 
         assertThat(v.passed()).isFalse();
-        assertThat(v.failures()).extracting(Verification.Fact::name).containsExactly("rows and digest of backend.job");
+        assertThat(v.failures()).extracting(Verification.Fact::name).containsExactly(
+                "rows and digest of backend.identifier2dataset", "rows and digest of backend.job");
         assertThat(v.facts()).extracting(Verification.Fact::name).noneSatisfy(n -> assertThat(n).contains("did not write"));
+        assertThat(v.facts()).extracting(Verification.Fact::name).noneSatisfy(n -> assertThat(n).contains("rebuilt"));
         // A verify by another instance (as in a new process, or a verify-only run) never has the fence: it reads again.
         Verification fresh = new MigrateBackendStep(connections).verify(ctx);
-        assertThat(fresh.failures()).extracting(Verification.Fact::name).containsExactly("rows and digest of backend.job");
+        assertThat(fresh.failures()).extracting(Verification.Fact::name).containsExactly(
+                "rows and digest of backend.identifier2dataset", "rows and digest of backend.job");
     }
 
     @Test

@@ -193,13 +193,26 @@ public final class DatabaseSteps {
         java.util.Set<String> quiet = sameRun && fence != null && fence.holds(h, ctx.runId()) ? fence.tables()
                 : java.util.Set.of();
         if (!quiet.isEmpty()) {
-            v.fact("tables of " + db.stableName() + " the migration did not write, unchanged since its baseline: "
-                    + String.join(", ", new java.util.TreeSet<>(quiet)), "no row written by the migration's transaction "
-                    + "and no transaction completed on the server since it committed",
-                    "none: its own counters (track_counts on) showed no write of them, neither a rewrite nor a column "
-                    + "change, and the server's transaction horizon "
-                    + "is still the one the migration's commit left (" + fence.horizon().xmax() + ")", true);
-            LOG.info("Verifying {} without reading {} again: nothing wrote them since the migration read them",
+            java.util.Set<String> untouched = new java.util.TreeSet<>(quiet);
+            untouched.removeAll(fence.rebuilt());
+            String horizon = "the server's transaction horizon is still the one the migration's commit left ("
+                    + fence.horizon().xmax() + ")";
+            if (!untouched.isEmpty()) {
+                v.fact("tables of " + db.stableName() + " the migration did not write, unchanged since its baseline: "
+                        + String.join(", ", untouched), "no row written by the migration's transaction "
+                        + "and no transaction completed on the server since it committed",
+                        "none: its own counters (track_counts on) showed no write of them, neither a rewrite nor a "
+                        + "column change, and " + horizon, true);
+            }
+            if (!fence.rebuilt().isEmpty()) {
+                v.fact("tables of " + db.stableName() + " the migration rebuilt, unchanged since their digest after "
+                        + "the copy: " + String.join(", ", new java.util.TreeSet<>(fence.rebuilt())),
+                        "no row written after the copy by the migration's transaction and no transaction completed on "
+                        + "the server since it committed", "none: its own counters (track_counts on) showed the "
+                        + "copy's rows inserted and nothing else written, neither a rewrite nor a column change after "
+                        + "the digest, and " + horizon, true);
+            }
+            LOG.info("Verifying {} without reading {} again: nothing wrote them since the migration digested them",
                     db.stableName(), quiet);
         }
         Map<String, String> compared = new java.util.LinkedHashMap<>();

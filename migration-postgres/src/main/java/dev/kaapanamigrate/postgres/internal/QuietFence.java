@@ -28,10 +28,41 @@ import org.jdbi.v3.core.Handle;
  * verification in another run or another process (the fence lives only in the step's memory, keyed by run, never in
  * the journal), reads the tables again.
  *
+ * <p>It may also vouch for tables the transaction did write (a table rebuilt by one {@code INSERT … SELECT}), each
+ * digested after the transaction's last statement on it: at the end, the transaction's counters of the table are still
+ * those of that moment (no row inserted, updated or deleted since, and no {@code TRUNCATE}, which resets them), and
+ * the table has the file node and columns it had then, so its digest then is its digest at the commit. What the
+ * counters cannot tell: a {@code TRUNCATE} of a table created in the same transaction (which keeps its file node)
+ * followed by as many inserted rows as before; hence the digest after the transaction's last statement on the table,
+ * so that only the fence's own reads follow it.
+ *
  * @param horizon the fence the migration's commit left
  * @param tables  the tables it vouches for
+ * @param rebuilt of those, the tables the transaction wrote, vouched for from their digests after the copy
  */
-public record QuietFence(ReadFence horizon, Set<String> tables) {
+public record QuietFence(ReadFence horizon, Set<String> tables, Set<String> rebuilt) {
+
+    /**
+     * A table the migration's transaction wrote, as it was when digested after the transaction's last statement on it.
+     *
+     * @param state    its state then ({@link #tableStates(Handle, Collection)})
+     * @param inserted the rows the transaction had inserted into it
+     * @param changed  the rows the transaction had updated or deleted in it
+     */
+    public record Rebuilt(String state, long inserted, long changed) {
+
+        /**
+         * The table as it is now.
+         *
+         * @param h     the handle, in the migration's transaction, right after the table's digest
+         * @param table the table, in {@code public}
+         * @return its state and the transaction's counters of it
+         */
+        public static Rebuilt now(Handle h, String table) {
+            long[] w = writes(h, List.of(table)).getOrDefault(table, new long[] {-1, -1});
+            return new Rebuilt(tableStates(h, List.of(table)).get(table), w[0], w[1]);
+        }
+    }
 
     /** The server's start time in microseconds since the epoch: a number, whatever the session's date settings. */
     static final String SERVER_STARTED = "(extract(epoch from pg_postmaster_start_time()) * 1000000)::bigint";
@@ -68,22 +99,60 @@ public record QuietFence(ReadFence horizon, Set<String> tables) {
      *         rewritten or changed its columns, or another transaction could still complete unseen
      */
     public static Optional<QuietFence> take(Handle h, UUID runId, Map<String, String> tableStates) {
+        return take(h, runId, tableStates, Map.of());
+    }
+
+    /**
+     * Takes the fence at the end of the migration's transaction, if it can vouch for the tables it did not write and
+     * for those it rebuilt.
+     *
+     * @param h         the handle, in the migration's transaction, after its last write
+     * @param runId     the run
+     * @param untouched the states of the tables it did not write, when it locked them
+     * @param rebuilt   the tables it wrote, each as it was when digested after the transaction's last statement on it
+     * @return the fence, or empty when {@code track_counts} is off, one of the tables was written otherwise (any row of
+     *         an untouched table; a rebuilt one beyond its copy), rewritten or changed its columns, or another
+     *         transaction could still complete unseen
+     */
+    public static Optional<QuietFence> take(Handle h, UUID runId, Map<String, String> untouched,
+                                            Map<String, Rebuilt> rebuilt) {
         // Without track_counts the transaction's own counters stay 0 and prove nothing.
         if (!h.createQuery("SELECT current_setting('track_counts')::bool").mapTo(boolean.class).one()) {
             return Optional.empty();
         }
-        if (!tableStates(h, tableStates.keySet()).equals(tableStates)) {
+        Map<String, String> expected = new java.util.TreeMap<>(untouched);
+        rebuilt.forEach((table, r) -> expected.put(table, r.state()));
+        if (!tableStates(h, expected.keySet()).equals(expected)) {
             return Optional.empty();
         }
-        long written = h.createQuery("SELECT coalesce(sum(pg_stat_get_xact_tuples_inserted(c.oid) "
-                        + "+ pg_stat_get_xact_tuples_updated(c.oid) + pg_stat_get_xact_tuples_deleted(c.oid)), 0) "
+        Map<String, long[]> writes = writes(h, expected.keySet());
+        for (String table : untouched.keySet()) {
+            long[] w = writes.get(table);
+            if (w == null || w[0] + w[1] != 0) {
+                return Optional.empty();
+            }
+        }
+        for (Map.Entry<String, Rebuilt> e : rebuilt.entrySet()) {
+            long[] w = writes.get(e.getKey());
+            if (w == null || w[0] != e.getValue().inserted() || w[1] != e.getValue().changed()) {
+                return Optional.empty();
+            }
+        }
+        return ReadFence.atCommit(h, runId).map(horizon -> new QuietFence(horizon, Set.copyOf(expected.keySet()),
+                Set.copyOf(rebuilt.keySet())));
+    }
+
+    /** Per table: the rows this transaction inserted, and those it updated or deleted. */
+    private static Map<String, long[]> writes(Handle h, Collection<String> tables) {
+        Map<String, long[]> writes = new java.util.HashMap<>();
+        h.createQuery("SELECT c.relname, pg_stat_get_xact_tuples_inserted(c.oid), "
+                        + "pg_stat_get_xact_tuples_updated(c.oid) + pg_stat_get_xact_tuples_deleted(c.oid) "
                         + "FROM pg_class c WHERE c.relnamespace = 'public'::regnamespace AND c.relkind = 'r' "
                         + "AND c.relname = ANY (?::text[])")
-                .bindArray(0, String.class, List.copyOf(tableStates.keySet())).mapTo(long.class).one();
-        if (written != 0) {
-            return Optional.empty();
-        }
-        return ReadFence.atCommit(h, runId).map(horizon -> new QuietFence(horizon, Set.copyOf(tableStates.keySet())));
+                .bindArray(0, String.class, List.copyOf(tables))
+                .map((rs, ctx) -> Map.entry(rs.getString(1), new long[] {rs.getLong(2), rs.getLong(3)}))
+                .forEach(e -> writes.put(e.getKey(), e.getValue()));
+        return writes;
     }
 
     /**

@@ -16,7 +16,9 @@ import org.jdbi.v3.core.Handle;
  * {@code ::text}. The steps' context keys for baselines carry a version ({@code .v2}, since this hash): a baseline
  * journaled by a build with another digest is not compared, so verify then proves the schema only instead of failing. A baseline is taken in the migration's
  * transaction, before any change, from queries that already apply the documented rewrites (project int id →
- * UUID, dataset name → id); verify takes the same digests from the 0.5.2 tables and compares. Baselines are
+ * UUID, dataset name → id), or, for a table the migration rebuilds by one {@code INSERT … SELECT} of those rows, from
+ * the new table right after the copy (which, row for row, is what the same query of the old table returns); verify
+ * takes the same digests from the 0.5.2 tables and compares. Baselines are
  * journaled, so a resumed run verifies against the same numbers.
  *
  * @param tables per table: rows and digest
@@ -55,6 +57,18 @@ public record TableDigests(Map<String, TableDigest> tables, java.util.UUID runId
      */
     public TableDigests takenBy(java.util.UUID run) {
         return new TableDigests(tables, run);
+    }
+
+    /**
+     * These digests and another's tables (a table in both takes the other's digest), marked as these are.
+     *
+     * @param more more tables' digests
+     * @return the digests of both
+     */
+    public TableDigests with(TableDigests more) {
+        Map<String, TableDigest> all = new LinkedHashMap<>(tables);
+        all.putAll(more.tables());
+        return new TableDigests(all, runId);
     }
 
     /**
