@@ -12,6 +12,7 @@ import dev.kaapanamigrate.core.Problem;
 import dev.kaapanamigrate.core.StepCheck;
 import dev.kaapanamigrate.core.StepFailedException;
 import dev.kaapanamigrate.core.Verification;
+import dev.kaapanamigrate.postgres.internal.CheckMemo;
 import dev.kaapanamigrate.postgres.internal.DatabaseSteps;
 import dev.kaapanamigrate.postgres.internal.Finding;
 import dev.kaapanamigrate.postgres.internal.QuietFence;
@@ -25,6 +26,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jdbi.v3.core.Handle;
@@ -78,6 +80,8 @@ public final class MigrateBackendStep implements MigrationStep {
             "workflow");
 
     private final DatabaseConnections connections;
+    /** This step's last check in this process, handed out again while nothing was written (never journaled). */
+    private final CheckMemo checks = new CheckMemo();
     /** What this step's last apply in this process proved about the tables it did not write (never journaled). */
     private final AtomicReference<QuietFence> fence = new AtomicReference<>();
 
@@ -104,11 +108,15 @@ public final class MigrateBackendStep implements MigrationStep {
 
     @Override
     public StepCheck check(MigrationContext ctx) {
-        return MIGRATION.check(connections.jdbi(DB, ctx), (h, state) -> {
+        SchemaMigration.Work<StepCheck> pending = (h, state) -> {
             ProjectList projects = MigrateAccessInformationStep.requireProjects(ctx, connections);
             Source source = readSource(h, true);
             return SchemaMigration.pendingUnless(source.findings, () -> changes(state, source, projects.admin()));
-        });
+        };
+        // With the project list in the context, a check of this run may be handed out again while nothing was written.
+        Optional<ProjectList> known = ctx.get(ProjectList.KEY);
+        return known.isPresent() ? MIGRATION.check(connections.jdbi(DB, ctx), checks, ctx.runId(), known.get(), pending)
+                : MIGRATION.check(connections.jdbi(DB, ctx), pending);
     }
 
     @Override

@@ -10,6 +10,7 @@ import dev.kaapanamigrate.core.MigrationStep;
 import dev.kaapanamigrate.core.StepCheck;
 import dev.kaapanamigrate.core.Verification;
 import dev.kaapanamigrate.postgres.DatabaseMigrationOptions.UnknownProjectMappings;
+import dev.kaapanamigrate.postgres.internal.CheckMemo;
 import dev.kaapanamigrate.postgres.internal.DatabaseSteps;
 import dev.kaapanamigrate.postgres.internal.Finding;
 import dev.kaapanamigrate.postgres.internal.SchemaMigration;
@@ -22,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.TreeMap;
 import org.jdbi.v3.core.Handle;
 import org.slf4j.Logger;
@@ -58,6 +60,8 @@ public final class MigrateDicomWebFilterStep implements MigrationStep {
             "data_projects, dicom_data");
 
     private final DatabaseConnections connections;
+    /** This step's last check in this process, handed out again while nothing was written (never journaled). */
+    private final CheckMemo checks = new CheckMemo();
     private final DatabaseMigrationOptions options;
 
     /**
@@ -85,11 +89,15 @@ public final class MigrateDicomWebFilterStep implements MigrationStep {
 
     @Override
     public StepCheck check(MigrationContext ctx) {
-        return MIGRATION.check(connections.jdbi(DB, ctx), (h, state) -> {
+        SchemaMigration.Work<StepCheck> pending = (h, state) -> {
             ProjectList projects = MigrateAccessInformationStep.requireProjects(ctx, connections);
             Source source = readSource(h, projects);
             return SchemaMigration.pendingUnless(source.findings, () -> changes(state, source, projects));
-        });
+        };
+        // With the project list in the context, a check of this run may be handed out again while nothing was written.
+        Optional<ProjectList> known = ctx.get(ProjectList.KEY);
+        return known.isPresent() ? MIGRATION.check(connections.jdbi(DB, ctx), checks, ctx.runId(), known.get(), pending)
+                : MIGRATION.check(connections.jdbi(DB, ctx), pending);
     }
 
     @Override

@@ -274,6 +274,17 @@ class DatabaseMigrationIT {
             assertThat(caught.facts()).extracting(Verification.Fact::name)
                     .noneSatisfy(n -> assertThat(n).contains("did not write"));
 
+            // A step's checks in one run: the second is the first handed out again while nothing was written on the
+            // server; after a write anywhere on it (here another database) the database is read again.
+            MigrateDicomWebFilterStep dwf = new MigrateDicomWebFilterStep(connections, DatabaseMigrationOptions.defaults());
+            StepCheck first = dwf.check(ctx);
+            assertThat(first).isInstanceOf(StepCheck.Pending.class);
+            assertThat(dwf.check(ctx)).as("nothing written since").isSameAs(first);
+            execute(dbs.get(ServiceDatabase.ACCESS_INFORMATION), "CREATE TABLE written_between_checks (i integer)");
+            StepCheck checkedAgain = dwf.check(ctx);
+            assertThat(checkedAgain).as("after a write").isNotSameAs(first).isEqualTo(first);
+            assertThat(dwf.check(ctx)).as("nothing written since the last").isSameAs(checkedAgain);
+
             // What the fence refuses at the end of a transaction that wrote no row of the table (each rolled back):
             // a column change without a row write, or counters that prove nothing (track_counts off).
             org.jdbi.v3.core.Jdbi jdbi = org.jdbi.v3.core.Jdbi.create(dbs.get(ServiceDatabase.BACKEND));

@@ -112,18 +112,46 @@ public record SchemaMigration(ServiceDatabase db, String resource, String initia
      * @return the check
      */
     public StepCheck check(Jdbi jdbi, Work<StepCheck> upToDate, Work<StepCheck> pending) {
+        return Sql.blockedWhenUnreachable(() -> Sql.read(jdbi, db.stableName(), "check",
+                h -> checkOn(h, upToDate, pending)));
+    }
+
+    /**
+     * As {@link #check(Jdbi, Work)}, but the last check of this step is handed out again when {@code memo} may reuse
+     * it: the same run, equal inputs, nothing written on the server since it began to read.
+     *
+     * @param jdbi    the database
+     * @param memo    the step's memo
+     * @param runId   the run
+     * @param inputs  what the check takes from the context, compared by {@code equals}
+     * @param pending the step's check of a database to migrate
+     * @return the check
+     */
+    public StepCheck check(Jdbi jdbi, CheckMemo memo, java.util.UUID runId, Object inputs, Work<StepCheck> pending) {
+        Work<StepCheck> upToDate = (h, state) -> StepCheck.upToDate(db.stableName() + " is " + state.description());
         return Sql.blockedWhenUnreachable(() -> Sql.read(jdbi, db.stableName(), "check", h -> {
-            Optional<Problem> denied = Privileges.ownerProblem(h, db, "migrates the schema and the rows");
-            if (denied.isPresent()) {
-                return new StepCheck.Blocked(denied.get());
+            Optional<StepCheck> kept = memo.reuse(h, runId, inputs);
+            if (kept.isPresent()) {
+                return kept.get();
             }
-            SchemaState state = inspect(h);
-            return switch (state.kind()) {
-                case UP_TO_DATE -> upToDate.run(h, state);
-                case BLOCKED -> new StepCheck.Blocked(DatabaseSteps.blocked(db, state));
-                case MIGRATE -> pending.run(h, state);
-            };
+            Optional<ReadFence> fence = ReadFence.take(h, runId);
+            StepCheck check = checkOn(h, upToDate, pending);
+            memo.keep(fence, inputs, check);
+            return check;
         }));
+    }
+
+    private StepCheck checkOn(Handle h, Work<StepCheck> upToDate, Work<StepCheck> pending) throws SQLException {
+        Optional<Problem> denied = Privileges.ownerProblem(h, db, "migrates the schema and the rows");
+        if (denied.isPresent()) {
+            return new StepCheck.Blocked(denied.get());
+        }
+        SchemaState state = inspect(h);
+        return switch (state.kind()) {
+            case UP_TO_DATE -> upToDate.run(h, state);
+            case BLOCKED -> new StepCheck.Blocked(DatabaseSteps.blocked(db, state));
+            case MIGRATE -> pending.run(h, state);
+        };
     }
 
     /**
