@@ -186,7 +186,7 @@ public final class MigrateBackendStep implements MigrationStep {
 
     /**
      * The baseline's queries of the old tables, {@code identifier2dataset} excepted: its digest is taken from the rebuilt
-     * table right after the copy ({@link #MEMBERSHIPS_AFTER}).
+     * table after the migration's last statement on it ({@link #MEMBERSHIPS_AFTER}).
      */
     private static Map<String, String> beforeQueries() {
         Map<String, String> q = new LinkedHashMap<>();

@@ -34,7 +34,7 @@ import org.jdbi.v3.core.Handle;
  * the table has the file node and columns it had then, so its digest then is its digest at the commit. What the
  * counters cannot tell: a {@code TRUNCATE} of a table created in the same transaction (which keeps its file node)
  * followed by as many inserted rows as before; hence the digest after the transaction's last statement on the table,
- * so that only the fence's own reads follow it.
+ * so that only statements on other tables and the fence's own reads follow it.
  *
  * @param horizon the fence the migration's commit left
  * @param tables  the tables it vouches for
