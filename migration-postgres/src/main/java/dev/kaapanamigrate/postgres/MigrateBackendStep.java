@@ -26,7 +26,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jdbi.v3.core.Handle;
@@ -113,10 +112,7 @@ public final class MigrateBackendStep implements MigrationStep {
             Source source = readSource(h, true);
             return SchemaMigration.pendingUnless(source.findings, () -> changes(state, source, projects.admin()));
         };
-        // With the project list in the context, a check of this run may be handed out again while nothing was written.
-        Optional<ProjectList> known = ctx.get(ProjectList.KEY);
-        return known.isPresent() ? MIGRATION.check(connections.jdbi(DB, ctx), checks, ctx.runId(), known.get(), pending)
-                : MIGRATION.check(connections.jdbi(DB, ctx), pending);
+        return MIGRATION.check(connections.jdbi(DB, ctx), checks, ctx, pending);
     }
 
     @Override

@@ -23,7 +23,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.TreeMap;
 import org.jdbi.v3.core.Handle;
 import org.slf4j.Logger;
@@ -94,10 +93,7 @@ public final class MigrateDicomWebFilterStep implements MigrationStep {
             Source source = readSource(h, projects);
             return SchemaMigration.pendingUnless(source.findings, () -> changes(state, source, projects));
         };
-        // With the project list in the context, a check of this run may be handed out again while nothing was written.
-        Optional<ProjectList> known = ctx.get(ProjectList.KEY);
-        return known.isPresent() ? MIGRATION.check(connections.jdbi(DB, ctx), checks, ctx.runId(), known.get(), pending)
-                : MIGRATION.check(connections.jdbi(DB, ctx), pending);
+        return MIGRATION.check(connections.jdbi(DB, ctx), checks, ctx, pending);
     }
 
     @Override

@@ -1,10 +1,12 @@
 package dev.kaapanamigrate.postgres.internal;
 
 import dev.kaapanamigrate.core.Change;
+import dev.kaapanamigrate.core.MigrationContext;
 import dev.kaapanamigrate.core.PreconditionFailedException;
 import dev.kaapanamigrate.core.Problem;
 import dev.kaapanamigrate.core.StepCheck;
 import dev.kaapanamigrate.core.Verification;
+import dev.kaapanamigrate.domain.ProjectList;
 import dev.kaapanamigrate.domain.ServiceDatabase;
 import java.sql.SQLException;
 import java.util.List;
@@ -99,7 +101,7 @@ public record SchemaMigration(ServiceDatabase db, String resource, String initia
      * @return the check
      */
     public StepCheck check(Jdbi jdbi, Work<StepCheck> pending) {
-        return check(jdbi, (h, state) -> StepCheck.upToDate(db.stableName() + " is " + state.description()), pending);
+        return check(jdbi, upToDate(), pending);
     }
 
     /**
@@ -118,27 +120,36 @@ public record SchemaMigration(ServiceDatabase db, String resource, String initia
 
     /**
      * As {@link #check(Jdbi, Work)}, but the last check of this step is handed out again when {@code memo} may reuse
-     * it: the same run, equal inputs, nothing written on the server since it began to read.
+     * it: the same run, the same project list in the context, nothing written on the server since it began to read.
+     * Without a project list in the context (a check that would read it from the migrated access-information database)
+     * it checks as {@link #check(Jdbi, Work)} does.
      *
      * @param jdbi    the database
      * @param memo    the step's memo
-     * @param runId   the run
-     * @param inputs  what the check takes from the context, compared by {@code equals}
+     * @param ctx     the context, whose project list is the check's one input from it
      * @param pending the step's check of a database to migrate
      * @return the check
      */
-    public StepCheck check(Jdbi jdbi, CheckMemo memo, java.util.UUID runId, Object inputs, Work<StepCheck> pending) {
-        Work<StepCheck> upToDate = (h, state) -> StepCheck.upToDate(db.stableName() + " is " + state.description());
+    public StepCheck check(Jdbi jdbi, CheckMemo memo, MigrationContext ctx, Work<StepCheck> pending) {
+        Optional<ProjectList> projects = ctx.get(ProjectList.KEY);
+        if (projects.isEmpty()) {
+            return check(jdbi, pending);
+        }
         return Sql.blockedWhenUnreachable(() -> Sql.read(jdbi, db.stableName(), "check", h -> {
-            Optional<StepCheck> kept = memo.reuse(h, runId, inputs);
+            Optional<StepCheck> kept = memo.reuse(h, ctx.runId(), projects.get());
             if (kept.isPresent()) {
                 return kept.get();
             }
-            Optional<ReadFence> fence = ReadFence.take(h, runId);
-            StepCheck check = checkOn(h, upToDate, pending);
-            memo.keep(fence, inputs, check);
+            Optional<ReadFence> fence = ReadFence.take(h, ctx.runId());
+            StepCheck check = checkOn(h, upToDate(), pending);
+            memo.keep(fence, projects.get(), check);
             return check;
         }));
+    }
+
+    /** A database at head: up to date, with the plain description of its state. */
+    private Work<StepCheck> upToDate() {
+        return (h, state) -> StepCheck.upToDate(db.stableName() + " is " + state.description());
     }
 
     private StepCheck checkOn(Handle h, Work<StepCheck> upToDate, Work<StepCheck> pending) throws SQLException {
