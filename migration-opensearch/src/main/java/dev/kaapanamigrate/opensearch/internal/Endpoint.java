@@ -162,8 +162,7 @@ public final class Endpoint {
      */
     public Reply call(String method, String path, String json) {
         try (Response r = client.generic().execute(request(method, path, json))) {
-            byte[] body = r.getBody().isPresent() ? bytes(r.getBody().get()) : new byte[0];
-            Reply reply = new Reply(r.getStatus(), r.getReason(), body);
+            Reply reply = new Reply(r.getStatus(), r.getReason(), bytes(r));
             if (reply.status() == 401) {
                 throw unauthorized(method, path);
             }
@@ -230,8 +229,7 @@ public final class Endpoint {
                 throw unauthorized(method, path);
             }
             if (r.getStatus() < 200 || r.getStatus() >= 300) {
-                byte[] body = r.getBody().isPresent() ? bytes(r.getBody().get()) : new byte[0];
-                throw onError.apply(new Reply(r.getStatus(), r.getReason(), body));
+                throw onError.apply(new Reply(r.getStatus(), r.getReason(), bytes(r)));
             }
             Body body = r.getBody().orElseThrow(() -> new IOException("the node sent no body"));
             try (InputStream in = body.body()) {
@@ -250,11 +248,14 @@ public final class Endpoint {
     }
 
     /**
-     * A body's bytes, copied once: {@link Body#bodyAsBytes} grows a buffer from 32 bytes and copies it again at the end,
-     * about three times a search page's size in garbage per page.
+     * An answer's body, copied once (empty without one): {@link Body#bodyAsBytes} grows a buffer from 32 bytes and
+     * copies it again at the end, about three times a search page's size in garbage per page.
      */
-    private static byte[] bytes(Body body) throws IOException {
-        try (InputStream in = body.body()) {
+    private static byte[] bytes(Response r) throws IOException {
+        if (r.getBody().isEmpty()) {
+            return new byte[0];
+        }
+        try (InputStream in = r.getBody().get().body()) {
             return in.readAllBytes();
         }
     }
