@@ -1,10 +1,10 @@
 package dev.kaapanamigrate.core;
 
+import dev.kaapanamigrate.core.internal.BufferedDataInput;
+import dev.kaapanamigrate.core.internal.BufferedDataOutput;
 import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.Closeable;
 import java.io.DataInput;
-import java.io.DataInputStream;
 import java.io.DataOutput;
 import java.io.DataOutputStream;
 import java.io.EOFException;
@@ -277,7 +277,7 @@ public final class RecordFile {
         private final Path file;
         private final Path part;
         private final Codec<T> codec;
-        private final DataOutputStream out;
+        private final BufferedDataOutput out;
         private long count;
         private boolean closed;
 
@@ -294,7 +294,7 @@ public final class RecordFile {
             OutputStream o = raw;
             try {
                 o = compressed ? new BackgroundCompression(compressing(raw)) : raw;
-                this.out = new DataOutputStream(new BufferedOutputStream(o, BUFFER));
+                this.out = new BufferedDataOutput(o, BUFFER);
                 if (header) {
                     out.write(MAGIC);
                     out.writeUTF(codec.name());
@@ -388,7 +388,7 @@ public final class RecordFile {
     public static final class Reader<T> implements Closeable {
         private final Path file;
         private final Codec<T> codec;
-        private DataInputStream in;
+        private BufferedDataInput in;
         private T next;
         private long read;
         private boolean done;
@@ -409,7 +409,7 @@ public final class RecordFile {
                         : got == ZSTD_MAGIC.length && java.util.Arrays.equals(head, ZSTD_MAGIC)
                         ? zstdInput(probe) : probe;
                 opened = i;
-                in = new DataInputStream(new BufferedInputStream(i, BUFFER));
+                in = new BufferedDataInput(i, BUFFER);
                 byte[] magic = new byte[MAGIC.length];
                 in.readFully(magic);
                 if (!java.util.Arrays.equals(magic, MAGIC)) {
