@@ -7,6 +7,9 @@ import java.io.DataInput;
 import java.io.DataInputStream;
 import java.io.DataOutput;
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -32,10 +35,12 @@ public final class Listing {
         @Override
         public void write(DataOutput out, Entry e) throws IOException {
             String id = e.id();
-            if (id.length() <= MAX_SHORT_UTF && isPlainAscii(id)) {
-                // the same bytes writeUTF writes for such an id, without its per-character encoding
-                out.writeShort(id.length());
-                out.write(id.getBytes(StandardCharsets.ISO_8859_1));
+            byte[] latin1 = id.length() <= MAX_SHORT_UTF ? id.getBytes(StandardCharsets.ISO_8859_1) : null;
+            if (latin1 != null && (plainAscii(latin1, true) || plainAscii(latin1, false) && isPlainAscii(id))) {
+                // the same bytes writeUTF writes for such an id, without its per-character encoding; a '?' may stand
+                // for a character that Latin-1 cannot encode, so only then are the characters themselves looked at
+                out.writeShort(latin1.length);
+                out.write(latin1);
             } else {
                 out.writeUTF(id);
             }
@@ -47,7 +52,10 @@ public final class Listing {
             int length = in.readUnsignedShort();
             byte[] utf = new byte[length];
             in.readFully(utf);
-            String id = isPlainAscii(utf) ? new String(utf, StandardCharsets.ISO_8859_1) : modifiedUtf8(utf);
+            // bytes 0 to 127 are the characters of their code in modified UTF-8 too; any other byte decodes to U+FFFD
+            // in ASCII (a string of ASCII bytes is copied, and has no U+FFFD to find)
+            String ascii = new String(utf, StandardCharsets.US_ASCII);
+            String id = ascii.indexOf('\uFFFD') < 0 ? ascii : modifiedUtf8(utf);
             byte[] hash = new byte[CanonicalJson.HASH_BYTES];
             in.readFully(hash);
             return new Entry(id, hash);
@@ -65,10 +73,11 @@ public final class Listing {
     private Listing() {
     }
 
-    /**
-     * Whether the text holds characters 1 to 127 only: modified UTF-8 writes exactly those as one byte each, their
-     * code (NUL takes two bytes, every other character more than one).
-     */
+    private static final VarHandle WORD = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long ONES = 0x0101010101010101L;
+    private static final long HIGH = 0x8080808080808080L;
+
+    /** Whether the text holds characters 1 to 127 only. */
     private static boolean isPlainAscii(String text) {
         for (int i = 0; i < text.length(); i++) {
             char ch = text.charAt(i);
@@ -79,10 +88,24 @@ public final class Listing {
         return true;
     }
 
-    /** Whether the bytes are codes 1 to 127 only: then they are the modified UTF-8 of the same characters. */
-    private static boolean isPlainAscii(byte[] bytes) {
-        for (int i = 0; i < bytes.length; i++) {
-            if (bytes[i] <= 0) {
+    /**
+     * Whether the bytes are codes 1 to 127 only (modified UTF-8 writes exactly those characters as one byte each, their
+     * code; NUL takes two bytes, every other character more), and with {@code noQuestionMark} none a {@code '?'}.
+     * Eight bytes at a time: a word holds a byte of 0 exactly when {@code (w - ONES) & ~w & HIGH} is not 0, one above
+     * 127 when {@code w & HIGH} is not 0, and a {@code '?'} when the word XOR eight {@code '?'}s holds a 0.
+     */
+    private static boolean plainAscii(byte[] bytes, boolean noQuestionMark) {
+        long questionMarks = noQuestionMark ? 0x3F3F3F3F3F3F3F3FL : 0;
+        int i = 0;
+        for (int last = bytes.length - 8; i <= last; i += 8) {
+            long w = (long) WORD.get(bytes, i);
+            long q = w ^ questionMarks; // without noQuestionMark the same as w: no new zero byte
+            if ((((w - ONES) & ~w | w | (q - ONES) & ~q) & HIGH) != 0) {
+                return false;
+            }
+        }
+        for (; i < bytes.length; i++) {
+            if (bytes[i] <= 0 || noQuestionMark && bytes[i] == '?') {
                 return false;
             }
         }
