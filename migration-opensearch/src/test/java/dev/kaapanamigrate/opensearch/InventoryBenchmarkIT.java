@@ -33,7 +33,8 @@ import org.opensearch.client.opensearch.generic.Response;
  * and only counts the hits. Prints both times, the ratio raw/inventory (goal ≥ 0.9), the heap, and the CPU time the
  * node and the client spent in each, a figure that the load of a shared machine disturbs much less than the time.
  * The same loop pipelined as the inventory is (next page requested while the current one is counted) is timed too,
- * and its ratio to the inventory is printed per round with the median of those rounds.
+ * and its ratio to the inventory is printed per round with the median of those rounds. On Linux, each round also prints
+ * the client's CPU time by thread for the pipelined loop and the inventory: where the inventory's extra work goes.
  * Rounds: {@code -Dkaapana.bench.rounds} (default 3). {@code -Dkaapana.bench.second=N} adds a second, smaller index
  * of N documents after the first by name (as Kaapana's project indices follow {@code project_admin}): the inventory's
  * merge of the first index then runs beside the scan of the second, and the raw loops list both. The node runs in a
@@ -112,17 +113,22 @@ class InventoryBenchmarkIT {
             raw[round] = (System.nanoTime() - r0) / 1e9;
             rawCpu[round] = (processCpu() + nodeCpu.getAsLong() - c0) / 1e9;
             c0 = processCpu() + nodeCpu.getAsLong();
+            java.util.Map<String, Long> pipedThreads = threadCpu();
+            long pipedClient0 = processCpu();
             r0 = System.nanoTime();
             assertThat(rawPipelined(client, indices, 1000)).isEqualTo(n);
             piped[round] = (System.nanoTime() - r0) / 1e9;
             pipedCpu[round] = (processCpu() + nodeCpu.getAsLong() - c0) / 1e9;
+            pipedThreads = since(pipedThreads, processCpu() - pipedClient0);
             ManagementFactory.getMemoryPoolMXBeans().forEach(MemoryPoolMXBean::resetPeakUsage);
             long clientCpu0 = processCpu();
             c0 = clientCpu0 + nodeCpu.getAsLong();
+            java.util.Map<String, Long> invThreads = threadCpu();
             long i0 = System.nanoTime();
             long listed = inventory(client);
             inv[round] = (System.nanoTime() - i0) / 1e9;
             long clientCpu = processCpu() - clientCpu0;
+            invThreads = since(invThreads, clientCpu);
             invCpu[round] = (processCpu() + nodeCpu.getAsLong() - c0) / 1e9;
             peak = Math.max(peak, peakHeap());
             assertThat(listed).isEqualTo(n);
@@ -137,6 +143,10 @@ class InventoryBenchmarkIT {
                     + "inventory %.2f s (CPU %.2f s, of which the client's %.2f s); load average %.1f%n", round + 1,
                     raw[round], rawCpu[round], piped[round], pipedCpu[round], inv[round], invCpu[round],
                     clientCpu / 1e9, ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+            if (!invThreads.isEmpty()) {
+                System.out.printf("bench: round %d: client CPU by thread, raw pipelined: %s; inventory: %s%n", round + 1,
+                        describe(pipedThreads), describe(invThreads));
+            }
         }
         double[] pipedByOther = new double[rounds];
         double[] pipedByInv = new double[rounds];
@@ -373,6 +383,61 @@ class InventoryBenchmarkIT {
     private static long processCpu() {
         return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
                 .getProcessCpuTime();
+    }
+
+    /**
+     * CPU time per thread group of this JVM (Linux: {@code /proc/self/task}, JVM-internal threads such as the
+     * garbage collector's and the compilers' included), nanoseconds, by thread name (as the kernel keeps it: the first
+     * 15 characters; the main thread is {@code java}) with trailing numbers removed; empty where {@code /proc} is
+     * missing.
+     */
+    private static java.util.Map<String, Long> threadCpu() {
+        java.util.Map<String, Long> cpu = new java.util.TreeMap<>();
+        java.nio.file.Path tasks = java.nio.file.Path.of("/proc/self/task");
+        if (!java.nio.file.Files.isDirectory(tasks)) {
+            return cpu;
+        }
+        try (java.util.stream.Stream<java.nio.file.Path> all = java.nio.file.Files.list(tasks)) {
+            for (java.nio.file.Path task : (Iterable<java.nio.file.Path>) all::iterator) {
+                try {
+                    String stat = java.nio.file.Files.readString(task.resolve("stat"));
+                    String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'))
+                            .replaceAll("[-# ]*[0-9]+$", "");
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime + stime
+                    cpu.merge(name, ticks * 10_000_000L, Long::sum); // USER_HZ 100
+                } catch (java.io.IOException | RuntimeException ended) {
+                    // a thread that ended meanwhile
+                }
+            }
+        } catch (java.io.IOException e) {
+            return new java.util.TreeMap<>();
+        }
+        return cpu;
+    }
+
+    /**
+     * The CPU time per thread group spent since an earlier {@link #threadCpu()}; what the process spent beyond the
+     * threads still alive (the inventory's own threads end with it) as "threads that ended".
+     */
+    private static java.util.Map<String, Long> since(java.util.Map<String, Long> before, long processNanos) {
+        java.util.Map<String, Long> now = threadCpu();
+        if (now.isEmpty()) {
+            return now;
+        }
+        now.replaceAll((name, t) -> t - before.getOrDefault(name, 0L));
+        now.values().removeIf(t -> t <= 0);
+        long alive = now.values().stream().mapToLong(Long::longValue).sum();
+        now.put("threads that ended", processNanos - alive);
+        return now;
+    }
+
+    /** The groups that took at least 50 ms, largest first, as {@code name 1.23 s}. */
+    private static String describe(java.util.Map<String, Long> cpu) {
+        return cpu.entrySet().stream().filter(e -> e.getValue() >= 50_000_000L)
+                .sorted(java.util.Map.Entry.<String, Long>comparingByValue().reversed())
+                .map(e -> String.format("%s %.2f s", e.getKey(), e.getValue() / 1e9))
+                .collect(java.util.stream.Collectors.joining(", "));
     }
 
     private static long peakHeap() {
