@@ -79,9 +79,7 @@ public final class BufferedDataOutput implements DataOutput, Closeable {
 
     @Override
     public void writeShort(int v) throws IOException {
-        room(2);
-        buf[size++] = (byte) (v >>> 8);
-        buf[size++] = (byte) v;
+        bigEndian(v, 2);
     }
 
     @Override
@@ -91,16 +89,18 @@ public final class BufferedDataOutput implements DataOutput, Closeable {
 
     @Override
     public void writeInt(int v) throws IOException {
-        room(4);
-        for (int shift = 24; shift >= 0; shift -= 8) {
-            buf[size++] = (byte) (v >>> shift);
-        }
+        bigEndian(v, 4);
     }
 
     @Override
     public void writeLong(long v) throws IOException {
-        room(8);
-        for (int shift = 56; shift >= 0; shift -= 8) {
+        bigEndian(v, 8);
+    }
+
+    /** The low {@code n} bytes (at most 8) of a number, the highest first. */
+    private void bigEndian(long v, int n) throws IOException {
+        room(n);
+        for (int shift = 8 * (n - 1); shift >= 0; shift -= 8) {
             buf[size++] = (byte) (v >>> shift);
         }
     }
