@@ -62,7 +62,9 @@ import org.slf4j.LoggerFactory;
  * With {@code -Dkaapana.benchmark.dir=<folder>} the loaded databases are kept there and reused by the next run
  * (delete the folder after a change of the generator). Each of {@code -Dkaapana.benchmark.rounds=N} rounds (default
  * 3, 1 without the flag) runs the three on fresh file copies, the order alternating between rounds; the table shows
- * medians (a total is the median of the rounds' totals) and the best round's total ratios.
+ * medians (a total is the median of the rounds' totals) and the best round's total ratios. Where the time goes:
+ * {@code -Dkaapana.benchmark.slowStatementsMs=N} logs every statement of at least N ms, and
+ * {@code -Dkaapana.benchmark.logConnections=true} every connection, in the server's log (its run folder).
  */
 class DatabaseMigrationBenchmarkIT {
 
@@ -149,6 +151,9 @@ class DatabaseMigrationBenchmarkIT {
         String slow = System.getProperty("kaapana.benchmark.slowStatementsMs");
         if (slow != null) { // where the time goes: statements at least this long, in the server's log (its run folder)
             builder = builder.setting("log_min_duration_statement", slow);
+        }
+        if (Boolean.getBoolean("kaapana.benchmark.logConnections")) {
+            builder = builder.setting("log_connections", "on");
         }
         return builder.start();
     }
