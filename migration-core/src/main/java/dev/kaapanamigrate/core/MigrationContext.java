@@ -161,6 +161,24 @@ public interface MigrationContext {
     void closeBeforeLeavingState(AutoCloseable resource);
 
     /**
+     * Hands a resource that may stay open only while a runner drives the steps (a database connection kept for the
+     * next transaction, say) to the context. A plan's run, dry-run or verification closes it with the resources of
+     * {@link #closeBeforeLeavingState}: before the platform moves to another state and when the run ends. A
+     * {@linkplain #standalone() standalone} context takes it only during a {@link StepRunner} call, and closes it when
+     * that call returns. A step called directly ({@code check}, {@code apply} or {@code verify} on a standalone
+     * context) has no runner: its caller may use the databases as soon as the call returns (copy one as a template,
+     * drop it), so the context refuses, and the step must close the resource before it returns.
+     *
+     * <p>This default refuses: a context of the caller's own knows nothing of a runner's end.
+     *
+     * @param resource the resource
+     * @return {@code true} when the context took the resource and will close it; {@code false} when it did not
+     */
+    default boolean closeWhenRunEnds(AutoCloseable resource) {
+        return false;
+    }
+
+    /**
      * A context for calling steps directly, outside a plan: system clock, random ids, platform assumed
      * {@link PlatformState#UNDEPLOYED}, values kept in memory, progress ignored. Close it when done: that closes what
      * the steps registered and removes its file areas.

@@ -37,10 +37,21 @@ public final class StandaloneContext implements MigrationContext, AutoCloseable 
         this.delegate = new DefaultMigrationContext(clock, ids, ids.newId(), state,
                 dryRun ? DefaultMigrationContext.Mode.DRY_RUN : DefaultMigrationContext.Mode.RUN, null, journaled, null,
                 areas);
+        delegate.runsOnlyInsideRunnerCalls();
     }
 
     DefaultMigrationContext delegate() {
         return delegate;
+    }
+
+    /** A {@link StepRunner} call begins: resources kept for the run are taken until it ends. */
+    void enterRunnerCall() {
+        delegate.enterRunnerCall();
+    }
+
+    /** A {@link StepRunner} call ends: closes what it registered; a failure to close is logged, as in a plan. */
+    void leaveRunnerCall() {
+        delegate.leaveRunnerCall();
     }
 
     /**
@@ -106,6 +117,11 @@ public final class StandaloneContext implements MigrationContext, AutoCloseable 
     @Override
     public void closeBeforeLeavingState(AutoCloseable resource) {
         delegate.closeBeforeLeavingState(resource);
+    }
+
+    @Override
+    public boolean closeWhenRunEnds(AutoCloseable resource) {
+        return delegate.closeWhenRunEnds(resource);
     }
 
     /**

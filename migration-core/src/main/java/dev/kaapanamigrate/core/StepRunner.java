@@ -39,7 +39,13 @@ public final class StepRunner {
             throw new ConfigurationException("StepRunner.run applies changes; the context is a dry-run context. Call "
                     + "step.check(ctx) for a dry-run, or create the context with dryRun = false.");
         }
-        return StepExecution.execute(step, ctx.delegate(), ctx.clock(), ctx.runId(), StepExecution.Recorder.NONE, null);
+        ctx.enterRunnerCall();
+        try {
+            return StepExecution.execute(step, ctx.delegate(), ctx.clock(), ctx.runId(), StepExecution.Recorder.NONE,
+                    null);
+        } finally {
+            ctx.leaveRunnerCall();
+        }
     }
 
     /**
@@ -52,11 +58,14 @@ public final class StepRunner {
     public static StepCheck check(MigrationStep step, StandaloneContext ctx) {
         Objects.requireNonNull(step, "step");
         ctx.enterStep(step.id());
+        ctx.enterRunnerCall();
         try {
             StepCheck check = step.check(ctx);
             return Objects.requireNonNull(check, "check() returned null");
         } catch (RuntimeException e) {
             return new StepCheck.Blocked(StepExecution.problemOf(e, step, "check"));
+        } finally {
+            ctx.leaveRunnerCall();
         }
     }
 
@@ -71,6 +80,11 @@ public final class StepRunner {
     public static StepResult verify(MigrationStep step, StandaloneContext ctx) {
         Objects.requireNonNull(step, "step");
         ctx.enterStep(step.id());
-        return StepExecution.verifyOnly(step, ctx, ctx.clock(), ctx.runId());
+        ctx.enterRunnerCall();
+        try {
+            return StepExecution.verifyOnly(step, ctx, ctx.clock(), ctx.runId());
+        } finally {
+            ctx.leaveRunnerCall();
+        }
     }
 }

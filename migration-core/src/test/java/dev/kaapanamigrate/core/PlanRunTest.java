@@ -335,6 +335,45 @@ class PlanRunTest {
     }
 
     @Test
+    void resourcesKeptForTheRunCloseWhenThePlanOrTheRunnerCallEndsAndAreRefusedToADirectCall() {
+        List<String> log = new CopyOnWriteArrayList<>();
+        List<Boolean> taken = new CopyOnWriteArrayList<>();
+        LambdaStep keeps = new LambdaStep("keeps", ctx -> {
+            taken.add(ctx.closeWhenRunEnds(() -> log.add("check's closed")));
+            return TestSteps.pendingOne("x");
+        }, ctx -> {
+            taken.add(ctx.closeWhenRunEnds(() -> log.add("apply's closed")));
+            log.add("applied");
+            return List.of();
+        }, ctx -> {
+            log.add("verified");
+            return TestSteps.passed();
+        });
+
+        assertThat(plan(keeps).build().run().status()).isEqualTo(PlanStatus.SUCCEEDED);
+        assertThat(taken).containsOnly(true);
+        assertThat(log).endsWith("applied", "verified", "apply's closed", "check's closed");
+
+        log.clear();
+        taken.clear();
+        try (StandaloneContext ctx = MigrationContext.standalone()) {
+            keeps.check(ctx);
+            assertThat(taken).containsExactly(false); // a direct call: its caller may use the databases right after
+
+            assertThat(StepRunner.run(keeps, ctx).status()).isEqualTo(StepStatus.APPLIED);
+            assertThat(log).containsExactly("applied", "verified", "apply's closed", "check's closed");
+            assertThat(taken).containsExactly(false, true, true);
+
+            log.clear();
+            StepRunner.check(keeps, ctx);
+            assertThat(log).containsExactly("check's closed");
+            keeps.check(ctx);
+            assertThat(taken).endsWith(true, false);
+        }
+        assertThat(log).containsExactly("check's closed");
+    }
+
+    @Test
     void dryRunClosesWhatChecksOpened() {
         AtomicInteger closed = new AtomicInteger();
         LambdaStep opens = new LambdaStep("opens", ctx -> {

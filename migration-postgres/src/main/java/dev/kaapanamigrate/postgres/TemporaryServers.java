@@ -15,6 +15,7 @@ import dev.kaapanamigrate.pgserver.PostgresBinaries;
 import dev.kaapanamigrate.pgserver.PostgresServer;
 import dev.kaapanamigrate.postgres.internal.LibcCheck;
 import dev.kaapanamigrate.postgres.internal.RehearsalCopies;
+import dev.kaapanamigrate.postgres.internal.ReusedConnections;
 import dev.kaapanamigrate.postgres.internal.ServerLauncher;
 import dev.kaapanamigrate.postgres.internal.ServerLedger;
 import java.nio.file.Files;
@@ -97,7 +98,7 @@ public final class TemporaryServers implements DatabaseConnections, AutoCloseabl
      * A server these connections run, what the steps get from it, and where its record is kept ({@code null} for a
      * rehearsal: copies are not journaled).
      */
-    private record Running(PostgresServer server, DataSource dataSource, Jdbi jdbi, Path folder, ServerLedger ledger) {
+    private record Running(PostgresServer server, ReusedConnections connections, Path folder, ServerLedger ledger) {
         boolean rehearsal() {
             return ledger == null;
         }
@@ -123,11 +124,13 @@ public final class TemporaryServers implements DatabaseConnections, AutoCloseabl
 
     @Override
     public DataSource dataSource(ServiceDatabase database, MigrationContext ctx) {
-        return serve(database, ctx).dataSource();
+        return serve(database, ctx).connections().dataSource(ctx);
     }
 
     /**
-     * JDBI on the server's data source: one {@link Jdbi} per server started.
+     * JDBI on the server's data source: one {@link Jdbi} per server started. While a runner drives the steps, the
+     * connection a transaction gives back serves the next one (see {@link DatabaseConnections#of}); it is closed before
+     * the server stops.
      *
      * @param database the database
      * @param ctx      the context of the step that asks
@@ -135,7 +138,7 @@ public final class TemporaryServers implements DatabaseConnections, AutoCloseabl
      */
     @Override
     public Jdbi jdbi(ServiceDatabase database, MigrationContext ctx) {
-        return serve(database, ctx).jdbi();
+        return serve(database, ctx).connections().jdbi(ctx);
     }
 
     /**
@@ -214,12 +217,13 @@ public final class TemporaryServers implements DatabaseConnections, AutoCloseabl
             ledger.record(folder, server);
             CrashPoints.reach("postgres.temporary-server:journaled", database.stableName());
         }
-        DataSource ds = server.dataSource(database.database(), database.superuser(), null);
-        Running running = new Running(server, ds, Jdbi.create(ds), folder, ledger);
+        Running running = new Running(server,
+                new ReusedConnections(server.dataSource(database.database(), database.superuser(), null)), folder,
+                ledger);
         servers.put(database, running);
         ctx.closeBeforeLeavingState(new Stopper(database, running));
         try {
-            libc.check(database, server, running.jdbi());
+            libc.check(database, server, running.connections().givenJdbi());
         } catch (RuntimeException e) {
             stop(database, ledger);
             throw e;
@@ -285,6 +289,7 @@ public final class TemporaryServers implements DatabaseConnections, AutoCloseabl
             return;
         }
         try {
+            running.connections().closeIdle();
             running.server().close();
             if (!running.rehearsal()) {
                 CrashPoints.reach("postgres.temporary-server:stopped", database.stableName());

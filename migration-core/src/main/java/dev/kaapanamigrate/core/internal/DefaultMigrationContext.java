@@ -65,6 +65,10 @@ public final class DefaultMigrationContext implements MigrationContext {
     private final Map<String, Object> values = new ConcurrentHashMap<>();
     private final Map<String, JsonNode> journaledValues;
     private final Deque<AutoCloseable> resources;
+    /** A standalone context: resources kept for a run are taken only during a runner call. */
+    private volatile boolean standalone;
+    /** What a standalone context's current runner call registered; {@code null} outside one. Guarded by resources. */
+    private Deque<AutoCloseable> runnerCall;
     private volatile PlatformState platformState;
     private volatile String currentStep;
 
@@ -109,6 +113,7 @@ public final class DefaultMigrationContext implements MigrationContext {
         this.areas = parent.areas;
         this.parent = parent;
         this.resources = parent.resources;
+        this.standalone = parent.standalone;
     }
 
     /**
@@ -268,17 +273,68 @@ public final class DefaultMigrationContext implements MigrationContext {
         }
     }
 
+    @Override
+    public boolean closeWhenRunEnds(AutoCloseable resource) {
+        Objects.requireNonNull(resource, "resource");
+        if (!standalone) {
+            closeBeforeLeavingState(resource); // a plan's context: the run ends with the state's resources closed
+            return true;
+        }
+        synchronized (resources) {
+            if (runnerCall == null) {
+                return false;
+            }
+            runnerCall.push(resource);
+            return true;
+        }
+    }
+
+    /**
+     * Makes this the context of standalone calls: {@link #closeWhenRunEnds} takes resources only between
+     * {@link #enterRunnerCall()} and {@link #leaveRunnerCall()}.
+     */
+    public void runsOnlyInsideRunnerCalls() {
+        standalone = true;
+    }
+
+    /** A runner call on a standalone context begins: resources kept for the run are taken until it ends. */
+    public void enterRunnerCall() {
+        synchronized (resources) {
+            if (runnerCall == null) {
+                runnerCall = new ArrayDeque<>();
+            }
+        }
+    }
+
+    /**
+     * A runner call on a standalone context ends: closes what it registered, newest first.
+     *
+     * @return a message per resource that failed to close
+     */
+    public List<String> leaveRunnerCall() {
+        Deque<AutoCloseable> registered;
+        synchronized (resources) {
+            registered = runnerCall;
+            runnerCall = null;
+        }
+        return registered == null ? List.of() : closeAll(registered);
+    }
+
     /**
      * Closes the registered resources, newest first.
      *
      * @return a message per resource that failed to close
      */
     public List<String> closeResources() {
+        return closeAll(resources);
+    }
+
+    private List<String> closeAll(Deque<AutoCloseable> registered) {
         List<String> failures = new ArrayList<>();
         while (true) {
             AutoCloseable next;
             synchronized (resources) {
-                next = resources.poll();
+                next = registered.poll();
             }
             if (next == null) {
                 return failures;
