@@ -12,6 +12,7 @@ import dev.kaapanamigrate.core.PreconditionFailedException;
 import dev.kaapanamigrate.core.Problem;
 import dev.kaapanamigrate.core.StepCheck;
 import dev.kaapanamigrate.core.Verification;
+import dev.kaapanamigrate.postgres.internal.CheckMemo;
 import dev.kaapanamigrate.postgres.internal.DatabaseSteps;
 import dev.kaapanamigrate.postgres.internal.Finding;
 import dev.kaapanamigrate.postgres.internal.SchemaMigration;
@@ -74,6 +75,7 @@ public final class MigrateAccessInformationStep implements MigrationStep {
 
     private final DatabaseConnections connections;
     private final DatabaseMigrationOptions options;
+    private final CheckMemo<Checked> checks = new CheckMemo<>();
 
     /**
      * Creates the step.
@@ -99,28 +101,45 @@ public final class MigrateAccessInformationStep implements MigrationStep {
 
     @Override
     public StepCheck check(MigrationContext ctx) {
-        return MIGRATION.check(connections.jdbi(DB, ctx), (h, state) -> {
-            Migrated migrated = readMigrated(h);
-            if (migrated.problem != null) {
-                return new StepCheck.Blocked(migrated.problem);
-            }
-            ctx.put(ProjectList.KEY, migrated.list);
-            return StepCheck.upToDate(DB.stableName() + " is " + state.description() + "; admin project '"
-                    + migrated.list.admin().name() + "' (old id " + migrated.list.adminOldId() + "), "
-                    + migrated.list.projects().size() + " project(s)");
-        }, (h, state) -> {
-            Source source = readSource(h);
-            return SchemaMigration.pendingUnless(source.findings, () -> {
-                if (ctx.provisional()) {
-                    // Provisional UUIDs, so that a dry-run or a run's look-ahead can check the two databases that
-                    // need them; derived from the old ids rather than drawn from the id source, whose UUIDs apply
-                    // gives the projects.
-                    ctx.put(ProjectList.KEY, projectList(source, oldId -> UUID.nameUUIDFromBytes(
-                            ("kaapana-migrate provisional project " + oldId).getBytes(StandardCharsets.UTF_8))));
-                }
-                return changes(state, source);
+        return Sql.blockedWhenUnreachable(() -> {
+            Checked checked = MIGRATION.remembered(connections.jdbi(DB, ctx), checks, ctx.runId(), options, h -> {
+                ProjectList[] lists = new ProjectList[2]; // migrated, provisional
+                StepCheck check = MIGRATION.checkOn(h, (hh, state) -> {
+                    Migrated migrated = readMigrated(hh);
+                    if (migrated.problem != null) {
+                        return new StepCheck.Blocked(migrated.problem);
+                    }
+                    lists[0] = migrated.list;
+                    return StepCheck.upToDate(DB.stableName() + " is " + state.description() + "; admin project '"
+                            + migrated.list.admin().name() + "' (old id " + migrated.list.adminOldId() + "), "
+                            + migrated.list.projects().size() + " project(s)");
+                }, (hh, state) -> {
+                    Source source = readSource(hh);
+                    return SchemaMigration.pendingUnless(source.findings, () -> {
+                        // Provisional UUIDs, so that a dry-run or a run's look-ahead can check the two databases that
+                        // need them; derived from the old ids rather than drawn from the id source, whose UUIDs apply
+                        // gives the projects.
+                        lists[1] = projectList(source, oldId -> UUID.nameUUIDFromBytes(
+                                ("kaapana-migrate provisional project " + oldId).getBytes(StandardCharsets.UTF_8)));
+                        return changes(state, source);
+                    });
+                });
+                return new Checked(check, lists[0], lists[1]);
             });
+            if (checked.migrated() != null) {
+                ctx.put(ProjectList.KEY, checked.migrated());
+            } else if (checked.provisional() != null && ctx.provisional()) {
+                ctx.put(ProjectList.KEY, checked.provisional());
+            }
+            return checked.check();
         });
+    }
+
+    /**
+     * A check and the project list it puts into the context: the migrated database's, or the provisional one a
+     * dry-run or a look-ahead gets for a database still to migrate (both {@code null} when there is none).
+     */
+    private record Checked(StepCheck check, ProjectList migrated, ProjectList provisional) {
     }
 
     @Override

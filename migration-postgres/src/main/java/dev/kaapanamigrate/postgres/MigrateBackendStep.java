@@ -80,7 +80,7 @@ public final class MigrateBackendStep implements MigrationStep {
 
     private final DatabaseConnections connections;
     /** This step's last check in this process, handed out again while nothing was written (never journaled). */
-    private final CheckMemo checks = new CheckMemo();
+    private final CheckMemo<StepCheck> checks = new CheckMemo<>();
     /** What this step's last apply in this process proved about the tables it did not write (never journaled). */
     private final AtomicReference<QuietFence> fence = new AtomicReference<>();
 

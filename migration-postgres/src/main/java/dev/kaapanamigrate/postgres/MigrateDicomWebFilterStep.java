@@ -60,7 +60,7 @@ public final class MigrateDicomWebFilterStep implements MigrationStep {
 
     private final DatabaseConnections connections;
     /** This step's last check in this process, handed out again while nothing was written (never journaled). */
-    private final CheckMemo checks = new CheckMemo();
+    private final CheckMemo<StepCheck> checks = new CheckMemo<>();
     private final DatabaseMigrationOptions options;
 
     /**

@@ -285,6 +285,29 @@ class DatabaseMigrationIT {
             assertThat(checkedAgain).as("after a write").isNotSameAs(first).isEqualTo(first);
             assertThat(dwf.check(ctx)).as("nothing written since the last").isSameAs(checkedAgain);
 
+            // The access-information check, handed out again, puts again what it put: a dry-run (or a look-ahead) of
+            // the same run gets the provisional project list of a database still to migrate, a run's own context none.
+            execute(server.dataSource(user, user, password), "CREATE DATABASE quiet_aii_to_migrate");
+            DataSource toMigrate = server.dataSource("quiet_aii_to_migrate", user, password);
+            try (java.sql.Connection c = toMigrate.getConnection()) {
+                InstallationGenerator.loadDatabase(model, kaapana(ServiceDatabase.ACCESS_INFORMATION), c);
+            }
+            MigrateAccessInformationStep aii = new MigrateAccessInformationStep(DatabaseConnections.of(
+                    Map.of(ServiceDatabase.ACCESS_INFORMATION, toMigrate)), DatabaseMigrationOptions.defaults());
+            MigrationContext dryRun = MigrationContext.standalone(Clock.systemUTC(), IdSource.seeded(21),
+                    PlatformState.UNDEPLOYED, true);
+            StepCheck aiiFirst = aii.check(dryRun);
+            assertThat(aiiFirst).isInstanceOf(StepCheck.Pending.class);
+            ProjectList provisional = dryRun.get(ProjectList.KEY).orElseThrow();
+            MigrationContext sameRunDry = MigrationContext.standalone(Clock.systemUTC(), IdSource.seeded(21),
+                    PlatformState.UNDEPLOYED, true); // the same run id: the seeded source's first id
+            assertThat(aii.check(sameRunDry)).isSameAs(aiiFirst);
+            assertThat(sameRunDry.get(ProjectList.KEY)).contains(provisional);
+            MigrationContext sameRun = MigrationContext.standalone(Clock.systemUTC(), IdSource.seeded(21),
+                    PlatformState.UNDEPLOYED, false);
+            assertThat(aii.check(sameRun)).isSameAs(aiiFirst);
+            assertThat(sameRun.get(ProjectList.KEY)).isEmpty();
+
             // What the fence refuses at the end of a transaction that wrote no row of the table (each rolled back):
             // a column change without a row write, or counters that prove nothing (track_counts off).
             org.jdbi.v3.core.Jdbi jdbi = org.jdbi.v3.core.Jdbi.create(dbs.get(ServiceDatabase.BACKEND));

@@ -1,6 +1,5 @@
 package dev.kaapanamigrate.postgres.internal;
 
-import dev.kaapanamigrate.core.StepCheck;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
@@ -15,13 +14,16 @@ import org.jdbi.v3.core.Handle;
  * context, and while the {@link ReadFence} taken before its first read holds: no transaction has completed on the
  * server since, so every row it read is still as it was. Anything else reads again. It lives in the step's memory
  * only, never in the journal.
+ *
+ * @param <T> what a check gives: its {@link dev.kaapanamigrate.core.StepCheck}, or that and what it puts into the
+ *            context (handed out again, it is put again)
  */
-public final class CheckMemo {
+public final class CheckMemo<T> {
 
-    private record Kept(ReadFence fence, Object inputs, StepCheck check) {
+    private record Kept<T>(ReadFence fence, Object inputs, T check) {
     }
 
-    private final AtomicReference<Kept> kept = new AtomicReference<>();
+    private final AtomicReference<Kept<T>> kept = new AtomicReference<>();
 
     /**
      * The check kept, if it was taken in this run from equal inputs and nothing has been written on the server since.
@@ -31,8 +33,8 @@ public final class CheckMemo {
      * @param inputs what the check takes from the context ({@code equals} compared)
      * @return the check kept, or empty: then check, and {@link #keep} the result
      */
-    public Optional<StepCheck> reuse(Handle h, UUID runId, Object inputs) {
-        Kept k = kept.get();
+    public Optional<T> reuse(Handle h, UUID runId, Object inputs) {
+        Kept<T> k = kept.get();
         if (k == null || !k.inputs().equals(inputs) || !k.fence().holds(h, runId)) {
             return Optional.empty();
         }
@@ -46,7 +48,7 @@ public final class CheckMemo {
      * @param inputs what the check took from the context
      * @param check  its result
      */
-    public void keep(Optional<ReadFence> fence, Object inputs, StepCheck check) {
-        kept.set(fence.map(f -> new Kept(f, Objects.requireNonNull(inputs, "inputs"), check)).orElse(null));
+    public void keep(Optional<ReadFence> fence, Object inputs, T check) {
+        kept.set(fence.map(f -> new Kept<>(f, Objects.requireNonNull(inputs, "inputs"), check)).orElse(null));
     }
 }

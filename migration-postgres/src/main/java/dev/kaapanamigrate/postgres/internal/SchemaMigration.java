@@ -12,8 +12,10 @@ import java.sql.SQLException;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.function.Supplier;
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.HandleCallback;
 import org.jdbi.v3.core.Jdbi;
 
 /**
@@ -130,21 +132,40 @@ public record SchemaMigration(ServiceDatabase db, String resource, String initia
      * @param pending the step's check of a database to migrate
      * @return the check
      */
-    public StepCheck check(Jdbi jdbi, CheckMemo memo, MigrationContext ctx, Work<StepCheck> pending) {
+    public StepCheck check(Jdbi jdbi, CheckMemo<StepCheck> memo, MigrationContext ctx, Work<StepCheck> pending) {
         Optional<ProjectList> projects = ctx.get(ProjectList.KEY);
         if (projects.isEmpty()) {
             return check(jdbi, pending);
         }
-        return Sql.blockedWhenUnreachable(() -> Sql.read(jdbi, db.stableName(), "check", h -> {
-            Optional<StepCheck> kept = memo.reuse(h, ctx.runId(), projects.get());
+        return Sql.blockedWhenUnreachable(() -> remembered(jdbi, memo, ctx.runId(), projects.get(),
+                h -> checkOn(h, upToDate(), pending)));
+    }
+
+    /**
+     * A check's read-only transaction, or the last one's result handed out again: when {@code memo} may reuse it (the
+     * same run, equal inputs, nothing written on the server since it began to read), else {@code read} with a
+     * {@link ReadFence} taken before its first read, and its result kept.
+     *
+     * @param jdbi   the database
+     * @param memo   the step's memo
+     * @param runId  the run
+     * @param inputs what the check takes from the context or its options ({@code equals} compared)
+     * @param read   the check's reads
+     * @param <T>    what the check gives
+     * @return the result
+     */
+    public <T> T remembered(Jdbi jdbi, CheckMemo<T> memo, UUID runId, Object inputs,
+                            HandleCallback<T, SQLException> read) {
+        return Sql.read(jdbi, db.stableName(), "check", h -> {
+            Optional<T> kept = memo.reuse(h, runId, inputs);
             if (kept.isPresent()) {
                 return kept.get();
             }
-            Optional<ReadFence> fence = ReadFence.take(h, ctx.runId());
-            StepCheck check = checkOn(h, upToDate(), pending);
-            memo.keep(fence, projects.get(), check);
-            return check;
-        }));
+            Optional<ReadFence> fence = ReadFence.take(h, runId);
+            T result = read.withHandle(h);
+            memo.keep(fence, inputs, result);
+            return result;
+        });
     }
 
     /** A database at head: up to date, with the plain description of its state. */
@@ -152,7 +173,17 @@ public record SchemaMigration(ServiceDatabase db, String resource, String initia
         return (h, state) -> StepCheck.upToDate(db.stableName() + " is " + state.description());
     }
 
-    private StepCheck checkOn(Handle h, Work<StepCheck> upToDate, Work<StepCheck> pending) throws SQLException {
+    /**
+     * The check on a handle inside its transaction: blocked without the owner's privileges or for a state the migration
+     * does not handle, else what {@code upToDate} or {@code pending} says.
+     *
+     * @param h        the handle
+     * @param upToDate the step's check of a database at head with the 0.5.2 schema
+     * @param pending  the step's check of a database to migrate
+     * @return the check
+     * @throws SQLException on failure
+     */
+    public StepCheck checkOn(Handle h, Work<StepCheck> upToDate, Work<StepCheck> pending) throws SQLException {
         Optional<Problem> denied = Privileges.ownerProblem(h, db, "migrates the schema and the rows");
         if (denied.isPresent()) {
             return new StepCheck.Blocked(denied.get());
