@@ -2,15 +2,11 @@ package dev.kaapanamigrate.postgres.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.kaapanamigrate.testkit.postgres.ClusterSpec;
-import dev.kaapanamigrate.pgserver.PostgresBinaries;
-import dev.kaapanamigrate.testkit.postgres.PostgresCluster;
 import dev.kaapanamigrate.pgserver.PostgresServer;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.util.List;
@@ -26,24 +22,19 @@ class ExpectedSchemasIT {
 
     private static final Path RESOURCES = Path.of("src/main/resources/dev/kaapanamigrate/postgres/schemas");
 
-    static Path root;
+    static ClassServer pg;
     static PostgresServer server;
 
     @BeforeAll
     static void start() throws Exception {
-        root = Files.createTempDirectory("expected-schemas-");
-        Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwxr-xr-x"));
-        server = PostgresCluster.create(root.resolve("pg"), ClusterSpec.of("kaapanauser", "Kaapana2020", "kaapanauser"),
-                PostgresBinaries.resolve()).start();
+        pg = ClassServer.start("expected-schemas-");
+        server = pg.server();
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (server != null) {
-            server.close();
-        }
-        try (var files = Files.walk(root)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        if (pg != null) {
+            pg.close();
         }
     }
 

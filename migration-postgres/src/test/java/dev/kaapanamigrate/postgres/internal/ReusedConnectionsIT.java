@@ -12,13 +12,6 @@ import dev.kaapanamigrate.core.StepRunner;
 import dev.kaapanamigrate.core.Verification;
 import dev.kaapanamigrate.core.PlatformState;
 import dev.kaapanamigrate.core.StandaloneContext;
-import dev.kaapanamigrate.pgserver.PostgresBinaries;
-import dev.kaapanamigrate.pgserver.PostgresServer;
-import dev.kaapanamigrate.testkit.postgres.ClusterSpec;
-import dev.kaapanamigrate.testkit.postgres.PostgresCluster;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -37,17 +30,13 @@ import org.junit.jupiter.api.Test;
  */
 class ReusedConnectionsIT {
 
-    static Path root;
-    static PostgresServer server;
+    static ClassServer pg;
     static DataSource direct;
 
     @BeforeAll
     static void start() throws Exception {
-        root = Files.createTempDirectory("reusing-connections-");
-        Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwxr-xr-x"));
-        server = PostgresCluster.create(root.resolve("pg"), ClusterSpec.of("kaapanauser", "Kaapana2020", "kaapanauser"),
-                PostgresBinaries.resolve()).start();
-        direct = server.dataSource("kaapanauser", "kaapanauser", "Kaapana2020");
+        pg = ClassServer.start("reusing-connections-");
+        direct = pg.dataSource(ClassServer.USER);
         try (Connection c = direct.getConnection(); Statement s = c.createStatement()) {
             s.execute("CREATE TABLE noted (n int)");
         }
@@ -55,11 +44,8 @@ class ReusedConnectionsIT {
 
     @AfterAll
     static void stop() throws Exception {
-        if (server != null) {
-            server.close();
-        }
-        try (var files = Files.walk(root)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        if (pg != null) {
+            pg.close();
         }
     }
 
