@@ -96,35 +96,10 @@ public record SchemaMigration(ServiceDatabase db, String resource, String initia
 
     /**
      * The check, read-only: blocked for a state the migration does not handle, up to date at head (with the plain
-     * description), else what {@code pending} says.
-     *
-     * @param jdbi    the database
-     * @param pending the step's check of a database to migrate
-     * @return the check
-     */
-    public StepCheck check(Jdbi jdbi, Work<StepCheck> pending) {
-        return check(jdbi, upToDate(), pending);
-    }
-
-    /**
-     * The check, read-only: blocked for a state the migration does not handle, else what the step says for a database
-     * at head or to migrate.
-     *
-     * @param jdbi     the database
-     * @param upToDate the step's check of a database at head with the 0.5.2 schema
-     * @param pending  the step's check of a database to migrate
-     * @return the check
-     */
-    public StepCheck check(Jdbi jdbi, Work<StepCheck> upToDate, Work<StepCheck> pending) {
-        return Sql.blockedWhenUnreachable(() -> Sql.read(jdbi, db.stableName(), "check",
-                h -> checkOn(h, upToDate, pending)));
-    }
-
-    /**
-     * As {@link #check(Jdbi, Work)}, but the last check of this step is handed out again when {@code memo} may reuse
-     * it: the same run, the same project list in the context, nothing written on the server since it began to read.
-     * Without a project list in the context (a check that would read it from the migrated access-information database)
-     * it checks as {@link #check(Jdbi, Work)} does.
+     * description), else what {@code pending} says. The last check of this step is handed out again when {@code memo}
+     * may reuse it: the same run, the same project list in the context, nothing written on the server since it began
+     * to read. Without a project list in the context (a check that would read it from the migrated access-information
+     * database) it always reads.
      *
      * @param jdbi    the database
      * @param memo    the step's memo
@@ -135,7 +110,8 @@ public record SchemaMigration(ServiceDatabase db, String resource, String initia
     public StepCheck check(Jdbi jdbi, CheckMemo<StepCheck> memo, MigrationContext ctx, Work<StepCheck> pending) {
         Optional<ProjectList> projects = ctx.get(ProjectList.KEY);
         if (projects.isEmpty()) {
-            return check(jdbi, pending);
+            return Sql.blockedWhenUnreachable(() -> Sql.read(jdbi, db.stableName(), "check",
+                    h -> checkOn(h, upToDate(), pending)));
         }
         return Sql.blockedWhenUnreachable(() -> remembered(jdbi, memo, ctx.runId(), projects.get(),
                 h -> checkOn(h, upToDate(), pending)));

@@ -17,6 +17,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import javax.sql.DataSource;
 import org.jdbi.v3.core.Jdbi;
@@ -77,7 +78,7 @@ class ReusedConnectionsIT {
     private static final class RunContext implements AutoCloseable {
         final StandaloneContext standalone = MigrationContext.standalone(Clock.systemUTC(), IdSource.seeded(7),
                 PlatformState.UNDEPLOYED, false);
-        final java.util.List<AutoCloseable> taken = new java.util.ArrayList<>();
+        final List<AutoCloseable> taken = new ArrayList<>();
         final MigrationContext ctx = (MigrationContext) java.lang.reflect.Proxy.newProxyInstance(
                 MigrationContext.class.getClassLoader(), new Class<?>[] {MigrationContext.class}, (p, m, a) -> {
                     if (m.getName().equals("closeWhenRunEnds")) {
@@ -108,7 +109,7 @@ class ReusedConnectionsIT {
         DataSource reusing = connections.dataSource(run.ctx);
         Jdbi jdbi = connections.jdbi(run.ctx);
         assertThat(run.taken).as("registered once, for the first request").hasSize(1);
-        int first = jdbi.inTransaction(h -> h.createQuery("SELECT pg_backend_pid()").mapTo(Integer.class).one());
+        int first = pidOf(jdbi);
         int second = jdbi.inTransaction(h -> {
             h.execute("SET LOCAL lock_timeout = '1s'");
             return h.createQuery("SELECT pg_backend_pid()").mapTo(Integer.class).one();
