@@ -144,7 +144,7 @@ public final class MigrateAccessInformationStep implements MigrationStep {
 
     @Override
     public List<Change> apply(MigrationContext ctx) {
-        Applied applied = MIGRATION.apply(connections.jdbi(DB, ctx), (h, state) -> {
+        Applied applied = MIGRATION.apply(connections.jdbi(DB, ctx), ctx, (h, state) -> {
             Migrated migrated = readMigrated(h);
             if (migrated.problem != null) {
                 throw new PreconditionFailedException(migrated.problem);

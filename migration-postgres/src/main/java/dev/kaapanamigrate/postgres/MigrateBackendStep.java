@@ -80,7 +80,7 @@ public final class MigrateBackendStep implements MigrationStep {
 
     private final DatabaseConnections connections;
     /** This step's last check in this process, handed out again while nothing was written (never journaled). */
-    private final CheckMemo<StepCheck> checks = new CheckMemo<>();
+    private final CheckMemo<SchemaMigration.Reading<Source>> checks = new CheckMemo<>();
     /** What this step's last apply in this process proved about the tables it did not write (never journaled). */
     private final AtomicReference<QuietFence> fence = new AtomicReference<>();
 
@@ -107,12 +107,10 @@ public final class MigrateBackendStep implements MigrationStep {
 
     @Override
     public StepCheck check(MigrationContext ctx) {
-        SchemaMigration.Work<StepCheck> pending = (h, state) -> {
-            ProjectList projects = MigrateAccessInformationStep.requireProjects(ctx, connections);
-            Source source = readSource(h, true);
-            return SchemaMigration.pendingUnless(source.findings, () -> changes(state, source, projects.admin()));
-        };
-        return MIGRATION.check(connections.jdbi(DB, ctx), checks, ctx, pending);
+        // The reads take nothing from the context: the admin project only names the changes.
+        return MIGRATION.check(connections.jdbi(DB, ctx), checks, ctx, READ_INPUTS, (h, state) -> readSource(h, true),
+                (state, source) -> SchemaMigration.pendingUnless(source.findings, () -> changes(state, source,
+                        MigrateAccessInformationStep.requireProjects(ctx, connections).admin())));
     }
 
     @Override
@@ -120,9 +118,10 @@ public final class MigrateBackendStep implements MigrationStep {
         ProjectList projects = MigrateAccessInformationStep.requireProjects(ctx, connections);
         fence.set(null);
         AtomicReference<QuietFence> taken = new AtomicReference<>();
-        List<Change> applied = MIGRATION.apply(connections.jdbi(DB, ctx), (h, state) -> List.of(), (h, state) -> {
-            // The membership check is left to the rebuild (it counts what it copied): one scan of the table, not two.
-            Source source = readSource(h, false);
+        List<Change> applied = MIGRATION.apply(connections.jdbi(DB, ctx), ctx, (h, state) -> List.of(), (h, state) -> {
+            // The check's counts when nothing was written since it read them; else counted again, the membership
+            // check left to the rebuild (it counts what it copied): one scan of the table, not two.
+            Source source = MIGRATION.kept(h, checks, ctx.runId(), READ_INPUTS).orElseGet(() -> readSource(h, false));
             List<Change> changes = changes(state, source, projects.admin());
             Map<String, String> tableStates = QuietFence.tableStates(h, UNTOUCHED);
             QuietFence.Rebuilt memberships = migrate(h, ctx, projects.admin().id(), source.memberships);
@@ -148,6 +147,9 @@ public final class MigrateBackendStep implements MigrationStep {
 
     private record Source(long datasets, long workflows, long memberships, List<Finding> findings) {
     }
+
+    /** What the check's reads take from the context or the options: nothing. */
+    private static final String READ_INPUTS = "none";
 
     private static Source readSource(Handle h, boolean checkMemberships) {
         long datasets = h.createQuery("SELECT count(*) FROM dataset").mapTo(long.class).one();

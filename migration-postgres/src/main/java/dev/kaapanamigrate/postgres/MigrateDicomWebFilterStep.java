@@ -60,7 +60,7 @@ public final class MigrateDicomWebFilterStep implements MigrationStep {
 
     private final DatabaseConnections connections;
     /** This step's last check in this process, handed out again while nothing was written (never journaled). */
-    private final CheckMemo<StepCheck> checks = new CheckMemo<>();
+    private final CheckMemo<SchemaMigration.Reading<Source>> checks = new CheckMemo<>();
     private final DatabaseMigrationOptions options;
 
     /**
@@ -88,19 +88,21 @@ public final class MigrateDicomWebFilterStep implements MigrationStep {
 
     @Override
     public StepCheck check(MigrationContext ctx) {
-        SchemaMigration.Work<StepCheck> pending = (h, state) -> {
-            ProjectList projects = MigrateAccessInformationStep.requireProjects(ctx, connections);
-            Source source = readSource(h, projects);
-            return SchemaMigration.pendingUnless(source.findings, () -> changes(state, source, projects));
-        };
-        return MIGRATION.check(connections.jdbi(DB, ctx), checks, ctx, pending);
+        // Without a project list in the context, the reads take it from the migrated access-information database:
+        // then they are not kept.
+        return MIGRATION.check(connections.jdbi(DB, ctx), checks, ctx, ctx.get(ProjectList.KEY).map(this::readInputs)
+                        .orElse(null),
+                (h, state) -> readSource(h, MigrateAccessInformationStep.requireProjects(ctx, connections)),
+                (state, source) -> SchemaMigration.pendingUnless(source.findings, () -> changes(state, source,
+                        MigrateAccessInformationStep.requireProjects(ctx, connections))));
     }
 
     @Override
     public List<Change> apply(MigrationContext ctx) {
         ProjectList projects = MigrateAccessInformationStep.requireProjects(ctx, connections);
-        return MIGRATION.apply(connections.jdbi(DB, ctx), (h, state) -> List.of(), (h, state) -> {
-            Source source = readSource(h, projects);
+        return MIGRATION.apply(connections.jdbi(DB, ctx), ctx, (h, state) -> List.of(), (h, state) -> {
+            Source source = MIGRATION.kept(h, checks, ctx.runId(), readInputs(projects))
+                    .orElseGet(() -> readSource(h, projects));
             SchemaMigration.refuseIf(source.findings);
             List<Change> changes = changes(state, source, projects);
             migrate(h, ctx, projects, source);
@@ -123,6 +125,12 @@ public final class MigrateDicomWebFilterStep implements MigrationStep {
     }
 
     private record Source(long mappings, List<UnknownMapping> unknown, List<Finding> findings) {
+    }
+
+    /** What {@link #readSource} takes from the project list and the options: the old ids and the admin's, the policy. */
+    private List<Object> readInputs(ProjectList projects) {
+        return List.of(projects.projects().stream().map(Project::oldId).toList(), projects.adminOldId(),
+                options.unknownProjectMappings());
     }
 
     private Source readSource(Handle h, ProjectList projects) {

@@ -12,7 +12,8 @@ import org.jdbi.v3.core.Handle;
  * and where nothing was written on the server in between, reading the database again gives the same answer (issue 19:
  * each full pass at most once per run). The check is reused only in the same run, for the same inputs from the
  * context, and while the {@link ReadFence} taken before its first read holds: no transaction has completed on the
- * server since, so every row it read is still as it was. Anything else reads again. It lives in the step's memory
+ * server since but the run's own migrations of other databases ({@link OwnWrites}), so every row it read is still as
+ * it was. Anything else reads again. It lives in the step's memory
  * only, never in the journal.
  *
  * @param <T> what a check gives: its {@link dev.kaapanamigrate.core.StepCheck}, or that and what it puts into the

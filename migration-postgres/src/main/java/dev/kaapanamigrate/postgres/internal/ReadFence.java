@@ -16,8 +16,10 @@ import org.jdbi.v3.core.Handle;
  * no transaction that could have changed anything, in any database of the server, has completed since the check
  * began to read. A transaction still running then is invisible to the apply's reads; one that writes a table the
  * apply locks has had to complete before the lock was granted, which moved {@code xmax}. The server must be the same
- * one, not restarted (start time and database oid compared). Anything else, including an apply in another run or
- * another process (the fence lives only in the step's memory, keyed by run, never in the journal), reads again.
+ * one, not restarted (start time and database oid compared). The one exception: transactions of the same run that
+ * wrote only other databases of the server ({@link OwnWrites}, the run's own schema migrations), which cannot have
+ * changed this one. Anything else, including an apply in another run or another process (the fence lives only in the
+ * step's memory, keyed by run, never in the journal), reads again.
  *
  * @param runId         the run whose check took it
  * @param database      the database's oid
@@ -28,7 +30,7 @@ import org.jdbi.v3.core.Handle;
 public record ReadFence(UUID runId, long database, long serverStarted, long xmax) {
 
     /** The current database's oid: a fence holds only in the database it was taken in. */
-    private static final String DATABASE = "(SELECT oid FROM pg_database WHERE datname = current_database())";
+    static final String DATABASE = "(SELECT oid FROM pg_database WHERE datname = current_database())";
 
     /**
      * Takes the fence; call it before the check's first read of what it vouches for, in the check's transaction.
@@ -79,7 +81,8 @@ public record ReadFence(UUID runId, long database, long serverStarted, long xmax
     }
 
     /**
-     * Whether the fence still holds: the same run, server and database, and no transaction completed since it was taken.
+     * Whether the fence still holds: the same run, server and database, and no transaction completed since it was taken
+     * but the run's own migrations of other databases of the server ({@link OwnWrites}).
      *
      * @param h     the handle, in the apply's transaction, after its locks and before its first write
      * @param runId the apply's run
@@ -89,9 +92,11 @@ public record ReadFence(UUID runId, long database, long serverStarted, long xmax
         if (!this.runId.equals(runId)) {
             return false;
         }
-        return h.createQuery("SELECT pg_snapshot_xmax(pg_current_snapshot())::text::bigint = ? "
-                        + "AND " + DATABASE + " = ? "
-                        + "AND " + QuietFence.SERVER_STARTED + " = ?")
-                .bind(0, xmax).bind(1, database).bind(2, serverStarted).mapTo(boolean.class).one();
+        return h.createQuery("SELECT pg_snapshot_xmax(pg_current_snapshot())::text::bigint, "
+                        + DATABASE + " = ? AND " + QuietFence.SERVER_STARTED + " = ?")
+                .bind(0, database).bind(1, serverStarted)
+                .map((rs, ctx) -> rs.getBoolean(2) && (rs.getLong(1) == xmax
+                        || OwnWrites.elsewhere(runId, serverStarted, database, xmax, rs.getLong(1))))
+                .one();
     }
 }

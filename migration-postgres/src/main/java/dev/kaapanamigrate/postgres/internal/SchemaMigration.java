@@ -6,7 +6,6 @@ import dev.kaapanamigrate.core.PreconditionFailedException;
 import dev.kaapanamigrate.core.Problem;
 import dev.kaapanamigrate.core.StepCheck;
 import dev.kaapanamigrate.core.Verification;
-import dev.kaapanamigrate.domain.ProjectList;
 import dev.kaapanamigrate.domain.ServiceDatabase;
 import java.sql.SQLException;
 import java.util.List;
@@ -17,6 +16,8 @@ import java.util.function.Supplier;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.HandleCallback;
 import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The opening the three database migration steps share, each phase in one transaction: check and apply read the
@@ -33,6 +34,7 @@ import org.jdbi.v3.core.Jdbi;
 public record SchemaMigration(ServiceDatabase db, String resource, String initialRevision, boolean randomRevisionIs04,
                               String lockedTables) {
 
+    private static final Logger LOG = LoggerFactory.getLogger(SchemaMigration.class);
     private static final String NOTHING_CHANGED = "nothing was changed";
 
     /**
@@ -95,26 +97,87 @@ public record SchemaMigration(ServiceDatabase db, String resource, String initia
     }
 
     /**
-     * The check, read-only: blocked for a state the migration does not handle, up to date at head (with the plain
-     * description), else what {@code pending} says. The last check of this step is handed out again when {@code memo}
-     * may reuse it: the same run, the same project list in the context, nothing written on the server since it began
-     * to read. Without a project list in the context (a check that would read it from the migrated access-information
-     * database) it always reads.
+     * What a check read from a database: a check the schema alone settles (without the owner's privileges, up to date,
+     * or in a state the migration does not handle), or the state of a database to migrate and what the step read from
+     * it. A {@link CheckMemo} keeps it, so that a later check of the same run, and the apply once it holds its locks,
+     * take the reads instead of reading again while the fence holds; the check is judged from them each time, with
+     * what the context holds then (the project list).
      *
-     * @param jdbi    the database
-     * @param memo    the step's memo
-     * @param ctx     the context, whose project list is the check's one input from it
-     * @param pending the step's check of a database to migrate
+     * @param settled the check, when the schema settles it, else {@code null}
+     * @param state   the database's state
+     * @param source  what the step read from a database to migrate, else {@code null}
+     * @param <R>     what the step reads
+     */
+    public record Reading<R>(StepCheck settled, SchemaState state, R source) {
+    }
+
+    /**
+     * The step's judgement of a database to migrate, from what it read.
+     *
+     * @param <R> what the step reads
+     */
+    @FunctionalInterface
+    public interface Judge<R> {
+        /**
+         * Judges.
+         *
+         * @param state  the database's state
+         * @param source what the step read
+         * @return the check
+         */
+        StepCheck check(SchemaState state, R source);
+    }
+
+    /**
+     * The check, read-only: blocked without the owner's privileges or for a state the migration does not handle, up to
+     * date at head (with the plain description), else what {@code judge} says of what {@code read} read. The reads are
+     * handed out again by {@code memo} (see {@link #remembered}) for equal {@code inputs}; with {@code null} inputs (a
+     * read that would depend on what the context does not hold yet) they are always read.
+     *
+     * @param jdbi   the database
+     * @param memo   the step's memo
+     * @param ctx    the context
+     * @param inputs what the reads take from the context or the options ({@code equals} compared), or {@code null}
+     * @param read   the step's reads of a database to migrate
+     * @param judge  the step's check from them
+     * @param <R>    what the step reads
      * @return the check
      */
-    public StepCheck check(Jdbi jdbi, CheckMemo<StepCheck> memo, MigrationContext ctx, Work<StepCheck> pending) {
-        Optional<ProjectList> projects = ctx.get(ProjectList.KEY);
-        if (projects.isEmpty()) {
-            return Sql.blockedWhenUnreachable(() -> Sql.read(jdbi, db.stableName(), "check",
-                    h -> checkOn(h, upToDate(), pending)));
+    public <R> StepCheck check(Jdbi jdbi, CheckMemo<Reading<R>> memo, MigrationContext ctx, Object inputs, Work<R> read,
+                               Judge<R> judge) {
+        return Sql.blockedWhenUnreachable(() -> {
+            HandleCallback<Reading<R>, SQLException> reading = h -> {
+                List<Reading<R>> toMigrate = new java.util.ArrayList<>(1);
+                StepCheck settled = checkOn(h, upToDate(), (hh, state) -> {
+                    toMigrate.add(new Reading<>(null, state, read.run(hh, state)));
+                    return null;
+                });
+                return settled != null ? new Reading<>(settled, null, null) : toMigrate.get(0);
+            };
+            Reading<R> r = inputs == null ? Sql.read(jdbi, db.stableName(), "check", reading)
+                    : remembered(jdbi, memo, ctx.runId(), inputs, reading);
+            return r.settled() != null ? r.settled() : judge.check(r.state(), r.source());
+        });
+    }
+
+    /**
+     * What the step's last check in this run read from a database to migrate, when it still holds: for the apply, after
+     * it locked the step's tables, so that it need not read again (see {@link ReadFence}).
+     *
+     * @param h      the handle, in the apply's transaction, after its locks
+     * @param memo   the step's memo
+     * @param runId  the run
+     * @param inputs what the apply's reads would take from the context or the options
+     * @param <R>    what the step reads
+     * @return what the check read, or empty: then read
+     */
+    public <R> Optional<R> kept(Handle h, CheckMemo<Reading<R>> memo, UUID runId, Object inputs) {
+        Optional<R> kept = memo.reuse(h, runId, inputs).filter(r -> r.settled() == null).map(Reading::source);
+        if (kept.isPresent()) {
+            LOG.info("The {} database's reads are taken from the check for the apply: no transaction has completed on "
+                    + "the server since, but this run's migrations of other databases", db.stableName());
         }
-        return Sql.blockedWhenUnreachable(() -> remembered(jdbi, memo, ctx.runId(), projects.get(),
-                h -> checkOn(h, upToDate(), pending)));
+        return kept;
     }
 
     /**
@@ -135,6 +198,8 @@ public record SchemaMigration(ServiceDatabase db, String resource, String initia
         return Sql.read(jdbi, db.stableName(), "check", h -> {
             Optional<T> kept = memo.reuse(h, runId, inputs);
             if (kept.isPresent()) {
+                LOG.debug("The {} database's check reads are handed out again: no transaction has completed on the "
+                        + "server since, but this run's migrations of other databases", db.stableName());
                 return kept.get();
             }
             Optional<ReadFence> fence = ReadFence.take(h, runId);
@@ -178,13 +243,14 @@ public record SchemaMigration(ServiceDatabase db, String resource, String initia
      * {@code migrate}.
      *
      * @param jdbi    the database
+     * @param ctx     the step's context: the transaction is one of the run's own ({@link OwnWrites})
      * @param atHead  what apply returns for a database at head with the 0.5.2 schema
      * @param migrate the migration
      * @param <T>     the result type
      * @return the result
      * @throws PreconditionFailedException for a state the migration does not handle
      */
-    public <T> T apply(Jdbi jdbi, Work<T> atHead, Work<T> migrate) {
+    public <T> T apply(Jdbi jdbi, MigrationContext ctx, Work<T> atHead, Work<T> migrate) {
         return Sql.write(jdbi, db.stableName(), "migration", h -> {
             Optional<Problem> denied = Privileges.ownerProblem(h, db, "migrates the schema and the rows");
             if (denied.isPresent()) {
@@ -195,6 +261,7 @@ public record SchemaMigration(ServiceDatabase db, String resource, String initia
                 case UP_TO_DATE -> atHead.run(h, state);
                 case BLOCKED -> throw new PreconditionFailedException(DatabaseSteps.blocked(db, state));
                 case MIGRATE -> {
+                    OwnWrites.record(h, ctx); // it writes this database's tables only
                     h.execute("LOCK TABLE " + lockedTables + " IN ACCESS EXCLUSIVE MODE");
                     yield migrate.run(h, state);
                 }
