@@ -66,6 +66,8 @@ public final class MigrateBackendStep implements MigrationStep {
     private static final ServiceDatabase DB = ServiceDatabase.BACKEND;
     private static final String ADMIN_SETTING = "kaapana_migrate.admin_project";
     private static final String ADMIN = "current_setting('" + ADMIN_SETTING + "')::uuid";
+    /** The admin UUID in a query: read and parsed once (a subquery), not for every row as the plain expression is. */
+    private static final String ADMIN_ONCE = "(SELECT " + ADMIN + ")";
     private static final SchemaMigration MIGRATION = new SchemaMigration(DB, "backend", INITIAL_REVISION, true,
             "dataset, identifier2dataset, workflow, identifiers, job, kaapana_instance, settings");
 
@@ -188,9 +190,9 @@ public final class MigrateBackendStep implements MigrationStep {
      */
     private static Map<String, String> beforeQueries() {
         Map<String, String> q = new LinkedHashMap<>();
-        q.put("dataset", "SELECT d.name, d.username, d.time_created, d.time_updated, d.kaapana_id, n.id, " + ADMIN
+        q.put("dataset", "SELECT d.name, d.username, d.time_created, d.time_updated, d.kaapana_id, n.id, " + ADMIN_ONCE
                 + " AS project_id FROM dataset d LEFT JOIN dataset_numbering n ON n.name = d.name");
-        q.put("workflow", "SELECT " + WORKFLOW_COLUMNS + ", " + ADMIN + " AS project_id FROM workflow");
+        q.put("workflow", "SELECT " + WORKFLOW_COLUMNS + ", " + ADMIN_ONCE + " AS project_id FROM workflow");
         q.putAll(unchangedQueries());
         return q;
     }
