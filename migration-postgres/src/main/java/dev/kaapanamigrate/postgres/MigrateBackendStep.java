@@ -83,8 +83,17 @@ public final class MigrateBackendStep implements MigrationStep {
     private final DatabaseConnections connections;
     /** This step's last check in this process, handed out again while nothing was written (never journaled). */
     private final CheckMemo<SchemaMigration.Reading<Source>> checks = new CheckMemo<>();
-    /** What this step's last apply in this process proved about the tables it did not write (never journaled). */
-    private final AtomicReference<QuietFence> fence = new AtomicReference<>();
+    /** What this step's last apply in this process proved and counted (never journaled). */
+    private final AtomicReference<Applied> applied = new AtomicReference<>();
+
+    /**
+     * What an apply leaves for the verification of the same run.
+     *
+     * @param fence          what it proved about the tables it did not write and the one it rebuilt
+     * @param withoutDataset the memberships without a dataset, counted in the digest of the rebuilt table
+     */
+    private record Applied(QuietFence fence, long withoutDataset) {
+    }
 
     /**
      * Creates the step.
@@ -118,22 +127,23 @@ public final class MigrateBackendStep implements MigrationStep {
     @Override
     public List<Change> apply(MigrationContext ctx) {
         ProjectList projects = MigrateAccessInformationStep.requireProjects(ctx, connections);
-        fence.set(null);
-        AtomicReference<QuietFence> taken = new AtomicReference<>();
-        List<Change> applied = MIGRATION.apply(connections.jdbi(DB, ctx), ctx, (h, state) -> List.of(), (h, state) -> {
+        applied.set(null);
+        AtomicReference<Applied> taken = new AtomicReference<>();
+        List<Change> made = MIGRATION.apply(connections.jdbi(DB, ctx), ctx, (h, state) -> List.of(), (h, state) -> {
             // The check's counts when nothing was written since it read them; else counted again, the membership
             // check left to the rebuild (it counts what it copied): one scan of the table, not two.
             Source source = MIGRATION.kept(h, checks, ctx.runId(), READ_INPUTS).orElseGet(() -> readSource(h, false));
             List<Change> changes = changes(state, source, projects.admin());
             Map<String, String> tableStates = QuietFence.tableStates(h, UNTOUCHED);
-            QuietFence.Rebuilt memberships = migrate(h, ctx, projects.admin().id(), source.memberships);
-            taken.set(QuietFence.take(h, ctx.runId(), tableStates, Map.of(MEMBERSHIPS, memberships)).orElse(null));
+            Copied memberships = migrate(h, ctx, projects.admin().id(), source.memberships);
+            QuietFence.take(h, ctx.runId(), tableStates, Map.of(MEMBERSHIPS, memberships.rebuilt()))
+                    .ifPresent(f -> taken.set(new Applied(f, memberships.withoutDataset())));
             LOG.info("kaapana-backend migrated: {} dataset(s), {} workflow(s), {} membership(s)", source.datasets,
                     source.workflows, source.memberships);
             return changes;
         });
-        fence.set(taken.get()); // only once the transaction committed
-        return applied;
+        applied.set(taken.get()); // only once the transaction committed
+        return made;
     }
 
     @Override
@@ -141,9 +151,18 @@ public final class MigrateBackendStep implements MigrationStep {
         return MIGRATION.verify(connections.jdbi(DB, ctx), (h, v) -> {
             DatabaseSteps.expectListedProjects(h, ctx.get(ProjectList.KEY), v, "dataset", "datasets");
             DatabaseSteps.expectListedProjects(h, ctx.get(ProjectList.KEY), v, "workflow", "workflows");
-            v.expect("dataset memberships without a dataset", 0L,
-                    h.createQuery("SELECT count(*) FROM identifier2dataset WHERE dataset IS NULL").mapTo(long.class).one());
-            DatabaseSteps.verifyDigests(h, ctx.get(BASELINE), afterQueries(), DB, v, ctx, LATER_STEPS, fence.get());
+            Applied a = applied.get();
+            QuietFence fence = a == null ? null : a.fence();
+            // Counted with the rebuilt table's digest, after the apply's last statement on it, when nothing was
+            // written since (the digest is vouched for the same way).
+            if (fence != null && fence.holds(h, ctx.runId())) {
+                v.expect("dataset memberships without a dataset (counted by this run's migration with the table's "
+                        + "digest, nothing written since)", 0L, a.withoutDataset());
+            } else {
+                v.expect("dataset memberships without a dataset", 0L, h.createQuery("SELECT count(*) FROM "
+                        + "identifier2dataset WHERE dataset IS NULL").mapTo(long.class).one());
+            }
+            DatabaseSteps.verifyDigests(h, ctx.get(BASELINE), afterQueries(), DB, v, ctx, LATER_STEPS, fence);
         });
     }
 
@@ -156,16 +175,23 @@ public final class MigrateBackendStep implements MigrationStep {
     private static Source readSource(Handle h, boolean checkMemberships) {
         long datasets = h.createQuery("SELECT count(*) FROM dataset").mapTo(long.class).one();
         long workflows = h.createQuery("SELECT count(*) FROM workflow").mapTo(long.class).one();
-        long memberships = h.createQuery("SELECT count(*) FROM identifier2dataset").mapTo(long.class).one();
         List<Finding> findings = new ArrayList<>();
+        long memberships;
         if (checkMemberships) {
-            long orphans = h.createQuery("SELECT count(*) FROM identifier2dataset i WHERE NOT EXISTS "
-                    + "(SELECT 1 FROM dataset d WHERE d.name = i.dataset)").mapTo(long.class).one();
+            // One scan counts the memberships and those naming no dataset (dataset.name is the 0.4 key: the join
+            // finds at most one dataset per membership).
+            long[] counted = h.createQuery("SELECT count(*), count(*) FILTER (WHERE d.name IS NULL) FROM identifier2dataset i "
+                    + "LEFT JOIN dataset d ON d.name = i.dataset")
+                    .map((rs, sc) -> new long[] {rs.getLong(1), rs.getLong(2)}).one();
+            memberships = counted[0];
+            long orphans = counted[1];
             if (orphans > 0) {
                 findings.add(new Finding(orphans + " identifier2dataset row(s) name no existing dataset",
                         "every membership names a dataset (the 0.4 foreign key guarantees it)",
                         "delete the orphan rows or restore the database from the backup, then run again"));
             }
+        } else {
+            memberships = h.createQuery("SELECT count(*) FROM identifier2dataset").mapTo(long.class).one();
         }
         return new Source(datasets, workflows, memberships, findings);
     }
@@ -225,8 +251,17 @@ public final class MigrateBackendStep implements MigrationStep {
         return q;
     }
 
+    /**
+     * The rebuilt membership table as it was when digested after the copy, and its rows without a dataset then.
+     *
+     * @param rebuilt        the table's state and the transaction's counters of it
+     * @param withoutDataset its rows whose dataset is {@code NULL}
+     */
+    private record Copied(QuietFence.Rebuilt rebuilt, long withoutDataset) {
+    }
+
     /** Migrates; returns the rebuilt membership table as it was when digested after the copy. */
-    private static QuietFence.Rebuilt migrate(Handle h, MigrationContext ctx, UUID admin, long memberships) {
+    private static Copied migrate(Handle h, MigrationContext ctx, UUID admin, long memberships) {
         TableProgress progress = new TableProgress(ctx, "tables migrated", List.of("workflow", "dataset",
                 "identifier2dataset", "alembic_version"));
         // The admin UUID as a transaction-local setting: bound once, then usable in DDL defaults, which take no parameters.
@@ -283,11 +318,12 @@ public final class MigrateBackendStep implements MigrationStep {
         // one number), so its digest is what the same join over the old table gives: one read of the narrow new table
         // instead of a second join of the old one. Taken after the migration's last statement on the table, so the
         // fence can vouch for it at the commit.
-        ctx.put(BASELINE, baseline.with(TableDigests.compute(h, Map.of(MEMBERSHIPS, MEMBERSHIPS_AFTER), table -> { })));
-        QuietFence.Rebuilt rebuilt = QuietFence.Rebuilt.now(h, MEMBERSHIPS);
+        TableDigests.Counted copy = TableDigests.computeCounting(h, MEMBERSHIPS_AFTER, "r.dataset IS NULL");
+        ctx.put(BASELINE, baseline.with(new TableDigests(Map.of(MEMBERSHIPS, copy.digest()), null)));
+        Copied digested = new Copied(QuietFence.Rebuilt.now(h, MEMBERSHIPS), copy.matching());
         progress.finished("identifier2dataset");
         DatabaseSteps.recordHead(h, DB);
         progress.finished("alembic_version");
-        return rebuilt;
+        return digested;
     }
 }

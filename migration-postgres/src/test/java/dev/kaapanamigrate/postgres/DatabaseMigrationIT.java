@@ -311,7 +311,9 @@ class DatabaseMigrationIT {
                     .anySatisfy(n -> assertThat(n).contains("the migration did not write").contains("job"));
             // The rebuilt membership table too: its digest after the copy is its digest now, not read again.
             assertThat(held.facts()).extracting(Verification.Fact::name)
-                    .anySatisfy(n -> assertThat(n).contains("the migration rebuilt").contains("identifier2dataset"));
+                    .anySatisfy(n -> assertThat(n).contains("the migration rebuilt").contains("identifier2dataset"))
+                    .contains("dataset memberships without a dataset (counted by this run's migration with the table's "
+                            + "digest, nothing written since)");
 
             // The same step instance, after a write by another session: the fence no longer holds, job is read again.
             execute(dbs.get(ServiceDatabase.BACKEND),
@@ -324,6 +326,11 @@ class DatabaseMigrationIT {
                     .containsExactly("rows and digest of backend.job");
             assertThat(caught.facts()).extracting(Verification.Fact::name)
                     .noneSatisfy(n -> assertThat(n).contains("did not write"));
+            // Without the fence, the memberships without a dataset are counted again: one set to NULL is found.
+            execute(dbs.get(ServiceDatabase.BACKEND), "UPDATE identifier2dataset SET dataset = NULL "
+                    + "WHERE ctid = (SELECT min(ctid) FROM identifier2dataset)");
+            assertThat(backend.verify(ctx).failures()).extracting(Verification.Fact::name)
+                    .contains("dataset memberships without a dataset", "rows and digest of backend.identifier2dataset");
 
             // A step's checks in one run: the second is the first handed out again while nothing was written on the
             // server; after a write anywhere on it (here another database) the database is read again.
@@ -663,6 +670,26 @@ class DatabaseMigrationIT {
         assertThat(digestsOf(dbs)).as("no database changed").isEqualTo(before);
         ReliabilityCounts.proved(DatabaseMigrationIT.class,
                 "bad input: series mapped to unknown projects blocked, coded, every database's digest unchanged");
+    }
+
+    @Test
+    void aMembershipNamingNoDatasetIsBlockedBeforeAnyDatabaseChanges() throws Exception {
+        Map<ServiceDatabase, DataSource> dbs = freshCopy();
+        // The 0.4 foreign key keeps such a row out, unless its trigger was off (a restore as replica, for example).
+        execute(dbs.get(ServiceDatabase.BACKEND), "SET session_replication_role = replica; "
+                + "INSERT INTO identifier2dataset (identifier, dataset) SELECT min(identifier), 'no such dataset' "
+                + "FROM identifier2dataset; RESET session_replication_role");
+        var before = digestsOf(dbs);
+
+        MigrationResult result = plan(dbs, DatabaseMigrationOptions.defaults(), null).run();
+
+        assertThat(result.status()).isEqualTo(PlanStatus.BLOCKED);
+        assertThat(step(result, MigrateAccessInformationStep.ID).status()).isEqualTo(StepStatus.NOT_RUN);
+        assertThat(step(result, MigrateBackendStep.ID).message())
+                .contains("1 identifier2dataset row(s) name no existing dataset", "delete the orphan rows");
+        assertThat(digestsOf(dbs)).as("no database changed").isEqualTo(before);
+        ReliabilityCounts.proved(DatabaseMigrationIT.class,
+                "bad input: a dataset membership naming no dataset blocked, every database's digest unchanged");
     }
 
     @Test

@@ -100,10 +100,30 @@ public record TableDigests(Map<String, TableDigest> tables, java.util.UUID runId
     public static TableDigests compute(Handle h, Map<String, String> queries, java.util.function.Consumer<String> onTable) {
         Map<String, TableDigest> out = new LinkedHashMap<>();
         for (Map.Entry<String, String> e : queries.entrySet()) {
-            out.put(e.getKey(), h.createQuery("SELECT count(*), coalesce(sum(hash_record_extended(r, 0)), 0)::text FROM ("
-                    + e.getValue() + ") r").map((rs, ctx) -> new TableDigest(rs.getLong(1), rs.getString(2))).one());
+            out.put(e.getKey(), h.createQuery(DIGEST + " FROM (" + e.getValue() + ") r")
+                    .map((rs, ctx) -> new TableDigest(rs.getLong(1), rs.getString(2))).one());
             onTable.accept(e.getKey());
         }
         return new TableDigests(out, null);
     }
+
+    /** A table's digest and, from the same scan, how many of its rows meet a condition. */
+    public record Counted(TableDigest digest, long matching) {
+    }
+
+    /**
+     * Digests the rows a query returns and counts, in the same scan, those that meet a condition.
+     *
+     * @param h         the handle, inside a transaction
+     * @param query     the query of the table's business columns
+     * @param condition a condition on its columns, as SQL (alias {@code r})
+     * @return the digest and the count
+     */
+    public static Counted computeCounting(Handle h, String query, String condition) {
+        return h.createQuery(DIGEST + ", count(*) FILTER (WHERE " + condition + ") FROM (" + query + ") r")
+                .map((rs, ctx) -> new Counted(new TableDigest(rs.getLong(1), rs.getString(2)), rs.getLong(3))).one();
+    }
+
+    /** The digest's select list: rows, and the sum of the row hashes. */
+    private static final String DIGEST = "SELECT count(*), coalesce(sum(hash_record_extended(r, 0)), 0)::text";
 }
