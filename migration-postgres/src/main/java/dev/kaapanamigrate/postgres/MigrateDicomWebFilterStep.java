@@ -13,6 +13,7 @@ import dev.kaapanamigrate.postgres.DatabaseMigrationOptions.UnknownProjectMappin
 import dev.kaapanamigrate.postgres.internal.CheckMemo;
 import dev.kaapanamigrate.postgres.internal.DatabaseSteps;
 import dev.kaapanamigrate.postgres.internal.Finding;
+import dev.kaapanamigrate.postgres.internal.QuietFence;
 import dev.kaapanamigrate.postgres.internal.SchemaMigration;
 import dev.kaapanamigrate.postgres.internal.SchemaState;
 import dev.kaapanamigrate.postgres.internal.Sql;
@@ -23,7 +24,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicReference;
 import org.jdbi.v3.core.Handle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,6 +66,18 @@ public final class MigrateDicomWebFilterStep implements MigrationStep {
     /** This step's last check in this process, handed out again while nothing was written (never journaled). */
     private final CheckMemo<SchemaMigration.Reading<Source>> checks = new CheckMemo<>();
     private final DatabaseMigrationOptions options;
+    /** What this step's last apply in this process proved and counted (never journaled). */
+    private final AtomicReference<Applied> applied = new AtomicReference<>();
+
+    /**
+     * What an apply leaves for the verification of the same run.
+     *
+     * @param fence    what it proved about {@code dicom_data} (not written) and {@code data_projects} (rebuilt)
+     * @param projects the project list it mapped with
+     * @param unlisted the rebuilt rows whose project is not in that list, counted with the table's digest
+     */
+    private record Applied(QuietFence fence, ProjectList projects, long unlisted) {
+    }
 
     /**
      * Creates the step.
@@ -100,23 +116,39 @@ public final class MigrateDicomWebFilterStep implements MigrationStep {
     @Override
     public List<Change> apply(MigrationContext ctx) {
         ProjectList projects = MigrateAccessInformationStep.requireProjects(ctx, connections);
-        return MIGRATION.apply(connections.jdbi(DB, ctx), ctx, (h, state) -> List.of(), (h, state) -> {
+        applied.set(null);
+        AtomicReference<Applied> taken = new AtomicReference<>();
+        List<Change> made = MIGRATION.apply(connections.jdbi(DB, ctx), ctx, (h, state) -> List.of(), (h, state) -> {
             Source source = MIGRATION.kept(h, checks, ctx.runId(), readInputs(projects))
                     .orElseGet(() -> readSource(h, projects));
             SchemaMigration.refuseIf(source.findings);
             List<Change> changes = changes(state, source, projects);
-            migrate(h, ctx, projects, source);
+            Map<String, String> tableStates = QuietFence.tableStates(h, List.of(UNTOUCHED));
+            Copied copied = migrate(h, ctx, projects, source);
+            QuietFence.take(h, ctx.runId(), tableStates, Map.of(REBUILT, copied.rebuilt()))
+                    .ifPresent(f -> taken.set(new Applied(f, projects, copied.unlisted())));
             LOG.info("dicom-web-filter migrated: {} mapping(s); {} mapping(s) to unknown projects handled ({})",
                     source.mappings, source.unknown.size(), options.unknownProjectMappings());
             return changes;
         });
+        applied.set(taken.get()); // only once the transaction committed
+        return made;
     }
 
     @Override
     public Verification verify(MigrationContext ctx) {
         return MIGRATION.verify(connections.jdbi(DB, ctx), (h, v) -> {
-            DatabaseSteps.expectListedProjects(h, ctx.get(ProjectList.KEY), v, "data_projects", "data_projects rows");
-            DatabaseSteps.verifyDigests(h, ctx.get(BASELINE), afterQueries(), DB, v);
+            Applied a = applied.get();
+            QuietFence fence = a == null ? null : a.fence();
+            // Counted with the rebuilt table's digest, after the apply's last statement on it, when nothing was
+            // written since and the context's project list is the one the apply mapped with.
+            if (fence != null && ctx.get(ProjectList.KEY).equals(Optional.of(a.projects())) && fence.holds(h, ctx.runId())) {
+                v.expect("data_projects rows whose project is not in the project list (counted by this run's migration "
+                        + "with the table's digest, nothing written since)", 0L, a.unlisted());
+            } else {
+                DatabaseSteps.expectListedProjects(h, ctx.get(ProjectList.KEY), v, "data_projects", "data_projects rows");
+            }
+            DatabaseSteps.verifyDigests(h, ctx.get(BASELINE), afterQueries(), DB, v, ctx, Set.of(), fence);
         });
     }
 
@@ -196,22 +228,32 @@ public final class MigrateDicomWebFilterStep implements MigrationStep {
         return options.unknownProjectMappings() == UnknownProjectMappings.DROP || u.collidesWithAdmin;
     }
 
-    private static Map<String, String> beforeQueries() {
-        Map<String, String> q = new LinkedHashMap<>();
-        q.put("dicom_data", "SELECT series_instance_uid, study_instance_uid, description FROM dicom_data");
-        q.put("data_projects", "SELECT d.id, d.series_instance_uid, d.project_id AS old_project_id, m.new_id AS project_id "
-                + "FROM data_projects d LEFT JOIN project_map m ON m.old_id = d.project_id");
-        return q;
-    }
+    /** The table the migration locks and never writes. */
+    private static final String UNTOUCHED = "dicom_data";
+    /** The table it rebuilds by one {@code INSERT … SELECT}. */
+    private static final String REBUILT = "data_projects";
+    private static final String UNTOUCHED_QUERY = "SELECT series_instance_uid, study_instance_uid, description FROM "
+            + UNTOUCHED;
+    private static final String REBUILT_AFTER = "SELECT id, series_instance_uid, old_project_id, project_id FROM " + REBUILT;
 
     private static Map<String, String> afterQueries() {
         Map<String, String> q = new LinkedHashMap<>();
-        q.put("dicom_data", "SELECT series_instance_uid, study_instance_uid, description FROM dicom_data");
-        q.put("data_projects", "SELECT id, series_instance_uid, old_project_id, project_id FROM data_projects");
+        q.put(UNTOUCHED, UNTOUCHED_QUERY);
+        q.put(REBUILT, REBUILT_AFTER);
         return q;
     }
 
-    private void migrate(Handle h, MigrationContext ctx, ProjectList projects, Source source) {
+    /**
+     * The rebuilt {@code data_projects} as it was when digested after the transaction's last statement on it, and its
+     * rows whose project is not in the project list then.
+     *
+     * @param rebuilt  the table's state and the transaction's counters of it
+     * @param unlisted those rows
+     */
+    private record Copied(QuietFence.Rebuilt rebuilt, long unlisted) {
+    }
+
+    private Copied migrate(Handle h, MigrationContext ctx, ProjectList projects, Source source) {
         TableProgress progress = new TableProgress(ctx, "tables migrated", List.of("data_projects", "alembic_version"));
         List<Integer> drop = new ArrayList<>();
         List<Integer> remap = new ArrayList<>();
@@ -232,9 +274,11 @@ public final class MigrateDicomWebFilterStep implements MigrationStep {
         }
         DatabaseSteps.createProjectMap(h, projects);
         h.execute("ANALYZE project_map");
-        // Taken after the unknown mappings were handled (each reported as a change): the rest must survive exactly.
-        Map<String, String> before = beforeQueries();
-        ctx.put(BASELINE, DatabaseSteps.baseline(h, ctx, before));
+        // dicom_data's digest before any change; data_projects' is taken from the new table after its last statement
+        // (below): every row of the old one, after the unknown mappings were handled (each reported as a change), is
+        // copied by a left join, so its digest is what the same join over the old table gives, in one read of the
+        // narrow new table.
+        TableDigests baseline = DatabaseSteps.baseline(h, ctx, Map.of(UNTOUCHED, UNTOUCHED_QUERY));
         Sql.executeAll(h,
                 "CREATE TABLE data_projects_05 (id integer NOT NULL, series_instance_uid character varying, "
                         + "old_project_id integer, project_id uuid NOT NULL)",
@@ -254,8 +298,13 @@ public final class MigrateDicomWebFilterStep implements MigrationStep {
                 "ANALYZE data_projects",
                 "ALTER TABLE data_projects ADD CONSTRAINT data_projects_series_instance_uid_fkey "
                         + "FOREIGN KEY (series_instance_uid) REFERENCES dicom_data(series_instance_uid)");
+        TableDigests.Counted copy = TableDigests.computeCounting(h, REBUILT_AFTER,
+                "NOT EXISTS (SELECT 1 FROM project_map m WHERE m.new_id = r.project_id)");
+        ctx.put(BASELINE, baseline.with(new TableDigests(Map.of(REBUILT, copy.digest()), null)));
+        Copied copied = new Copied(QuietFence.Rebuilt.now(h, REBUILT), copy.matching());
         progress.finished("data_projects");
         DatabaseSteps.recordHead(h, DB);
         progress.finished("alembic_version");
+        return copied;
     }
 }
