@@ -152,12 +152,12 @@ public final class MigrateBackendStep implements MigrationStep {
             DatabaseSteps.expectListedProjects(h, ctx.get(ProjectList.KEY), v, "dataset", "datasets");
             DatabaseSteps.expectListedProjects(h, ctx.get(ProjectList.KEY), v, "workflow", "workflows");
             Applied a = applied.get();
-            QuietFence fence = a == null ? null : a.fence();
+            QuietFence fence = DatabaseSteps.holding(h, a == null ? null : a.fence(), ctx);
             // Counted with the rebuilt table's digest, after the apply's last statement on it, when nothing was
             // written since (the digest is vouched for the same way).
-            if (fence != null && fence.holds(h, ctx.runId())) {
-                v.expect("dataset memberships without a dataset (counted by this run's migration with the table's "
-                        + "digest, nothing written since)", 0L, a.withoutDataset());
+            if (fence != null) {
+                v.expect("dataset memberships without a dataset" + DatabaseSteps.COUNTED_WITH_DIGEST, 0L,
+                        a.withoutDataset());
             } else {
                 v.expect("dataset memberships without a dataset", 0L, h.createQuery("SELECT count(*) FROM "
                         + "identifier2dataset WHERE dataset IS NULL").mapTo(long.class).one());

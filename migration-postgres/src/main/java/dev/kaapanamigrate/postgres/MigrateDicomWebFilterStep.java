@@ -139,12 +139,12 @@ public final class MigrateDicomWebFilterStep implements MigrationStep {
     public Verification verify(MigrationContext ctx) {
         return MIGRATION.verify(connections.jdbi(DB, ctx), (h, v) -> {
             Applied a = applied.get();
-            QuietFence fence = a == null ? null : a.fence();
+            QuietFence fence = DatabaseSteps.holding(h, a == null ? null : a.fence(), ctx);
             // Counted with the rebuilt table's digest, after the apply's last statement on it, when nothing was
             // written since and the context's project list is the one the apply mapped with.
-            if (fence != null && ctx.get(ProjectList.KEY).equals(Optional.of(a.projects())) && fence.holds(h, ctx.runId())) {
-                v.expect("data_projects rows whose project is not in the project list (counted by this run's migration "
-                        + "with the table's digest, nothing written since)", 0L, a.unlisted());
+            if (fence != null && ctx.get(ProjectList.KEY).equals(Optional.of(a.projects()))) {
+                v.expect("data_projects rows whose project is not in the project list" + DatabaseSteps.COUNTED_WITH_DIGEST,
+                        0L, a.unlisted());
             } else {
                 DatabaseSteps.expectListedProjects(h, ctx.get(ProjectList.KEY), v, "data_projects", "data_projects rows");
             }

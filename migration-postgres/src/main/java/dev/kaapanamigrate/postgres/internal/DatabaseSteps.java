@@ -167,6 +167,22 @@ public final class DatabaseSteps {
         verifyDigests(h, baseline, after, db, v, ctx, laterSteps, null);
     }
 
+    /** How a verification's fact is named when its figure was counted by the migration with a table's digest. */
+    public static final String COUNTED_WITH_DIGEST = " (counted by this run's migration with the table's digest, "
+            + "nothing written since)";
+
+    /**
+     * The fence this step's apply took in this process, if it still holds now (asked once per verification).
+     *
+     * @param h     the handle, in the verification's transaction
+     * @param fence the fence, or {@code null}
+     * @param ctx   the context of this verification
+     * @return {@code fence} when it holds, else {@code null}
+     */
+    public static QuietFence holding(Handle h, QuietFence fence, MigrationContext ctx) {
+        return fence != null && fence.holds(h, ctx.runId()) ? fence : null;
+    }
+
     /**
      * As {@link #verifyDigests(Handle, Optional, Map, ServiceDatabase, Verification.Builder, MigrationContext,
      * java.util.Set)}, but the tables a {@link QuietFence} of this run's migration vouches for are not read again when
@@ -179,7 +195,8 @@ public final class DatabaseSteps {
      * @param v          the facts so far
      * @param ctx        the context of this verification
      * @param laterSteps the tables later steps may change
-     * @param fence      the fence this step's apply took in this process, or {@code null}
+     * @param fence      the fence this step's apply took in this process, found holding in this transaction
+     *                   ({@link #holding}), or {@code null}
      */
     public static void verifyDigests(Handle h, Optional<TableDigests> baseline, Map<String, String> after,
                                      ServiceDatabase db, Verification.Builder v, MigrationContext ctx,
@@ -190,8 +207,7 @@ public final class DatabaseSteps {
             return;
         }
         boolean sameRun = ctx != null && ctx.runId().equals(baseline.get().runId());
-        java.util.Set<String> quiet = sameRun && fence != null && fence.holds(h, ctx.runId()) ? fence.tables()
-                : java.util.Set.of();
+        java.util.Set<String> quiet = sameRun && fence != null ? fence.tables() : java.util.Set.of();
         if (!quiet.isEmpty()) {
             java.util.Set<String> untouched = new java.util.TreeSet<>(quiet);
             untouched.removeAll(fence.rebuilt());
