@@ -70,7 +70,12 @@ class KaapanaSoakIT {
         assertThat(child.exitValue()).as(output).isZero();
 
         List<Map<String, String>> cycles = new ArrayList<>();
+        Map<String, String> openFiles = new HashMap<>();
         for (String line : output.split("\n")) {
+            if (line.startsWith("FDS cycle=")) {
+                String rest = line.substring("FDS cycle=".length());
+                openFiles.put(rest.substring(0, rest.indexOf(' ')), rest.substring(rest.indexOf(' ') + 1));
+            }
             if (line.startsWith("SOAK ")) {
                 Map<String, String> m = new HashMap<>();
                 for (String kv : line.substring(5).split(" ")) {
@@ -92,8 +97,9 @@ class KaapanaSoakIT {
 
         Map<String, String> warm = cycles.get(0);
         for (Map<String, String> c : cycles.subList(1, CYCLES)) {
-            assertThat(n(c, "fds")).as("open file descriptors, cycle " + c.get("cycle")).isLessThanOrEqualTo(
-                    n(warm, "fds"));
+            assertThat(n(c, "fds")).as("open file descriptors, cycle %s; open then and not after the first: %s",
+                    c.get("cycle"), beyond(openFiles.get(c.get("cycle")), openFiles.get(warm.get("cycle"))))
+                    .isLessThanOrEqualTo(n(warm, "fds"));
             assertThat(n(c, "threads")).as("live threads, cycle " + c.get("cycle")).isLessThanOrEqualTo(
                     n(warm, "threads"));
             assertThat(n(c, "tmp")).as("files under java.io.tmpdir, cycle " + c.get("cycle")).isLessThanOrEqualTo(
@@ -112,6 +118,15 @@ class KaapanaSoakIT {
                 + cycles.stream().map(c -> "fds " + c.get("fds") + " threads " + c.get("threads") + " tmp "
                 + c.get("tmp") + " state " + c.get("state") + " heap " + c.get("heapKiB") + " KiB "
                 + c.get("ms") + " ms").toList());
+    }
+
+    /** The descriptor targets of a later cycle that the first cycle's list does not hold (as a multiset). */
+    private static List<String> beyond(String later, String first) {
+        List<String> extra = new ArrayList<>(List.of(String.valueOf(later).split("\\|")));
+        for (String target : String.valueOf(first).split("\\|")) {
+            extra.remove(target);
+        }
+        return extra;
     }
 
     private static long n(Map<String, String> cycle, String key) {

@@ -42,14 +42,16 @@ public final class SoakMain {
             if (check.isBlocked()) {
                 System.out.println("dry-run: " + check);
             }
-            System.out.println("SOAK cycle=" + cycle + " fds=" + count(Path.of("/proc/self/fd"), false)
+            long heapKiB = heapAfterGc() / 1024;
+            System.out.println("SOAK cycle=" + cycle + " fds=" + settledOpenFiles()
                     + " threads=" + ManagementFactory.getThreadMXBean().getThreadCount()
                     + " tmp=" + count(Path.of(System.getProperty("java.io.tmpdir")), true)
                     + " state=" + count(fast.resolve(".kaapana-migrate"), true)
-                    + " heapKiB=" + heapAfterGc() / 1024
+                    + " heapKiB=" + heapKiB
                     + " children=" + ProcessHandle.current().descendants().filter(ProcessHandle::isAlive).count()
                     + " run=" + run.status() + " check=" + (check.isBlocked() ? "BLOCKED" : "ok")
                     + " verify=" + verify.status() + " ms=" + ms);
+            System.out.println("FDS cycle=" + cycle + " " + openFileTargets());
         }
     }
 
@@ -64,6 +66,33 @@ public final class SoakMain {
         }
         try (Stream<Path> s = recursive ? Files.walk(dir) : Files.list(dir)) {
             return s.count();
+        }
+    }
+
+    /**
+     * The fewest open descriptors over five looks 100 ms apart: a leak stays open through all of them, while a pipe
+     * of a server that just stopped or a socket still closing is gone by the next look.
+     */
+    private static long settledOpenFiles() throws IOException, InterruptedException {
+        long fewest = Long.MAX_VALUE;
+        for (int i = 0; i < 5; i++) {
+            fewest = Math.min(fewest, count(Path.of("/proc/self/fd"), false));
+            Thread.sleep(100);
+        }
+        return fewest;
+    }
+
+    /** What each open descriptor points to, sorted, so that a cycle that holds more can be compared with the first. */
+    private static String openFileTargets() throws IOException {
+        try (Stream<Path> s = Files.list(Path.of("/proc/self/fd"))) {
+            return s.map(fd -> {
+                try {
+                    // socket:[inode] and pipe:[inode] differ in every cycle; their kind is what compares
+                    return Files.readSymbolicLink(fd).toString().replaceAll(":\\[\\d+]$", "");
+                } catch (IOException closedMeanwhile) {
+                    return "(closed)";
+                }
+            }).sorted().collect(java.util.stream.Collectors.joining("|"));
         }
     }
 
