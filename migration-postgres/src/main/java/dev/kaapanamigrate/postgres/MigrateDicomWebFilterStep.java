@@ -295,11 +295,13 @@ public final class MigrateDicomWebFilterStep implements MigrationStep {
                 "ALTER TABLE data_projects ADD CONSTRAINT data_projects_pkey PRIMARY KEY (id)",
                 "ALTER TABLE data_projects ADD CONSTRAINT data_projects_project_id_series_instance_uid_key "
                         + "UNIQUE (project_id, series_instance_uid)",
-                "ANALYZE data_projects",
                 "ALTER TABLE data_projects ADD CONSTRAINT data_projects_series_instance_uid_fkey "
                         + "FOREIGN KEY (series_instance_uid) REFERENCES dicom_data(series_instance_uid)");
         TableDigests.Counted copy = TableDigests.computeCounting(h, REBUILT_AFTER,
-                "NOT EXISTS (SELECT 1 FROM project_map m WHERE m.new_id = r.project_id)");
+                // A hashed subplan, built once: NOT EXISTS in an aggregate's filter is not made an anti-join and scans
+                // project_map for every row (the digest with it 0.2–0.5 s on 50k rows, against 46 ms with NOT IN, 40 ms
+                // without a filter). The same rows here: neither side can be NULL.
+                "r.project_id NOT IN (SELECT new_id FROM project_map)");
         ctx.put(BASELINE, baseline.with(new TableDigests(Map.of(REBUILT, copy.digest()), null)));
         Copied copied = new Copied(QuietFence.Rebuilt.now(h, REBUILT), copy.matching());
         progress.finished("data_projects");
