@@ -309,7 +309,6 @@ public final class MigrateBackendStep implements MigrationStep {
                 "ALTER TABLE dataset ADD CONSTRAINT dataset_pkey PRIMARY KEY (id)");
         progress.finished("dataset");
         Sql.executeAll(h,
-                "ANALYZE identifier2dataset",
                 "ALTER TABLE identifier2dataset ADD CONSTRAINT identifier2dataset_dataset_fkey FOREIGN KEY (dataset) "
                         + "REFERENCES dataset(id) ON DELETE CASCADE",
                 "ALTER TABLE identifier2dataset ADD CONSTRAINT identifier2dataset_identifier_fkey FOREIGN KEY (identifier) "

@@ -242,7 +242,6 @@ public final class JobTableRebuild {
                 "CREATE INDEX ix_job_status ON job USING btree (status)",
                 "CREATE UNIQUE INDEX ix_kaapana_id_workflow_id_external_job_id ON job USING btree "
                         + "(kaapana_id, workflow_id, external_job_id) WHERE (external_job_id IS NOT NULL)",
-                "ANALYZE job",
                 "ALTER TABLE job ADD CONSTRAINT job_kaapana_id_fkey FOREIGN KEY (kaapana_id) REFERENCES kaapana_instance(id)",
                 "ALTER TABLE job ADD CONSTRAINT job_workflow_id_fkey FOREIGN KEY (workflow_id) "
                         + "REFERENCES workflow(workflow_id)");
