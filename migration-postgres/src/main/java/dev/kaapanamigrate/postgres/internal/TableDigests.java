@@ -89,6 +89,17 @@ public record TableDigests(Map<String, TableDigest> tables, java.util.UUID runId
     }
 
     /**
+     * The query of a table whose rows are only counted: no column, so the digest is 0 and costs nothing beyond the
+     * count (a million jobs: about 0.1 s, against 0.3–0.6 s for their row versions and 1–2 s for their values).
+     *
+     * @param table the table
+     * @return the query
+     */
+    public static String rowsOnly(String table) {
+        return "SELECT FROM " + table;
+    }
+
+    /**
      * Digests the rows each query returns. Before and after queries of a table must return the same column types in
      * the same order.
      *
