@@ -375,7 +375,7 @@ public final class MigrateAccessInformationStep implements MigrationStep {
         DatabaseSteps.createProjectMap(h, list);
         Map<String, String> before = beforeQueries();
         ctx.put(BASELINE, DatabaseSteps.baseline(h, ctx, before));
-        // Upstream's revision, in its order (reference §5), each statement set-based.
+        // Upstream's revision, in its order (reference §5) but for one dead key, each statement set-based.
         Sql.executeAll(h, "DROP TABLE data_projects");
         progress.finished("data_projects");
         Sql.executeAll(h, "DROP TABLE data");
@@ -383,6 +383,9 @@ public final class MigrateAccessInformationStep implements MigrationStep {
         Sql.executeAll(h,
                 "ALTER TABLE projects ADD COLUMN project_uuid uuid",
                 "UPDATE projects p SET project_uuid = m.new_id FROM project_map m WHERE m.old_id = p.id",
+                // Upstream drops it with the column below; dropped first, the update does not maintain it (a new entry
+                // for every row).
+                "ALTER TABLE users_projects_roles DROP CONSTRAINT " + UNIQUE_DROPPED,
                 "ALTER TABLE users_projects_roles ADD COLUMN project_uuid uuid",
                 "UPDATE users_projects_roles u SET project_uuid = m.new_id FROM project_map m WHERE m.old_id = u.project_id",
                 "ALTER TABLE projects ALTER COLUMN project_uuid SET NOT NULL",
@@ -396,7 +399,7 @@ public final class MigrateAccessInformationStep implements MigrationStep {
                 "ALTER TABLE projects ADD CONSTRAINT projects_pkey PRIMARY KEY (id)");
         progress.finished("projects");
         Sql.executeAll(h,
-                "ALTER TABLE users_projects_roles DROP COLUMN project_id", // takes the three-column unique with it
+                "ALTER TABLE users_projects_roles DROP COLUMN project_id",
                 "ALTER TABLE users_projects_roles RENAME COLUMN project_uuid TO project_id",
                 "ALTER TABLE users_projects_roles ADD CONSTRAINT users_projects_roles_project_id_fkey "
                         + "FOREIGN KEY (project_id) REFERENCES projects(id)");
