@@ -135,9 +135,9 @@ public final class MigrateBackendStep implements MigrationStep {
             Source source = MIGRATION.kept(h, checks, ctx.runId(), READ_INPUTS).orElseGet(() -> readSource(h, false));
             List<Change> changes = changes(state, source, projects.admin());
             Map<String, String> tableStates = QuietFence.tableStates(h, UNTOUCHED);
-            Copied memberships = migrate(h, ctx, projects.admin().id(), source.memberships);
+            QuietFence.Digested memberships = migrate(h, ctx, projects.admin().id(), source.memberships);
             QuietFence.take(h, ctx.runId(), tableStates, Map.of(MEMBERSHIPS, memberships.rebuilt()))
-                    .ifPresent(f -> taken.set(new Applied(f, memberships.withoutDataset())));
+                    .ifPresent(f -> taken.set(new Applied(f, memberships.counted().matching())));
             LOG.info("kaapana-backend migrated: {} dataset(s), {} workflow(s), {} membership(s)", source.datasets,
                     source.workflows, source.memberships);
             return changes;
@@ -252,16 +252,10 @@ public final class MigrateBackendStep implements MigrationStep {
     }
 
     /**
-     * The rebuilt membership table as it was when digested after the copy, and its rows without a dataset then.
-     *
-     * @param rebuilt        the table's state and the transaction's counters of it
-     * @param withoutDataset its rows whose dataset is {@code NULL}
+     * Migrates; returns the rebuilt membership table as it was when digested after the copy, with its rows without a
+     * dataset then.
      */
-    private record Copied(QuietFence.Rebuilt rebuilt, long withoutDataset) {
-    }
-
-    /** Migrates; returns the rebuilt membership table as it was when digested after the copy. */
-    private static Copied migrate(Handle h, MigrationContext ctx, UUID admin, long memberships) {
+    private static QuietFence.Digested migrate(Handle h, MigrationContext ctx, UUID admin, long memberships) {
         TableProgress progress = new TableProgress(ctx, "tables migrated", List.of("workflow", "dataset",
                 "identifier2dataset", "alembic_version"));
         // The admin UUID as a transaction-local setting: bound once, then usable in DDL defaults, which take no parameters.
@@ -317,9 +311,8 @@ public final class MigrateBackendStep implements MigrationStep {
         // one number), so its digest is what the same join over the old table gives: one read of the narrow new table
         // instead of a second join of the old one. Taken after the migration's last statement on the table, so the
         // fence can vouch for it at the commit.
-        TableDigests.Counted copy = TableDigests.computeCounting(h, MEMBERSHIPS_AFTER, "r.dataset IS NULL");
-        ctx.put(BASELINE, baseline.with(new TableDigests(Map.of(MEMBERSHIPS, copy.digest()), null)));
-        Copied digested = new Copied(QuietFence.Rebuilt.now(h, MEMBERSHIPS), copy.matching());
+        QuietFence.Digested digested = QuietFence.Digested.after(h, MEMBERSHIPS, MEMBERSHIPS_AFTER, "r.dataset IS NULL");
+        ctx.put(BASELINE, baseline.with(new TableDigests(Map.of(MEMBERSHIPS, digested.counted().digest()), null)));
         progress.finished("identifier2dataset");
         DatabaseSteps.recordHead(h, DB);
         progress.finished("alembic_version");

@@ -64,6 +64,30 @@ public record QuietFence(ReadFence horizon, Set<String> tables, Set<String> rebu
         }
     }
 
+    /**
+     * A rebuilt table digested, and counted by a condition, in one scan after the transaction's last statement on it,
+     * with its state then: the digest for the baseline, the state for {@link #take}, the count for the verification.
+     *
+     * @param counted its digest and the rows that met the condition
+     * @param rebuilt its state and the transaction's counters of it, right after the digest
+     */
+    public record Digested(TableDigests.Counted counted, Rebuilt rebuilt) {
+
+        /**
+         * Digests and counts the table, then takes its state.
+         *
+         * @param h         the handle, in the migration's transaction, after its last statement on the table
+         * @param table     the table, in {@code public}
+         * @param query     the query of its business columns
+         * @param condition what the counted rows meet, as SQL on the query's columns (alias {@code r})
+         * @return the digest, the count and the state
+         */
+        public static Digested after(Handle h, String table, String query, String condition) {
+            TableDigests.Counted counted = TableDigests.computeCounting(h, query, condition);
+            return new Digested(counted, Rebuilt.now(h, table));
+        }
+    }
+
     /** The server's start time in microseconds since the epoch: a number, whatever the session's date settings. */
     static final String SERVER_STARTED = "(extract(epoch from pg_postmaster_start_time()) * 1000000)::bigint";
 
