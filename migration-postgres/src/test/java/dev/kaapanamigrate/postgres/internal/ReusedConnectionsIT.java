@@ -233,6 +233,27 @@ class ReusedConnectionsIT {
         }
     }
 
+    @Test
+    void theStepsTransactionsStartWithTheirSettingsAndLeaveNoneToTheNext() throws Exception {
+        ReusedConnections connections = new ReusedConnections(direct);
+        try (RunContext run = new RunContext()) {
+            Jdbi jdbi = connections.jdbi(run.ctx);
+            String settings = "SELECT concat_ws(' | ', current_setting('transaction_isolation'), "
+                    + "current_setting('TimeZone'), current_setting('DateStyle'), current_setting('IntervalStyle'), "
+                    + "current_setting('extra_float_digits'), current_setting('lock_timeout'), "
+                    + "current_setting('work_mem'), current_setting('maintenance_work_mem'), "
+                    + "current_setting('synchronous_commit'))";
+            String reading = Sql.read(jdbi, "test", "read", h -> h.createQuery(settings).mapTo(String.class).one());
+            String writing = Sql.write(jdbi, "test", "write", h -> h.createQuery(settings).mapTo(String.class).one());
+            String after = jdbi.inTransaction(h -> h.createQuery(settings).mapTo(String.class).one());
+            assertThat(reading).startsWith("read committed | UTC | ISO, YMD | postgres | 3 | 30s | ");
+            assertThat(writing).isEqualTo("read committed | UTC | ISO, YMD | postgres | 3 | 30s | 128MB | 512MB | on");
+            assertThat(after).as("the settings end with their transaction on the reused connection")
+                    .doesNotContain("30s").doesNotContain("128MB").doesNotContain("512MB");
+            assertThat(pidOf(jdbi)).as("all on one reused connection").isEqualTo(pidOf(jdbi));
+        }
+    }
+
     private static int pidOf(Jdbi jdbi) {
         return jdbi.inTransaction(h -> h.createQuery("SELECT pg_backend_pid()").mapTo(Integer.class).one());
     }
