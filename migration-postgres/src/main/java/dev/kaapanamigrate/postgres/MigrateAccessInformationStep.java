@@ -104,6 +104,8 @@ public final class MigrateAccessInformationStep implements MigrationStep {
         return Sql.blockedWhenUnreachable(() -> {
             Checked checked = MIGRATION.remembered(connections.jdbi(DB, ctx), checks, ctx.runId(), options, h -> {
                 ProjectList[] lists = new ProjectList[2]; // migrated, provisional
+                SchemaState[] toMigrate = new SchemaState[1];
+                Source[] read = new Source[1];
                 StepCheck check = MIGRATION.checkOn(h, (hh, state) -> {
                     Migrated migrated = readMigrated(hh);
                     if (migrated.problem != null) {
@@ -114,7 +116,9 @@ public final class MigrateAccessInformationStep implements MigrationStep {
                             + migrated.list.admin().name() + "' (old id " + migrated.list.adminOldId() + "), "
                             + migrated.list.projects().size() + " project(s)");
                 }, (hh, state) -> {
+                    toMigrate[0] = state;
                     Source source = readSource(hh);
+                    read[0] = source;
                     return SchemaMigration.pendingUnless(source.findings, () -> {
                         // Provisional UUIDs, so that a dry-run or a run's look-ahead can check the two databases that
                         // need them; derived from the old ids rather than drawn from the id source, whose UUIDs apply
@@ -124,7 +128,7 @@ public final class MigrateAccessInformationStep implements MigrationStep {
                         return changes(state, source);
                     });
                 });
-                return new Checked(check, lists[0], lists[1]);
+                return new Checked(check, lists[0], lists[1], toMigrate[0], read[0]);
             });
             if (checked.migrated() != null) {
                 ctx.put(ProjectList.KEY, checked.migrated());
@@ -137,21 +141,24 @@ public final class MigrateAccessInformationStep implements MigrationStep {
 
     /**
      * A check and the project list it puts into the context: the migrated database's, or the provisional one a
-     * dry-run or a look-ahead gets for a database still to migrate (both {@code null} when there is none).
+     * dry-run or a look-ahead gets for a database still to migrate (both {@code null} when there is none); and the
+     * state of a database it found to migrate and what it read there, for the apply (else {@code null}).
      */
-    private record Checked(StepCheck check, ProjectList migrated, ProjectList provisional) {
+    private record Checked(StepCheck check, ProjectList migrated, ProjectList provisional, SchemaState toMigrate,
+                           Source source) {
     }
 
     @Override
     public List<Change> apply(MigrationContext ctx) {
-        Applied applied = MIGRATION.apply(connections.jdbi(DB, ctx), ctx, (h, state) -> {
+        Applied applied = MIGRATION.apply(connections.jdbi(DB, ctx), ctx, new SchemaMigration.Checked<>(checks, options,
+                Checked::toMigrate), (h, state) -> {
             Migrated migrated = readMigrated(h);
             if (migrated.problem != null) {
                 throw new PreconditionFailedException(migrated.problem);
             }
             return new Applied(List.of(), migrated.list);
-        }, (h, state) -> {
-            Source source = readSource(h);
+        }, (h, state, kept) -> {
+            Source source = MIGRATION.readsFrom(kept, Checked::source).orElseGet(() -> readSource(h));
             SchemaMigration.refuseIf(source.findings);
             ProjectList list = projectList(source, oldId -> ctx.ids().newId());
             migrate(h, ctx, list, state);

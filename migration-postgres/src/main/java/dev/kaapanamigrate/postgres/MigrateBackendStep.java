@@ -129,10 +129,12 @@ public final class MigrateBackendStep implements MigrationStep {
         ProjectList projects = MigrateAccessInformationStep.requireProjects(ctx, connections);
         applied.set(null);
         AtomicReference<Applied> taken = new AtomicReference<>();
-        List<Change> made = MIGRATION.apply(connections.jdbi(DB, ctx), ctx, (h, state) -> List.of(), (h, state) -> {
+        List<Change> made = MIGRATION.apply(connections.jdbi(DB, ctx), ctx, new SchemaMigration.Checked<>(checks,
+                READ_INPUTS, SchemaMigration.Reading::state), (h, state) -> List.of(), (h, state, kept) -> {
             // The check's counts when nothing was written since it read them; else counted again, the membership
             // check left to the rebuild (it counts what it copied): one scan of the table, not two.
-            Source source = MIGRATION.kept(h, checks, ctx.runId(), READ_INPUTS).orElseGet(() -> readSource(h, false));
+            Source source = MIGRATION.readsFrom(kept, SchemaMigration.Reading::source)
+                    .orElseGet(() -> readSource(h, false));
             List<Change> changes = changes(state, source, projects.admin());
             Map<String, String> tableStates = QuietFence.tableStates(h, UNTOUCHED);
             QuietFence.Digested memberships = migrate(h, ctx, projects.admin().id(), source.memberships);

@@ -118,8 +118,9 @@ public final class MigrateDicomWebFilterStep implements MigrationStep {
         ProjectList projects = MigrateAccessInformationStep.requireProjects(ctx, connections);
         applied.set(null);
         AtomicReference<Applied> taken = new AtomicReference<>();
-        List<Change> made = MIGRATION.apply(connections.jdbi(DB, ctx), ctx, (h, state) -> List.of(), (h, state) -> {
-            Source source = MIGRATION.kept(h, checks, ctx.runId(), readInputs(projects))
+        List<Change> made = MIGRATION.apply(connections.jdbi(DB, ctx), ctx, new SchemaMigration.Checked<>(checks,
+                readInputs(projects), SchemaMigration.Reading::state), (h, state) -> List.of(), (h, state, kept) -> {
+            Source source = MIGRATION.readsFrom(kept, SchemaMigration.Reading::source)
                     .orElseGet(() -> readSource(h, projects));
             SchemaMigration.refuseIf(source.findings);
             List<Change> changes = changes(state, source, projects);

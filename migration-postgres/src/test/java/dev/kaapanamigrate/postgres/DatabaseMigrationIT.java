@@ -285,8 +285,11 @@ class DatabaseMigrationIT {
                     null).run());
 
             assertThat(result[0].status()).as(result[0].toString()).isEqualTo(PlanStatus.SUCCEEDED);
-            assertThat(log).contains("The backend database's reads are taken from the check for the apply",
-                    "The dicom-web-filter database's reads are taken from the check for the apply");
+            // Each apply takes the owner check, the schema state and the step's reads from its database's check.
+            for (String db : List.of("access-information", "dicom-web-filter", "backend")) {
+                assertThat(log).contains("The " + db + " database's owner check and schema state are taken from the "
+                        + "check for the apply", "The " + db + " database's reads are taken from the check for the apply");
+            }
             assertReleasedSchema(quiet.dbs(), "0.5.2");
             // The count the apply took from the check is the one its copy was held to: every membership is there.
             assertThat(string(backend, "SELECT count(*) FROM identifier2dataset")).isEqualTo(memberships);
@@ -345,6 +348,19 @@ class DatabaseMigrationIT {
                     .as("after a write").doesNotContain(handedOut);
             assertThat(StandardError.capturing(() -> dwf.check(ctx))).as("nothing written since the last")
                     .contains(handedOut);
+            // A schema change after the check ends the fence: the apply judges the schema again, refuses the drift and
+            // changes nothing; once the drift is gone, it migrates.
+            DataSource dwfDb = dbs.get(ServiceDatabase.DICOM_WEB_FILTER);
+            List<String> schemaBefore = fingerprint(dwfDb);
+            execute(dwfDb, "ALTER TABLE dicom_data ADD COLUMN drift integer");
+            var drifted = List.of(fingerprint(dwfDb), tableDigests(dwfDb));
+            String apply = StandardError.capturing(() -> org.assertj.core.api.Assertions.assertThatThrownBy(
+                    () -> dwf.apply(ctx)).isInstanceOf(dev.kaapanamigrate.core.PreconditionFailedException.class)
+                    .hasMessageContaining("unexpected column dicom_data").hasMessageContaining("drift"));
+            assertThat(apply).doesNotContain("schema state are taken from the check");
+            assertThat(List.of(fingerprint(dwfDb), tableDigests(dwfDb))).as("nothing changed").isEqualTo(drifted);
+            execute(dwfDb, "ALTER TABLE dicom_data DROP COLUMN drift");
+            assertThat(fingerprint(dwfDb)).isEqualTo(schemaBefore);
             // Its apply leaves a fence too: verify takes dicom_data (not written) and data_projects (rebuilt, digested
             // and counted after its last statement) from it; after another session's write it reads them again.
             dwf.apply(ctx);
