@@ -361,6 +361,43 @@ class DatabaseMigrationIT {
             assertThat(List.of(fingerprint(dwfDb), tableDigests(dwfDb))).as("nothing changed").isEqualTo(drifted);
             execute(dwfDb, "ALTER TABLE dicom_data DROP COLUMN drift");
             assertThat(fingerprint(dwfDb)).isEqualTo(schemaBefore);
+            // The same between the apply's first look and its locks: the apply takes the check's state (the fence held)
+            // and waits for a table another session holds; that session creates a table and commits. Under its locks the
+            // apply finds the fence ended, judges the schema again and refuses the drift.
+            assertThat(StandardError.capturing(() -> dwf.check(ctx))).doesNotContain(handedOut); // kept again
+            String raced;
+            try (java.sql.Connection holder = dwfDb.getConnection(); java.sql.Statement st = holder.createStatement()) {
+                holder.setAutoCommit(false);
+                st.execute("LOCK TABLE dicom_data IN ACCESS SHARE MODE");
+                java.util.concurrent.CompletableFuture<Throwable> applying = new java.util.concurrent.CompletableFuture<>();
+                raced = StandardError.capturing(() -> {
+                    Thread t = new Thread(() -> {
+                        try {
+                            dwf.apply(ctx);
+                            applying.complete(null);
+                        } catch (Throwable e) {
+                            applying.complete(e);
+                        }
+                    });
+                    t.start();
+                    long deadline = System.nanoTime() + 30_000_000_000L;
+                    while (!"1".equals(string(dwfDb, "SELECT count(*) FROM pg_locks WHERE NOT granted AND relation = "
+                            + "'dicom_data'::regclass"))) {
+                        assertThat(System.nanoTime()).as("the apply waits for dicom_data").isLessThan(deadline);
+                        Thread.sleep(20);
+                    }
+                    st.execute("CREATE TABLE drift_between (i integer)");
+                    holder.commit();
+                    assertThat(applying.get(30, java.util.concurrent.TimeUnit.SECONDS))
+                            .isInstanceOf(dev.kaapanamigrate.core.PreconditionFailedException.class)
+                            .hasMessageContaining("drift_between");
+                    t.join();
+                    return null;
+                });
+            }
+            assertThat(raced).as("the first look took the check's state").contains("schema state are taken from the check");
+            execute(dwfDb, "DROP TABLE drift_between");
+            assertThat(fingerprint(dwfDb)).isEqualTo(schemaBefore);
             // Its apply leaves a fence too: verify takes dicom_data (not written) and data_projects (rebuilt, digested
             // and counted after its last statement) from it; after another session's write it reads them again.
             dwf.apply(ctx);
