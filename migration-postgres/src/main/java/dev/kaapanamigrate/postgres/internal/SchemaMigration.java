@@ -222,11 +222,12 @@ public record SchemaMigration(ServiceDatabase db, String resource, String initia
      * Where a step's apply finds its last check in this run: the step's memo, what the check's reads took from the
      * context or the options, and the schema state of a database the check found to migrate.
      *
-     * @param memo          the step's memo
-     * @param inputs        what the apply's reads would take from the context or the options ({@code equals} compared
-     *                      with the check's)
-     * @param stateToMigrate the state the kept check read when it found the database to migrate, else {@code null}
-     * @param <K>           what the memo keeps
+     * @param memo           the step's memo
+     * @param inputs         what the apply's reads would take from the context or the options ({@code equals}
+     *                       compared with the check's)
+     * @param stateToMigrate gives the state a kept check read when it found the database to migrate, else
+     *                       {@code null}
+     * @param <K>            what the memo keeps
      */
     public record Checked<K>(CheckMemo<K> memo, Object inputs, java.util.function.Function<K, SchemaState> stateToMigrate) {
         /**
@@ -234,7 +235,7 @@ public record SchemaMigration(ServiceDatabase db, String resource, String initia
          *
          * @param memo           the memo
          * @param inputs         the inputs
-         * @param stateToMigrate the state of a check that found the database to migrate
+         * @param stateToMigrate gives the state of a check that found the database to migrate
          */
         public Checked {
             Objects.requireNonNull(memo, "memo");
@@ -269,12 +270,12 @@ public record SchemaMigration(ServiceDatabase db, String resource, String initia
      * the migration does not handle (nothing changed), {@code atHead} for a database already migrated, else the step's
      * tables locked and {@code migrate}.
      *
-     * <p>The owner's privileges and the schema state are the last check's when it found the database to migrate and
-     * nothing has completed on the server since it read them but this run's migrations of other databases (see
-     * {@link ReadFence}): a grant, a role change, a schema change or a new revision would each have ended the fence. That
-     * spares each apply the catalogue's reading (20–30 ms a database). The fence is looked at again once the tables are
-     * locked: the check itself goes to {@code migrate} then, and if the fence ended between the two looks, the schema is
-     * read and judged again under the locks.
+     * <p>The schema state is the last check's when it found the database to migrate and nothing has completed on the
+     * server since it read it but this run's migrations of other databases (see {@link ReadFence}): a schema change or
+     * a new revision would have ended the fence. That spares each apply the catalogue's reading (20–30 ms a database).
+     * The fence is looked at again once the tables are locked: the check itself goes to {@code migrate} then, and if the
+     * fence ended between the two looks, the schema is read and judged again under the locks. The owner's privileges
+     * are always checked again: they depend on the role the connection logs in as.
      *
      * @param jdbi    the database
      * @param ctx     the step's context: the transaction is one of the run's own ({@link OwnWrites})
@@ -288,34 +289,49 @@ public record SchemaMigration(ServiceDatabase db, String resource, String initia
      */
     public <T, K> T apply(Jdbi jdbi, MigrationContext ctx, Checked<K> checked, Work<T> atHead, Migration<T, K> migrate) {
         return Sql.write(jdbi, db.stableName(), "migration", h -> {
+            // The connected role's own privileges, always: the check may have run as another role.
+            Optional<Problem> denied = Privileges.ownerProblem(h, db, "migrates the schema and the rows");
+            if (denied.isPresent()) {
+                throw new PreconditionFailedException(denied.get());
+            }
             Optional<SchemaState> fromCheck = checked.memo().reuse(h, ctx.runId(), checked.inputs())
                     .map(checked.stateToMigrate());
-            if (fromCheck.isPresent()) {
-                LOG.debug("The {} database's owner check and schema state are taken from the check for the apply: no "
-                        + "transaction has completed on the server since, but this run's migrations of other databases",
-                        db.stableName());
-                return decide(h, ctx, checked, fromCheck.get(), true, atHead, migrate);
+            if (fromCheck.isEmpty()) {
+                return decide(h, ctx, inspect(h), false, atHead, migrate);
             }
-            return decide(h, ctx, checked, inspectAsOwner(h), false, atHead, migrate);
+            LOG.debug("The {} database's schema state is taken from the check for the apply: no transaction has "
+                    + "completed on the server since, but this run's migrations of other databases", db.stableName());
+            lock(h, ctx);
+            Optional<K> kept = checked.memo().reuse(h, ctx.runId(), checked.inputs());
+            if (kept.isPresent()) {
+                return migrate.run(h, fromCheck.get(), kept);
+            }
+            LOG.debug("A transaction completed on the server before the {} database's tables were locked: its schema is "
+                    + "read and judged again under the locks", db.stableName());
+            return decide(h, ctx, inspect(h), true, atHead, migrate);
         });
     }
 
-    private <T, K> T decide(Handle h, MigrationContext ctx, Checked<K> checked, SchemaState state, boolean fromCheck,
-                            Work<T> atHead, Migration<T, K> migrate) throws SQLException {
+    /** Up to date, refused, or the tables locked (unless they are) and migrated without a kept check. */
+    private <T, K> T decide(Handle h, MigrationContext ctx, SchemaState state, boolean locked, Work<T> atHead,
+                            Migration<T, K> migrate) throws SQLException {
         return switch (state.kind()) {
             case UP_TO_DATE -> atHead.run(h, state);
             case BLOCKED -> throw new PreconditionFailedException(DatabaseSteps.blocked(db, state));
             case MIGRATE -> {
-                OwnWrites.record(h, ctx); // it writes this database's tables only
-                h.execute("LOCK TABLE " + lockedTables + " IN ACCESS EXCLUSIVE MODE");
-                Optional<K> kept = checked.memo().reuse(h, ctx.runId(), checked.inputs());
-                if (kept.isEmpty() && fromCheck) {
-                    // a transaction completed between the first look and the locks: judge what the locks protect
-                    yield decide(h, ctx, checked, inspectAsOwner(h), false, atHead, migrate);
+                if (!locked) {
+                    lock(h, ctx);
                 }
-                yield migrate.run(h, state, kept);
+                // a check kept from before a completed transaction is no longer kept: the step reads
+                yield migrate.run(h, state, Optional.empty());
             }
         };
+    }
+
+    /** Takes the step's locks in a transaction that is one of the run's own writes. */
+    private void lock(Handle h, MigrationContext ctx) {
+        OwnWrites.record(h, ctx); // it writes this database's tables only
+        h.execute("LOCK TABLE " + lockedTables + " IN ACCESS EXCLUSIVE MODE");
     }
 
     /**
@@ -334,15 +350,6 @@ public record SchemaMigration(ServiceDatabase db, String resource, String initia
                     + "the server since, but this run's migrations of other databases", db.stableName());
         }
         return taken;
-    }
-
-    /** The schema state, read after the owner's privileges: refused without them. */
-    private SchemaState inspectAsOwner(Handle h) {
-        Optional<Problem> denied = Privileges.ownerProblem(h, db, "migrates the schema and the rows");
-        if (denied.isPresent()) {
-            throw new PreconditionFailedException(denied.get());
-        }
-        return inspect(h);
     }
 
     /**
